@@ -1,0 +1,162 @@
+//! Assumptions: the embedded commented defaults (`defaults.toml`), overlaid by a user's config
+//! file, then by flags. The core takes an [`Assumptions`]; it never sees where a value came from.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+pub const DEFAULTS_TOML: &str = include_str!("defaults.toml");
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assumptions {
+    pub rightsizing: Rightsizing,
+    pub fargate: FargateAssumptions,
+    pub ec2: Ec2Assumptions,
+    pub recommend: RecommendAssumptions,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rightsizing {
+    pub cpu_percentile: f64,
+    pub memory_percentile: f64,
+    pub cpu_headroom_pct: f64,
+    pub memory_headroom_pct: f64,
+    pub min_data_points: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FargateAssumptions {
+    pub spot_tag: String,
+    pub arm_tag: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ec2Assumptions {
+    pub reserved_memory_mib: u32,
+    pub eni_trunking: bool,
+    pub include_burstable: bool,
+    pub cpu_step_units: u32,
+    pub memory_step_mib: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecommendAssumptions {
+    pub ec2_min_savings_pct: f64,
+}
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read config file `{path}`: {source}; check the path given to --config")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("config file `{path}` is not valid: {message}; see the defaults with `ecs-advisor config defaults`")]
+    Parse { path: String, message: String },
+    #[error("assumption `{key}` = {value} is out of range: {expected}")]
+    OutOfRange {
+        key: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+}
+
+impl Default for Assumptions {
+    fn default() -> Self {
+        toml::from_str(DEFAULTS_TOML).expect("embedded defaults.toml is valid (checked by a test)")
+    }
+}
+
+impl Assumptions {
+    /// Defaults overlaid by the TOML text of a user's file (any subset of the keys).
+    pub fn from_overlay(text: &str, path: &str) -> Result<Self, ConfigError> {
+        let parse = |message: String| ConfigError::Parse {
+            path: path.to_string(),
+            message,
+        };
+        let mut base: toml::Table = toml::from_str(DEFAULTS_TOML).map_err(|e| parse(e.to_string()))?;
+        let user: toml::Table = toml::from_str(text).map_err(|e| parse(e.message().to_string()))?;
+        merge(&mut base, user);
+        let a: Assumptions = toml::Value::Table(base)
+            .try_into()
+            .map_err(|e: toml::de::Error| parse(e.message().to_string()))?;
+        a.validate()?;
+        Ok(a)
+    }
+
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_overlay(&text, &path.display().to_string())
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let pct = |key: &'static str, v: f64, lo: f64, hi: f64, expected: &'static str| {
+            if v.is_finite() && v >= lo && v <= hi {
+                Ok(())
+            } else {
+                Err(ConfigError::OutOfRange {
+                    key,
+                    value: v.to_string(),
+                    expected,
+                })
+            }
+        };
+        let r = &self.rightsizing;
+        pct("rightsizing.cpu_percentile", r.cpu_percentile, 50.0, 100.0, "a percentile from 50 to 100")?;
+        pct("rightsizing.memory_percentile", r.memory_percentile, 50.0, 100.0, "a percentile from 50 to 100")?;
+        pct("rightsizing.cpu_headroom_pct", r.cpu_headroom_pct, 0.0, 300.0, "a percentage from 0 to 300")?;
+        pct("rightsizing.memory_headroom_pct", r.memory_headroom_pct, 0.0, 300.0, "a percentage from 0 to 300")?;
+        pct("recommend.ec2_min_savings_pct", self.recommend.ec2_min_savings_pct, 0.0, 100.0, "a percentage from 0 to 100")?;
+        if self.ec2.cpu_step_units == 0 || self.ec2.memory_step_mib == 0 {
+            return Err(ConfigError::OutOfRange {
+                key: "ec2.cpu_step_units / ec2.memory_step_mib",
+                value: "0".into(),
+                expected: "a positive step",
+            });
+        }
+        Ok(())
+    }
+}
+
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_defaults_parse_and_validate() {
+        Assumptions::default().validate().unwrap();
+    }
+
+    #[test]
+    fn a_config_file_overrides_only_the_keys_it_names() {
+        let a = Assumptions::from_overlay("[ec2]\nreserved_memory_mib = 1024\n", "x.toml").unwrap();
+        assert_eq!(a.ec2.reserved_memory_mib, 1024);
+        assert_eq!(a.rightsizing, Assumptions::default().rightsizing);
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error_naming_it() {
+        let e = Assumptions::from_overlay("[ec2]\nreserved_mem = 1\n", "x.toml").unwrap_err();
+        assert!(e.to_string().contains("reserved_mem"), "{e}");
+    }
+}

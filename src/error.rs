@@ -1,0 +1,54 @@
+//! The top-level error and the exit codes. A budget breach (exit 1) never looks like a tool
+//! failure (2 and up).
+
+use thiserror::Error;
+
+use crate::config::ConfigError;
+use crate::pricing::PricingError;
+use crate::recommend::RecommendError;
+use crate::snapshot::SnapshotError;
+
+pub mod exit {
+    /// Everything went well.
+    pub const OK: u8 = 0;
+    /// A budget gate was breached (reserved for `gate`).
+    pub const BUDGET_EXCEEDED: u8 = 1;
+    /// Bad command line: unknown flag, missing value (clap's own code).
+    pub const USAGE: u8 = 2;
+    /// Bad input: missing or corrupt snapshot, invalid config, invalid task size in a snapshot.
+    pub const INPUT: u8 = 3;
+    /// Pricing: unknown region or instance type, missing price.
+    pub const PRICING: u8 = 4;
+    /// AWS API errors (reserved for live collection).
+    pub const AWS: u8 = 5;
+    /// Could not write the output.
+    pub const OUTPUT: u8 = 6;
+}
+
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    #[error(transparent)]
+    Pricing(#[from] PricingError),
+    #[error(transparent)]
+    Recommend(#[from] RecommendError),
+    #[error("cannot write `{path}`: {message}")]
+    Output { path: String, message: String },
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Config(_) | Error::Snapshot(_) => exit::INPUT,
+            Error::Pricing(_) | Error::Recommend(RecommendError::Pricing(_)) => exit::PRICING,
+            Error::Recommend(_) => exit::INPUT,
+            Error::Output { .. } => exit::OUTPUT,
+            Error::Usage(_) => exit::USAGE,
+        }
+    }
+}

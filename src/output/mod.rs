@@ -1,0 +1,52 @@
+//! Output: renders the canonical [`Report`] (and the price catalog) as text. One file per format;
+//! every renderer reads only the report, so a saved JSON report renders the same offline.
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod prices;
+pub mod table;
+
+use crate::money::Usd;
+use crate::report::{Report, TaskSize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+pub fn render(report: &Report, format: Format) -> String {
+    match format {
+        Format::Table => table::render(report),
+        Format::Json => json::render(report),
+        Format::Csv => csv::render(report),
+        Format::Markdown => markdown::render(report),
+    }
+}
+
+pub(crate) fn size(t: &TaskSize) -> String {
+    crate::simulation::fargate::FargateSize { cpu_units: t.cpu_units, memory_mib: t.memory_mib }.to_string()
+}
+
+pub(crate) fn money(x: Option<Usd>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// `212 (41%)`: a usage figure and its share of what the task reserves.
+pub(crate) fn share(used: Option<f64>, of: u32) -> String {
+    match used {
+        Some(u) if of > 0 => format!("{:.0} ({:.0}%)", u, 100.0 * u / f64::from(of)),
+        Some(u) => format!("{u:.0}"),
+        None => "-".into(),
+    }
+}
+
+pub(crate) fn fleet(lines: &[crate::report::FleetLine]) -> String {
+    if lines.is_empty() {
+        return "-".into();
+    }
+    lines.iter().map(|l| format!("{} x {}", l.count, l.instance_type)).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,114 @@
+//! `prices show`: a region's catalog as a table, JSON (with the Fargate rates) or CSV.
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
+use serde::Serialize;
+
+use super::Format;
+use crate::money::Usd;
+use crate::pricing::{Catalog, FargateRates, PricingError};
+
+#[derive(Serialize)]
+struct Row<'a> {
+    instance_type: &'a str,
+    vcpu: u32,
+    memory_gib: u32,
+    arch: &'a str,
+    max_enis: u32,
+    price_per_hour_usd: Usd,
+}
+
+#[derive(Serialize)]
+struct RegionView<'a> {
+    region: &'a str,
+    as_of: &'a str,
+    source: &'a str,
+    ec2_linux_on_demand: Vec<Row<'a>>,
+    fargate: &'a FargateRates,
+}
+
+/// Prices keep all their digits here (a price list has sub-cent rates).
+fn exact(u: Usd) -> String {
+    u.0.normalize().to_string()
+}
+
+pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String, PricingError> {
+    let r = catalog.region(region)?;
+    let rows: Vec<Row> = r
+        .ec2_hourly
+        .iter()
+        .map(|(t, p)| {
+            let spec = &catalog.instance_types[t];
+            Row { instance_type: t, vcpu: spec.vcpu, memory_gib: spec.memory_gib, arch: spec.arch.as_str(), max_enis: spec.max_enis, price_per_hour_usd: *p }
+        })
+        .collect();
+    Ok(match format {
+        Format::Json => {
+            // Serialized by hand for prices: Usd's serializer rounds to the cent for reports.
+            let mut v = serde_json::to_value(RegionView { region, as_of: &catalog.as_of, source: &r.source, ec2_linux_on_demand: vec![], fargate: &r.fargate })
+                .expect("serializable");
+            v["ec2_linux_on_demand"] = rows
+                .iter()
+                .map(|row| {
+                    serde_json::json!({
+                        "instance_type": row.instance_type, "vcpu": row.vcpu, "memory_gib": row.memory_gib,
+                        "arch": row.arch, "max_enis": row.max_enis,
+                        "price_per_hour_usd": exact(row.price_per_hour_usd).parse::<f64>().unwrap_or_default(),
+                    })
+                })
+                .collect();
+            let f = &r.fargate;
+            v["fargate"] = serde_json::json!({
+                "linux_x86": {"vcpu_hour": num(f.linux_x86_vcpu_hour), "gb_hour": num(f.linux_x86_gb_hour)},
+                "linux_arm": {"vcpu_hour": num(f.linux_arm_vcpu_hour), "gb_hour": num(f.linux_arm_gb_hour)},
+                "spot": {"vcpu_hour": num(f.spot_vcpu_hour), "gb_hour": num(f.spot_gb_hour)},
+                "windows": {"vcpu_hour": num(f.windows_vcpu_hour), "gb_hour": num(f.windows_gb_hour), "os_license_vcpu_hour": num(f.windows_license_vcpu_hour)},
+                "ephemeral_storage_gb_hour_beyond_20_gib": num(f.ephemeral_storage_gb_hour),
+            });
+            let mut s = serde_json::to_string_pretty(&v).expect("serializable");
+            s.push('\n');
+            s
+        }
+        Format::Csv => {
+            let mut out = String::from("instance_type,vcpu,memory_gib,arch,max_enis,price_per_hour_usd\n");
+            for row in &rows {
+                out.push_str(&format!("{},{},{},{},{},{}\n", row.instance_type, row.vcpu, row.memory_gib, row.arch, row.max_enis, exact(row.price_per_hour_usd)));
+            }
+            out
+        }
+        Format::Table | Format::Markdown => {
+            let mut t = Table::new();
+            t.load_style(UTF8_FULL_CONDENSED);
+            t.set_header(vec!["Instance type", "vCPU", "Memory GiB", "Arch", "Max ENIs", "USD/hour"]);
+            for row in &rows {
+                t.add_row(vec![
+                    Cell::new(row.instance_type),
+                    Cell::new(row.vcpu).set_alignment(CellAlignment::Right),
+                    Cell::new(row.memory_gib).set_alignment(CellAlignment::Right),
+                    Cell::new(row.arch),
+                    Cell::new(row.max_enis).set_alignment(CellAlignment::Right),
+                    Cell::new(exact(row.price_per_hour_usd)).set_alignment(CellAlignment::Right),
+                ]);
+            }
+            let f = &r.fargate;
+            format!(
+                "EC2 Linux on-demand prices in {region}, as of {} ({})\n{t}\n\nFargate per hour: Linux/x86 {} per vCPU, {} per GB; Linux/ARM {} per vCPU, {} per GB; Spot {} per vCPU, {} per GB (floating); Windows {} per vCPU + {} OS licence per vCPU, {} per GB; ephemeral storage beyond 20 GiB {} per GB.\n",
+                catalog.as_of,
+                r.source,
+                exact(f.linux_x86_vcpu_hour),
+                exact(f.linux_x86_gb_hour),
+                exact(f.linux_arm_vcpu_hour),
+                exact(f.linux_arm_gb_hour),
+                exact(f.spot_vcpu_hour),
+                exact(f.spot_gb_hour),
+                exact(f.windows_vcpu_hour),
+                exact(f.windows_license_vcpu_hour),
+                exact(f.windows_gb_hour),
+                exact(f.ephemeral_storage_gb_hour),
+            )
+        }
+    })
+}
+
+fn num(u: Usd) -> f64 {
+    exact(u).parse().unwrap_or_default()
+}

@@ -1,0 +1,587 @@
+//! EC2 cost model. At every step the tasks then running are packed onto instances: CPU units,
+//! memory the agent registers (physical memory less an explicit reservation), and for awsvpc
+//! tasks the ENI limit. Daemon tasks run on every instance, so they shrink each instance's room.
+//! The fleet's cost is integrated over the steps: a cluster that scales is billed for what runs.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::config::Ec2Assumptions;
+use crate::money::{Usd, SECONDS_PER_HOUR};
+use crate::pricing::{Arch, InstanceType};
+
+use super::SimulationError;
+
+/// What one task needs from an instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct TaskShape {
+    pub cpu_units: u32,
+    pub memory_mib: u32,
+    /// Takes an ENI of its own (awsvpc network mode).
+    pub awsvpc: bool,
+    /// Can run on Graviton.
+    pub arm_ok: bool,
+}
+
+/// An instance type as a bin: room for tasks after the reservation and the daemons.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceOption {
+    pub instance_type: String,
+    pub arch: Arch,
+    pub cpu_units: u32,
+    pub memory_mib: u32,
+    /// awsvpc tasks it can hold.
+    pub awsvpc_tasks: u32,
+    pub hourly: Usd,
+    hourly_f: f64,
+}
+
+impl InstanceOption {
+    /// `daemons` run one task on every instance.
+    pub fn new(t: &InstanceType, hourly: Usd, a: &Ec2Assumptions, daemons: &[TaskShape]) -> Option<InstanceOption> {
+        let d_cpu: u32 = daemons.iter().map(|d| d.cpu_units).sum();
+        let d_mem: u32 = daemons.iter().map(|d| d.memory_mib).sum();
+        let d_eni = daemons.iter().filter(|d| d.awsvpc).count() as u32;
+        // Without trunking, the primary ENI belongs to the instance: max ENIs - 1 for tasks.
+        let enis = if a.eni_trunking { u32::MAX } else { t.max_enis.saturating_sub(1) };
+        let memory = t.memory_mib().checked_sub(a.reserved_memory_mib)?.checked_sub(d_mem)?;
+        Some(InstanceOption {
+            instance_type: t.instance_type.clone(),
+            arch: t.arch,
+            cpu_units: t.cpu_units().checked_sub(d_cpu)?,
+            memory_mib: memory,
+            awsvpc_tasks: enis.checked_sub(d_eni)?,
+            hourly,
+            hourly_f: hourly.to_f64(),
+        })
+    }
+
+    fn fits(&self, used: &Load, t: &TaskShape) -> bool {
+        (t.arm_ok || self.arch == Arch::X86_64)
+            && used.cpu + t.cpu_units <= self.cpu_units
+            && used.mem + t.memory_mib <= self.memory_mib
+            && (!t.awsvpc || used.eni < self.awsvpc_tasks)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Load {
+    cpu: u32,
+    mem: u32,
+    eni: u32,
+}
+
+impl Load {
+    fn add(&mut self, t: &TaskShape, n: u32) {
+        self.cpu += t.cpu_units * n;
+        self.mem += t.memory_mib * n;
+        if t.awsvpc {
+            self.eni += n;
+        }
+    }
+}
+
+/// One instance and the tasks on it: (group index, count).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bin {
+    pub option: usize,
+    pub items: Vec<(usize, u32)>,
+    load: Load,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Packing {
+    pub bins: Vec<Bin>,
+    /// Tasks that fit no instance type: (group index, count).
+    pub unplaced: Vec<(usize, u32)>,
+}
+
+impl Packing {
+    pub fn hourly(&self, options: &[InstanceOption]) -> Usd {
+        self.bins.iter().map(|b| options[b.option].hourly).sum()
+    }
+    fn hourly_f(&self, options: &[InstanceOption]) -> f64 {
+        self.bins.iter().map(|b| options[b.option].hourly_f).sum()
+    }
+}
+
+/// Packs groups of identical tasks onto instance types. The optimizer of a later stage implements
+/// the same trait.
+pub trait Packer {
+    fn pack(&self, groups: &[(TaskShape, u32)], options: &[InstanceOption]) -> Packing;
+}
+
+/// Cost-aware greedy: for each instance type, first-fit decreasing onto that type alone, then
+/// every instance shrunk to the cheapest type that still holds its tasks (which yields mixed
+/// fleets); the cheapest result wins. Types whose lower bound already exceeds the best are skipped.
+/// Graviton-capable tasks are also tried on Graviton types, apart from the others.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GreedyPacker;
+
+impl Packer for GreedyPacker {
+    fn pack(&self, groups: &[(TaskShape, u32)], options: &[InstanceOption]) -> Packing {
+        let all: Vec<usize> = (0..groups.len()).filter(|&g| groups[g].1 > 0).collect();
+        let x86: Vec<usize> = (0..options.len()).filter(|&o| options[o].arch == Arch::X86_64).collect();
+        let arm: Vec<usize> = (0..options.len()).filter(|&o| options[o].arch == Arch::Arm64).collect();
+        let mut best = ffd_best(groups, &all, options, &x86);
+        let arm_groups: Vec<usize> = all.iter().copied().filter(|&g| groups[g].0.arm_ok).collect();
+        if !arm_groups.is_empty() && !arm.is_empty() {
+            let rest: Vec<usize> = all.iter().copied().filter(|&g| !groups[g].0.arm_ok).collect();
+            let mut split = ffd_best(groups, &arm_groups, options, &arm);
+            let other = ffd_best(groups, &rest, options, &x86);
+            split.bins.extend(other.bins);
+            split.unplaced.extend(other.unplaced);
+            let better = split.unplaced.iter().map(|u| u.1).sum::<u32>() < best.unplaced.iter().map(|u| u.1).sum::<u32>()
+                || (split.unplaced.len() == best.unplaced.len() && split.hourly_f(options) < best.hourly_f(options) - 1e-9);
+            if better {
+                best = split;
+            }
+        }
+        best
+    }
+}
+
+/// Lower bound on the hourly cost of packing `groups` onto option `o` alone.
+fn lower_bound_single(groups: &[(TaskShape, u32)], which: &[usize], o: &InstanceOption) -> f64 {
+    let mut total = Load::default();
+    for &g in which {
+        total.add(&groups[g].0, groups[g].1);
+    }
+    let ratio = |used: u32, cap: u32| if cap == 0 { f64::INFINITY } else { f64::from(used) / f64::from(cap) };
+    let need = ratio(total.cpu, o.cpu_units)
+        .max(ratio(total.mem, o.memory_mib))
+        .max(if total.eni == 0 { 0.0 } else { ratio(total.eni, o.awsvpc_tasks) });
+    need.ceil() * o.hourly_f
+}
+
+fn ffd_best(groups: &[(TaskShape, u32)], which: &[usize], options: &[InstanceOption], allowed: &[usize]) -> Packing {
+    if which.is_empty() {
+        return Packing::default();
+    }
+    // Tasks no allowed type can hold are set aside, whatever the fleet.
+    let empty = Load::default();
+    let (placeable, unplaced): (Vec<usize>, Vec<usize>) = which
+        .iter()
+        .partition(|&&g| allowed.iter().any(|&o| options[o].fits(&empty, &groups[g].0)));
+    let unplaced: Vec<(usize, u32)> = unplaced.into_iter().map(|g| (g, groups[g].1)).collect();
+    if placeable.is_empty() {
+        return Packing { bins: vec![], unplaced };
+    }
+    // Largest first, by each task's largest share of the biggest instance.
+    let big_cpu = allowed.iter().map(|&o| options[o].cpu_units).max().unwrap_or(1).max(1);
+    let big_mem = allowed.iter().map(|&o| options[o].memory_mib).max().unwrap_or(1).max(1);
+    let mut order = placeable.clone();
+    order.sort_by(|&a, &b| {
+        let size = |g: usize| {
+            let t = groups[g].0;
+            (f64::from(t.cpu_units) / f64::from(big_cpu)).max(f64::from(t.memory_mib) / f64::from(big_mem))
+        };
+        size(b).total_cmp(&size(a)).then(a.cmp(&b))
+    });
+    let mut candidates: Vec<(f64, usize)> = allowed
+        .iter()
+        .filter(|&&o| placeable.iter().all(|&g| options[o].fits(&empty, &groups[g].0)))
+        .map(|&o| (lower_bound_single(groups, &placeable, &options[o]), o))
+        .collect();
+    candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut best: Option<(f64, Vec<Bin>)> = None;
+    for (lb, o) in candidates {
+        if best.as_ref().is_some_and(|(c, _)| lb >= *c - 1e-9) {
+            break;
+        }
+        let bins = first_fit_decreasing(groups, &order, options, o, allowed);
+        let cost: f64 = bins.iter().map(|b| options[b.option].hourly_f).sum();
+        if best.as_ref().is_none_or(|(c, _)| cost < *c - 1e-9) {
+            best = Some((cost, bins));
+        }
+    }
+    // When no single type holds every task (a task only the largest types take, next to tasks on
+    // a type whose ARM flag differs), the largest allowed type by capacity is used.
+    let bins = match best {
+        Some((_, bins)) => bins,
+        None => {
+            let o = *allowed
+                .iter()
+                .max_by_key(|&&o| (options[o].cpu_units, options[o].memory_mib))
+                .expect("allowed is not empty");
+            first_fit_decreasing(groups, &order, options, o, allowed)
+        }
+    };
+    Packing { bins, unplaced }
+}
+
+fn first_fit_decreasing(groups: &[(TaskShape, u32)], order: &[usize], options: &[InstanceOption], o: usize, allowed: &[usize]) -> Vec<Bin> {
+    let mut bins: Vec<Bin> = Vec::new();
+    let opt = &options[o];
+    for &g in order {
+        let t = groups[g].0;
+        let mut left = groups[g].1;
+        for b in bins.iter_mut() {
+            if left == 0 {
+                break;
+            }
+            let mut n = 0;
+            while n < left && opt.fits(&b.load, &t) {
+                b.load.add(&t, 1);
+                n += 1;
+            }
+            if n > 0 {
+                push_item(b, g, n);
+                left -= n;
+            }
+        }
+        while left > 0 {
+            let mut b = Bin { option: o, items: vec![], load: Load::default() };
+            let mut n = 0;
+            while n < left && opt.fits(&b.load, &t) {
+                b.load.add(&t, 1);
+                n += 1;
+            }
+            if n == 0 {
+                break; // cannot happen: callers pass only tasks that fit an empty `o`
+            }
+            push_item(&mut b, g, n);
+            left -= n;
+            bins.push(b);
+        }
+    }
+    // Shrink each instance to the cheapest allowed type that still holds what it carries.
+    for b in bins.iter_mut() {
+        let tasks: Vec<TaskShape> = b.items.iter().map(|&(g, _)| groups[g].0).collect();
+        let arm_needed = tasks.iter().any(|t| !t.arm_ok);
+        let best = allowed
+            .iter()
+            .copied()
+            .filter(|&c| {
+                let co = &options[c];
+                (!arm_needed || co.arch == Arch::X86_64)
+                    && b.load.cpu <= co.cpu_units
+                    && b.load.mem <= co.memory_mib
+                    && b.load.eni <= co.awsvpc_tasks
+            })
+            .min_by(|&a, &c| options[a].hourly_f.total_cmp(&options[c].hourly_f).then(a.cmp(&c)));
+        if let Some(c) = best {
+            if options[c].hourly_f < options[b.option].hourly_f {
+                b.option = c;
+            }
+        }
+    }
+    bins
+}
+
+fn push_item(b: &mut Bin, g: usize, n: u32) {
+    match b.items.iter_mut().find(|(x, _)| *x == g) {
+        Some(item) => item.1 += n,
+        None => b.items.push((g, n)),
+    }
+}
+
+/// A replica service's tasks on EC2: its shape and how many run at each step.
+#[derive(Clone, Debug)]
+pub struct Workload {
+    pub service: usize,
+    pub shape: TaskShape,
+    pub counts: Vec<u32>,
+}
+
+/// The result of packing a cluster's EC2 tasks at every step.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FleetSimulation {
+    /// Cost over the window.
+    pub cost: Usd,
+    /// Per instance type: peak count, and average count over the window.
+    pub fleet: Vec<FleetEntry>,
+    /// Instance-hours over the window.
+    pub instance_hours: f64,
+    /// Steps at which some task fit no instance type, and the services concerned.
+    pub unplaced_steps: u32,
+    pub unplaceable_services: Vec<usize>,
+    /// Each service's share of `cost`, in proportion to the resources it reserved over time
+    /// (daemons: on every instance). Sums to `cost`.
+    pub allocation: BTreeMap<usize, Usd>,
+    /// Distinct task mixes packed (steps with the same counts share one packing).
+    pub distinct_mixes: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FleetEntry {
+    pub instance_type: String,
+    /// Instances of this type at the step where the fleet cost most.
+    pub count: u32,
+    /// Average instances of this type running over the window.
+    pub average_count: f64,
+}
+
+/// Relative price of a CPU unit and a MiB, for splitting a fleet's cost between services.
+#[derive(Clone, Copy, Debug)]
+pub struct ResourceWeights {
+    pub per_cpu_unit: f64,
+    pub per_memory_mib: f64,
+}
+
+impl ResourceWeights {
+    fn of(&self, t: &TaskShape) -> f64 {
+        f64::from(t.cpu_units) * self.per_cpu_unit + f64::from(t.memory_mib) * self.per_memory_mib
+    }
+}
+
+/// Packs the tasks running at each step (re-packing from scratch each step, the ideal a cluster
+/// with perfect scaling and no fragmentation reaches) and integrates the fleet's cost.
+pub fn simulate(
+    workloads: &[Workload],
+    daemons: &[(usize, TaskShape)],
+    options: &[InstanceOption],
+    step_seconds: u32,
+    steps: usize,
+    packer: &dyn Packer,
+    weights: ResourceWeights,
+) -> Result<FleetSimulation, SimulationError> {
+    if options.is_empty() {
+        return Err(SimulationError::NoInstanceTypes);
+    }
+    let mut cache: HashMap<Vec<u32>, (Vec<u32>, u32, Vec<usize>)> = HashMap::new();
+    let mut instance_steps = vec![0u64; options.len()];
+    let mut peak: (f64, Vec<u32>) = (-1.0, vec![0; options.len()]);
+    let mut unplaced_steps = 0u32;
+    let mut unplaceable = Vec::new();
+    let mut weight = vec![0f64; workloads.len()];
+    let mut daemon_weight = 0f64;
+    let mut key = vec![0u32; workloads.len()];
+    for step in 0..steps {
+        for (k, w) in key.iter_mut().zip(workloads) {
+            *k = w.counts[step];
+        }
+        if !cache.contains_key(&key) {
+            let groups: Vec<(TaskShape, u32)> = workloads.iter().zip(&key).map(|(w, &n)| (w.shape, n)).collect();
+            let p = packer.pack(&groups, options);
+            let mut per_type = vec![0u32; options.len()];
+            for b in &p.bins {
+                per_type[b.option] += 1;
+            }
+            let unplaced: u32 = p.unplaced.iter().map(|u| u.1).sum();
+            let services = p.unplaced.iter().map(|&(g, _)| workloads[g].service).collect();
+            cache.insert(key.clone(), (per_type, unplaced, services));
+        }
+        let (per_type, unplaced, services) = &cache[&key];
+        let mut hourly = 0.0;
+        let mut instances = 0u32;
+        for (o, &n) in per_type.iter().enumerate() {
+            instance_steps[o] += u64::from(n);
+            hourly += f64::from(n) * options[o].hourly_f;
+            instances += n;
+        }
+        if hourly > peak.0 {
+            peak = (hourly, per_type.clone());
+        }
+        if *unplaced > 0 {
+            unplaced_steps += 1;
+            unplaceable.extend(services.iter().copied());
+        }
+        for (i, w) in workloads.iter().enumerate() {
+            weight[i] += f64::from(key[i]) * weights.of(&w.shape);
+        }
+        daemon_weight += f64::from(instances);
+    }
+    unplaceable.sort_unstable();
+    unplaceable.dedup();
+
+    let step_hours = Decimal::from(step_seconds) / Decimal::from(SECONDS_PER_HOUR);
+    let cost: Usd = instance_steps
+        .iter()
+        .zip(options)
+        .map(|(&n, o)| Usd(o.hourly.0 * Decimal::from(n) * step_hours))
+        .sum();
+    let total_steps = steps.max(1) as f64;
+    let mut fleet: Vec<FleetEntry> = options
+        .iter()
+        .enumerate()
+        .filter(|(o, _)| instance_steps[*o] > 0)
+        .map(|(o, opt)| FleetEntry {
+            instance_type: opt.instance_type.clone(),
+            count: peak.1[o],
+            average_count: instance_steps[o] as f64 / total_steps,
+        })
+        .collect();
+    fleet.sort_by(|a, b| b.count.cmp(&a.count).then(a.instance_type.cmp(&b.instance_type)));
+
+    let mut shares: Vec<(usize, f64)> = workloads.iter().enumerate().map(|(i, w)| (w.service, weight[i])).collect();
+    for (service, shape) in daemons {
+        shares.push((*service, daemon_weight * weights.of(shape)));
+    }
+    let allocation = allocate(cost, &shares);
+    Ok(FleetSimulation {
+        cost,
+        fleet,
+        instance_hours: instance_steps.iter().sum::<u64>() as f64 * f64::from(step_seconds) / 3600.0,
+        unplaced_steps,
+        unplaceable_services: unplaceable,
+        allocation,
+        distinct_mixes: cache.len(),
+    })
+}
+
+/// Splits `total` between keys in proportion to their weights, exactly: the rounding remainder
+/// goes to the largest share, so the parts always add up to the whole.
+pub fn allocate(total: Usd, shares: &[(usize, f64)]) -> BTreeMap<usize, Usd> {
+    let mut out = BTreeMap::new();
+    let sum: f64 = shares.iter().map(|s| s.1).sum();
+    if shares.is_empty() {
+        return out;
+    }
+    if sum <= 0.0 {
+        for s in shares {
+            out.insert(s.0, Usd::ZERO);
+        }
+        if let Some(first) = shares.first() {
+            out.insert(first.0, total);
+        }
+        return out;
+    }
+    let mut given = Usd::ZERO;
+    for &(k, w) in shares {
+        let part = Usd(total.0 * Decimal::try_from(w / sum).unwrap_or_default()).cents();
+        *out.entry(k).or_insert(Usd::ZERO) += part;
+        given += part;
+    }
+    let largest = shares
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|s| s.0)
+        .expect("not empty");
+    *out.get_mut(&largest).expect("present") += total - given;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Assumptions;
+    use crate::pricing::Catalog;
+    use proptest::prelude::*;
+
+    fn options(types: &[&str], daemons: &[TaskShape]) -> Vec<InstanceOption> {
+        let c = Catalog::bundled().unwrap();
+        let a = Assumptions::default().ec2;
+        types
+            .iter()
+            .map(|t| InstanceOption::new(c.instance_type("us-east-1", t).unwrap(), c.ec2_hourly("us-east-1", t).unwrap(), &a, daemons).unwrap())
+            .collect()
+    }
+
+    fn shape(cpu: u32, mem: u32, awsvpc: bool) -> TaskShape {
+        TaskShape { cpu_units: cpu, memory_mib: mem, awsvpc, arm_ok: false }
+    }
+
+    #[test]
+    fn registered_memory_excludes_the_reservation_and_daemons() {
+        let o = &options(&["m5.large"], &[shape(128, 256, false)])[0];
+        assert_eq!(o.cpu_units, 2048 - 128);
+        assert_eq!(o.memory_mib, 8192 - 512 - 256);
+        assert_eq!(o.awsvpc_tasks, 2, "m5.large has 3 ENIs, one is the instance's");
+    }
+
+    #[test]
+    fn awsvpc_tasks_are_limited_by_enis_not_cpu() {
+        // Ten tiny awsvpc tasks: an m5.large holds only 2 of them, so 5 instances.
+        let opts = options(&["m5.large"], &[]);
+        let p = GreedyPacker.pack(&[(shape(64, 64, true), 10)], &opts);
+        assert_eq!(p.bins.len(), 5);
+        let p = GreedyPacker.pack(&[(shape(64, 64, false), 10)], &opts);
+        assert_eq!(p.bins.len(), 1);
+    }
+
+    #[test]
+    fn a_task_larger_than_every_type_is_reported_unplaced() {
+        let opts = options(&["m5.large"], &[]);
+        let p = GreedyPacker.pack(&[(shape(4096, 1024, false), 2), (shape(512, 512, false), 1)], &opts);
+        assert_eq!(p.unplaced, vec![(0, 2)]);
+        assert_eq!(p.bins.len(), 1);
+    }
+
+    #[test]
+    fn picks_the_cheaper_family_for_memory_heavy_tasks() {
+        let opts = options(&["c5.xlarge", "m5.xlarge", "r5.xlarge"], &[]);
+        let p = GreedyPacker.pack(&[(shape(512, 7000, false), 8)], &opts);
+        // r5.xlarge (4 vCPU, 32 GiB) holds 4 such tasks: 2 x 0.252 beats m5's 4 x 0.192.
+        assert!(p.bins.iter().all(|b| opts[b.option].instance_type == "r5.xlarge"), "{:?}", p.bins);
+        assert_eq!(p.bins.len(), 2);
+    }
+
+    #[test]
+    fn graviton_is_used_only_for_tasks_that_can_run_on_it() {
+        let opts = options(&["m6i.xlarge", "m7g.xlarge"], &[]);
+        let arm = TaskShape { arm_ok: true, ..shape(1024, 2048, false) };
+        let p = GreedyPacker.pack(&[(arm, 4), (shape(1024, 2048, false), 4)], &opts);
+        for b in &p.bins {
+            let on_arm = opts[b.option].arch == Arch::Arm64;
+            assert!(!on_arm || b.items.iter().all(|&(g, _)| g == 0));
+        }
+        assert!(p.bins.iter().any(|b| opts[b.option].arch == Arch::Arm64));
+    }
+
+    #[test]
+    fn allocation_adds_up_to_the_cent() {
+        let total = Usd::parse("100.00").unwrap();
+        let a = allocate(total, &[(0, 1.0), (1, 1.0), (2, 1.0)]);
+        assert_eq!(a.values().copied().sum::<Usd>(), total);
+        assert_eq!(a[&1], Usd::parse("33.33").unwrap());
+    }
+
+    #[test]
+    fn fleet_cost_is_integrated_over_steps() {
+        let opts = options(&["m5.large"], &[]);
+        let w = vec![Workload { service: 0, shape: shape(2000, 1000, false), counts: vec![1, 1, 2, 0] }];
+        let weights = ResourceWeights { per_cpu_unit: 1.0, per_memory_mib: 0.1 };
+        let s = simulate(&w, &[], &opts, 3600, 4, &GreedyPacker, weights).unwrap();
+        // 1 + 1 + 2 + 0 instance-hours of m5.large.
+        assert_eq!(s.cost, Usd::parse("0.384").unwrap());
+        assert_eq!(s.fleet[0].count, 2);
+        assert_eq!(s.distinct_mixes, 3);
+        assert_eq!(s.allocation[&0], s.cost);
+    }
+
+    fn arb_groups() -> impl Strategy<Value = Vec<(TaskShape, u32)>> {
+        let sizes = prop::sample::select(vec![(256u32, 512u32), (512, 1024), (1024, 2048), (1024, 4096), (2048, 4096), (4096, 8192), (4096, 30720), (8192, 16384)]);
+        prop::collection::vec((sizes, any::<bool>(), any::<bool>(), 1u32..20), 1..8)
+            .prop_map(|v| v.into_iter().map(|((c, m), awsvpc, arm_ok, n)| (TaskShape { cpu_units: c, memory_mib: m, awsvpc, arm_ok }, n)).collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn packing_invariants(groups in arb_groups(), daemon in any::<bool>()) {
+            let daemons = if daemon { vec![shape(128, 256, false)] } else { vec![] };
+            let opts = options(&["c6i.large", "m6i.xlarge", "r6i.2xlarge", "m6i.4xlarge", "m7g.2xlarge", "c7g.4xlarge"], &daemons);
+            let p = GreedyPacker.pack(&groups, &opts);
+            // Every task placed exactly once or reported.
+            for (g, (_, n)) in groups.iter().enumerate() {
+                let placed: u32 = p.bins.iter().flat_map(|b| &b.items).filter(|i| i.0 == g).map(|i| i.1).sum();
+                let unplaced: u32 = p.unplaced.iter().filter(|u| u.0 == g).map(|u| u.1).sum();
+                prop_assert_eq!(placed + unplaced, *n);
+            }
+            // No instance over capacity in any dimension, and Graviton only holds ARM-ready tasks.
+            for b in &p.bins {
+                let o = &opts[b.option];
+                let mut l = Load::default();
+                for &(g, n) in &b.items {
+                    l.add(&groups[g].0, n);
+                    prop_assert!(groups[g].0.arm_ok || o.arch == Arch::X86_64);
+                }
+                prop_assert!(l.cpu <= o.cpu_units && l.mem <= o.memory_mib && l.eni <= o.awsvpc_tasks);
+            }
+            // Never cheaper than the resource lower bound on the cheapest price per unit.
+            let placed_groups: Vec<(TaskShape, u32)> = groups.iter().enumerate().map(|(g, &(t, n))| {
+                let u: u32 = p.unplaced.iter().filter(|u| u.0 == g).map(|u| u.1).sum();
+                (t, n - u)
+            }).collect();
+            let cpu: f64 = placed_groups.iter().map(|(t, n)| f64::from(t.cpu_units * n)).sum();
+            let mem: f64 = placed_groups.iter().map(|(t, n)| f64::from(t.memory_mib * n)).sum();
+            let per_cpu = opts.iter().map(|o| o.hourly_f / f64::from(o.cpu_units)).fold(f64::INFINITY, f64::min);
+            let per_mem = opts.iter().map(|o| o.hourly_f / f64::from(o.memory_mib)).fold(f64::INFINITY, f64::min);
+            let bound = (cpu * per_cpu).max(mem * per_mem);
+            prop_assert!(p.hourly_f(&opts) + 1e-9 >= bound);
+        }
+    }
+}

@@ -1,0 +1,460 @@
+//! Snapshot: the one canonical, versioned on-disk form of what was collected. A snapshot is a
+//! directory holding `manifest.json`, `inventory.json` and `usage.parquet` (see
+//! `docs/snapshot-format.md`). `collect` writes one, `analyze --snapshot DIR` reads one, and the
+//! embedded demo is one. Loading validates everything and names exactly what is wrong.
+//!
+//! This stage reads and writes local files only; it makes no network calls.
+
+pub mod inventory;
+
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+pub use inventory::Inventory;
+
+pub const SCHEMA_VERSION: u32 = 1;
+pub const MANIFEST_FILE: &str = "manifest.json";
+pub const INVENTORY_FILE: &str = "inventory.json";
+pub const USAGE_FILE: &str = "usage.parquet";
+
+#[derive(Debug, Error)]
+pub enum SnapshotError {
+    #[error("snapshot directory `{path}` does not exist; create one with `ecs-advisor collect` or try `--demo`")]
+    NotFound { path: String },
+    #[error("snapshot `{dir}` has no `{file}`; a snapshot holds manifest.json, inventory.json and usage.parquet")]
+    MissingFile { dir: String, file: &'static str },
+    #[error("cannot read `{path}`: {message}")]
+    Read { path: String, message: String },
+    #[error("`{path}` is not valid: {message}")]
+    Parse { path: String, message: String },
+    #[error("snapshot schema version {found} is not supported (this build reads version {supported}); re-collect it or upgrade ecs-advisor")]
+    UnsupportedSchema { found: u32, supported: u32 },
+    #[error("`{path}`: column `{column}` is missing")]
+    MissingColumn { path: String, column: &'static str },
+    #[error("`{path}`: column `{column}` has type {found}, expected {expected}")]
+    ColumnType {
+        path: String,
+        column: &'static str,
+        found: String,
+        expected: &'static str,
+    },
+    #[error("`{path}` row {row}: {message}")]
+    BadRow {
+        path: String,
+        row: usize,
+        message: String,
+    },
+    #[error("snapshot is inconsistent: {0}")]
+    Inconsistent(String),
+    #[error("cannot write snapshot to `{path}`: {message}")]
+    Write { path: String, message: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub schema_version: u32,
+    pub cluster: String,
+    pub region: String,
+    /// Start of the first usage step (inclusive), UTC.
+    pub window_start: DateTime<Utc>,
+    /// End of the last usage step (exclusive), UTC.
+    pub window_end: DateTime<Utc>,
+    /// Length of one usage step; CloudWatch period.
+    pub step_seconds: u32,
+    pub collected_at: DateTime<Utc>,
+    /// Who wrote it: `demo-generator`, `ecs-advisor collect`, ...
+    pub source: String,
+    /// `container_insights`, `aws_ecs` (percent of reservation) or `synthetic`.
+    pub usage_source: String,
+}
+
+impl Manifest {
+    pub fn steps(&self) -> u32 {
+        let secs = (self.window_end - self.window_start).num_seconds().max(0) as u64;
+        (secs / u64::from(self.step_seconds.max(1))) as u32
+    }
+    pub fn window_seconds(&self) -> u64 {
+        u64::from(self.steps()) * u64::from(self.step_seconds)
+    }
+}
+
+/// One service over one step. Counts are CloudWatch's average and maximum of RunningTaskCount
+/// over the step; CPU and memory are totals over the service's tasks (Container Insights
+/// CpuUtilized in CPU units, MemoryUtilized in MiB), averaged over the step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct UsagePoint {
+    pub step: u32,
+    pub service: u32,
+    pub running_tasks_avg: f64,
+    pub running_tasks_max: f64,
+    /// Tasks started during the step, when known (Fargate's 1-minute minimum needs it).
+    pub tasks_started: Option<f64>,
+    pub cpu_units_used: Option<f64>,
+    pub memory_mib_used: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub manifest: Manifest,
+    pub inventory: Inventory,
+    /// Sorted by (service, step); a (service, step) with no point is a gap in the metrics.
+    pub usage: Vec<UsagePoint>,
+}
+
+pub mod columns {
+    pub const TIMESTAMP: &str = "timestamp";
+    pub const SERVICE: &str = "service";
+    pub const RUNNING_AVG: &str = "running_tasks_avg";
+    pub const RUNNING_MAX: &str = "running_tasks_max";
+    pub const TASKS_STARTED: &str = "tasks_started";
+    pub const CPU_USED: &str = "cpu_units_used";
+    pub const MEMORY_USED: &str = "memory_mib_used";
+}
+
+impl Snapshot {
+    /// Reads and validates a snapshot directory.
+    pub fn load(dir: &Path) -> Result<Snapshot, SnapshotError> {
+        if !dir.is_dir() {
+            return Err(SnapshotError::NotFound {
+                path: dir.display().to_string(),
+            });
+        }
+        let read = |file: &'static str| -> Result<(PathBuf, Vec<u8>), SnapshotError> {
+            let p = dir.join(file);
+            if !p.is_file() {
+                return Err(SnapshotError::MissingFile {
+                    dir: dir.display().to_string(),
+                    file,
+                });
+            }
+            let bytes = std::fs::read(&p).map_err(|e| SnapshotError::Read {
+                path: p.display().to_string(),
+                message: e.to_string(),
+            })?;
+            Ok((p, bytes))
+        };
+        let (mp, m) = read(MANIFEST_FILE)?;
+        let (ip, i) = read(INVENTORY_FILE)?;
+        let (up, u) = read(USAGE_FILE)?;
+        Snapshot::from_parts(
+            (&mp.display().to_string(), &m),
+            (&ip.display().to_string(), &i),
+            (&up.display().to_string(), &u),
+        )
+    }
+
+    /// Parses and validates the three files' bytes; each comes with the name to use in errors.
+    pub fn from_parts(
+        manifest: (&str, &[u8]),
+        inventory: (&str, &[u8]),
+        usage: (&str, &[u8]),
+    ) -> Result<Snapshot, SnapshotError> {
+        let manifest = parse_manifest(manifest.0, manifest.1)?;
+        let inventory: Inventory = serde_json::from_slice(inventory.1).map_err(|e| SnapshotError::Parse {
+            path: inventory.0.to_string(),
+            message: e.to_string(),
+        })?;
+        validate_inventory(&inventory)?;
+        let usage = read_usage(usage.0, usage.1, &manifest, &inventory)?;
+        Ok(Snapshot {
+            manifest,
+            inventory,
+            usage,
+        })
+    }
+
+    /// Writes the snapshot into `dir` atomically: files go to a sibling temporary directory
+    /// which is renamed into place, so a crash never leaves a half snapshot that loads.
+    pub fn write(&self, dir: &Path) -> Result<(), SnapshotError> {
+        let werr = |p: &Path, e: &dyn std::fmt::Display| SnapshotError::Write {
+            path: p.display().to_string(),
+            message: e.to_string(),
+        };
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| werr(&parent, &e))?;
+        let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "snapshot".into());
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(&tmp).map_err(|e| werr(&tmp, &e))?;
+        let result = (|| {
+            let manifest = serde_json::to_vec_pretty(&self.manifest).map_err(|e| werr(&tmp, &e))?;
+            std::fs::write(tmp.join(MANIFEST_FILE), manifest).map_err(|e| werr(&tmp, &e))?;
+            let inventory = serde_json::to_vec_pretty(&self.inventory).map_err(|e| werr(&tmp, &e))?;
+            std::fs::write(tmp.join(INVENTORY_FILE), inventory).map_err(|e| werr(&tmp, &e))?;
+            let bytes = self.usage_parquet().map_err(|e| werr(&tmp, &e))?;
+            std::fs::write(tmp.join(USAGE_FILE), bytes).map_err(|e| werr(&tmp, &e))?;
+            if dir.exists() {
+                std::fs::remove_dir_all(dir).map_err(|e| werr(dir, &e))?;
+            }
+            std::fs::rename(&tmp, dir).map_err(|e| werr(dir, &e))
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+        result
+    }
+
+    /// The usage table as Parquet bytes.
+    pub fn usage_parquet(&self) -> PolarsResult<Vec<u8>> {
+        let step_ms = i64::from(self.manifest.step_seconds) * 1000;
+        let start_ms = self.manifest.window_start.timestamp_millis();
+        let names: Vec<&str> = self.inventory.services.iter().map(|s| s.name.as_str()).collect();
+        let u = &self.usage;
+        let ts: Vec<i64> = u.iter().map(|p| start_ms + i64::from(p.step) * step_ms).collect();
+        let ts = Column::new(columns::TIMESTAMP.into(), ts)
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)))?;
+        let mut df = DataFrame::new_infer_height(vec![
+            ts,
+            Column::new(
+                columns::SERVICE.into(),
+                u.iter().map(|p| names[p.service as usize]).collect::<Vec<_>>(),
+            ),
+            Column::new(columns::RUNNING_AVG.into(), u.iter().map(|p| p.running_tasks_avg).collect::<Vec<_>>()),
+            Column::new(columns::RUNNING_MAX.into(), u.iter().map(|p| p.running_tasks_max).collect::<Vec<_>>()),
+            Column::new(columns::TASKS_STARTED.into(), u.iter().map(|p| p.tasks_started).collect::<Vec<_>>()),
+            Column::new(columns::CPU_USED.into(), u.iter().map(|p| p.cpu_units_used).collect::<Vec<_>>()),
+            Column::new(columns::MEMORY_USED.into(), u.iter().map(|p| p.memory_mib_used).collect::<Vec<_>>()),
+        ])?;
+        let mut buf = Vec::new();
+        ParquetWriter::new(&mut buf)
+            .with_compression(ParquetCompression::Uncompressed)
+            .finish(&mut df)?;
+        Ok(buf)
+    }
+}
+
+fn parse_manifest(path: &str, bytes: &[u8]) -> Result<Manifest, SnapshotError> {
+    // Read the version first, so an old or new snapshot gets the version message, not a field error.
+    let raw: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| SnapshotError::Parse {
+        path: path.to_string(),
+        message: e.to_string(),
+    })?;
+    match raw.get("schema_version").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(v) => {
+            return Err(SnapshotError::UnsupportedSchema {
+                found: v as u32,
+                supported: SCHEMA_VERSION,
+            })
+        }
+        None => {
+            return Err(SnapshotError::Parse {
+                path: path.to_string(),
+                message: "no `schema_version`".into(),
+            })
+        }
+    }
+    let m: Manifest = serde_json::from_value(raw).map_err(|e| SnapshotError::Parse {
+        path: path.to_string(),
+        message: e.to_string(),
+    })?;
+    if m.step_seconds == 0 || m.step_seconds % 60 != 0 {
+        return Err(SnapshotError::Parse {
+            path: path.to_string(),
+            message: format!("`step_seconds` {} is not a positive multiple of 60 (a CloudWatch period)", m.step_seconds),
+        });
+    }
+    if m.window_end <= m.window_start || (m.window_end - m.window_start).num_seconds() % i64::from(m.step_seconds) != 0 {
+        return Err(SnapshotError::Parse {
+            path: path.to_string(),
+            message: "`window_end` must follow `window_start` by a whole number of steps".into(),
+        });
+    }
+    Ok(m)
+}
+
+fn validate_inventory(inv: &Inventory) -> Result<(), SnapshotError> {
+    let bad = |m: String| Err(SnapshotError::Inconsistent(m));
+    let mut defs = HashMap::new();
+    for td in &inv.task_definitions {
+        if defs.insert(td.reference(), td).is_some() {
+            return bad(format!("task definition `{}` is listed twice", td.reference()));
+        }
+        if td.reserved_cpu_units() == 0 || td.reserved_memory_mib() == 0 {
+            return bad(format!(
+                "task definition `{}` reserves no CPU or no memory; set task-level `cpu` and `memory`",
+                td.reference()
+            ));
+        }
+    }
+    let mut names = HashMap::new();
+    for s in &inv.services {
+        if names.insert(s.name.as_str(), ()).is_some() {
+            return bad(format!("service `{}` is listed twice", s.name));
+        }
+        let Some(td) = defs.get(&s.task_definition) else {
+            return bad(format!(
+                "service `{}` uses task definition `{}`, which the inventory does not hold",
+                s.name, s.task_definition
+            ));
+        };
+        if matches!(s.placement(), inventory::Placement::Fargate { .. }) && (td.cpu.is_none() || td.memory.is_none()) {
+            return bad(format!(
+                "Fargate service `{}`: task definition `{}` must set task-level cpu and memory",
+                s.name, s.task_definition
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn column<'a>(df: &'a DataFrame, path: &str, name: &'static str) -> Result<&'a Column, SnapshotError> {
+    df.column(name).map_err(|_| SnapshotError::MissingColumn {
+        path: path.to_string(),
+        column: name,
+    })
+}
+
+fn f64_column(df: &DataFrame, path: &str, name: &'static str) -> Result<Vec<Option<f64>>, SnapshotError> {
+    let c = column(df, path, name)?;
+    match c.dtype() {
+        DataType::Float64 | DataType::Float32 | DataType::Int64 | DataType::Int32 | DataType::UInt32 | DataType::UInt64 | DataType::Null => {}
+        other => {
+            return Err(SnapshotError::ColumnType {
+                path: path.to_string(),
+                column: name,
+                found: other.to_string(),
+                expected: "a number",
+            })
+        }
+    }
+    let c = c.cast(&DataType::Float64).map_err(|e| SnapshotError::Parse {
+        path: path.to_string(),
+        message: e.to_string(),
+    })?;
+    let ca = c.f64().map_err(|e| SnapshotError::Parse {
+        path: path.to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(ca.iter().collect())
+}
+
+fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result<Vec<UsagePoint>, SnapshotError> {
+    use columns::*;
+    let df = ParquetReader::new(Cursor::new(bytes))
+        .finish()
+        .map_err(|e| SnapshotError::Parse {
+            path: path.to_string(),
+            message: format!("not a readable Parquet file ({e})"),
+        })?;
+    let ts = column(&df, path, TIMESTAMP)?;
+    let ts_ms: Vec<Option<i64>> = match ts.dtype() {
+        DataType::Datetime(unit, _) => {
+            let per_ms = match unit {
+                TimeUnit::Milliseconds => 1,
+                TimeUnit::Microseconds => 1_000,
+                TimeUnit::Nanoseconds => 1_000_000,
+            };
+            let c = ts.cast(&DataType::Int64).map_err(|e| SnapshotError::Parse {
+                path: path.to_string(),
+                message: e.to_string(),
+            })?;
+            c.i64()
+                .map_err(|e| SnapshotError::Parse {
+                    path: path.to_string(),
+                    message: e.to_string(),
+                })?
+                .iter()
+                .map(|v| v.map(|v| v / per_ms))
+                .collect()
+        }
+        other => {
+            return Err(SnapshotError::ColumnType {
+                path: path.to_string(),
+                column: TIMESTAMP,
+                found: other.to_string(),
+                expected: "datetime (UTC)",
+            })
+        }
+    };
+    let svc = column(&df, path, SERVICE)?;
+    let svc = svc.str().map_err(|_| SnapshotError::ColumnType {
+        path: path.to_string(),
+        column: SERVICE,
+        found: svc.dtype().to_string(),
+        expected: "string",
+    })?;
+    let avg = f64_column(&df, path, RUNNING_AVG)?;
+    let max = f64_column(&df, path, RUNNING_MAX)?;
+    let started = f64_column(&df, path, TASKS_STARTED)?;
+    let cpu = f64_column(&df, path, CPU_USED)?;
+    let mem = f64_column(&df, path, MEMORY_USED)?;
+
+    let index: HashMap<&str, u32> = inv
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i as u32))
+        .collect();
+    let start_ms = m.window_start.timestamp_millis();
+    let step_ms = i64::from(m.step_seconds) * 1000;
+    let steps = m.steps();
+    let mut out = Vec::with_capacity(df.height());
+    for (row, name) in svc.iter().enumerate() {
+        let bad = |message: String| SnapshotError::BadRow {
+            path: path.to_string(),
+            row,
+            message,
+        };
+        let name = name.ok_or_else(|| bad("`service` is empty".into()))?;
+        let service = *index
+            .get(name)
+            .ok_or_else(|| bad(format!("service `{name}` is not in inventory.json")))?;
+        let t = ts_ms[row].ok_or_else(|| bad("`timestamp` is empty".into()))?;
+        let offset = t - start_ms;
+        if offset < 0 || offset % step_ms != 0 || offset / step_ms >= i64::from(steps) {
+            return Err(bad(format!(
+                "timestamp {} is outside the manifest window or not on a {}-second step",
+                DateTime::<Utc>::from_timestamp_millis(t).map(|d| d.to_rfc3339()).unwrap_or_default(),
+                m.step_seconds
+            )));
+        }
+        let need = |v: Option<f64>, c: &str| -> Result<f64, SnapshotError> {
+            match v {
+                Some(x) if x.is_finite() && x >= 0.0 => Ok(x),
+                Some(x) => Err(bad(format!("`{c}` is {x}; it must be a non-negative number"))),
+                None => Err(bad(format!("`{c}` is empty"))),
+            }
+        };
+        let opt = |v: Option<f64>, c: &str| -> Result<Option<f64>, SnapshotError> {
+            match v {
+                None => Ok(None),
+                Some(x) => need(Some(x), c).map(Some),
+            }
+        };
+        let running_tasks_avg = need(avg[row], RUNNING_AVG)?;
+        let running_tasks_max = need(max[row], RUNNING_MAX)?;
+        if running_tasks_max + 1e-9 < running_tasks_avg {
+            return Err(bad(format!(
+                "`{RUNNING_MAX}` {running_tasks_max} is below `{RUNNING_AVG}` {running_tasks_avg}"
+            )));
+        }
+        out.push(UsagePoint {
+            step: (offset / step_ms) as u32,
+            service,
+            running_tasks_avg,
+            running_tasks_max,
+            tasks_started: opt(started[row], TASKS_STARTED)?,
+            cpu_units_used: opt(cpu[row], CPU_USED)?,
+            memory_mib_used: opt(mem[row], MEMORY_USED)?,
+        });
+    }
+    out.sort_by_key(|p| (p.service, p.step));
+    if let Some(w) = out.windows(2).find(|w| w[0].service == w[1].service && w[0].step == w[1].step) {
+        return Err(SnapshotError::Inconsistent(format!(
+            "`{path}` holds two rows for service `{}` at step {}",
+            inv.services[w[0].service as usize].name, w[0].step
+        )));
+    }
+    Ok(out)
+}

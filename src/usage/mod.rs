@@ -1,0 +1,144 @@
+//! Usage: turns a snapshot's sparse usage points into dense per-service series (task counts at
+//! every step, gaps filled) and per-task usage statistics. Pure computation on a snapshot.
+
+use serde::Serialize;
+
+use crate::config::Rightsizing;
+use crate::snapshot::Snapshot;
+
+/// One service over the whole window.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceUsage {
+    /// Index into the inventory's services.
+    pub service: usize,
+    /// Average running tasks per step. A gap in the metrics carries the last known count forward
+    /// (ECS does not stop tasks because CloudWatch missed a period); before the first point, the
+    /// inventory's running count.
+    pub running_avg: Vec<f64>,
+    /// Peak running tasks per step (what capacity must hold).
+    pub running_max: Vec<f64>,
+    /// Tasks started per step, where known.
+    pub tasks_started: Vec<Option<f64>>,
+    pub stats: UsageStats,
+}
+
+/// Per-task CPU (units) and memory (MiB) statistics over the steps with tasks running and data.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UsageStats {
+    /// Steps with a usage point and tasks running: what rightsizing rests on.
+    pub data_points: u32,
+    /// Share of the window's steps that have a usage point (gaps lower it).
+    pub coverage_pct: f64,
+    pub cpu_units_p50: Option<f64>,
+    pub cpu_units_p99: Option<f64>,
+    pub cpu_units_max: Option<f64>,
+    pub memory_mib_p50: Option<f64>,
+    pub memory_mib_p99: Option<f64>,
+    pub memory_mib_max: Option<f64>,
+    /// At the configured rightsizing percentiles.
+    pub cpu_units_for_sizing: Option<f64>,
+    pub memory_mib_for_sizing: Option<f64>,
+    /// Task-hours over the window (average running tasks x time).
+    pub task_hours: f64,
+}
+
+/// Nearest-rank percentile of unsorted samples (`p` in 0..=100).
+pub fn percentile(samples: &[f64], p: f64) -> Option<f64> {
+    if samples.is_empty() {
+        return None;
+    }
+    let mut v = samples.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    let rank = ((p / 100.0) * v.len() as f64).ceil() as usize;
+    Some(v[rank.clamp(1, v.len()) - 1])
+}
+
+pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
+    let steps = snapshot.manifest.steps() as usize;
+    let step_hours = f64::from(snapshot.manifest.step_seconds) / 3600.0;
+    let mut out = Vec::with_capacity(snapshot.inventory.services.len());
+    let mut points = snapshot.usage.iter().peekable();
+    for (i, svc) in snapshot.inventory.services.iter().enumerate() {
+        let mut avg = vec![f64::NAN; steps];
+        let mut max = vec![f64::NAN; steps];
+        let mut started = vec![None; steps];
+        let mut cpu = Vec::new();
+        let mut mem = Vec::new();
+        let mut present = 0u32;
+        while let Some(p) = points.peek() {
+            if p.service as usize != i {
+                break;
+            }
+            let s = p.step as usize;
+            avg[s] = p.running_tasks_avg;
+            max[s] = p.running_tasks_max;
+            started[s] = p.tasks_started;
+            present += 1;
+            if p.running_tasks_avg > 0.0 {
+                if let Some(c) = p.cpu_units_used {
+                    cpu.push(c / p.running_tasks_avg);
+                }
+                if let Some(m) = p.memory_mib_used {
+                    mem.push(m / p.running_tasks_avg);
+                }
+            }
+            points.next();
+        }
+        let mut last = (f64::from(svc.running_count), f64::from(svc.running_count));
+        for s in 0..steps {
+            if avg[s].is_nan() {
+                avg[s] = last.0;
+                max[s] = last.1;
+            } else {
+                last = (avg[s], max[s]);
+            }
+        }
+        let task_hours = avg.iter().sum::<f64>() * step_hours;
+        let stats = UsageStats {
+            data_points: cpu.len().max(mem.len()) as u32,
+            coverage_pct: if steps == 0 { 0.0 } else { 100.0 * f64::from(present) / steps as f64 },
+            cpu_units_p50: percentile(&cpu, 50.0),
+            cpu_units_p99: percentile(&cpu, 99.0),
+            cpu_units_max: percentile(&cpu, 100.0),
+            memory_mib_p50: percentile(&mem, 50.0),
+            memory_mib_p99: percentile(&mem, 99.0),
+            memory_mib_max: percentile(&mem, 100.0),
+            cpu_units_for_sizing: percentile(&cpu, rs.cpu_percentile),
+            memory_mib_for_sizing: percentile(&mem, rs.memory_percentile),
+            task_hours,
+        };
+        out.push(ServiceUsage {
+            service: i,
+            running_avg: avg,
+            running_max: max,
+            tasks_started: started,
+            stats,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentile() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(percentile(&v, 99.0), Some(99.0));
+        assert_eq!(percentile(&v, 100.0), Some(100.0));
+        assert_eq!(percentile(&v, 50.0), Some(50.0));
+        assert_eq!(percentile(&[], 50.0), None);
+    }
+
+    #[test]
+    fn gaps_carry_the_last_count_forward_and_do_not_count_as_data() {
+        let mut s = crate::sources::demo::generate();
+        // Keep one service, drop its points at steps 10..20.
+        s.usage.retain(|p| p.service == 0 && !(10..20).contains(&p.step));
+        let u = analyze(&s, &crate::config::Assumptions::default().rightsizing);
+        assert_eq!(u[0].running_avg[15], u[0].running_avg[9]);
+        assert!(u[0].stats.coverage_pct < 100.0);
+        assert_eq!(u[1].stats.data_points, 0);
+    }
+}
