@@ -53,10 +53,7 @@ pub struct RecommendAssumptions {
 #[derive(Debug, Error)]
 pub enum ConfigError {
     #[error("cannot read config file `{path}`: {source}; check the path given to --config")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    Read { path: String, source: std::io::Error },
     #[error("config file `{path}` is not valid: {message}; see the defaults with `ecs-advisor config defaults`")]
     Parse { path: String, message: String },
     #[error("assumption `{key}` = {value} is out of range: {expected}")]
@@ -111,11 +108,41 @@ impl Assumptions {
             }
         };
         let r = &self.rightsizing;
-        pct("rightsizing.cpu_percentile", r.cpu_percentile, 50.0, 100.0, "a percentile from 50 to 100")?;
-        pct("rightsizing.memory_percentile", r.memory_percentile, 50.0, 100.0, "a percentile from 50 to 100")?;
-        pct("rightsizing.cpu_headroom_pct", r.cpu_headroom_pct, 0.0, 300.0, "a percentage from 0 to 300")?;
-        pct("rightsizing.memory_headroom_pct", r.memory_headroom_pct, 0.0, 300.0, "a percentage from 0 to 300")?;
-        pct("recommend.ec2_min_savings_pct", self.recommend.ec2_min_savings_pct, 0.0, 100.0, "a percentage from 0 to 100")?;
+        pct(
+            "rightsizing.cpu_percentile",
+            r.cpu_percentile,
+            50.0,
+            100.0,
+            "a percentile from 50 to 100",
+        )?;
+        pct(
+            "rightsizing.memory_percentile",
+            r.memory_percentile,
+            50.0,
+            100.0,
+            "a percentile from 50 to 100",
+        )?;
+        pct(
+            "rightsizing.cpu_headroom_pct",
+            r.cpu_headroom_pct,
+            0.0,
+            300.0,
+            "a percentage from 0 to 300",
+        )?;
+        pct(
+            "rightsizing.memory_headroom_pct",
+            r.memory_headroom_pct,
+            0.0,
+            300.0,
+            "a percentage from 0 to 300",
+        )?;
+        pct(
+            "recommend.ec2_min_savings_pct",
+            self.recommend.ec2_min_savings_pct,
+            0.0,
+            100.0,
+            "a percentage from 0 to 100",
+        )?;
         if self.ec2.cpu_step_units == 0 || self.ec2.memory_step_mib == 0 {
             return Err(ConfigError::OutOfRange {
                 key: "ec2.cpu_step_units / ec2.memory_step_mib",

@@ -54,9 +54,16 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), Error> {
 fn emit(text: &str, out: Option<&Path>, stdout: &mut dyn Write) -> Result<(), Error> {
     match out {
         Some(path) => {
-            let err = |e: std::io::Error| Error::Output { path: path.display().to_string(), message: e.to_string() };
+            let err = |e: std::io::Error| Error::Output {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            };
             let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let tmp = dir.join(format!(".{}.tmp-{}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(), std::process::id()));
+            let tmp = dir.join(format!(
+                ".{}.tmp-{}",
+                path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+                std::process::id()
+            ));
             std::fs::write(&tmp, text).map_err(err)?;
             std::fs::rename(&tmp, path).map_err(|e| {
                 let _ = std::fs::remove_file(&tmp);
@@ -66,7 +73,10 @@ fn emit(text: &str, out: Option<&Path>, stdout: &mut dyn Write) -> Result<(), Er
         None => match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
             // A closed pipe (`| head`) is the reader's choice, not a failure.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            r => r.map_err(|e| Error::Output { path: "standard output".into(), message: e.to_string() }),
+            r => r.map_err(|e| Error::Output {
+                path: "standard output".into(),
+                message: e.to_string(),
+            }),
         },
     }
 }

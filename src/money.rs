@@ -42,9 +42,7 @@ impl Usd {
     /// Multiplies by a quantity measured as a float (task-seconds from CloudWatch averages):
     /// the quantity is taken to the microsecond, which is far below a cent at any AWS rate.
     pub fn times_f64(self, quantity: f64) -> Usd {
-        let q = Decimal::from_f64(quantity)
-            .unwrap_or_default()
-            .round_dp(6);
+        let q = Decimal::from_f64(quantity).unwrap_or_default().round_dp(6);
         Usd(self.0 * q)
     }
 
@@ -122,10 +120,7 @@ impl<'de> Deserialize<'de> for Usd {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = f64::deserialize(d)?;
         // Through the shortest decimal form, so 0.1 reads back as 0.1, not 0.1000000000000000055.
-        v.to_string()
-            .parse::<Decimal>()
-            .map(Usd)
-            .map_err(serde::de::Error::custom)
+        v.to_string().parse::<Decimal>().map(Usd).map_err(serde::de::Error::custom)
     }
 }
 
@@ -134,8 +129,7 @@ pub fn monthly(cost_over_window: Usd, window_seconds: u64) -> Usd {
     if window_seconds == 0 {
         return Usd::ZERO;
     }
-    Usd(cost_over_window.0 * Decimal::from(HOURS_PER_MONTH) * Decimal::from(SECONDS_PER_HOUR)
-        / Decimal::from(window_seconds))
+    Usd(cost_over_window.0 * Decimal::from(HOURS_PER_MONTH) * Decimal::from(SECONDS_PER_HOUR) / Decimal::from(window_seconds))
 }
 
 #[cfg(test)]

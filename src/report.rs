@@ -114,6 +114,8 @@ pub struct ClusterReport {
     pub ec2_monthly_usd: Option<Usd>,
     /// The best EC2 fleet at its peak step, with average counts over the window.
     pub ec2_fleet: Vec<FleetLine>,
+    /// The all-EC2 plan with the ENI limit lifted (ENI trunking), when the analysis assumed none.
+    pub ec2_with_eni_trunking_monthly_usd: Option<Usd>,
     pub ec2_method: String,
     /// `all-fargate`, `all-ec2` or `mixed`.
     pub recommended_plan: String,

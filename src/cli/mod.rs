@@ -93,7 +93,9 @@ pub struct AssumptionArgs {
 #[derive(Debug, Subcommand)]
 pub enum PricesCommand {
     /// List a region's EC2 and Fargate prices.
-    #[command(after_help = "Examples:\n  ecs-advisor prices show --region us-east-1\n  ecs-advisor prices show --region eu-central-1 --output json")]
+    #[command(
+        after_help = "Examples:\n  ecs-advisor prices show --region us-east-1\n  ecs-advisor prices show --region eu-central-1 --output json"
+    )]
     Show {
         /// AWS region, e.g. us-east-1.
         #[arg(long)]

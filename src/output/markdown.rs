@@ -21,9 +21,20 @@ pub fn render(r: &Report) -> String {
         r.prices.region_source
     ));
     o.push_str("## Cluster\n\n| | Monthly | Fleet |\n|---|---:|---|\n");
-    o.push_str(&format!("| Current | {} | {} |\n", c.current_monthly_usd, fleet(&c.current_ec2_fleet)));
+    o.push_str(&format!(
+        "| Current | {} | {} |\n",
+        c.current_monthly_usd,
+        fleet(&c.current_ec2_fleet)
+    ));
     o.push_str(&format!("| All Fargate | {} | - |\n", money(c.fargate_monthly_usd)));
-    o.push_str(&format!("| Best EC2 fleet | {} | {} at peak |\n", money(c.ec2_monthly_usd), fleet(&c.ec2_fleet)));
+    o.push_str(&format!(
+        "| Best EC2 fleet | {} | {} at peak |\n",
+        money(c.ec2_monthly_usd),
+        fleet(&c.ec2_fleet)
+    ));
+    if let Some(x) = c.ec2_with_eni_trunking_monthly_usd {
+        o.push_str(&format!("| EC2 with ENI trunking | {x} | awsvpc tasks no longer bound by ENIs |\n"));
+    }
     o.push_str(&format!(
         "| **Recommended ({})** | **{}** | {} |\n| Savings | {} | |\n\n",
         c.recommended_plan,

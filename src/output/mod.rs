@@ -28,7 +28,11 @@ pub fn render(report: &Report, format: Format) -> String {
 }
 
 pub(crate) fn size(t: &TaskSize) -> String {
-    crate::simulation::fargate::FargateSize { cpu_units: t.cpu_units, memory_mib: t.memory_mib }.to_string()
+    crate::simulation::fargate::FargateSize {
+        cpu_units: t.cpu_units,
+        memory_mib: t.memory_mib,
+    }
+    .to_string()
 }
 
 pub(crate) fn money(x: Option<Usd>) -> String {
@@ -48,5 +52,16 @@ pub(crate) fn fleet(lines: &[crate::report::FleetLine]) -> String {
     if lines.is_empty() {
         return "-".into();
     }
-    lines.iter().map(|l| format!("{} x {}", l.count, l.instance_type)).collect::<Vec<_>>().join(", ")
+    // Types used only off-peak have no instance at the peak step; their average is in the JSON.
+    let at_peak: Vec<String> = lines
+        .iter()
+        .filter(|l| l.count > 0)
+        .map(|l| format!("{} x {}", l.count, l.instance_type))
+        .collect();
+    let off_peak = lines.len() - at_peak.len();
+    let mut s = at_peak.join(", ");
+    if off_peak > 0 {
+        s.push_str(&format!(" (+{off_peak} types off-peak)"));
+    }
+    s
 }

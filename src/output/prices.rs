@@ -38,14 +38,27 @@ pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String,
         .iter()
         .map(|(t, p)| {
             let spec = &catalog.instance_types[t];
-            Row { instance_type: t, vcpu: spec.vcpu, memory_gib: spec.memory_gib, arch: spec.arch.as_str(), max_enis: spec.max_enis, price_per_hour_usd: *p }
+            Row {
+                instance_type: t,
+                vcpu: spec.vcpu,
+                memory_gib: spec.memory_gib,
+                arch: spec.arch.as_str(),
+                max_enis: spec.max_enis,
+                price_per_hour_usd: *p,
+            }
         })
         .collect();
     Ok(match format {
         Format::Json => {
             // Serialized by hand for prices: Usd's serializer rounds to the cent for reports.
-            let mut v = serde_json::to_value(RegionView { region, as_of: &catalog.as_of, source: &r.source, ec2_linux_on_demand: vec![], fargate: &r.fargate })
-                .expect("serializable");
+            let mut v = serde_json::to_value(RegionView {
+                region,
+                as_of: &catalog.as_of,
+                source: &r.source,
+                ec2_linux_on_demand: vec![],
+                fargate: &r.fargate,
+            })
+            .expect("serializable");
             v["ec2_linux_on_demand"] = rows
                 .iter()
                 .map(|row| {
@@ -71,7 +84,15 @@ pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String,
         Format::Csv => {
             let mut out = String::from("instance_type,vcpu,memory_gib,arch,max_enis,price_per_hour_usd\n");
             for row in &rows {
-                out.push_str(&format!("{},{},{},{},{},{}\n", row.instance_type, row.vcpu, row.memory_gib, row.arch, row.max_enis, exact(row.price_per_hour_usd)));
+                out.push_str(&format!(
+                    "{},{},{},{},{},{}\n",
+                    row.instance_type,
+                    row.vcpu,
+                    row.memory_gib,
+                    row.arch,
+                    row.max_enis,
+                    exact(row.price_per_hour_usd)
+                ));
             }
             out
         }

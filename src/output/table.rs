@@ -19,8 +19,17 @@ pub fn render(r: &Report) -> String {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     t.set_header(vec![
-        "Service", "Launch", "Task size", "CPU p99 (units)", "Mem p99 (MiB)", "Current /mo", "Fargate rightsized /mo", "ARM /mo", "Spot /mo",
-        "Recommendation", "Savings /mo",
+        "Service",
+        "Launch",
+        "Task size",
+        "CPU p99 (units)",
+        "Mem p99 (MiB)",
+        "Current /mo",
+        "Fargate rightsized /mo",
+        "ARM /mo",
+        "Spot /mo",
+        "Recommendation",
+        "Savings /mo",
     ]);
     for s in &r.services {
         t.add_row(vec![
@@ -48,15 +57,38 @@ pub fn render(r: &Report) -> String {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     t.set_header(vec!["Cluster", "Monthly", "Fleet"]);
-    t.add_row(vec![Cell::new("Current"), Cell::new(c.current_monthly_usd).set_alignment(CellAlignment::Right), Cell::new(fleet(&c.current_ec2_fleet))]);
-    t.add_row(vec![Cell::new("All Fargate"), Cell::new(money(c.fargate_monthly_usd)).set_alignment(CellAlignment::Right), Cell::new("-")]);
-    t.add_row(vec![Cell::new("Best EC2 fleet"), Cell::new(money(c.ec2_monthly_usd)).set_alignment(CellAlignment::Right), Cell::new(format!("{} at peak", fleet(&c.ec2_fleet)))]);
+    t.add_row(vec![
+        Cell::new("Current"),
+        Cell::new(c.current_monthly_usd).set_alignment(CellAlignment::Right),
+        Cell::new(fleet(&c.current_ec2_fleet)),
+    ]);
+    t.add_row(vec![
+        Cell::new("All Fargate"),
+        Cell::new(money(c.fargate_monthly_usd)).set_alignment(CellAlignment::Right),
+        Cell::new("-"),
+    ]);
+    t.add_row(vec![
+        Cell::new("Best EC2 fleet"),
+        Cell::new(money(c.ec2_monthly_usd)).set_alignment(CellAlignment::Right),
+        Cell::new(format!("{} at peak", fleet(&c.ec2_fleet))),
+    ]);
+    if let Some(x) = c.ec2_with_eni_trunking_monthly_usd {
+        t.add_row(vec![
+            Cell::new("EC2 with ENI trunking"),
+            Cell::new(x).set_alignment(CellAlignment::Right),
+            Cell::new("awsvpc tasks no longer bound by ENIs"),
+        ]);
+    }
     t.add_row(vec![
         Cell::new(format!("Recommended ({})", c.recommended_plan)),
         Cell::new(c.recommended_monthly_usd).set_alignment(CellAlignment::Right),
         Cell::new(fleet(&c.recommended_ec2_fleet)),
     ]);
-    t.add_row(vec![Cell::new("Savings"), Cell::new(c.savings_monthly_usd).set_alignment(CellAlignment::Right), Cell::new("")]);
+    t.add_row(vec![
+        Cell::new("Savings"),
+        Cell::new(c.savings_monthly_usd).set_alignment(CellAlignment::Right),
+        Cell::new(""),
+    ]);
     out.push_str(&t.to_string());
     out.push_str(&format!("\n\nWhy: {}.\n", c.rationale));
     out.push_str(&format!("EC2 simulation: {}.\n", c.ec2_method));

@@ -21,21 +21,11 @@ pub enum PricingError {
     #[error("unknown region `{region}`; the catalog has: {known}")]
     UnknownRegion { region: String, known: String },
     #[error("unknown instance type `{instance_type}`; `ecs-advisor prices show --region {region}` lists the known ones")]
-    UnknownInstanceType {
-        instance_type: String,
-        region: String,
-    },
+    UnknownInstanceType { instance_type: String, region: String },
     #[error("no price for `{instance_type}` in `{region}`; choose another type or refresh prices")]
-    PriceNotFound {
-        region: String,
-        instance_type: String,
-    },
+    PriceNotFound { region: String, instance_type: String },
     #[error("missing prices for {count} instance types in `{region}`: {types}; refresh prices or remove them")]
-    PricesMissing {
-        region: String,
-        count: usize,
-        types: String,
-    },
+    PricesMissing { region: String, count: usize, types: String },
     #[error("price catalog is corrupt: {0}")]
     Corrupt(String),
 }
@@ -222,24 +212,19 @@ impl Catalog {
     }
 
     pub fn instance_type(&self, region: &str, name: &str) -> Result<&InstanceType, PricingError> {
-        self.instance_types
-            .get(name)
-            .ok_or_else(|| PricingError::UnknownInstanceType {
-                instance_type: name.to_string(),
-                region: region.to_string(),
-            })
+        self.instance_types.get(name).ok_or_else(|| PricingError::UnknownInstanceType {
+            instance_type: name.to_string(),
+            region: region.to_string(),
+        })
     }
 
     pub fn ec2_hourly(&self, region: &str, instance_type: &str) -> Result<Usd, PricingError> {
         let r = self.region(region)?;
         self.instance_type(region, instance_type)?;
-        r.ec2_hourly
-            .get(instance_type)
-            .copied()
-            .ok_or_else(|| PricingError::PriceNotFound {
-                region: region.to_string(),
-                instance_type: instance_type.to_string(),
-            })
+        r.ec2_hourly.get(instance_type).copied().ok_or_else(|| PricingError::PriceNotFound {
+            region: region.to_string(),
+            instance_type: instance_type.to_string(),
+        })
     }
 
     /// Looks up every type at once, so a user hears about all missing prices in one message.
@@ -255,9 +240,7 @@ impl Catalog {
                 Ok(p) => {
                     found.insert(t.to_string(), p);
                 }
-                Err(PricingError::UnknownRegion { region, known }) => {
-                    return Err(PricingError::UnknownRegion { region, known })
-                }
+                Err(PricingError::UnknownRegion { region, known }) => return Err(PricingError::UnknownRegion { region, known }),
                 Err(_) => missing.push(t.to_string()),
             }
         }
@@ -282,7 +265,15 @@ mod tests {
     #[test]
     fn bundled_catalog_covers_every_required_family_and_region() {
         let c = Catalog::bundled().unwrap();
-        let regions = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1", "ap-southeast-1"];
+        let regions = [
+            "us-east-1",
+            "us-east-2",
+            "us-west-2",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-central-1",
+            "ap-southeast-1",
+        ];
         let families = [
             "t3", "t3a", "t4g", "m5", "m6i", "m6a", "m6g", "m7i", "m7g", "c5", "c6i", "c6g", "c7i", "c7g", "r5", "r6i", "r6g", "r7g",
         ];
@@ -301,7 +292,13 @@ mod tests {
     #[test]
     fn us_east_1_prices_match_the_public_price_list() {
         let c = Catalog::bundled().unwrap();
-        for (t, p) in [("m5.large", "0.096"), ("c7g.medium", "0.0363"), ("r7g.4xlarge", "0.8568"), ("c7i.large", "0.08925"), ("t4g.medium", "0.0336")] {
+        for (t, p) in [
+            ("m5.large", "0.096"),
+            ("c7g.medium", "0.0363"),
+            ("r7g.4xlarge", "0.8568"),
+            ("c7i.large", "0.08925"),
+            ("t4g.medium", "0.0336"),
+        ] {
             assert_eq!(c.ec2_hourly("us-east-1", t).unwrap(), Usd::parse(p).unwrap(), "{t}");
         }
         let f = &c.region("us-east-1").unwrap().fargate;

@@ -35,6 +35,8 @@ struct Candidate<'a> {
     storage_gib: u32,
     current: Usd,
     low_data: bool,
+    /// Observed use plus headroom exceeds what the task reserves today.
+    at_limit: bool,
     /// Rightsized needs (units, MiB), before rounding to a size.
     need: Option<(f64, f64)>,
     fargate_size: Option<FargateSize>,
@@ -74,7 +76,10 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
         *current_fleet.entry(ci.instance_type.clone()).or_default() += 1;
     }
     let fleet_prices = catalog.ec2_hourly_all(&m.region, current_fleet.keys().map(String::as_str))?;
-    let fleet_hourly: Usd = current_fleet.iter().map(|(t, n)| fleet_prices[t] * rust_decimal::Decimal::from(*n)).sum();
+    let fleet_hourly: Usd = current_fleet
+        .iter()
+        .map(|(t, n)| fleet_prices[t] * rust_decimal::Decimal::from(*n))
+        .sum();
     let current_ec2_cost = Usd(fleet_hourly.0 * rust_decimal::Decimal::from(window_s) / rust_decimal::Decimal::from(3600));
     let weights = ResourceWeights {
         per_cpu_unit: rates.linux_x86_vcpu_hour.to_f64() / 1024.0,
@@ -96,9 +101,21 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
             .iter()
             .map(|&i| {
                 let c = &cands[i];
-                let tasks = if c.svc.is_daemon() { instances * steps as f64 } else { c.usage.running_avg.iter().sum::<f64>() };
-                let shape = TaskShape { cpu_units: c.td.reserved_cpu_units(), memory_mib: c.td.reserved_memory_mib(), awsvpc: false, arm_ok: false };
-                (i, tasks * (f64::from(shape.cpu_units) * weights.per_cpu_unit + f64::from(shape.memory_mib) * weights.per_memory_mib))
+                let tasks = if c.svc.is_daemon() {
+                    instances * steps as f64
+                } else {
+                    c.usage.running_avg.iter().sum::<f64>()
+                };
+                let shape = TaskShape {
+                    cpu_units: c.td.reserved_cpu_units(),
+                    memory_mib: c.td.reserved_memory_mib(),
+                    awsvpc: false,
+                    arm_ok: false,
+                };
+                (
+                    i,
+                    tasks * (f64::from(shape.cpu_units) * weights.per_cpu_unit + f64::from(shape.memory_mib) * weights.per_memory_mib),
+                )
             })
             .collect();
         for (i, cost) in ec2::allocate(current_ec2_cost, &shares) {
@@ -119,20 +136,33 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
 
     let ec2_able: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].ec2_shape.is_some()).collect();
     let all_ec2 = simulate_subset(&cands, &ec2_able, &types, region, a, m.step_seconds, steps, packer, weights)?;
+    // awsvpc tasks often bind an EC2 fleet by ENIs, not CPU or memory; say what trunking changes.
+    let trunked = if a.ec2.eni_trunking || all_ec2.is_none() {
+        None
+    } else {
+        let mut t = a.clone();
+        t.ec2.eni_trunking = true;
+        simulate_subset(&cands, &ec2_able, &types, region, &t, m.step_seconds, steps, packer, weights)?
+    };
     let ec2_share: BTreeMap<usize, Usd> = match &all_ec2 {
         Some(sim) => sim.allocation.iter().map(|(&i, &c)| (i, monthly(c, window_s))).collect(),
         None => BTreeMap::new(),
     };
 
     let threshold = 1.0 - a.recommend.ec2_min_savings_pct / 100.0;
-    let fargate_of = |i: usize| -> Option<Usd> {
-        let c = &cands[i];
-        if c.svc.is_daemon() {
-            Some(Usd::ZERO)
-        } else {
-            c.best_fargate.as_ref().map(|b| b.0)
-        }
-    };
+    // What each service costs in the all-Fargate plan: exactly what its Fargate recommendation
+    // says, so the plan's total and the per-service figures agree to the cent.
+    let fargate_plan: Vec<Option<Usd>> = cands
+        .iter()
+        .map(|c| {
+            if c.best_fargate.is_some() || c.svc.is_daemon() {
+                Some(fargate_recommendation(c, a).monthly_usd)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let fargate_of = |i: usize| -> Option<Usd> { fargate_plan[i] };
     let all_fargate: Option<Usd> = (0..cands.len()).map(fargate_of).sum();
     let on_fargate_only: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].ec2_shape.is_none()).collect();
     let fargate_only_cost: Option<Usd> = on_fargate_only.iter().map(|&i| fargate_of(i)).sum();
@@ -207,7 +237,11 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
     };
     if let Some(sim) = plan_sim {
         if sim.unplaced_steps > 0 {
-            let names: Vec<String> = sim.unplaceable_services.iter().map(|&i| format!("`{}`", cands[i].svc.name)).collect();
+            let names: Vec<String> = sim
+                .unplaceable_services
+                .iter()
+                .map(|&i| format!("`{}`", cands[i].svc.name))
+                .collect();
             warnings.push(format!(
                 "at {} steps some tasks of {} fit no instance type; those steps are under-costed",
                 sim.unplaced_steps,
@@ -229,7 +263,10 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
                 risk: "low".into(),
             }
         } else if on_ec2 {
-            let cost = plan_sim.and_then(|s| s.allocation.get(&i)).map(|&x| monthly(x, window_s)).unwrap_or(Usd::ZERO);
+            let cost = plan_sim
+                .and_then(|s| s.allocation.get(&i))
+                .map(|&x| monthly(x, window_s))
+                .unwrap_or(Usd::ZERO);
             ec2_recommendation(c, cost, a)
         } else {
             fargate_recommendation(c, a)
@@ -238,13 +275,21 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
     }
 
     let current_total: Usd = services.iter().map(|s| s.current_monthly_usd).sum::<Usd>()
-        + if current_ec2.is_empty() { monthly(current_ec2_cost, window_s) } else { Usd::ZERO };
+        + if current_ec2.is_empty() {
+            monthly(current_ec2_cost, window_s)
+        } else {
+            Usd::ZERO
+        };
     let recommended: Usd = services.iter().map(|s| s.recommendation.monthly_usd).sum();
     let fleet_lines = |sim: Option<&FleetSimulation>| -> Vec<FleetLine> {
         sim.map(|s| {
             s.fleet
                 .iter()
-                .map(|f| FleetLine { instance_type: f.instance_type.clone(), count: f.count, average_count: Some(round2(f.average_count)) })
+                .map(|f| FleetLine {
+                    instance_type: f.instance_type.clone(),
+                    count: f.count,
+                    average_count: Some(round2(f.average_count)),
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -255,12 +300,25 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
         Plan::Mixed => "mixed",
     };
     let rationale = cluster_rationale(plan_name, all_fargate, all_ec2_total, mixed_total, a, plan_ec2.len());
+    let ec2_trunking = match (&trunked, fargate_only_cost) {
+        (Some(sim), Some(rest)) => Some(monthly(sim.cost, window_s) + rest),
+        _ => None,
+    };
+    let mut rationale = rationale;
+    if let (Some(t), Some(e)) = (ec2_trunking, all_ec2_total) {
+        if t.to_f64() < e.to_f64() * 0.99 {
+            rationale.push_str(&format!(
+                "; the EC2 fleet is held back by ENIs (awsvpc tasks): with ENI trunking (account setting awsvpcTrunking, Nitro types) it would cost {t} a month"
+            ));
+        }
+    }
     let cluster = ClusterReport {
         current_monthly_usd: current_total,
         current_ec2_fleet: current_fleet.iter().map(|(t, &n)| FleetLine { instance_type: t.clone(), count: n, average_count: None }).collect(),
         fargate_monthly_usd: all_fargate,
         ec2_monthly_usd: all_ec2_total,
         ec2_fleet: fleet_lines(all_ec2.as_ref()),
+        ec2_with_eni_trunking_monthly_usd: ec2_trunking,
         ec2_method: format!(
             "every 5-minute step re-packed from scratch (ideal scaling, no fragmentation) with a cost-aware greedy packer over {} instance types; {} distinct task mixes",
             types.len(),
@@ -315,7 +373,10 @@ fn candidate<'a>(
     step_seconds: u32,
     window_s: u64,
 ) -> Result<Candidate<'a>, RecommendError> {
-    let err = |source| RecommendError::Service { service: svc.name.clone(), source };
+    let err = |source| RecommendError::Service {
+        service: svc.name.clone(),
+        source,
+    };
     let platform = if td.is_windows() {
         Platform::Windows
     } else if td.cpu_architecture == Arch::Arm64 {
@@ -336,10 +397,8 @@ fn candidate<'a>(
         let size = FargateSize::new(td.reserved_cpu_units(), td.reserved_memory_mib(), platform).map_err(err)?;
         let od = cost_at(size, platform, Capacity::OnDemand).map_err(err)?;
         current = match cost_at(size, platform, Capacity::Spot) {
-            Ok(spot) if spot_share > 0.0 => {
-                Usd(od.0 * rust_decimal::Decimal::try_from(1.0 - spot_share).unwrap_or_default()
-                    + spot.0 * rust_decimal::Decimal::try_from(spot_share).unwrap_or_default())
-            }
+            Ok(spot) if spot_share > 0.0 => Usd(od.0 * rust_decimal::Decimal::try_from(1.0 - spot_share).unwrap_or_default()
+                + spot.0 * rust_decimal::Decimal::try_from(spot_share).unwrap_or_default()),
             _ => od,
         };
     }
@@ -357,7 +416,24 @@ fn candidate<'a>(
     let spot_ok = platform == Platform::LinuxX86
         && (matches!(placement, Placement::Fargate { spot_share } if spot_share > 0.0) || svc.tag_is_true(&a.fargate.spot_tag));
 
-    let fargate_size = if daemon { None } else { FargateSize::smallest_fitting(need_cpu, need_mem, platform, rates) };
+    let current_cpu = td.reserved_cpu_units();
+    let current_mem = td.reserved_memory_mib();
+    let mut fargate_size = if daemon {
+        None
+    } else {
+        FargateSize::smallest_fitting(need_cpu, need_mem, platform, rates)
+    };
+    // Never grow a task on cost grounds: a task that needs more than it has is throttled or
+    // scales out today, and the cost of growing it cannot be read off its current task count.
+    // It keeps its size, and the recommendation says it runs at its limit.
+    let mut at_limit = need.is_some() && (need_cpu > f64::from(current_cpu) || need_mem > f64::from(current_mem));
+    if let (Some(fitted), Ok(current_size)) = (fargate_size, FargateSize::new(current_cpu, current_mem, platform)) {
+        let rate = |z| fargate::hourly_rate(z, platform, Capacity::OnDemand, storage_gib, rates).ok();
+        if rate(fitted) > rate(current_size) {
+            fargate_size = Some(current_size);
+            at_limit = true;
+        }
+    }
     let mut fargate = None;
     let mut arm = None;
     let mut spot = None;
@@ -391,11 +467,16 @@ fn candidate<'a>(
     let ec2_shape = if platform == Platform::Windows {
         None
     } else if daemon {
-        Some(TaskShape { cpu_units: td.reserved_cpu_units(), memory_mib: td.reserved_memory_mib(), awsvpc: td.network_mode == NetworkMode::Awsvpc, arm_ok: arm_capable })
+        Some(TaskShape {
+            cpu_units: td.reserved_cpu_units(),
+            memory_mib: td.reserved_memory_mib(),
+            awsvpc: td.network_mode == NetworkMode::Awsvpc,
+            arm_ok: arm_capable,
+        })
     } else {
         Some(TaskShape {
-            cpu_units: round_up(need_cpu, a.ec2.cpu_step_units),
-            memory_mib: round_up(need_mem, a.ec2.memory_step_mib),
+            cpu_units: round_up(need_cpu, a.ec2.cpu_step_units).min(current_cpu),
+            memory_mib: round_up(need_mem, a.ec2.memory_step_mib).min(current_mem),
             awsvpc: td.network_mode == NetworkMode::Awsvpc,
             arm_ok: arm_capable,
         })
@@ -409,6 +490,7 @@ fn candidate<'a>(
         storage_gib,
         current,
         low_data,
+        at_limit,
         need,
         fargate_size,
         fargate,
@@ -458,14 +540,30 @@ fn simulate_subset(
         .map(|&i| Workload {
             service: i,
             shape: cands[i].ec2_shape.expect("subset holds EC2-able services"),
-            counts: cands[i].usage.running_max.iter().map(|&n| (n - 1e-9).ceil().max(0.0) as u32).collect(),
+            counts: cands[i]
+                .usage
+                .running_max
+                .iter()
+                .map(|&n| (n - 1e-9).ceil().max(0.0) as u32)
+                .collect(),
         })
         .collect();
-    Ok(Some(ec2::simulate(&workloads, &daemons, &options, step_seconds, steps, packer, weights)?))
+    Ok(Some(ec2::simulate(
+        &workloads,
+        &daemons,
+        &options,
+        step_seconds,
+        steps,
+        packer,
+        weights,
+    )?))
 }
 
 fn describe_current(c: &Candidate) -> String {
-    let size = FargateSize { cpu_units: c.td.reserved_cpu_units(), memory_mib: c.td.reserved_memory_mib() };
+    let size = FargateSize {
+        cpu_units: c.td.reserved_cpu_units(),
+        memory_mib: c.td.reserved_memory_mib(),
+    };
     match c.placement {
         Placement::Ec2 => format!("EC2, {size}"),
         Placement::Fargate { spot_share } if spot_share > 0.0 => format!("Fargate + Spot, {size}"),
@@ -491,7 +589,7 @@ fn usage_words(c: &Candidate, a: &Assumptions) -> String {
 
 /// How close a size sits to the observed peaks.
 fn risk(c: &Candidate, cpu_units: u32, memory_mib: u32) -> String {
-    if c.low_data {
+    if c.low_data || c.at_limit {
         return "high".into();
     }
     let s = &c.usage.stats;
@@ -535,8 +633,11 @@ fn fargate_recommendation(c: &Candidate, a: &Assumptions) -> Recommendation {
     let unchanged = on_fargate && same_size && target == describe_current(c).replace("Fargate + Spot", "Fargate Spot");
     let action = if !on_fargate {
         "move-to-fargate"
-    } else if unchanged || (same_size && cost >= c.current) {
+    } else if unchanged || cost >= c.current {
         "keep"
+    } else if same_size {
+        // Same size, another architecture or capacity: Graviton or Spot.
+        "switch"
     } else {
         "rightsize"
     };
@@ -566,11 +667,29 @@ fn fargate_recommendation(c: &Candidate, a: &Assumptions) -> Recommendation {
     if c.storage_gib > fargate::INCLUDED_STORAGE_GIB {
         why.push_str(&format!("; {} GiB ephemeral storage billed beyond 20 GiB", c.storage_gib));
     }
-    if action == "keep" && on_fargate {
+    if c.at_limit {
+        why.push_str(&format!(
+            "; it runs at its limit (observed use plus headroom exceeds {} units / {} MiB), so it keeps at least its size: consider more tasks or a larger size for performance, not cost",
+            c.td.reserved_cpu_units(),
+            c.td.reserved_memory_mib()
+        ));
+    }
+    if let Placement::Fargate { spot_share } = c.placement {
+        if spot_share > 0.0 && action == "keep" {
+            why.push_str(&format!(
+                "; already runs {:.0}% of its tasks on Fargate Spot with an on-demand base for availability",
+                spot_share * 100.0
+            ));
+        }
+    }
+    if action == "keep" && on_fargate && !c.at_limit && spot_share_of(c) == 0.0 {
         why.push_str("; nothing cheaper fits");
     }
-    let action = if action == "keep" { "keep" } else { action };
-    let (monthly_usd, target) = if action == "keep" { (c.current, describe_current(c)) } else { (cost, target) };
+    let (monthly_usd, target) = if action == "keep" {
+        (c.current, describe_current(c))
+    } else {
+        (cost, target)
+    };
     Recommendation {
         action: action.into(),
         target,
@@ -581,9 +700,19 @@ fn fargate_recommendation(c: &Candidate, a: &Assumptions) -> Recommendation {
     }
 }
 
+fn spot_share_of(c: &Candidate) -> f64 {
+    match c.placement {
+        Placement::Fargate { spot_share } => spot_share,
+        Placement::Ec2 => 0.0,
+    }
+}
+
 fn ec2_recommendation(c: &Candidate, cost: Usd, a: &Assumptions) -> Recommendation {
     let shape = c.ec2_shape.expect("EC2 plan members have a shape");
-    let size = FargateSize { cpu_units: shape.cpu_units, memory_mib: shape.memory_mib };
+    let size = FargateSize {
+        cpu_units: shape.cpu_units,
+        memory_mib: shape.memory_mib,
+    };
     let on_ec2 = c.placement == Placement::Ec2;
     let resized = shape.cpu_units != c.td.reserved_cpu_units() || shape.memory_mib != c.td.reserved_memory_mib();
     let action = if !on_ec2 {
@@ -596,12 +725,21 @@ fn ec2_recommendation(c: &Candidate, cost: Usd, a: &Assumptions) -> Recommendati
     let why = if c.svc.is_daemon() {
         "runs one task on every instance; its share follows the fleet".to_string()
     } else {
-        let fargate = c.best_fargate.as_ref().map(|b| format!("{} as {}", b.0, b.1)).unwrap_or_else(|| "not possible".into());
+        let fargate = c
+            .best_fargate
+            .as_ref()
+            .map(|b| format!("{} as {}", b.0, b.1))
+            .unwrap_or_else(|| "not possible".into());
         format!(
             "{}; on the EC2 fleet it reserves {size} and its share costs {cost} a month against {fargate} on Fargate (EC2 must save {}% or more)",
             usage_words(c, a),
             a.recommend.ec2_min_savings_pct
         )
+    };
+    let why = if c.at_limit && !c.svc.is_daemon() {
+        format!("{why}; it runs at its limit, so it keeps at least its current reservation")
+    } else {
+        why
     };
     Recommendation {
         action: action.into(),
@@ -609,7 +747,11 @@ fn ec2_recommendation(c: &Candidate, cost: Usd, a: &Assumptions) -> Recommendati
         monthly_usd: cost,
         savings_monthly_usd: c.current - cost,
         rationale: why,
-        risk: if c.svc.is_daemon() { "low".into() } else { risk(c, shape.cpu_units, shape.memory_mib) },
+        risk: if c.svc.is_daemon() {
+            "low".into()
+        } else {
+            risk(c, shape.cpu_units, shape.memory_mib)
+        },
     }
 }
 
@@ -631,7 +773,10 @@ fn service_report(c: &Candidate, ec2_share: &BTreeMap<usize, Usd>, recommendatio
         }
         .into(),
         network_mode: format!("{:?}", c.td.network_mode).to_lowercase(),
-        task_size: TaskSize { cpu_units: c.td.reserved_cpu_units(), memory_mib: c.td.reserved_memory_mib() },
+        task_size: TaskSize {
+            cpu_units: c.td.reserved_cpu_units(),
+            memory_mib: c.td.reserved_memory_mib(),
+        },
         usage: UsageSummary {
             data_points: s.data_points,
             coverage_pct: round2(s.coverage_pct),
@@ -644,7 +789,10 @@ fn service_report(c: &Candidate, ec2_share: &BTreeMap<usize, Usd>, recommendatio
         },
         current_monthly_usd: c.current,
         fargate_monthly_usd: c.fargate,
-        fargate_size: c.fargate_size.map(|f| TaskSize { cpu_units: f.cpu_units, memory_mib: f.memory_mib }),
+        fargate_size: c.fargate_size.map(|f| TaskSize {
+            cpu_units: f.cpu_units,
+            memory_mib: f.memory_mib,
+        }),
         fargate_arm_monthly_usd: c.arm,
         fargate_spot_monthly_usd: c.spot,
         ec2_monthly_usd: ec2_share.get(&(c_index(c))).copied(),
@@ -656,15 +804,30 @@ fn c_index(c: &Candidate) -> usize {
     c.usage.service
 }
 
-fn cluster_rationale(plan: &str, fargate: Option<Usd>, ec2: Option<Usd>, mixed: Option<Usd>, a: &Assumptions, ec2_services: usize) -> String {
+fn cluster_rationale(
+    plan: &str,
+    fargate: Option<Usd>,
+    ec2: Option<Usd>,
+    mixed: Option<Usd>,
+    a: &Assumptions,
+    ec2_services: usize,
+) -> String {
     let f = |x: Option<Usd>| x.map(|v| v.to_string()).unwrap_or_else(|| "not possible".into());
-    let head = format!("all on Fargate {} a month, all on EC2 {}, best mix {}", f(fargate), f(ec2), f(mixed));
+    let head = format!(
+        "all on Fargate {} a month, all on EC2 {}, best mix {}",
+        f(fargate),
+        f(ec2),
+        f(mixed)
+    );
     match plan {
         "all-fargate" => format!(
             "{head}; EC2 does not save the required {}% over Fargate, so every service runs on Fargate, each at its cheapest option",
             a.recommend.ec2_min_savings_pct
         ),
-        "all-ec2" => format!("{head}; the EC2 fleet saves more than {}% over Fargate for the cluster as a whole", a.recommend.ec2_min_savings_pct),
+        "all-ec2" => format!(
+            "{head}; the EC2 fleet saves more than {}% over Fargate for the cluster as a whole",
+            a.recommend.ec2_min_savings_pct
+        ),
         _ => format!(
             "{head}; {ec2_services} services (daemons included) pack onto EC2 for more than {}% less than Fargate, the rest run on Fargate",
             a.recommend.ec2_min_savings_pct

@@ -149,7 +149,13 @@ fn lower_bound_single(groups: &[(TaskShape, u32)], which: &[usize], o: &Instance
     for &g in which {
         total.add(&groups[g].0, groups[g].1);
     }
-    let ratio = |used: u32, cap: u32| if cap == 0 { f64::INFINITY } else { f64::from(used) / f64::from(cap) };
+    let ratio = |used: u32, cap: u32| {
+        if cap == 0 {
+            f64::INFINITY
+        } else {
+            f64::from(used) / f64::from(cap)
+        }
+    };
     let need = ratio(total.cpu, o.cpu_units)
         .max(ratio(total.mem, o.memory_mib))
         .max(if total.eni == 0 { 0.0 } else { ratio(total.eni, o.awsvpc_tasks) });
@@ -233,7 +239,11 @@ fn first_fit_decreasing(groups: &[(TaskShape, u32)], order: &[usize], options: &
             }
         }
         while left > 0 {
-            let mut b = Bin { option: o, items: vec![], load: Load::default() };
+            let mut b = Bin {
+                option: o,
+                items: vec![],
+                load: Load::default(),
+            };
             let mut n = 0;
             while n < left && opt.fits(&b.load, &t) {
                 b.load.add(&t, 1);
@@ -466,12 +476,25 @@ mod tests {
         let a = Assumptions::default().ec2;
         types
             .iter()
-            .map(|t| InstanceOption::new(c.instance_type("us-east-1", t).unwrap(), c.ec2_hourly("us-east-1", t).unwrap(), &a, daemons).unwrap())
+            .map(|t| {
+                InstanceOption::new(
+                    c.instance_type("us-east-1", t).unwrap(),
+                    c.ec2_hourly("us-east-1", t).unwrap(),
+                    &a,
+                    daemons,
+                )
+                .unwrap()
+            })
             .collect()
     }
 
     fn shape(cpu: u32, mem: u32, awsvpc: bool) -> TaskShape {
-        TaskShape { cpu_units: cpu, memory_mib: mem, awsvpc, arm_ok: false }
+        TaskShape {
+            cpu_units: cpu,
+            memory_mib: mem,
+            awsvpc,
+            arm_ok: false,
+        }
     }
 
     #[test]
@@ -512,7 +535,10 @@ mod tests {
     #[test]
     fn graviton_is_used_only_for_tasks_that_can_run_on_it() {
         let opts = options(&["m6i.xlarge", "m7g.xlarge"], &[]);
-        let arm = TaskShape { arm_ok: true, ..shape(1024, 2048, false) };
+        let arm = TaskShape {
+            arm_ok: true,
+            ..shape(1024, 2048, false)
+        };
         let p = GreedyPacker.pack(&[(arm, 4), (shape(1024, 2048, false), 4)], &opts);
         for b in &p.bins {
             let on_arm = opts[b.option].arch == Arch::Arm64;
@@ -532,8 +558,15 @@ mod tests {
     #[test]
     fn fleet_cost_is_integrated_over_steps() {
         let opts = options(&["m5.large"], &[]);
-        let w = vec![Workload { service: 0, shape: shape(2000, 1000, false), counts: vec![1, 1, 2, 0] }];
-        let weights = ResourceWeights { per_cpu_unit: 1.0, per_memory_mib: 0.1 };
+        let w = vec![Workload {
+            service: 0,
+            shape: shape(2000, 1000, false),
+            counts: vec![1, 1, 2, 0],
+        }];
+        let weights = ResourceWeights {
+            per_cpu_unit: 1.0,
+            per_memory_mib: 0.1,
+        };
         let s = simulate(&w, &[], &opts, 3600, 4, &GreedyPacker, weights).unwrap();
         // 1 + 1 + 2 + 0 instance-hours of m5.large.
         assert_eq!(s.cost, Usd::parse("0.384").unwrap());
@@ -543,9 +576,31 @@ mod tests {
     }
 
     fn arb_groups() -> impl Strategy<Value = Vec<(TaskShape, u32)>> {
-        let sizes = prop::sample::select(vec![(256u32, 512u32), (512, 1024), (1024, 2048), (1024, 4096), (2048, 4096), (4096, 8192), (4096, 30720), (8192, 16384)]);
-        prop::collection::vec((sizes, any::<bool>(), any::<bool>(), 1u32..20), 1..8)
-            .prop_map(|v| v.into_iter().map(|((c, m), awsvpc, arm_ok, n)| (TaskShape { cpu_units: c, memory_mib: m, awsvpc, arm_ok }, n)).collect())
+        let sizes = prop::sample::select(vec![
+            (256u32, 512u32),
+            (512, 1024),
+            (1024, 2048),
+            (1024, 4096),
+            (2048, 4096),
+            (4096, 8192),
+            (4096, 30720),
+            (8192, 16384),
+        ]);
+        prop::collection::vec((sizes, any::<bool>(), any::<bool>(), 1u32..20), 1..8).prop_map(|v| {
+            v.into_iter()
+                .map(|((c, m), awsvpc, arm_ok, n)| {
+                    (
+                        TaskShape {
+                            cpu_units: c,
+                            memory_mib: m,
+                            awsvpc,
+                            arm_ok,
+                        },
+                        n,
+                    )
+                })
+                .collect()
+        })
     }
 
     proptest! {

@@ -26,7 +26,12 @@ pub struct FargateSize {
 
 impl fmt::Display for FargateSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} vCPU / {} GiB", fmt_num(f64::from(self.cpu_units) / 1024.0), fmt_num(f64::from(self.memory_mib) / 1024.0))
+        write!(
+            f,
+            "{} vCPU / {} GiB",
+            fmt_num(f64::from(self.cpu_units) / 1024.0),
+            fmt_num(f64::from(self.memory_mib) / 1024.0)
+        )
     }
 }
 
@@ -119,7 +124,13 @@ impl FargateSize {
 }
 
 /// Price of one task of `size` per hour.
-pub fn hourly_rate(size: FargateSize, platform: Platform, capacity: Capacity, storage_gib: u32, r: &FargateRates) -> Result<Usd, SimulationError> {
+pub fn hourly_rate(
+    size: FargateSize,
+    platform: Platform,
+    capacity: Capacity,
+    storage_gib: u32,
+    r: &FargateRates,
+) -> Result<Usd, SimulationError> {
     if storage_gib > MAX_STORAGE_GIB {
         return Err(SimulationError::InvalidStorage { storage_gib });
     }
@@ -127,10 +138,7 @@ pub fn hourly_rate(size: FargateSize, platform: Platform, capacity: Capacity, st
         (Platform::LinuxX86, Capacity::OnDemand) => (r.linux_x86_vcpu_hour, r.linux_x86_gb_hour),
         (Platform::LinuxArm, Capacity::OnDemand) => (r.linux_arm_vcpu_hour, r.linux_arm_gb_hour),
         (Platform::LinuxX86, Capacity::Spot) => (r.spot_vcpu_hour, r.spot_gb_hour),
-        (Platform::Windows, Capacity::OnDemand) => (
-            r.windows_vcpu_hour + r.windows_license_vcpu_hour,
-            r.windows_gb_hour,
-        ),
+        (Platform::Windows, Capacity::OnDemand) => (r.windows_vcpu_hour + r.windows_license_vcpu_hour, r.windows_gb_hour),
         (p, Capacity::Spot) => return Err(SimulationError::SpotUnsupported { platform: p }),
     };
     let extra_storage = Decimal::from(storage_gib.saturating_sub(INCLUDED_STORAGE_GIB));
@@ -148,9 +156,18 @@ pub fn billed_seconds(seconds: f64, platform: Platform) -> u64 {
 }
 
 /// Cost of one task that ran `seconds`.
-pub fn task_cost(size: FargateSize, platform: Platform, capacity: Capacity, storage_gib: u32, seconds: f64, r: &FargateRates) -> Result<Usd, SimulationError> {
+pub fn task_cost(
+    size: FargateSize,
+    platform: Platform,
+    capacity: Capacity,
+    storage_gib: u32,
+    seconds: f64,
+    r: &FargateRates,
+) -> Result<Usd, SimulationError> {
     let rate = hourly_rate(size, platform, capacity, storage_gib, r)?;
-    Ok(Usd(rate.0 * Decimal::from(billed_seconds(seconds, platform)) / Decimal::from(SECONDS_PER_HOUR)))
+    Ok(Usd(
+        rate.0 * Decimal::from(billed_seconds(seconds, platform)) / Decimal::from(SECONDS_PER_HOUR)
+    ))
 }
 
 /// Billed task-seconds for a service over a series of steps. In each step the service ran
@@ -198,12 +215,23 @@ mod tests {
         let all: Vec<_> = FargateSize::grid(Platform::LinuxX86).collect();
         let count = |c: u32| all.iter().filter(|s| s.cpu_units == c).count();
         assert_eq!(
-            [count(256), count(512), count(1024), count(2048), count(4096), count(8192), count(16384)],
+            [
+                count(256),
+                count(512),
+                count(1024),
+                count(2048),
+                count(4096),
+                count(8192),
+                count(16384)
+            ],
             [3, 4, 7, 13, 23, 12, 12]
         );
         assert!(FargateSize::new(256, 3072, Platform::LinuxX86).is_err());
         assert!(FargateSize::new(4096, 31 * 1024, Platform::LinuxX86).is_err());
-        assert!(FargateSize::new(8192, 18 * 1024, Platform::LinuxX86).is_err(), "8 vCPU memory comes in 4 GiB steps");
+        assert!(
+            FargateSize::new(8192, 18 * 1024, Platform::LinuxX86).is_err(),
+            "8 vCPU memory comes in 4 GiB steps"
+        );
         assert!(FargateSize::new(16384, 40 * 1024, Platform::LinuxX86).is_ok());
         assert!(FargateSize::new(300, 1024, Platform::LinuxX86).is_err());
         assert!(FargateSize::new(512, 1024, Platform::Windows).is_err());
@@ -250,7 +278,14 @@ mod tests {
     #[test]
     fn windows_adds_the_os_licence_per_vcpu() {
         // 2 x (0.09148 + 0.046) + 8 x 0.01005
-        let r = hourly_rate(FargateSize::new(2048, 8192, Platform::Windows).unwrap(), Platform::Windows, Capacity::OnDemand, 20, &rates()).unwrap();
+        let r = hourly_rate(
+            FargateSize::new(2048, 8192, Platform::Windows).unwrap(),
+            Platform::Windows,
+            Capacity::OnDemand,
+            20,
+            &rates(),
+        )
+        .unwrap();
         assert_eq!(r, Usd::parse("0.35536").unwrap());
     }
 
@@ -266,12 +301,26 @@ mod tests {
     #[test]
     fn smallest_fitting_lands_on_the_cheapest_valid_size() {
         let r = rates();
-        assert_eq!(FargateSize::smallest_fitting(200.0, 400.0, Platform::LinuxX86, &r), Some(size(256, 512)));
-        assert_eq!(FargateSize::smallest_fitting(300.0, 600.0, Platform::LinuxX86, &r), Some(size(512, 1024)));
+        assert_eq!(
+            FargateSize::smallest_fitting(200.0, 400.0, Platform::LinuxX86, &r),
+            Some(size(256, 512))
+        );
+        assert_eq!(
+            FargateSize::smallest_fitting(300.0, 600.0, Platform::LinuxX86, &r),
+            Some(size(512, 1024))
+        );
         // 1.5 GiB fits 0.25 vCPU / 2 GiB, cheaper than 0.5 vCPU / 2 GiB.
-        assert_eq!(FargateSize::smallest_fitting(100.0, 1536.0, Platform::LinuxX86, &r), Some(size(256, 2048)));
+        assert_eq!(
+            FargateSize::smallest_fitting(100.0, 1536.0, Platform::LinuxX86, &r),
+            Some(size(256, 2048))
+        );
         assert_eq!(FargateSize::smallest_fitting(20000.0, 1024.0, Platform::LinuxX86, &r), None);
-        assert_eq!(FargateSize::smallest_fitting(100.0, 1024.0, Platform::Windows, &r).unwrap().cpu_units, 1024);
+        assert_eq!(
+            FargateSize::smallest_fitting(100.0, 1024.0, Platform::Windows, &r)
+                .unwrap()
+                .cpu_units,
+            1024
+        );
     }
 
     #[test]

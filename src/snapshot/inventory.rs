@@ -127,19 +127,14 @@ impl TaskDefinition {
 
     /// CPU units the task reserves: task-level when set, else the sum over containers.
     pub fn reserved_cpu_units(&self) -> u32 {
-        self.cpu
-            .unwrap_or_else(|| self.containers.iter().map(|c| c.cpu).sum())
+        self.cpu.unwrap_or_else(|| self.containers.iter().map(|c| c.cpu).sum())
     }
 
     /// Memory the task reserves (MiB): task-level when set, else per container the hard limit
     /// or, failing that, the soft limit (what ECS's scheduler reserves).
     pub fn reserved_memory_mib(&self) -> u32 {
-        self.memory.unwrap_or_else(|| {
-            self.containers
-                .iter()
-                .map(|c| c.memory_reservation.or(c.memory).unwrap_or(0))
-                .sum()
-        })
+        self.memory
+            .unwrap_or_else(|| self.containers.iter().map(|c| c.memory_reservation.or(c.memory).unwrap_or(0)).sum())
     }
 }
 
@@ -175,7 +170,9 @@ pub const FARGATE_SPOT: &str = "FARGATE_SPOT";
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Placement {
     /// On Fargate; `spot_share` of the task time on Fargate Spot (from the strategy weights).
-    Fargate { spot_share: f64 },
+    Fargate {
+        spot_share: f64,
+    },
     Ec2,
 }
 
@@ -212,8 +209,6 @@ impl Service {
     }
 
     pub fn tag_is_true(&self, key: &str) -> bool {
-        self.tags
-            .get(key)
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        self.tags.get(key).is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }
 }

@@ -33,7 +33,9 @@ pub enum SnapshotError {
     Read { path: String, message: String },
     #[error("`{path}` is not valid: {message}")]
     Parse { path: String, message: String },
-    #[error("snapshot schema version {found} is not supported (this build reads version {supported}); re-collect it or upgrade ecs-advisor")]
+    #[error(
+        "snapshot schema version {found} is not supported (this build reads version {supported}); re-collect it or upgrade ecs-advisor"
+    )]
     UnsupportedSchema { found: u32, supported: u32 },
     #[error("`{path}`: column `{column}` is missing")]
     MissingColumn { path: String, column: &'static str },
@@ -45,11 +47,7 @@ pub enum SnapshotError {
         expected: &'static str,
     },
     #[error("`{path}` row {row}: {message}")]
-    BadRow {
-        path: String,
-        row: usize,
-        message: String,
-    },
+    BadRow { path: String, row: usize, message: String },
     #[error("snapshot is inconsistent: {0}")]
     Inconsistent(String),
     #[error("cannot write snapshot to `{path}`: {message}")]
@@ -151,11 +149,7 @@ impl Snapshot {
     }
 
     /// Parses and validates the three files' bytes; each comes with the name to use in errors.
-    pub fn from_parts(
-        manifest: (&str, &[u8]),
-        inventory: (&str, &[u8]),
-        usage: (&str, &[u8]),
-    ) -> Result<Snapshot, SnapshotError> {
+    pub fn from_parts(manifest: (&str, &[u8]), inventory: (&str, &[u8]), usage: (&str, &[u8])) -> Result<Snapshot, SnapshotError> {
         let manifest = parse_manifest(manifest.0, manifest.1)?;
         let inventory: Inventory = serde_json::from_slice(inventory.1).map_err(|e| SnapshotError::Parse {
             path: inventory.0.to_string(),
@@ -182,7 +176,10 @@ impl Snapshot {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent).map_err(|e| werr(&parent, &e))?;
-        let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "snapshot".into());
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "snapshot".into());
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp).map_err(|e| werr(&tmp, &e))?;
@@ -211,23 +208,28 @@ impl Snapshot {
         let names: Vec<&str> = self.inventory.services.iter().map(|s| s.name.as_str()).collect();
         let u = &self.usage;
         let ts: Vec<i64> = u.iter().map(|p| start_ms + i64::from(p.step) * step_ms).collect();
-        let ts = Column::new(columns::TIMESTAMP.into(), ts)
-            .cast(&DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)))?;
+        let ts = Column::new(columns::TIMESTAMP.into(), ts).cast(&DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)))?;
         let mut df = DataFrame::new_infer_height(vec![
             ts,
             Column::new(
                 columns::SERVICE.into(),
                 u.iter().map(|p| names[p.service as usize]).collect::<Vec<_>>(),
             ),
-            Column::new(columns::RUNNING_AVG.into(), u.iter().map(|p| p.running_tasks_avg).collect::<Vec<_>>()),
-            Column::new(columns::RUNNING_MAX.into(), u.iter().map(|p| p.running_tasks_max).collect::<Vec<_>>()),
+            Column::new(
+                columns::RUNNING_AVG.into(),
+                u.iter().map(|p| p.running_tasks_avg).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                columns::RUNNING_MAX.into(),
+                u.iter().map(|p| p.running_tasks_max).collect::<Vec<_>>(),
+            ),
             Column::new(columns::TASKS_STARTED.into(), u.iter().map(|p| p.tasks_started).collect::<Vec<_>>()),
             Column::new(columns::CPU_USED.into(), u.iter().map(|p| p.cpu_units_used).collect::<Vec<_>>()),
             Column::new(columns::MEMORY_USED.into(), u.iter().map(|p| p.memory_mib_used).collect::<Vec<_>>()),
         ])?;
         let mut buf = Vec::new();
         ParquetWriter::new(&mut buf)
-            .with_compression(ParquetCompression::Uncompressed)
+            .with_compression(ParquetCompression::Zstd(None))
             .finish(&mut df)?;
         Ok(buf)
     }
@@ -258,10 +260,13 @@ fn parse_manifest(path: &str, bytes: &[u8]) -> Result<Manifest, SnapshotError> {
         path: path.to_string(),
         message: e.to_string(),
     })?;
-    if m.step_seconds == 0 || m.step_seconds % 60 != 0 {
+    if m.step_seconds == 0 || !m.step_seconds.is_multiple_of(60) {
         return Err(SnapshotError::Parse {
             path: path.to_string(),
-            message: format!("`step_seconds` {} is not a positive multiple of 60 (a CloudWatch period)", m.step_seconds),
+            message: format!(
+                "`step_seconds` {} is not a positive multiple of 60 (a CloudWatch period)",
+                m.step_seconds
+            ),
         });
     }
     if m.window_end <= m.window_start || (m.window_end - m.window_start).num_seconds() % i64::from(m.step_seconds) != 0 {
@@ -318,7 +323,13 @@ fn column<'a>(df: &'a DataFrame, path: &str, name: &'static str) -> Result<&'a C
 fn f64_column(df: &DataFrame, path: &str, name: &'static str) -> Result<Vec<Option<f64>>, SnapshotError> {
     let c = column(df, path, name)?;
     match c.dtype() {
-        DataType::Float64 | DataType::Float32 | DataType::Int64 | DataType::Int32 | DataType::UInt32 | DataType::UInt64 | DataType::Null => {}
+        DataType::Float64
+        | DataType::Float32
+        | DataType::Int64
+        | DataType::Int32
+        | DataType::UInt32
+        | DataType::UInt64
+        | DataType::Null => {}
         other => {
             return Err(SnapshotError::ColumnType {
                 path: path.to_string(),
@@ -341,12 +352,10 @@ fn f64_column(df: &DataFrame, path: &str, name: &'static str) -> Result<Vec<Opti
 
 fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result<Vec<UsagePoint>, SnapshotError> {
     use columns::*;
-    let df = ParquetReader::new(Cursor::new(bytes))
-        .finish()
-        .map_err(|e| SnapshotError::Parse {
-            path: path.to_string(),
-            message: format!("not a readable Parquet file ({e})"),
-        })?;
+    let df = ParquetReader::new(Cursor::new(bytes)).finish().map_err(|e| SnapshotError::Parse {
+        path: path.to_string(),
+        message: format!("not a readable Parquet file ({e})"),
+    })?;
     let ts = column(&df, path, TIMESTAMP)?;
     let ts_ms: Vec<Option<i64>> = match ts.dtype() {
         DataType::Datetime(unit, _) => {
@@ -390,12 +399,7 @@ fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result
     let cpu = f64_column(&df, path, CPU_USED)?;
     let mem = f64_column(&df, path, MEMORY_USED)?;
 
-    let index: HashMap<&str, u32> = inv
-        .services
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.name.as_str(), i as u32))
-        .collect();
+    let index: HashMap<&str, u32> = inv.services.iter().enumerate().map(|(i, s)| (s.name.as_str(), i as u32)).collect();
     let start_ms = m.window_start.timestamp_millis();
     let step_ms = i64::from(m.step_seconds) * 1000;
     let steps = m.steps();
@@ -415,7 +419,9 @@ fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result
         if offset < 0 || offset % step_ms != 0 || offset / step_ms >= i64::from(steps) {
             return Err(bad(format!(
                 "timestamp {} is outside the manifest window or not on a {}-second step",
-                DateTime::<Utc>::from_timestamp_millis(t).map(|d| d.to_rfc3339()).unwrap_or_default(),
+                DateTime::<Utc>::from_timestamp_millis(t)
+                    .map(|d| d.to_rfc3339())
+                    .unwrap_or_default(),
                 m.step_seconds
             )));
         }

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::f64::consts::PI;
 
-use chrono::{DateTime, Duration, TimeZone, Timelike, Utc, Datelike, Weekday};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Timelike, Utc, Weekday};
 
 use crate::pricing::Arch;
 use crate::snapshot::inventory::*;
@@ -62,13 +62,27 @@ impl Rng {
 enum Pattern {
     Steady(u32),
     /// Service auto scaling following the daily traffic curve.
-    Diurnal { min: u32, max: u32 },
+    Diurnal {
+        min: u32,
+        max: u32,
+    },
     /// Scaling on queue depth: a bounded random walk.
-    Queue { min: u32, max: u32 },
+    Queue {
+        min: u32,
+        max: u32,
+    },
     /// Nightly job: `tasks` tasks start at `hour` UTC and run `minutes`.
-    Nightly { hour: u32, tasks: u32, minutes: u32 },
+    Nightly {
+        hour: u32,
+        tasks: u32,
+        minutes: u32,
+    },
     /// Every `every_min` minutes `tasks` tasks run for `seconds` each.
-    ShortJobs { every_min: u32, tasks: u32, seconds: u32 },
+    ShortJobs {
+        every_min: u32,
+        tasks: u32,
+        seconds: u32,
+    },
     /// One task per container instance.
     Daemon,
 }
@@ -121,32 +135,163 @@ fn specs() -> Vec<Spec> {
     };
     vec![
         // Fargate: steady and diurnal APIs.
-        s("checkout-api", Fargate, 1024, 2048, true, Diurnal { min: 4, max: 12 }, 0.55, 1100.0, NONE),
+        s(
+            "checkout-api",
+            Fargate,
+            1024,
+            2048,
+            true,
+            Diurnal { min: 4, max: 12 },
+            0.55,
+            1100.0,
+            NONE,
+        ),
         s("catalog-api", Fargate, 512, 1024, true, Steady(3), 0.22, 610.0, NONE),
         s("auth-service", Fargate, 512, 1024, true, Steady(4), 0.30, 420.0, ARM_OK),
-        s("search-api", Fargate, 2048, 4096, true, Diurnal { min: 2, max: 8 }, 0.78, 2900.0, NONE),
+        s(
+            "search-api",
+            Fargate,
+            2048,
+            4096,
+            true,
+            Diurnal { min: 2, max: 8 },
+            0.78,
+            2900.0,
+            NONE,
+        ),
         s("notifications", Fargate, 256, 512, true, Steady(2), 0.12, 190.0, NONE),
         s("user-profile", Fargate, 1024, 4096, true, Steady(3), 0.25, 880.0, NONE),
-        s("recommendations", Fargate, 4096, 16384, true, Diurnal { min: 2, max: 4 }, 0.35, 5200.0, NONE),
-        s("image-resizer", Fargate, 2048, 4096, true, Queue { min: 2, max: 10 }, 0.88, 2300.0, NONE),
-        s("nightly-etl", Fargate, 1024, 4096, true, Nightly { hour: 2, tasks: 20, minutes: 37 }, 0.85, 3100.0, SPOT_OK),
-        s("report-generator", Fargate, 512, 1024, true, ShortJobs { every_min: 60, tasks: 15, seconds: 45 }, 0.70, 520.0, NONE),
+        s(
+            "recommendations",
+            Fargate,
+            4096,
+            16384,
+            true,
+            Diurnal { min: 2, max: 4 },
+            0.35,
+            5200.0,
+            NONE,
+        ),
+        s(
+            "image-resizer",
+            Fargate,
+            2048,
+            4096,
+            true,
+            Queue { min: 2, max: 10 },
+            0.88,
+            2300.0,
+            NONE,
+        ),
+        s(
+            "nightly-etl",
+            Fargate,
+            1024,
+            4096,
+            true,
+            Nightly {
+                hour: 2,
+                tasks: 20,
+                minutes: 37,
+            },
+            0.85,
+            3100.0,
+            SPOT_OK,
+        ),
+        s(
+            "report-generator",
+            Fargate,
+            512,
+            1024,
+            true,
+            ShortJobs {
+                every_min: 60,
+                tasks: 15,
+                seconds: 45,
+            },
+            0.70,
+            520.0,
+            NONE,
+        ),
         s("webhook-dispatcher", FargateSpotMix, 256, 512, true, Steady(6), 0.35, 230.0, NONE),
         s("email-worker", Fargate, 512, 1024, true, Steady(2), 0.18, 300.0, SPOT_OK),
         s("admin-portal", Fargate, 256, 512, true, Steady(1), 0.05, 260.0, NONE),
-        Spec { arch: Arch::Arm64, ..s("graphql-gateway", Fargate, 1024, 2048, true, Diurnal { min: 3, max: 9 }, 0.50, 950.0, NONE) },
+        Spec {
+            arch: Arch::Arm64,
+            ..s(
+                "graphql-gateway",
+                Fargate,
+                1024,
+                2048,
+                true,
+                Diurnal { min: 3, max: 9 },
+                0.50,
+                950.0,
+                NONE,
+            )
+        },
         s("pdf-renderer", Fargate, 2048, 8192, true, Steady(2), 0.40, 6100.0, NONE),
-        Spec { windows: true, ..s("legacy-billing", Fargate, 2048, 8192, true, Steady(2), 0.30, 3500.0, NONE) },
+        Spec {
+            windows: true,
+            ..s("legacy-billing", Fargate, 2048, 8192, true, Steady(2), 0.30, 3500.0, NONE)
+        },
         s("feature-flags", Fargate, 256, 1024, true, Steady(2), 0.08, 310.0, ARM_OK),
-        Spec { storage_gib: Some(60), ..s("metrics-ingest", Fargate, 1024, 2048, true, Diurnal { min: 2, max: 6 }, 0.62, 1250.0, NONE) },
+        Spec {
+            storage_gib: Some(60),
+            ..s(
+                "metrics-ingest",
+                Fargate,
+                1024,
+                2048,
+                true,
+                Diurnal { min: 2, max: 6 },
+                0.62,
+                1250.0,
+                NONE,
+            )
+        },
         // EC2 launch type, on the container instances below.
         s("orders-db-proxy", Ec2, 512, 1024, false, Steady(4), 0.30, 480.0, NONE),
         s("inventory-sync", Ec2, 1024, 2048, false, Steady(3), 0.20, 700.0, NONE),
         s("payments-worker", Ec2, 1024, 2048, true, Steady(4), 0.85, 1500.0, NONE),
-        s("cache-warmer", Ec2, 256, 512, false, ShortJobs { every_min: 30, tasks: 4, seconds: 240 }, 0.60, 300.0, NONE),
+        s(
+            "cache-warmer",
+            Ec2,
+            256,
+            512,
+            false,
+            ShortJobs {
+                every_min: 30,
+                tasks: 4,
+                seconds: 240,
+            },
+            0.60,
+            300.0,
+            NONE,
+        ),
         s("ml-scoring", Ec2, 4096, 8192, true, Steady(2), 0.80, 6500.0, NONE),
-        s("fraud-detector", Ec2, 2048, 4096, false, Diurnal { min: 2, max: 6 }, 0.55, 2600.0, NONE),
-        s("queue-consumer", Ec2, 512, 1024, false, Queue { min: 2, max: 10 }, 0.45, 600.0, ARM_OK),
+        s(
+            "fraud-detector",
+            Ec2,
+            2048,
+            4096,
+            false,
+            Diurnal { min: 2, max: 6 },
+            0.55,
+            2600.0,
+            NONE,
+        ),
+        s(
+            "queue-consumer",
+            Ec2,
+            512,
+            1024,
+            false,
+            Queue { min: 2, max: 10 },
+            0.45,
+            600.0,
+            ARM_OK,
+        ),
         s("log-router", Ec2, 128, 256, false, Daemon, 0.25, 120.0, NONE),
         s("metrics-agent", Ec2, 256, 512, false, Daemon, 0.15, 260.0, NONE),
     ]
@@ -208,8 +353,16 @@ pub fn generate() -> Snapshot {
             Run::FargateSpotMix => (
                 None,
                 vec![
-                    CapacityProviderStrategyItem { capacity_provider: FARGATE.into(), base: 1, weight: 1 },
-                    CapacityProviderStrategyItem { capacity_provider: FARGATE_SPOT.into(), base: 0, weight: 3 },
+                    CapacityProviderStrategyItem {
+                        capacity_provider: FARGATE.into(),
+                        base: 1,
+                        weight: 1,
+                    },
+                    CapacityProviderStrategyItem {
+                        capacity_provider: FARGATE_SPOT.into(),
+                        base: 0,
+                        weight: 3,
+                    },
                 ],
             ),
         };
@@ -219,8 +372,7 @@ pub fn generate() -> Snapshot {
             Pattern::Daemon => CONTAINER_INSTANCES,
             _ => 0,
         };
-        let mut tags: BTreeMap<String, String> =
-            spec.tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut tags: BTreeMap<String, String> = spec.tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         tags.insert("team".into(), team(spec.name).into());
         services.push(Service {
             name: spec.name.to_string(),
@@ -238,18 +390,28 @@ pub fn generate() -> Snapshot {
         });
     }
     let container_instances = (0..CONTAINER_INSTANCES)
-        .map(|i| ContainerInstance {
+        .map(|_| ContainerInstance {
             ec2_instance_id: format!("i-0{:016x}", rng.next_u64() >> 4),
             instance_type: INSTANCE_TYPE.into(),
             registered_cpu: 8 * 1024,
             registered_memory: 32 * 1024 - 512,
             capacity_provider_name: Some(ASG_PROVIDER.into()),
-            status: if i < CONTAINER_INSTANCES { "ACTIVE".into() } else { "DRAINING".into() },
+            status: "ACTIVE".into(),
         })
         .collect();
     let capacity_providers = vec![
-        CapacityProvider { name: FARGATE.into(), auto_scaling_group: None, managed_scaling: false, target_capacity_pct: None },
-        CapacityProvider { name: FARGATE_SPOT.into(), auto_scaling_group: None, managed_scaling: false, target_capacity_pct: None },
+        CapacityProvider {
+            name: FARGATE.into(),
+            auto_scaling_group: None,
+            managed_scaling: false,
+            target_capacity_pct: None,
+        },
+        CapacityProvider {
+            name: FARGATE_SPOT.into(),
+            auto_scaling_group: None,
+            managed_scaling: false,
+            target_capacity_pct: None,
+        },
         CapacityProvider {
             name: ASG_PROVIDER.into(),
             auto_scaling_group: Some("demo-prod-ecs-m5-2xlarge".into()),
@@ -298,7 +460,7 @@ pub fn generate() -> Snapshot {
                     }
                 }
                 Pattern::ShortJobs { every_min, tasks, seconds } => {
-                    if minute_of_day % every_min == 0 {
+                    if minute_of_day.is_multiple_of(every_min) {
                         let n = f64::from(tasks);
                         (n * f64::from(seconds) / step_s, n, n)
                     } else {
@@ -307,9 +469,8 @@ pub fn generate() -> Snapshot {
                 }
             };
             since_deploy += 1;
-            let mut deploy = false;
+            // A deploy replaces every task: they all start again, and memory drops back.
             if step >= next_deploy && avg > 0.0 && !matches!(spec.pattern, Pattern::Nightly { .. } | Pattern::ShortJobs { .. }) {
-                deploy = true;
                 started += max;
                 since_deploy = 0;
                 next_deploy = step + 864 + (rng.next_u64() % 288) as u32;
@@ -328,13 +489,12 @@ pub fn generate() -> Snapshot {
                 let per_task_cpu = (f64::from(spec.cpu) * spec.cpu_util * load * spike * (1.0 + rng.normal(0.08)))
                     .clamp(1.0, f64::from(spec.cpu) * ceiling);
                 let creep = 1.0 + 0.08 * f64::from(since_deploy.min(1152)) / 1152.0;
-                let per_task_mem = (spec.mem_used * (0.92 + 0.08 * tr) * creep * (1.0 + rng.normal(0.02)))
-                    .clamp(16.0, f64::from(spec.memory));
+                let per_task_mem =
+                    (spec.mem_used * (0.92 + 0.08 * tr) * creep * (1.0 + rng.normal(0.02))).clamp(16.0, f64::from(spec.memory));
                 (Some(round2(per_task_cpu * avg)), Some(round2(per_task_mem * avg)))
             } else {
                 (Some(0.0), Some(0.0))
             };
-            let _ = deploy;
             usage.push(UsagePoint {
                 step,
                 service: si as u32,
@@ -406,7 +566,10 @@ mod tests {
         assert_eq!(shipped.manifest, fresh.manifest);
         assert_eq!(shipped.inventory, fresh.inventory);
         assert_eq!(shipped.usage.len(), fresh.usage.len());
-        assert!(shipped.usage == fresh.usage, "usage differs: regenerate with `cargo run -- demo export --out data/demo`");
+        assert!(
+            shipped.usage == fresh.usage,
+            "usage differs: regenerate with `cargo run -- demo export --out data/demo`"
+        );
     }
 
     #[test]

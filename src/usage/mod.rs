@@ -96,7 +96,11 @@ pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
         let task_hours = avg.iter().sum::<f64>() * step_hours;
         let stats = UsageStats {
             data_points: cpu.len().max(mem.len()) as u32,
-            coverage_pct: if steps == 0 { 0.0 } else { 100.0 * f64::from(present) / steps as f64 },
+            coverage_pct: if steps == 0 {
+                0.0
+            } else {
+                100.0 * f64::from(present) / steps as f64
+            },
             cpu_units_p50: percentile(&cpu, 50.0),
             cpu_units_p99: percentile(&cpu, 99.0),
             cpu_units_max: percentile(&cpu, 100.0),

@@ -1,0 +1,367 @@
+//! Drives the real binary: every output format and help text pinned by snapshots, figures a user
+//! relies on checked to the cent, and every kind of bad input mapped to one clear line and its
+//! documented exit code.
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn run(args: &[&str]) -> Output {
+    Command::cargo_bin("ecs-advisor").unwrap().args(args).output().unwrap()
+}
+
+fn stdout(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs a command expected to fail; returns (exit code, stderr).
+fn failure(args: &[&str]) -> (i32, String) {
+    let out = run(args);
+    assert!(!out.status.success(), "{args:?} should fail");
+    assert!(out.stdout.is_empty(), "a failing command prints nothing on stdout");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "no panic: {err}");
+    (out.status.code().unwrap(), err)
+}
+
+fn demo_json() -> Value {
+    serde_json::from_str(&stdout(&["analyze", "--demo", "--output", "json"])).unwrap()
+}
+
+fn usd(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("{v} is not a dollar figure"))
+}
+
+fn service<'a>(r: &'a Value, name: &str) -> &'a Value {
+    r["services"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap()
+}
+
+#[test]
+fn analyze_demo_table() {
+    insta::assert_snapshot!(stdout(&["analyze", "--demo"]));
+}
+
+#[test]
+fn analyze_demo_json() {
+    let text = stdout(&["analyze", "--demo", "--output", "json"]);
+    insta::with_settings!({filters => vec![(r#""generated_by": "ecs-advisor [^"]+""#, r#""generated_by": "ecs-advisor [version]""#)]}, {
+        insta::assert_snapshot!(text);
+    });
+}
+
+#[test]
+fn analyze_demo_csv() {
+    insta::assert_snapshot!(stdout(&["analyze", "--demo", "--output", "csv"]));
+}
+
+#[test]
+fn analyze_demo_markdown() {
+    insta::assert_snapshot!(stdout(&["analyze", "--demo", "--output", "markdown"]));
+}
+
+#[test]
+fn help_texts() {
+    insta::assert_snapshot!("help", stdout(&["--help"]));
+    insta::assert_snapshot!("help_analyze", stdout(&["analyze", "--help"]));
+    insta::assert_snapshot!("help_prices_show", stdout(&["prices", "show", "--help"]));
+}
+
+#[test]
+fn prices_show_every_format() {
+    insta::assert_snapshot!("prices_table", stdout(&["prices", "show", "--region", "eu-west-1"]));
+    insta::assert_snapshot!(
+        "prices_csv",
+        stdout(&["prices", "show", "--region", "us-east-1", "--output", "csv"])
+    );
+    insta::assert_snapshot!(
+        "prices_json",
+        stdout(&["prices", "show", "--region", "us-east-1", "--output", "json"])
+    );
+}
+
+#[test]
+fn prices_csv_has_the_documented_columns_and_real_prices() {
+    let csv = stdout(&["prices", "show", "--region", "us-east-1", "--output", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "instance_type,vcpu,memory_gib,arch,max_enis,price_per_hour_usd"
+    );
+    assert!(csv.contains("\nm5.large,2,8,x86_64,3,0.096\n"));
+    assert!(csv.contains("\nc7g.medium,1,2,arm64,2,0.0363\n"));
+    let json: Value = serde_json::from_str(&stdout(&["prices", "show", "--region", "us-east-1", "--output", "json"])).unwrap();
+    assert_eq!(json["fargate"]["linux_x86"]["vcpu_hour"], 0.04048);
+    assert_eq!(json["fargate"]["windows"]["os_license_vcpu_hour"], 0.046);
+}
+
+#[test]
+fn report_json_carries_the_documented_fields() {
+    let r = demo_json();
+    assert_eq!(r["schema_version"], 1);
+    for s in r["services"].as_array().unwrap() {
+        for f in [
+            "name",
+            "launch_type",
+            "current_monthly_usd",
+            "fargate_monthly_usd",
+            "recommendation",
+        ] {
+            assert!(s.get(f).is_some(), "service lacks `{f}`");
+        }
+        for f in ["action", "monthly_usd", "savings_monthly_usd", "rationale"] {
+            assert!(s["recommendation"].get(f).is_some(), "recommendation lacks `{f}`");
+        }
+    }
+    let c = &r["cluster"];
+    for f in [
+        "current_monthly_usd",
+        "fargate_monthly_usd",
+        "ec2_monthly_usd",
+        "ec2_fleet",
+        "recommended_monthly_usd",
+    ] {
+        assert!(c.get(f).is_some(), "cluster lacks `{f}`");
+    }
+    let fleet = c["ec2_fleet"].as_array().unwrap();
+    assert!(!fleet.is_empty());
+    assert!(fleet.iter().all(|l| l["instance_type"].is_string() && l["count"].is_u64()));
+}
+
+#[test]
+fn service_figures_add_up_to_the_cluster_figures() {
+    let r = demo_json();
+    let services = r["services"].as_array().unwrap();
+    let sum = |f: &dyn Fn(&Value) -> f64| services.iter().map(f).sum::<f64>();
+    let close = |a: f64, b: f64| (a - b).abs() < 0.01 * services.len() as f64;
+    let c = &r["cluster"];
+    assert!(close(sum(&|s| usd(&s["current_monthly_usd"])), usd(&c["current_monthly_usd"])));
+    assert!(close(
+        sum(&|s| usd(&s["recommendation"]["monthly_usd"])),
+        usd(&c["recommended_monthly_usd"])
+    ));
+    assert!(close(
+        usd(&c["current_monthly_usd"]) - usd(&c["recommended_monthly_usd"]),
+        usd(&c["savings_monthly_usd"])
+    ));
+    for s in services {
+        let rec = &s["recommendation"];
+        assert!(close(
+            usd(&s["current_monthly_usd"]) - usd(&rec["monthly_usd"]),
+            usd(&rec["savings_monthly_usd"])
+        ));
+    }
+}
+
+#[test]
+fn a_steady_fargate_service_costs_what_the_rates_say_to_the_cent() {
+    // notifications: 2 tasks of 0.25 vCPU / 0.5 GiB all month in us-east-1:
+    // 2 x (0.25 x 0.04048 + 0.5 x 0.004445) x 730 = 18.02005
+    let r = demo_json();
+    assert_eq!(usd(&service(&r, "notifications")["current_monthly_usd"]), 18.02);
+}
+
+#[test]
+fn short_lived_tasks_are_billed_the_one_minute_minimum() {
+    // report-generator: 15 tasks of 45 s at the top of every hour, 0.5 vCPU / 1 GiB.
+    // Billed 15 x 60 s an hour, not 15 x 45 s: 719 hours with data (one falls in a gap)
+    // x 900 / 3600 x 0.024685 = 4.43713 over 720 hours, x 730 / 720 = 4.4987 a month.
+    let r = demo_json();
+    assert_eq!(usd(&service(&r, "report-generator")["current_monthly_usd"]), 4.50);
+}
+
+#[test]
+fn current_ec2_cost_is_the_container_instances_for_the_window() {
+    // 6 x m5.2xlarge at $0.384 for 30 days is 6 x 0.384 x 730 = $1,681.92 a month, shared by the
+    // services on EC2.
+    let r = demo_json();
+    let ec2: f64 = r["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["launch_type"] == "EC2")
+        .map(|s| usd(&s["current_monthly_usd"]))
+        .sum();
+    assert!((ec2 - 1681.92).abs() < 0.02, "{ec2}");
+}
+
+#[test]
+fn rightsizing_lands_on_a_valid_fargate_size_and_never_grows_a_task() {
+    let r = demo_json();
+    for s in r["services"].as_array().unwrap() {
+        if let (Some(size), "FARGATE") = (s["fargate_size"].as_object(), s["launch_type"].as_str().unwrap()) {
+            let (c, m) = (size["cpu_units"].as_u64().unwrap(), size["memory_mib"].as_u64().unwrap());
+            assert!(c <= s["task_size"]["cpu_units"].as_u64().unwrap() || m <= s["task_size"]["memory_mib"].as_u64().unwrap());
+            assert!([256, 512, 1024, 2048, 4096, 8192, 16384].contains(&c));
+            assert_eq!(m % 512, 0);
+        }
+    }
+    // image-resizer runs at 100% of its CPU: it keeps its size and is flagged.
+    let ir = &service(&r, "image-resizer")["recommendation"];
+    assert_eq!(ir["action"], "keep");
+    assert_eq!(ir["risk"], "high");
+    assert!(ir["rationale"].as_str().unwrap().contains("at its limit"));
+}
+
+#[test]
+fn flags_and_config_files_change_the_assumptions() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("a.toml");
+    std::fs::write(&cfg, "[rightsizing]\ncpu_headroom_pct = 50.0\n").unwrap();
+    let r: Value = serde_json::from_str(&stdout(&[
+        "analyze",
+        "--demo",
+        "-o",
+        "json",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--reserved-memory-mib",
+        "1024",
+    ]))
+    .unwrap();
+    assert_eq!(r["assumptions"]["rightsizing"]["cpu_headroom_pct"], 50.0);
+    assert_eq!(r["assumptions"]["ec2"]["reserved_memory_mib"], 1024);
+}
+
+#[test]
+fn out_writes_the_file_and_nothing_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.md");
+    let printed = stdout(&["analyze", "--demo", "-o", "markdown", "--out", file.to_str().unwrap()]);
+    assert!(printed.is_empty());
+    assert!(std::fs::read_to_string(&file).unwrap().starts_with("# ECS cost review"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+}
+
+#[test]
+fn an_exported_snapshot_analyzes_like_the_embedded_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("demo");
+    stdout(&["demo", "export", "--out", snap.to_str().unwrap()]);
+    let from_dir = stdout(&["analyze", "--snapshot", snap.to_str().unwrap(), "-o", "json"]);
+    assert_eq!(from_dir, stdout(&["analyze", "--demo", "-o", "json"]));
+}
+
+fn exported() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap");
+    stdout(&["demo", "export", "--out", snap.to_str().unwrap()]);
+    (dir, snap)
+}
+
+fn analyze_snapshot(p: &Path) -> (i32, String) {
+    failure(&["analyze", "--snapshot", p.to_str().unwrap()])
+}
+
+#[test]
+fn a_missing_snapshot_directory_is_exit_3_naming_it() {
+    let (code, err) = failure(&["analyze", "--snapshot", "/nonexistent/snap"]);
+    assert_eq!(code, 3);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("`/nonexistent/snap`"), "{err}");
+}
+
+#[test]
+fn a_snapshot_missing_a_file_names_the_file() {
+    let (_d, snap) = exported();
+    std::fs::remove_file(snap.join("usage.parquet")).unwrap();
+    let (code, err) = analyze_snapshot(&snap);
+    assert_eq!(code, 3);
+    assert!(err.contains("`usage.parquet`"), "{err}");
+}
+
+#[test]
+fn a_corrupt_usage_file_is_an_error_not_a_panic() {
+    let (_d, snap) = exported();
+    std::fs::write(snap.join("usage.parquet"), b"not parquet at all").unwrap();
+    let (code, err) = analyze_snapshot(&snap);
+    assert_eq!(code, 3);
+    assert!(err.contains("usage.parquet") && err.contains("Parquet"), "{err}");
+}
+
+#[test]
+fn a_newer_snapshot_schema_is_refused_with_the_versions() {
+    let (_d, snap) = exported();
+    let p = snap.join("manifest.json");
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("\"schema_version\": 1", "\"schema_version\": 99");
+    std::fs::write(&p, text).unwrap();
+    let (code, err) = analyze_snapshot(&snap);
+    assert_eq!(code, 3);
+    assert!(err.contains("99") && err.contains("version 1"), "{err}");
+}
+
+#[test]
+fn a_service_with_an_unknown_task_definition_is_named() {
+    let (_d, snap) = exported();
+    let p = snap.join("inventory.json");
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replacen("\"task_definition\": \"checkout-api:", "\"task_definition\": \"nope:", 1);
+    std::fs::write(&p, text).unwrap();
+    let (code, err) = analyze_snapshot(&snap);
+    assert_eq!(code, 3);
+    assert!(err.contains("`checkout-api`") && err.contains("nope:"), "{err}");
+}
+
+#[test]
+fn an_invalid_fargate_size_in_a_snapshot_is_named() {
+    let (_d, snap) = exported();
+    let p = snap.join("inventory.json");
+    let mut inv: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    inv["task_definitions"][1]["memory"] = 3000.into();
+    std::fs::write(&p, serde_json::to_string(&inv).unwrap()).unwrap();
+    let (code, err) = analyze_snapshot(&snap);
+    assert_eq!(code, 3);
+    assert!(err.contains("catalog-api") && err.contains("3000 MiB"), "{err}");
+}
+
+#[test]
+fn an_unknown_instance_type_in_a_snapshot_is_a_pricing_error() {
+    let (_d, snap) = exported();
+    let p = snap.join("inventory.json");
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("\"instance_type\": \"m5.2xlarge\"", "\"instance_type\": \"z9.mega\"");
+    std::fs::write(&p, text).unwrap();
+    let (code, err) = analyze_snapshot(&snap);
+    assert_eq!(code, 4);
+    assert!(err.contains("`z9.mega`"), "{err}");
+}
+
+#[test]
+fn an_unknown_region_is_exit_4_naming_it() {
+    let (code, err) = failure(&["prices", "show", "--region", "mars-north-1"]);
+    assert_eq!(code, 4);
+    assert!(err.contains("`mars-north-1`"), "{err}");
+}
+
+#[test]
+fn bad_flags_are_exit_2() {
+    assert_eq!(failure(&["analyze"]).0, 2, "a source is required");
+    assert_eq!(failure(&["analyze", "--demo", "--output", "xml"]).0, 2);
+    assert_eq!(failure(&["analyze", "--demo", "--snapshot", "x"]).0, 2);
+}
+
+#[test]
+fn an_out_of_range_assumption_is_exit_3_naming_it() {
+    let (code, err) = failure(&["analyze", "--demo", "--cpu-percentile", "120"]);
+    assert_eq!(code, 3);
+    assert!(err.contains("rightsizing.cpu_percentile"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "[ec2]\nreserved = 3\n").unwrap();
+    let (code, err) = failure(&["analyze", "--demo", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(code, 3);
+    assert!(err.contains("reserved"), "{err}");
+}
+
+#[test]
+fn config_defaults_prints_the_commented_assumptions() {
+    let text = stdout(&["config", "defaults"]);
+    assert!(text.contains("[rightsizing]") && text.contains("reserved_memory_mib = 512"));
+}
