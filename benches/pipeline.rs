@@ -1,0 +1,55 @@
+//! Speed of the pipeline's stages on the demo cluster (27 services, 30 days at 5 minutes) and of
+//! the EC2 packer on generated task sets. Run: `cargo bench --bench pipeline`.
+
+use ecs_advisor::config::Assumptions;
+use ecs_advisor::pricing::Catalog;
+use ecs_advisor::simulation::ec2::{GreedyPacker, InstanceOption, Packer, TaskShape};
+use ecs_advisor::{recommend, sources, usage};
+
+fn main() {
+    divan::main();
+}
+
+/// Reading and validating the embedded snapshot (Parquet through polars).
+#[divan::bench]
+fn load_demo_snapshot() -> usize {
+    sources::demo::embedded().unwrap().usage.len()
+}
+
+#[divan::bench]
+fn usage_statistics(bencher: divan::Bencher) {
+    let s = sources::demo::embedded().unwrap();
+    let a = Assumptions::default();
+    bencher.bench(|| usage::analyze(&s, &a.rightsizing).len());
+}
+
+/// Everything after loading: rightsizing, three EC2 fleet simulations over 8,640 steps, the plan.
+#[divan::bench(sample_count = 10)]
+fn analyze_demo(bencher: divan::Bencher) {
+    let s = sources::demo::embedded().unwrap();
+    let c = Catalog::bundled().unwrap();
+    let a = Assumptions::default();
+    bencher.bench(|| recommend::analyze(&s, &c, &a).unwrap().services.len());
+}
+
+/// One packing of `n` tasks in Fargate-valid sizes onto eight instance types, large to 4xlarge.
+#[divan::bench(args = [20, 200, 2000], sample_count = 20)]
+fn greedy_pack(bencher: divan::Bencher, n: u32) {
+    let c = Catalog::bundled().unwrap();
+    let a = Assumptions::default().ec2;
+    let types = ["m6i.large", "m6i.xlarge", "m6i.2xlarge", "m6i.4xlarge", "c6i.2xlarge", "c6i.4xlarge", "r6i.2xlarge", "r6i.4xlarge"];
+    let options: Vec<InstanceOption> = types
+        .iter()
+        .map(|t| InstanceOption::new(c.instance_type("us-east-1", t).unwrap(), c.ec2_hourly("us-east-1", t).unwrap(), &a, &[]).unwrap())
+        .collect();
+    let sizes = [(256, 512), (512, 1024), (1024, 2048), (1024, 4096), (2048, 4096), (2048, 8192), (4096, 8192), (4096, 16384)];
+    let groups: Vec<(TaskShape, u32)> = sizes
+        .iter()
+        .enumerate()
+        .map(|(i, &(cpu, mem))| {
+            let shape = TaskShape { cpu_units: cpu, memory_mib: mem, awsvpc: false, arm_ok: false };
+            (shape, n / sizes.len() as u32 + u32::from((i as u32) < n % sizes.len() as u32))
+        })
+        .collect();
+    bencher.bench(|| GreedyPacker.pack(&groups, &options).bins.len());
+}
