@@ -37,17 +37,48 @@ fn analyze_demo(bencher: divan::Bencher) {
 fn greedy_pack(bencher: divan::Bencher, n: u32) {
     let c = Catalog::bundled().unwrap();
     let a = Assumptions::default().ec2;
-    let types = ["m6i.large", "m6i.xlarge", "m6i.2xlarge", "m6i.4xlarge", "c6i.2xlarge", "c6i.4xlarge", "r6i.2xlarge", "r6i.4xlarge"];
+    let types = [
+        "m6i.large",
+        "m6i.xlarge",
+        "m6i.2xlarge",
+        "m6i.4xlarge",
+        "c6i.2xlarge",
+        "c6i.4xlarge",
+        "r6i.2xlarge",
+        "r6i.4xlarge",
+    ];
     let options: Vec<InstanceOption> = types
         .iter()
-        .map(|t| InstanceOption::new(c.instance_type("us-east-1", t).unwrap(), c.ec2_hourly("us-east-1", t).unwrap(), &a, &[]).unwrap())
+        .map(|t| {
+            InstanceOption::new(
+                c.instance_type("us-east-1", t).unwrap(),
+                c.ec2_hourly("us-east-1", t).unwrap(),
+                &a,
+                &[],
+            )
+            .unwrap()
+        })
         .collect();
-    let sizes = [(256, 512), (512, 1024), (1024, 2048), (1024, 4096), (2048, 4096), (2048, 8192), (4096, 8192), (4096, 16384)];
+    let sizes = [
+        (256, 512),
+        (512, 1024),
+        (1024, 2048),
+        (1024, 4096),
+        (2048, 4096),
+        (2048, 8192),
+        (4096, 8192),
+        (4096, 16384),
+    ];
     let groups: Vec<(TaskShape, u32)> = sizes
         .iter()
         .enumerate()
         .map(|(i, &(cpu, mem))| {
-            let shape = TaskShape { cpu_units: cpu, memory_mib: mem, awsvpc: false, arm_ok: false };
+            let shape = TaskShape {
+                cpu_units: cpu,
+                memory_mib: mem,
+                awsvpc: false,
+                arm_ok: false,
+            };
             (shape, n / sizes.len() as u32 + u32::from((i as u32) < n % sizes.len() as u32))
         })
         .collect();
