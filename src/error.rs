@@ -44,6 +44,7 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
+            Error::Snapshot(SnapshotError::Write { .. }) => exit::OUTPUT,
             Error::Config(_) | Error::Snapshot(_) => exit::INPUT,
             Error::Pricing(_) | Error::Recommend(RecommendError::Pricing(_)) => exit::PRICING,
             Error::Recommend(_) => exit::INPUT,

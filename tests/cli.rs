@@ -365,3 +365,17 @@ fn config_defaults_prints_the_commented_assumptions() {
     let text = stdout(&["config", "defaults"]);
     assert!(text.contains("[rightsizing]") && text.contains("reserved_memory_mib = 512"));
 }
+
+#[test]
+fn export_refuses_to_replace_a_directory_that_is_not_a_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("precious.txt"), "keep me").unwrap();
+    let (code, err) = failure(&["demo", "export", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 6);
+    assert!(err.contains("is not a snapshot"), "{err}");
+    assert!(dir.path().join("precious.txt").exists());
+    // A previous snapshot is replaced.
+    let snap = dir.path().join("snap");
+    stdout(&["demo", "export", "--out", snap.to_str().unwrap()]);
+    stdout(&["demo", "export", "--out", snap.to_str().unwrap()]);
+}

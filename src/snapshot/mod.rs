@@ -171,6 +171,16 @@ impl Snapshot {
             path: p.display().to_string(),
             message: e.to_string(),
         };
+        // Replace only a previous snapshot or an empty directory: never someone's folder.
+        if dir.exists() {
+            let empty = std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
+            if !dir.is_dir() || !(empty || dir.join(MANIFEST_FILE).is_file()) {
+                return Err(SnapshotError::Write {
+                    path: dir.display().to_string(),
+                    message: "it exists and is not a snapshot; choose a new or empty directory".into(),
+                });
+            }
+        }
         let parent = match dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
