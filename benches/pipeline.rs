@@ -49,15 +49,7 @@ fn greedy_pack(bencher: divan::Bencher, n: u32) {
     ];
     let options: Vec<InstanceOption> = types
         .iter()
-        .map(|t| {
-            InstanceOption::new(
-                c.instance_type("us-east-1", t).unwrap(),
-                c.ec2_hourly("us-east-1", t).unwrap(),
-                &a,
-                &[],
-            )
-            .unwrap()
-        })
+        .map(|t| InstanceOption::from_catalog(&c, "us-east-1", t, &a, &[]).unwrap().unwrap())
         .collect();
     let sizes = [
         (256, 512),

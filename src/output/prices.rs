@@ -1,13 +1,11 @@
 //! `prices show`: a region's catalog as a table, JSON (with the Fargate rates) or CSV.
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
-use serde::Serialize;
 
 use super::Format;
 use crate::money::Usd;
-use crate::pricing::{Catalog, FargateRates, PricingError};
+use crate::pricing::{Catalog, PricingError};
 
-#[derive(Serialize)]
 struct Row<'a> {
     instance_type: &'a str,
     vcpu: u32,
@@ -15,15 +13,6 @@ struct Row<'a> {
     arch: &'a str,
     max_enis: u32,
     price_per_hour_usd: Usd,
-}
-
-#[derive(Serialize)]
-struct RegionView<'a> {
-    region: &'a str,
-    as_of: &'a str,
-    source: &'a str,
-    ec2_linux_on_demand: Vec<Row<'a>>,
-    fargate: &'a FargateRates,
 }
 
 /// Prices keep all their digits here (a price list has sub-cent rates).
@@ -50,32 +39,23 @@ pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String,
         .collect();
     Ok(match format {
         Format::Json => {
-            // Serialized by hand for prices: Usd's serializer rounds to the cent for reports.
-            let mut v = serde_json::to_value(RegionView {
-                region,
-                as_of: &catalog.as_of,
-                source: &r.source,
-                ec2_linux_on_demand: vec![],
-                fargate: &r.fargate,
-            })
-            .expect("serializable");
-            v["ec2_linux_on_demand"] = rows
-                .iter()
-                .map(|row| {
-                    serde_json::json!({
-                        "instance_type": row.instance_type, "vcpu": row.vcpu, "memory_gib": row.memory_gib,
-                        "arch": row.arch, "max_enis": row.max_enis,
-                        "price_per_hour_usd": exact(row.price_per_hour_usd).parse::<f64>().unwrap_or_default(),
-                    })
-                })
-                .collect();
+            // Built by hand: prices keep every digit, where a report's Usd rounds to the cent.
             let f = &r.fargate;
-            v["fargate"] = serde_json::json!({
-                "linux_x86": {"vcpu_hour": num(f.linux_x86_vcpu_hour), "gb_hour": num(f.linux_x86_gb_hour)},
-                "linux_arm": {"vcpu_hour": num(f.linux_arm_vcpu_hour), "gb_hour": num(f.linux_arm_gb_hour)},
-                "spot": {"vcpu_hour": num(f.spot_vcpu_hour), "gb_hour": num(f.spot_gb_hour)},
-                "windows": {"vcpu_hour": num(f.windows_vcpu_hour), "gb_hour": num(f.windows_gb_hour), "os_license_vcpu_hour": num(f.windows_license_vcpu_hour)},
-                "ephemeral_storage_gb_hour_beyond_20_gib": num(f.ephemeral_storage_gb_hour),
+            let v = serde_json::json!({
+                "region": region,
+                "as_of": catalog.as_of,
+                "source": r.source,
+                "ec2_linux_on_demand": rows.iter().map(|row| serde_json::json!({
+                    "instance_type": row.instance_type, "vcpu": row.vcpu, "memory_gib": row.memory_gib,
+                    "arch": row.arch, "max_enis": row.max_enis, "price_per_hour_usd": num(row.price_per_hour_usd),
+                })).collect::<Vec<_>>(),
+                "fargate": {
+                    "linux_x86": {"vcpu_hour": num(f.linux_x86_vcpu_hour), "gb_hour": num(f.linux_x86_gb_hour)},
+                    "linux_arm": {"vcpu_hour": num(f.linux_arm_vcpu_hour), "gb_hour": num(f.linux_arm_gb_hour)},
+                    "spot": {"vcpu_hour": num(f.spot_vcpu_hour), "gb_hour": num(f.spot_gb_hour)},
+                    "windows": {"vcpu_hour": num(f.windows_vcpu_hour), "gb_hour": num(f.windows_gb_hour), "os_license_vcpu_hour": num(f.windows_license_vcpu_hour)},
+                    "ephemeral_storage_gb_hour_beyond_20_gib": num(f.ephemeral_storage_gb_hour),
+                },
             });
             let mut s = serde_json::to_string_pretty(&v).expect("serializable");
             s.push('\n');

@@ -25,6 +25,16 @@ pub enum RecommendError {
     Simulation(#[from] SimulationError),
 }
 
+/// Which Fargate option a service's cheapest choice is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum FargateChoice {
+    /// On demand, on the service's own platform (x86, ARM64 or Windows).
+    Own,
+    /// On demand on Graviton, for an x86 service that is ARM-ready.
+    Arm,
+    Spot,
+}
+
 /// Everything computed for one service before the plan is chosen.
 struct Candidate<'a> {
     svc: &'a Service,
@@ -44,7 +54,7 @@ struct Candidate<'a> {
     arm: Option<Usd>,
     spot: Option<Usd>,
     /// Cheapest Fargate option and its description.
-    best_fargate: Option<(Usd, String)>,
+    best_fargate: Option<(Usd, FargateChoice)>,
     ec2_shape: Option<TaskShape>,
 }
 
@@ -217,12 +227,13 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
         (Some(_), None) => true,
         _ => false,
     };
-    let fargate_ref = all_fargate;
-    if beats(all_ec2_total, fargate_ref) {
+    if beats(all_ec2_total, all_fargate) {
         plan = Plan::Ec2;
         best = all_ec2_total;
     }
-    if beats(mixed_total, fargate_ref) && mixed_total.map(|x| x.to_f64()) < best.map(|b| b.to_f64()).or(Some(f64::INFINITY)) {
+    // The mix, when it also beats all-Fargate, competes with all-EC2 on price alone.
+    let cheaper_than_best = |x: Usd| best.is_none_or(|b| x < b);
+    if beats(mixed_total, all_fargate) && mixed_total.is_some_and(cheaper_than_best) {
         plan = Plan::Mixed;
         best = mixed_total;
     }
@@ -320,11 +331,11 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
         ec2_fleet: fleet_lines(all_ec2.as_ref()),
         ec2_with_eni_trunking_monthly_usd: ec2_trunking,
         ec2_method: format!(
-            "every 5-minute step re-packed from scratch (ideal scaling, no fragmentation) with a cost-aware greedy packer over {} instance types; {} distinct task mixes",
+            "every {}-second step re-packed from scratch (ideal scaling, no fragmentation) with a cost-aware greedy packer over {} instance types; {} distinct task mixes",
+            m.step_seconds,
             types.len(),
             all_ec2.as_ref().map(|s| s.distinct_mixes).unwrap_or(0)
-        )
-        .replace("5-minute", &format!("{}-second", m.step_seconds)),
+        ),
         recommended_plan: plan_name.into(),
         recommended_monthly_usd: recommended,
         savings_monthly_usd: current_total - recommended,
@@ -437,28 +448,23 @@ fn candidate<'a>(
     let mut fargate = None;
     let mut arm = None;
     let mut spot = None;
-    let mut best_fargate: Option<(Usd, String)> = None;
+    let mut best_fargate: Option<(Usd, FargateChoice)> = None;
     if let Some(size) = fargate_size {
         let own = cost_at(size, platform, Capacity::OnDemand).map_err(err)?;
         fargate = Some(own);
-        let label = match platform {
-            Platform::Windows => "Fargate Windows",
-            Platform::LinuxArm => "Fargate ARM",
-            Platform::LinuxX86 => "Fargate",
-        };
-        best_fargate = Some((own, format!("{label}, {size}")));
-        if arm_capable && platform != Platform::Windows {
+        best_fargate = Some((own, FargateChoice::Own));
+        if arm_capable && platform == Platform::LinuxX86 {
             let c = cost_at(size, Platform::LinuxArm, Capacity::OnDemand).map_err(err)?;
             arm = Some(c);
-            if c < best_fargate.as_ref().map(|b| b.0).unwrap_or(c + Usd(rust_decimal::Decimal::ONE)) {
-                best_fargate = Some((c, format!("Fargate ARM, {size}")));
+            if c < own {
+                best_fargate = Some((c, FargateChoice::Arm));
             }
         }
         if spot_ok {
             let c = cost_at(size, Platform::LinuxX86, Capacity::Spot).map_err(err)?;
             spot = Some(c);
-            if best_fargate.as_ref().is_none_or(|b| c < b.0) {
-                best_fargate = Some((c, format!("Fargate Spot, {size}")));
+            if best_fargate.is_none_or(|b| c < b.0) {
+                best_fargate = Some((c, FargateChoice::Spot));
             }
         }
     }
@@ -559,6 +565,16 @@ fn simulate_subset(
     )?))
 }
 
+fn describe_fargate(c: &Candidate, choice: FargateChoice, size: FargateSize) -> String {
+    let label = match (choice, c.platform) {
+        (FargateChoice::Spot, _) => "Fargate Spot",
+        (FargateChoice::Arm, _) | (FargateChoice::Own, Platform::LinuxArm) => "Fargate ARM",
+        (FargateChoice::Own, Platform::Windows) => "Fargate Windows",
+        (FargateChoice::Own, Platform::LinuxX86) => "Fargate",
+    };
+    format!("{label}, {size}")
+}
+
 fn describe_current(c: &Candidate) -> String {
     let size = FargateSize {
         cpu_units: c.td.reserved_cpu_units(),
@@ -567,7 +583,7 @@ fn describe_current(c: &Candidate) -> String {
     match c.placement {
         Placement::Ec2 => format!("EC2, {size}"),
         Placement::Fargate { spot_share } if spot_share > 0.0 => format!("Fargate + Spot, {size}"),
-        Placement::Fargate { .. } => format!("Fargate, {size}"),
+        Placement::Fargate { .. } => describe_fargate(c, FargateChoice::Own, size),
     }
 }
 
@@ -617,7 +633,7 @@ fn fargate_recommendation(c: &Candidate, a: &Assumptions) -> Recommendation {
             risk: "medium".into(),
         };
     }
-    let Some((cost, target)) = c.best_fargate.clone() else {
+    let Some((cost, choice)) = c.best_fargate else {
         return Recommendation {
             action: "keep".into(),
             target: describe_current(c),
@@ -630,7 +646,15 @@ fn fargate_recommendation(c: &Candidate, a: &Assumptions) -> Recommendation {
     let size = c.fargate_size.expect("best Fargate option implies a size");
     let same_size = size.cpu_units == c.td.reserved_cpu_units() && size.memory_mib == c.td.reserved_memory_mib();
     let on_fargate = matches!(c.placement, Placement::Fargate { .. });
-    let unchanged = on_fargate && same_size && target == describe_current(c).replace("Fargate + Spot", "Fargate Spot");
+    let target = describe_fargate(c, choice, size);
+    // Spot as the cheapest choice is what a service already mixing in Spot does today.
+    let unchanged = on_fargate
+        && same_size
+        && match choice {
+            FargateChoice::Own => spot_share_of(c) == 0.0,
+            FargateChoice::Spot => spot_share_of(c) > 0.0,
+            FargateChoice::Arm => false,
+        };
     let action = if !on_fargate {
         "move-to-fargate"
     } else if unchanged || cost >= c.current {
@@ -658,10 +682,10 @@ fn fargate_recommendation(c: &Candidate, a: &Assumptions) -> Recommendation {
             size
         )
     };
-    if target.starts_with("Fargate ARM") && c.platform != Platform::LinuxArm {
+    if choice == FargateChoice::Arm {
         why.push_str("; tagged ARM-ready, so Graviton's lower rate applies");
     }
-    if target.starts_with("Fargate Spot") {
+    if choice == FargateChoice::Spot {
         why.push_str("; interruption-tolerant, so Fargate Spot applies (its rate floats)");
     }
     if c.storage_gib > fargate::INCLUDED_STORAGE_GIB {
@@ -728,7 +752,8 @@ fn ec2_recommendation(c: &Candidate, cost: Usd, a: &Assumptions) -> Recommendati
         let fargate = c
             .best_fargate
             .as_ref()
-            .map(|b| format!("{} as {}", b.0, b.1))
+            .zip(c.fargate_size)
+            .map(|(b, size)| format!("{} as {}", b.0, describe_fargate(c, b.1, size)))
             .unwrap_or_else(|| "not possible".into());
         format!(
             "{}; on the EC2 fleet it reserves {size} and its share costs {cost} a month against {fargate} on Fargate (EC2 must save {}% or more)",
@@ -795,13 +820,9 @@ fn service_report(c: &Candidate, ec2_share: &BTreeMap<usize, Usd>, recommendatio
         }),
         fargate_arm_monthly_usd: c.arm,
         fargate_spot_monthly_usd: c.spot,
-        ec2_monthly_usd: ec2_share.get(&(c_index(c))).copied(),
+        ec2_monthly_usd: ec2_share.get(&c.usage.service).copied(),
         recommendation,
     }
-}
-
-fn c_index(c: &Candidate) -> usize {
-    c.usage.service
 }
 
 fn cluster_rationale(

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::Ec2Assumptions;
 use crate::money::{Usd, SECONDS_PER_HOUR};
-use crate::pricing::{Arch, InstanceType};
+use crate::pricing::{Arch, Catalog, InstanceType, PricingError};
 
 use super::SimulationError;
 
@@ -56,6 +56,20 @@ impl InstanceOption {
             hourly,
             hourly_f: hourly.to_f64(),
         })
+    }
+
+    /// The option for `instance_type` in `region`, priced from the catalog. `Ok(None)` when the
+    /// reservation and daemons leave no room on it.
+    pub fn from_catalog(
+        catalog: &Catalog,
+        region: &str,
+        instance_type: &str,
+        a: &Ec2Assumptions,
+        daemons: &[TaskShape],
+    ) -> Result<Option<InstanceOption>, PricingError> {
+        let t = catalog.instance_type(region, instance_type)?;
+        let price = catalog.ec2_hourly(region, instance_type)?;
+        Ok(InstanceOption::new(t, price, a, daemons))
     }
 
     fn fits(&self, used: &Load, t: &TaskShape) -> bool {
@@ -476,15 +490,7 @@ mod tests {
         let a = Assumptions::default().ec2;
         types
             .iter()
-            .map(|t| {
-                InstanceOption::new(
-                    c.instance_type("us-east-1", t).unwrap(),
-                    c.ec2_hourly("us-east-1", t).unwrap(),
-                    &a,
-                    daemons,
-                )
-                .unwrap()
-            })
+            .map(|t| InstanceOption::from_catalog(&c, "us-east-1", t, &a, daemons).unwrap().unwrap())
             .collect()
     }
 
