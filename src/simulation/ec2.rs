@@ -105,6 +105,16 @@ pub struct Bin {
     load: Load,
 }
 
+impl Bin {
+    pub(crate) fn new(option: usize, items: Vec<(usize, u32)>, groups: &[(TaskShape, u32)]) -> Bin {
+        let mut load = Load::default();
+        for &(g, n) in &items {
+            load.add(&groups[g].0, n);
+        }
+        Bin { option, items, load }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Packing {
     pub bins: Vec<Bin>,

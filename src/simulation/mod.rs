@@ -4,6 +4,10 @@
 
 pub mod ec2;
 pub mod fargate;
+mod knapsack;
+mod lp;
+pub mod optimizer;
+pub mod testsets;
 
 use thiserror::Error;
 

@@ -37,10 +37,10 @@ pub fn embedded() -> Result<Snapshot, SnapshotError> {
 
 /// SplitMix64: tiny, well-distributed and stable forever, unlike a library RNG whose stream
 /// may change between versions and silently change the demo.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -48,11 +48,11 @@ impl Rng {
         z ^ (z >> 31)
     }
     /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
+    pub(crate) fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
     /// Approximately normal (Irwin-Hall of 4), mean 0, sd `sd`.
-    fn normal(&mut self, sd: f64) -> f64 {
+    pub(crate) fn normal(&mut self, sd: f64) -> f64 {
         let s: f64 = (0..4).map(|_| self.unit()).sum::<f64>() - 2.0;
         s * sd * (3.0f64).sqrt()
     }

@@ -1,0 +1,75 @@
+//! Quality of the packing optimizer: fleet cost against the proven lower bound on generated
+//! ECS-like task sets (20 to 2,000 tasks, Fargate-valid sizes, eight instance types from large to
+//! 4xlarge, with and without awsvpc tasks), next to first-fit decreasing and the greedy packer.
+//! Prints one line per set and the summary recorded in `benches/README.md`.
+//! Run: `cargo bench --bench packing_quality`.
+
+use std::time::Instant;
+
+use ecs_advisor::config::Assumptions;
+use ecs_advisor::pricing::Catalog;
+use ecs_advisor::simulation::ec2::{GreedyPacker, InstanceOption, Packer, TaskShape};
+use ecs_advisor::simulation::optimizer::{optimize, Budget};
+use ecs_advisor::simulation::testsets::{ecs_like, BENCH_TYPES};
+
+fn main() {
+    let c = Catalog::bundled().unwrap();
+    let a = Assumptions::default().ec2;
+    let options: Vec<InstanceOption> = BENCH_TYPES
+        .iter()
+        .map(|t| InstanceOption::from_catalog(&c, "us-east-1", t, &a, &[]).unwrap().unwrap())
+        .collect();
+    let hourly = |bins: &[ecs_advisor::simulation::ec2::Bin]| bins.iter().map(|b| options[b.option].hourly.to_f64()).sum::<f64>();
+    println!(
+        "{:>6} {:>7} {:>6} {:>10} {:>10} {:>8} {:>8} {:>8} {:>9}",
+        "tasks", "awsvpc", "seed", "bound", "optimizer", "gap%", "greedy%", "ffd%", "ms"
+    );
+    let mut gaps = Vec::new();
+    let mut worst_large: f64 = 0.0;
+    for &n in &[20u32, 50, 100, 200, 500, 1000, 2000] {
+        for &share in &[0.0, 0.5] {
+            for seed in 0..5u64 {
+                let groups: Vec<(TaskShape, u32)> = ecs_like(seed * 7919 + u64::from(n), n, share);
+                let t = Instant::now();
+                let r = optimize(&groups, &options, Budget::default());
+                let ms = t.elapsed().as_secs_f64() * 1e3;
+                let cost = hourly(&r.packing.bins);
+                let gap = r.gap_pct(&options);
+                let greedy = hourly(&GreedyPacker.pack(&groups, &options).bins);
+                let ffd = hourly(&ffd_one_type(&groups, &options));
+                let pct = |x: f64| (x / r.lower_bound_hourly - 1.0) * 100.0;
+                println!(
+                    "{n:>6} {share:>7.1} {seed:>6} {:>10.4} {cost:>10.4} {gap:>8.3} {:>8.3} {:>8.3} {ms:>9.2}{}",
+                    r.lower_bound_hourly,
+                    pct(greedy),
+                    pct(ffd),
+                    if r.lp_optimal { "" } else { "  (bound not LP-optimal)" },
+                );
+                gaps.push(gap);
+                if n >= 200 {
+                    worst_large = worst_large.max(gap);
+                }
+            }
+        }
+    }
+    let avg = gaps.iter().sum::<f64>() / gaps.len() as f64;
+    println!(
+        "sets: {}  average gap: {avg:.3}%  worst gap on sets of 200+ tasks: {worst_large:.3}%",
+        gaps.len()
+    );
+}
+
+/// Plain first-fit decreasing onto the one type that suits the set best, as most tools do.
+fn ffd_one_type(groups: &[(TaskShape, u32)], options: &[InstanceOption]) -> Vec<ecs_advisor::simulation::ec2::Bin> {
+    options
+        .iter()
+        .enumerate()
+        .map(|(o, _)| GreedyPacker.pack(groups, std::slice::from_ref(&options[o])))
+        .filter(|p| p.unplaced.is_empty())
+        .min_by(|x, y| {
+            let cost = |p: &ecs_advisor::simulation::ec2::Packing| p.hourly(options).to_f64();
+            cost(x).total_cmp(&cost(y))
+        })
+        .map(|p| p.bins)
+        .unwrap_or_default()
+}

@@ -1,0 +1,338 @@
+//! The master LP of column generation: minimise `c·x` subject to `A x ≥ d`, `x ≥ 0`, where each
+//! column of `A` is a packing pattern. A dense revised simplex with an explicit basis inverse:
+//! the problem has one row per distinct task shape (tens, rarely hundreds), and column generation
+//! needs the duals, which good_lp's pure-Rust backend does not expose.
+//!
+//! Columns are only ever added, so the current basis stays primal feasible and each solve starts
+//! where the last one stopped.
+
+/// Below this a reduced cost or a pivot element counts as zero.
+const EPS: f64 = 1e-9;
+/// The basis inverse is recomputed from scratch this often, to keep rounding errors bounded.
+const REFACTOR_EVERY: u32 = 50;
+/// After this many pivots without progress, Bland's rule takes over so degeneracy cannot cycle.
+const DEGENERATE_LIMIT: u32 = 30;
+
+/// A column: its cost and its entries, one per row.
+#[derive(Clone, Debug)]
+pub struct Column {
+    pub cost: f64,
+    pub entries: Vec<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Var {
+    Column(usize),
+    /// The surplus of a row: `A x - s = d`.
+    Surplus(usize),
+}
+
+#[derive(Clone, Debug)]
+pub struct CoveringLp {
+    demand: Vec<f64>,
+    columns: Vec<Column>,
+    basis: Vec<Var>,
+    /// Row-major `m × m` inverse of the basis matrix.
+    inverse: Vec<f64>,
+    values: Vec<f64>,
+    pivots_since_refactor: u32,
+    /// Simplex pivots made so far, the unit of the optimizer's work budget.
+    pub pivots: u64,
+}
+
+impl CoveringLp {
+    /// `initial` must hold, for every row `i`, a column whose only non-zero entry is row `i`:
+    /// together they form a feasible starting basis.
+    pub fn new(demand: Vec<f64>, initial: Vec<Column>) -> CoveringLp {
+        let m = demand.len();
+        assert_eq!(initial.len(), m, "one starting column per row");
+        let mut inverse = vec![0.0; m * m];
+        let mut values = vec![0.0; m];
+        for (i, col) in initial.iter().enumerate() {
+            let a = col.entries[i];
+            assert!(a > 0.0 && col.entries.iter().enumerate().all(|(r, &v)| r == i || v == 0.0));
+            inverse[i * m + i] = 1.0 / a;
+            values[i] = demand[i] / a;
+        }
+        CoveringLp {
+            demand,
+            basis: (0..m).map(Var::Column).collect(),
+            columns: initial,
+            inverse,
+            values,
+            pivots_since_refactor: 0,
+            pivots: 0,
+        }
+    }
+
+    pub fn rows(&self) -> usize {
+        self.demand.len()
+    }
+
+    #[cfg(test)]
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    pub fn add_column(&mut self, column: Column) -> usize {
+        debug_assert_eq!(column.entries.len(), self.rows());
+        self.columns.push(column);
+        self.columns.len() - 1
+    }
+
+    /// The duals `y = c_B B⁻¹`, one per row; non-negative at an optimum.
+    pub fn duals(&self) -> Vec<f64> {
+        let m = self.rows();
+        let mut y = vec![0.0; m];
+        for (r, var) in self.basis.iter().enumerate() {
+            let c = self.cost_of(*var);
+            if c != 0.0 {
+                for (j, yj) in y.iter_mut().enumerate() {
+                    *yj += c * self.inverse[r * m + j];
+                }
+            }
+        }
+        y
+    }
+
+    pub fn objective(&self) -> f64 {
+        self.basis.iter().zip(&self.values).map(|(v, x)| self.cost_of(*v) * x).sum()
+    }
+
+    /// The value of every column (zero when not in the basis).
+    pub fn column_values(&self) -> Vec<f64> {
+        let mut x = vec![0.0; self.columns.len()];
+        for (var, &v) in self.basis.iter().zip(&self.values) {
+            if let Var::Column(j) = var {
+                x[*j] = v.max(0.0);
+            }
+        }
+        x
+    }
+
+    fn cost_of(&self, v: Var) -> f64 {
+        match v {
+            Var::Column(j) => self.columns[j].cost,
+            Var::Surplus(_) => 0.0,
+        }
+    }
+
+    /// Solves to optimality over the current columns, or until `max_pivots` pivots were made.
+    /// Returns false when it stopped early.
+    pub fn solve(&mut self, max_pivots: u64) -> bool {
+        let m = self.rows();
+        let mut stalled = 0u32;
+        let mut made = 0u64;
+        loop {
+            if made >= max_pivots {
+                return false;
+            }
+            let y = self.duals();
+            let bland = stalled >= DEGENERATE_LIMIT;
+            // Entering variable: the most negative reduced cost per unit of cost (Bland: the first).
+            let mut entering: Option<(Var, f64)> = None;
+            let in_basis = |v: Var| self.basis.contains(&v);
+            for (j, col) in self.columns.iter().enumerate() {
+                let rc = col.cost - dot(&y, &col.entries);
+                if rc < -EPS * col.cost.max(1.0) {
+                    let score = rc / col.cost.max(EPS);
+                    if entering.is_none_or(|(_, s)| score < s) && !in_basis(Var::Column(j)) {
+                        entering = Some((Var::Column(j), score));
+                        if bland {
+                            break;
+                        }
+                    }
+                }
+            }
+            if entering.is_none() || !bland {
+                for (i, &yi) in y.iter().enumerate() {
+                    // A surplus column is -e_i at cost 0: its reduced cost is y_i.
+                    if yi < -EPS && entering.is_none_or(|(_, s)| yi < s) && !in_basis(Var::Surplus(i)) {
+                        entering = Some((Var::Surplus(i), yi));
+                        if bland {
+                            break;
+                        }
+                    }
+                }
+            }
+            let Some((enter, _)) = entering else {
+                return true;
+            };
+            let u = self.direction(enter);
+            // Ratio test; ties go to the lowest row, which with Bland's entering rule cannot cycle.
+            let mut leave: Option<(usize, f64)> = None;
+            for (r, &ur) in u.iter().enumerate() {
+                if ur > EPS {
+                    let ratio = self.values[r].max(0.0) / ur;
+                    if leave.is_none_or(|(_, best)| ratio < best - EPS) {
+                        leave = Some((r, ratio));
+                    }
+                }
+            }
+            let Some((r, step)) = leave else {
+                // Unbounded cannot happen with non-negative costs; treat as converged.
+                return true;
+            };
+            stalled = if step <= EPS { stalled + 1 } else { 0 };
+            self.pivot(r, enter, &u);
+            made += 1;
+            self.pivots += 1;
+        }
+    }
+
+    /// `B⁻¹ a` for the column of `v`.
+    fn direction(&self, v: Var) -> Vec<f64> {
+        let m = self.rows();
+        match v {
+            Var::Column(j) => {
+                let a = &self.columns[j].entries;
+                (0..m).map(|r| dot(&self.inverse[r * m..(r + 1) * m], a)).collect()
+            }
+            Var::Surplus(i) => (0..m).map(|r| -self.inverse[r * m + i]).collect(),
+        }
+    }
+
+    fn pivot(&mut self, r: usize, enter: Var, u: &[f64]) {
+        let m = self.rows();
+        let p = u[r];
+        let step = self.values[r] / p;
+        for (i, &ui) in u.iter().enumerate() {
+            if i != r {
+                self.values[i] -= ui * step;
+            }
+        }
+        self.values[r] = step;
+        let (head, rest) = self.inverse.split_at_mut(r * m);
+        let (pivot_row, tail) = rest.split_at_mut(m);
+        for v in pivot_row.iter_mut() {
+            *v /= p;
+        }
+        for (i, row) in head.chunks_mut(m).chain(tail.chunks_mut(m)).enumerate() {
+            let ui = if i < r { u[i] } else { u[i + 1] };
+            if ui != 0.0 {
+                for (x, pv) in row.iter_mut().zip(pivot_row.iter()) {
+                    *x -= ui * pv;
+                }
+            }
+        }
+        self.basis[r] = enter;
+        self.pivots_since_refactor += 1;
+        if self.pivots_since_refactor >= REFACTOR_EVERY {
+            self.refactor();
+        }
+    }
+
+    /// Recomputes the basis inverse and the basic values from the basis columns.
+    fn refactor(&mut self) {
+        let m = self.rows();
+        let mut b = vec![0.0; m * m];
+        for (c, var) in self.basis.iter().enumerate() {
+            match *var {
+                Var::Column(j) => {
+                    for r in 0..m {
+                        b[r * m + c] = self.columns[j].entries[r];
+                    }
+                }
+                Var::Surplus(i) => b[i * m + c] = -1.0,
+            }
+        }
+        if let Some(inv) = invert(b, m) {
+            self.inverse = inv;
+            self.values = (0..m).map(|r| dot(&self.inverse[r * m..(r + 1) * m], &self.demand)).collect();
+        }
+        self.pivots_since_refactor = 0;
+    }
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Gauss-Jordan inversion with partial pivoting; `None` when singular.
+fn invert(mut a: Vec<f64>, m: usize) -> Option<Vec<f64>> {
+    let mut inv = vec![0.0; m * m];
+    for i in 0..m {
+        inv[i * m + i] = 1.0;
+    }
+    for col in 0..m {
+        let pivot = (col..m).max_by(|&x, &y| a[x * m + col].abs().total_cmp(&a[y * m + col].abs()))?;
+        if a[pivot * m + col].abs() < 1e-12 {
+            return None;
+        }
+        if pivot != col {
+            for k in 0..m {
+                a.swap(pivot * m + k, col * m + k);
+                inv.swap(pivot * m + k, col * m + k);
+            }
+        }
+        let p = a[col * m + col];
+        for k in 0..m {
+            a[col * m + k] /= p;
+            inv[col * m + k] /= p;
+        }
+        for r in 0..m {
+            if r != col {
+                let f = a[r * m + col];
+                if f != 0.0 {
+                    for k in 0..m {
+                        a[r * m + k] -= f * a[col * m + k];
+                        inv[r * m + k] -= f * inv[col * m + k];
+                    }
+                }
+            }
+        }
+    }
+    Some(inv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(cost: f64, entries: &[f64]) -> Column {
+        Column {
+            cost,
+            entries: entries.to_vec(),
+        }
+    }
+
+    #[test]
+    fn solves_a_small_cutting_stock_relaxation() {
+        // Rolls of 10 cut into 3s and 4s; need 7 threes and 5 fours.
+        let mut lp = CoveringLp::new(vec![7.0, 5.0], vec![col(1.0, &[3.0, 0.0]), col(1.0, &[0.0, 2.0])]);
+        lp.add_column(col(1.0, &[2.0, 1.0]));
+        assert!(lp.solve(1000));
+        let y = lp.duals();
+        assert!(y.iter().all(|&v| v >= -1e-9));
+        let x = lp.column_values();
+        let cover: Vec<f64> = (0..2)
+            .map(|r| lp.columns().iter().zip(&x).map(|(c, v)| c.entries[r] * v).sum())
+            .collect();
+        assert!(cover[0] >= 7.0 - 1e-9 && cover[1] >= 5.0 - 1e-9);
+        // Strong duality: the dual objective equals the primal one.
+        assert!((lp.objective() - (7.0 * y[0] + 5.0 * y[1])).abs() < 1e-9);
+        // 3.5 of (2,1) and 0.75 of (0,2); the duals (1/4, 1/2) prove it.
+        assert!((lp.objective() - 4.25).abs() < 1e-9, "{}", lp.objective());
+    }
+
+    #[test]
+    fn over_covering_columns_use_the_surplus() {
+        // One column covers both rows generously; the surplus absorbs the excess.
+        let mut lp = CoveringLp::new(vec![1.0, 1.0], vec![col(5.0, &[1.0, 0.0]), col(5.0, &[0.0, 1.0])]);
+        lp.add_column(col(1.0, &[4.0, 4.0]));
+        assert!(lp.solve(1000));
+        assert!((lp.objective() - 0.25).abs() < 1e-9);
+    }
+
+    #[test]
+    fn inversion_round_trips() {
+        let a = vec![2.0, 1.0, 0.0, 1.0, 3.0, 1.0, 0.0, 1.0, 4.0];
+        let inv = invert(a.clone(), 3).unwrap();
+        for r in 0..3 {
+            for c in 0..3 {
+                let v: f64 = (0..3).map(|k| a[r * 3 + k] * inv[k * 3 + c]).sum();
+                assert!((v - if r == c { 1.0 } else { 0.0 }).abs() < 1e-12);
+            }
+        }
+    }
+}

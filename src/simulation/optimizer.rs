@@ -1,0 +1,951 @@
+//! The packing optimizer: near-optimal EC2 fleets with a proven lower bound.
+//!
+//! The bound is the LP relaxation of the pattern (configuration) model: a pattern is one instance
+//! of one type and the tasks on it, and the LP covers every task at least once at least cost. It
+//! is solved by column generation: the master LP (`lp`) prices the tasks (its duals), and an exact
+//! knapsack per instance type (`knapsack`) finds the pattern worth more than it costs. At any
+//! point Farley's bound, the dual objective scaled by the worst pattern's value-to-cost ratio, is
+//! a valid lower bound, so a run cut short by its work budget still proves one.
+//!
+//! Fleets come from the LP: whole copies of its patterns, then diving (round the largest
+//! fractional pattern up, re-solve the rest), then local search (empty instances into the room of
+//! others, merge pairs, retype each instance to the cheapest type that holds it). The greedy packer
+//! is both a competitor (the cheaper fleet wins) and the fallback when the budget runs out.
+//!
+//! The work budget counts simplex pivots and knapsack nodes, not time, so a result never depends
+//! on the machine it ran on.
+
+use std::collections::HashSet;
+
+use super::ec2::{Bin, GreedyPacker, InstanceOption, Packer, Packing, TaskShape};
+use super::knapsack::{self, Capacity, Item};
+use super::lp::{Column, CoveringLp};
+use crate::pricing::Arch;
+
+/// A pattern must be worth this much more than it costs to join the LP. The lower bound is then
+/// within this fraction of the LP optimum, and the pricing search is much quicker.
+const IMPROVES: f64 = 1e-4;
+/// Distinct task shapes above which the LP is skipped and the greedy packer alone answers.
+const MAX_SHAPES: usize = 400;
+/// Knapsack nodes per pricing call.
+const NODES_PER_KNAPSACK: u64 = 50_000;
+/// Column generation rounds per solve, whatever the budget.
+const MAX_ROUNDS: usize = 400;
+/// Knapsack nodes for finding a pattern the exact program says exists.
+const CERTIFY_NODES: u64 = 1_000_000;
+/// Column generation stops when ten rounds improved the LP by less than this fraction.
+const TAIL_OFF: f64 = 1e-4;
+/// Sizes of the neighbourhoods re-packed after rounding, in instances.
+const NEIGHBOURHOODS: [usize; 5] = [4, 8, 12, 16, 24];
+/// Weight of the best-bound duals in Wentges smoothing.
+const SMOOTHING: f64 = 0.6;
+
+/// How much work one packing may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    pub pivots: u64,
+    pub knapsack_nodes: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget {
+            pivots: 50_000,
+            knapsack_nodes: 5_000_000,
+        }
+    }
+}
+
+impl Budget {
+    fn spent(&self) -> bool {
+        self.pivots == 0 || self.knapsack_nodes == 0
+    }
+}
+
+/// The optimizer behind the `Packer` trait.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OptimizingPacker {
+    pub budget: Budget,
+}
+
+impl Packer for OptimizingPacker {
+    fn pack(&self, groups: &[(TaskShape, u32)], options: &[InstanceOption]) -> Packing {
+        optimize(groups, options, self.budget).packing
+    }
+}
+
+/// How the fleet was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Rounded from the LP relaxation and improved by local search.
+    ColumnGeneration,
+    /// The greedy packer's fleet was cheaper, or the LP was skipped.
+    Greedy,
+    /// Nothing to place.
+    Empty,
+}
+
+#[derive(Clone, Debug)]
+pub struct Optimized {
+    pub packing: Packing,
+    /// No fleet that holds the placed tasks costs less per hour.
+    pub lower_bound_hourly: f64,
+    /// The bound is the LP relaxation's optimum (column generation converged), not a weaker one.
+    pub lp_optimal: bool,
+    pub method: Method,
+}
+
+impl Optimized {
+    /// How far the fleet's cost is above the lower bound, in percent.
+    pub fn gap_pct(&self, options: &[InstanceOption]) -> f64 {
+        let cost: f64 = self.packing.bins.iter().map(|b| options[b.option].hourly.to_f64()).sum();
+        if self.lower_bound_hourly <= 0.0 {
+            0.0
+        } else {
+            ((cost / self.lower_bound_hourly - 1.0) * 100.0).max(0.0)
+        }
+    }
+}
+
+/// One instance in the optimizer's terms: a type and copies of each distinct shape.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Pattern {
+    option: usize,
+    counts: Vec<u32>,
+}
+
+struct Problem<'a> {
+    shapes: Vec<TaskShape>,
+    options: &'a [InstanceOption],
+    /// `fit[o][i]`: copies of shape `i` an empty instance of option `o` holds.
+    fit: Vec<Vec<u32>>,
+    cost: Vec<f64>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Load {
+    cpu: u64,
+    mem: u64,
+    eni: u64,
+    /// Holds a task that cannot run on Graviton.
+    x86_only: bool,
+}
+
+impl Problem<'_> {
+    fn load(&self, counts: &[u32]) -> Load {
+        let mut l = Load::default();
+        for (s, &n) in self.shapes.iter().zip(counts) {
+            if n > 0 {
+                l.cpu += u64::from(s.cpu_units) * u64::from(n);
+                l.mem += u64::from(s.memory_mib) * u64::from(n);
+                if s.awsvpc {
+                    l.eni += u64::from(n);
+                }
+                l.x86_only |= !s.arm_ok;
+            }
+        }
+        l
+    }
+
+    fn holds(&self, o: usize, l: &Load) -> bool {
+        let opt = &self.options[o];
+        (!l.x86_only || opt.arch == Arch::X86_64)
+            && l.cpu <= u64::from(opt.cpu_units)
+            && l.mem <= u64::from(opt.memory_mib)
+            && l.eni <= u64::from(opt.awsvpc_tasks)
+    }
+
+    /// The cheapest option that holds `counts`, if any.
+    fn cheapest_for(&self, counts: &[u32]) -> Option<usize> {
+        let l = self.load(counts);
+        (0..self.options.len())
+            .filter(|&o| self.holds(o, &l))
+            .min_by(|&a, &b| self.cost[a].total_cmp(&self.cost[b]).then(a.cmp(&b)))
+    }
+
+    fn room(&self, o: usize, l: &Load, s: &TaskShape, n: u32) -> bool {
+        let mut l2 = *l;
+        l2.cpu += u64::from(s.cpu_units) * u64::from(n);
+        l2.mem += u64::from(s.memory_mib) * u64::from(n);
+        if s.awsvpc {
+            l2.eni += u64::from(n);
+        }
+        l2.x86_only |= !s.arm_ok;
+        self.holds(o, &l2)
+    }
+}
+
+/// Packs `groups` onto `options` within `budget`: the cheapest fleet found and a lower bound on
+/// any fleet's cost.
+pub fn optimize(groups: &[(TaskShape, u32)], options: &[InstanceOption], budget: Budget) -> Optimized {
+    // Identical shapes become one row, whichever services they come from.
+    let mut shapes: Vec<TaskShape> = Vec::new();
+    let mut demand: Vec<u32> = Vec::new();
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    for (g, (shape, n)) in groups.iter().enumerate() {
+        if *n == 0 {
+            continue;
+        }
+        match shapes.iter().position(|s| s == shape) {
+            Some(i) => {
+                demand[i] += n;
+                members[i].push(g);
+            }
+            None => {
+                shapes.push(*shape);
+                demand.push(*n);
+                members.push(vec![g]);
+            }
+        }
+    }
+    let cost: Vec<f64> = options.iter().map(|o| o.hourly.to_f64()).collect();
+    let fit: Vec<Vec<u32>> = options
+        .iter()
+        .map(|o| {
+            shapes
+                .iter()
+                .map(|s| {
+                    if !s.arm_ok && o.arch != Arch::X86_64 {
+                        return 0;
+                    }
+                    let by = |need: u32, room: u32| room.checked_div(need).unwrap_or(u32::MAX);
+                    by(s.cpu_units, o.cpu_units)
+                        .min(by(s.memory_mib, o.memory_mib))
+                        .min(if s.awsvpc { o.awsvpc_tasks } else { u32::MAX })
+                })
+                .collect()
+        })
+        .collect();
+    let p = Problem {
+        shapes,
+        options,
+        fit,
+        cost,
+    };
+
+    // Shapes no instance type holds are reported, not packed.
+    let placeable: Vec<bool> = (0..p.shapes.len()).map(|i| p.fit.iter().any(|f| f[i] > 0)).collect();
+    let mut unplaced_rows = Vec::new();
+    let mut placed = demand.clone();
+    for i in 0..p.shapes.len() {
+        if !placeable[i] {
+            unplaced_rows.push((i, demand[i]));
+            placed[i] = 0;
+        }
+    }
+
+    let greedy_groups: Vec<(TaskShape, u32)> = p.shapes.iter().copied().zip(placed.iter().copied()).collect();
+    let greedy = to_patterns(&p, &GreedyPacker.pack(&greedy_groups, options));
+    let greedy_cost = fleet_cost(&p, &greedy);
+
+    let mut budget = budget;
+    let (bins, lower_bound, lp_optimal, method) = if placed.iter().all(|&n| n == 0) {
+        (Vec::new(), 0.0, true, Method::Empty)
+    } else if p.shapes.len() > MAX_SHAPES {
+        (greedy, resource_bound(&p, &placed), false, Method::Greedy)
+    } else {
+        let first = column_generation(&p, &placed, &[], &mut budget);
+        let lb = first.lower_bound;
+        let lp_optimal = first.converged;
+        let duals = first.duals.clone();
+        let mut bins = round(&p, &placed, first, &mut budget);
+        improve(&p, &mut bins);
+        neighbourhoods(&p, &mut bins, &duals, &mut budget);
+        let cost = fleet_cost(&p, &bins);
+        if cost < greedy_cost - 1e-9 {
+            (bins, lb, lp_optimal, Method::ColumnGeneration)
+        } else {
+            (greedy, lb, lp_optimal, Method::Greedy)
+        }
+    };
+
+    let mut left: Vec<Vec<(usize, u32)>> = members.iter().map(|m| m.iter().map(|&g| (g, groups[g].1)).collect()).collect();
+    let mut take = |row: usize, mut n: u32| -> Vec<(usize, u32)> {
+        let mut out = Vec::new();
+        for (g, rem) in left[row].iter_mut() {
+            if n == 0 {
+                break;
+            }
+            let k = (*rem).min(n);
+            if k > 0 {
+                out.push((*g, k));
+                *rem -= k;
+                n -= k;
+            }
+        }
+        out
+    };
+    let mut packing = Packing::default();
+    for b in &bins {
+        let mut items = Vec::new();
+        for (row, &n) in b.counts.iter().enumerate() {
+            if n > 0 {
+                items.extend(take(row, n));
+            }
+        }
+        packing.bins.push(Bin::new(b.option, items, groups));
+    }
+    for (row, n) in unplaced_rows {
+        packing.unplaced.extend(take(row, n));
+    }
+    // Never claim a bound above a fleet we can show: guards against floating-point drift.
+    let lower_bound_hourly = lower_bound.min(fleet_cost(&p, &bins));
+    Optimized {
+        packing,
+        lower_bound_hourly,
+        lp_optimal,
+        method,
+    }
+}
+
+fn fleet_cost(p: &Problem, bins: &[Pattern]) -> f64 {
+    bins.iter().map(|b| p.cost[b.option]).sum()
+}
+
+fn to_patterns(p: &Problem, packing: &Packing) -> Vec<Pattern> {
+    packing
+        .bins
+        .iter()
+        .map(|b| {
+            let mut counts = vec![0; p.shapes.len()];
+            for &(row, n) in &b.items {
+                counts[row] += n;
+            }
+            Pattern { option: b.option, counts }
+        })
+        .collect()
+}
+
+/// The bound when the LP is skipped: each dimension priced at the cheapest rate any type offers.
+fn resource_bound(p: &Problem, demand: &[u32]) -> f64 {
+    let l = p.load(demand);
+    let rate = |f: &dyn Fn(&InstanceOption) -> u32| {
+        p.options
+            .iter()
+            .zip(&p.cost)
+            .filter(|(o, _)| f(o) > 0)
+            .map(|(o, c)| c / f64::from(f(o)))
+            .fold(f64::INFINITY, f64::min)
+    };
+    let cpu = l.cpu as f64 * rate(&|o| o.cpu_units);
+    let mem = l.mem as f64 * rate(&|o| o.memory_mib);
+    let bound = cpu.max(mem);
+    if bound.is_finite() {
+        bound
+    } else {
+        0.0
+    }
+}
+
+struct ColumnGeneration {
+    /// The duals of the last LP, per shape (0 for shapes not in the problem).
+    duals: Vec<f64>,
+    lp: CoveringLp,
+    patterns: Vec<Pattern>,
+    lower_bound: f64,
+    converged: bool,
+}
+
+/// Solves the LP relaxation for `demand` (rows with demand 0 left out), starting from `pool`.
+fn column_generation(p: &Problem, demand: &[u32], pool: &[Pattern], budget: &mut Budget) -> ColumnGeneration {
+    let rows: Vec<usize> = (0..demand.len()).filter(|&i| demand[i] > 0).collect();
+    let d: Vec<f64> = rows.iter().map(|&i| f64::from(demand[i])).collect();
+    let to_column = |pat: &Pattern| Column {
+        cost: p.cost[pat.option],
+        entries: rows.iter().map(|&i| f64::from(pat.counts[i])).collect(),
+    };
+    // A start: each shape alone on the type that carries it cheapest.
+    let mut patterns = Vec::new();
+    for &i in &rows {
+        let o = (0..p.options.len())
+            .filter(|&o| p.fit[o][i] > 0)
+            .min_by(|&a, &b| {
+                let per = |o: usize| p.cost[o] / f64::from(p.fit[o][i].min(demand[i]));
+                per(a).total_cmp(&per(b)).then(a.cmp(&b))
+            })
+            .expect("rows are placeable");
+        let mut counts = vec![0; demand.len()];
+        counts[i] = p.fit[o][i].min(demand[i]);
+        patterns.push(Pattern { option: o, counts });
+    }
+    let mut lp = CoveringLp::new(d.clone(), patterns.iter().map(to_column).collect());
+    let mut seen: HashSet<Pattern> = patterns.iter().cloned().collect();
+    for pat in pool {
+        let counts: Vec<u32> = pat.counts.iter().zip(demand).map(|(&a, &b)| a.min(b)).collect();
+        if counts.iter().all(|&n| n == 0) {
+            continue;
+        }
+        let Some(option) = p.cheapest_for(&counts) else { continue };
+        let pat = Pattern { option, counts };
+        if seen.insert(pat.clone()) {
+            lp.add_column(to_column(&pat));
+            patterns.push(pat);
+        }
+    }
+
+    let mut lower_bound: f64 = 0.0;
+    let mut converged = false;
+    // Wentges smoothing: price at a point between the LP's duals and those that gave the best
+    // bound so far. It damps the oscillation that makes column generation tail off.
+    let mut center: Option<Vec<f64>> = None;
+    let mut cols = Columns {
+        lp,
+        patterns,
+        seen,
+        rows: &rows,
+        demand,
+    };
+    let mut history: Vec<f64> = Vec::new();
+    for _ in 0..MAX_ROUNDS {
+        let before = cols.lp.pivots;
+        let optimal = cols.lp.solve(budget.pivots);
+        budget.pivots = budget.pivots.saturating_sub(cols.lp.pivots - before);
+        let y: Vec<f64> = cols.lp.duals().into_iter().map(|v| v.max(0.0)).collect();
+        let mut bound_at = |duals: &[f64], theta: f64, center: &mut Option<Vec<f64>>| {
+            // Farley: duals / theta is feasible for the dual of the full LP.
+            let value: f64 = duals.iter().zip(&d).map(|(a, b)| a * b).sum::<f64>() / theta;
+            if theta > 0.0 && value > lower_bound {
+                lower_bound = value;
+                *center = Some(duals.to_vec());
+            }
+        };
+        let mut priced = None;
+        if let Some(c) = &center {
+            let smoothed: Vec<f64> = c.iter().zip(&y).map(|(a, b)| SMOOTHING * a + (1.0 - SMOOTHING) * b).collect();
+            let r = price(p, &mut cols, &smoothed, budget);
+            bound_at(&smoothed, r.theta, &mut center);
+            if r.added > 0 {
+                priced = Some(r);
+            }
+        }
+        // Without a center, or when the smoothed duals found nothing: the LP's own duals.
+        let r = match priced {
+            Some(r) => r,
+            None => {
+                let r = price(p, &mut cols, &y, budget);
+                bound_at(&y, r.theta, &mut center);
+                if r.added == 0 && optimal && r.exact {
+                    converged = true;
+                    break;
+                }
+                r
+            }
+        };
+        let objective = cols.lp.objective();
+        if optimal && objective <= lower_bound * (1.0 + IMPROVES) {
+            converged = true;
+            break;
+        }
+        // Tailing off: ten rounds that gained less than TAIL_OFF together.
+        history.push(objective);
+        let tailing = history.len() > 10 && history[history.len() - 11] - objective < objective * TAIL_OFF;
+        if budget.spent() || (r.added == 0 && !optimal) || tailing {
+            break;
+        }
+    }
+    let mut duals = vec![0.0; demand.len()];
+    for (r, y) in cols.lp.duals().into_iter().enumerate() {
+        duals[rows[r]] = y.max(0.0);
+    }
+    let Columns { lp, patterns, .. } = cols;
+    ColumnGeneration {
+        duals,
+        lp,
+        patterns,
+        lower_bound,
+        converged,
+    }
+}
+
+struct Columns<'a> {
+    lp: CoveringLp,
+    patterns: Vec<Pattern>,
+    seen: HashSet<Pattern>,
+    rows: &'a [usize],
+    demand: &'a [u32],
+}
+
+struct Priced {
+    /// The largest value-to-cost ratio of any pattern at these duals (an upper bound on it).
+    theta: f64,
+    added: usize,
+    /// `theta` is exact up to `IMPROVES`: no pattern left out is worth more than its cost.
+    exact: bool,
+}
+
+/// One pricing round at duals `y`: a quick search per option, then the exact program when the
+/// quick search found nothing and proved nothing.
+fn price(p: &Problem, cols: &mut Columns, y: &[f64], budget: &mut Budget) -> Priced {
+    let (rows, demand) = (cols.rows, cols.demand);
+    let mut theta: f64 = 0.0;
+    let mut added = 0;
+    let mut exact = true;
+    for o in 0..p.options.len() {
+        let (items, cap) = pricing_problem(p, o, rows, demand, y);
+        let target = p.cost[o] * (1.0 + IMPROVES);
+        let k = knapsack::solve(&items, cap, target, NODES_PER_KNAPSACK.min(budget.knapsack_nodes.max(1)));
+        budget.knapsack_nodes = budget.knapsack_nodes.saturating_sub(k.nodes);
+        theta = theta.max(k.upper_bound / p.cost[o]);
+        // Proven: either a column that prices out, or no pattern of this type worth its cost.
+        exact &= k.value > target || k.upper_bound <= target;
+        if k.value > target && add(p, o, &k.counts, cols) {
+            added += 1;
+        }
+    }
+    if added == 0 && !exact {
+        if let Some(values) = certify(p, rows, demand, y) {
+            exact = true;
+            theta = 0.0;
+            for (o, v) in values.into_iter().enumerate() {
+                theta = theta.max(v / p.cost[o]);
+                let target = p.cost[o] * (1.0 + IMPROVES);
+                if v > target {
+                    // A pattern worth its cost exists; search for it in earnest.
+                    let (items, cap) = pricing_problem(p, o, rows, demand, y);
+                    let k = knapsack::solve(&items, cap, target, CERTIFY_NODES);
+                    budget.knapsack_nodes = budget.knapsack_nodes.saturating_sub(k.nodes);
+                    if k.value > target && add(p, o, &k.counts, cols) {
+                        added += 1;
+                    } else {
+                        exact = false;
+                    }
+                }
+            }
+        }
+    }
+    Priced { theta, added, exact }
+}
+
+/// The knapsack that prices option `o` at duals `y`.
+fn pricing_problem(p: &Problem, o: usize, rows: &[usize], demand: &[u32], y: &[f64]) -> (Vec<Item>, Capacity) {
+    let opt = &p.options[o];
+    let items = rows
+        .iter()
+        .enumerate()
+        .map(|(r, &i)| {
+            let s = &p.shapes[i];
+            Item {
+                value: if p.fit[o][i] > 0 { y[r] } else { 0.0 },
+                cpu_units: s.cpu_units,
+                memory_mib: s.memory_mib,
+                enis: u32::from(s.awsvpc),
+                max: demand[i],
+            }
+        })
+        .collect();
+    let cap = Capacity {
+        cpu_units: opt.cpu_units,
+        memory_mib: opt.memory_mib,
+        enis: opt.awsvpc_tasks,
+    };
+    (items, cap)
+}
+
+/// Exact pricing values for every option, one dynamic program per architecture. `None` when the
+/// tasks' sizes make the grid too large.
+fn certify(p: &Problem, rows: &[usize], demand: &[u32], y: &[f64]) -> Option<Vec<f64>> {
+    let mut values = vec![0.0; p.options.len()];
+    for arch in [Arch::X86_64, Arch::Arm64] {
+        let opts: Vec<usize> = (0..p.options.len()).filter(|&o| p.options[o].arch == arch).collect();
+        let Some(&first) = opts.first() else { continue };
+        let (items, _) = pricing_problem(p, first, rows, demand, y);
+        let caps: Vec<Capacity> = opts.iter().map(|&o| pricing_problem(p, o, rows, demand, y).1).collect();
+        for (o, v) in opts.iter().zip(knapsack::exact_values(&items, &caps)?) {
+            values[*o] = v;
+        }
+    }
+    Some(values)
+}
+
+/// Adds the pattern of `counts_by_row` on option `o`, filled up, unless already there.
+fn add(p: &Problem, o: usize, counts_by_row: &[u32], cols: &mut Columns) -> bool {
+    let mut counts = vec![0; cols.demand.len()];
+    for (r, &i) in cols.rows.iter().enumerate() {
+        counts[i] = counts_by_row[r];
+    }
+    fill(p, o, &mut counts, cols.demand);
+    let pat = Pattern { option: o, counts };
+    if !cols.seen.insert(pat.clone()) {
+        return false;
+    }
+    cols.lp.add_column(Column {
+        cost: p.cost[o],
+        entries: cols.rows.iter().map(|&i| f64::from(pat.counts[i])).collect(),
+    });
+    cols.patterns.push(pat);
+    true
+}
+
+/// Adds whatever else still fits, largest shapes first: a fuller pattern covers more in rounding.
+fn fill(p: &Problem, o: usize, counts: &mut [u32], demand: &[u32]) {
+    let mut order: Vec<usize> = (0..counts.len()).filter(|&i| p.fit[o][i] > 0).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse((p.shapes[i].memory_mib, p.shapes[i].cpu_units)));
+    let mut l = p.load(counts);
+    for i in order {
+        while counts[i] < demand[i] && p.room(o, &l, &p.shapes[i], 1) {
+            counts[i] += 1;
+            let s = &p.shapes[i];
+            l.cpu += u64::from(s.cpu_units);
+            l.mem += u64::from(s.memory_mib);
+            l.eni += u64::from(s.awsvpc);
+            l.x86_only |= !s.arm_ok;
+        }
+    }
+}
+
+/// Turns LP solutions into instances: whole copies of patterns first, then one fractional
+/// pattern at a time with the rest re-solved, until every task is placed.
+fn round(p: &Problem, demand: &[u32], first: ColumnGeneration, budget: &mut Budget) -> Vec<Pattern> {
+    let mut residual = demand.to_vec();
+    let mut bins: Vec<Pattern> = Vec::new();
+    let mut pool: Vec<Pattern> = Vec::new();
+    let mut current = Some(first);
+    while residual.iter().any(|&n| n > 0) {
+        let cg = match current.take() {
+            Some(cg) => cg,
+            None if budget.spent() => break,
+            None => column_generation(p, &residual, &pool, budget),
+        };
+        let x = cg.lp.column_values();
+        let mut order: Vec<usize> = (0..x.len()).filter(|&j| x[j] > 1e-9).collect();
+        order.sort_by(|&a, &b| x[b].total_cmp(&x[a]).then(a.cmp(&b)));
+        let mut took = false;
+        for &j in &order {
+            let whole = (x[j] + 1e-9).floor() as u64;
+            for _ in 0..whole {
+                took |= place(p, &cg.patterns[j], &mut residual, &mut bins);
+            }
+        }
+        if !took {
+            // Every value is fractional: round the largest up.
+            if let Some(&j) = order.first() {
+                took = place(p, &cg.patterns[j], &mut residual, &mut bins);
+            }
+        }
+        pool.extend(cg.patterns);
+        if !took {
+            break;
+        }
+    }
+    if residual.iter().any(|&n| n > 0) {
+        let groups: Vec<(TaskShape, u32)> = p.shapes.iter().copied().zip(residual.iter().copied()).collect();
+        bins.extend(to_patterns(p, &GreedyPacker.pack(&groups, p.options)));
+    }
+    bins
+}
+
+/// One instance of `pattern`, cut down to what is still unplaced and moved to the cheapest type
+/// that holds the rest. False when nothing of it was needed.
+fn place(p: &Problem, pattern: &Pattern, residual: &mut [u32], bins: &mut Vec<Pattern>) -> bool {
+    let counts: Vec<u32> = pattern.counts.iter().zip(residual.iter()).map(|(&a, &r)| a.min(r)).collect();
+    if counts.iter().all(|&n| n == 0) {
+        return false;
+    }
+    for (r, &n) in residual.iter_mut().zip(&counts) {
+        *r -= n;
+    }
+    let option = p.cheapest_for(&counts).unwrap_or(pattern.option);
+    bins.push(Pattern { option, counts });
+    true
+}
+
+/// Large-neighbourhood search: the instances that waste most, by the LP's prices, are emptied
+/// and their tasks re-packed together with the optimizer; the result is kept when cheaper.
+fn neighbourhoods(p: &Problem, bins: &mut Vec<Pattern>, duals: &[f64], budget: &mut Budget) {
+    let waste = |b: &Pattern| p.cost[b.option] - b.counts.iter().zip(duals).map(|(&n, y)| f64::from(n) * y).sum::<f64>();
+    for size in NEIGHBOURHOODS {
+        if budget.spent() || bins.len() < 2 {
+            break;
+        }
+        let mut order: Vec<usize> = (0..bins.len()).collect();
+        order.sort_by(|&a, &b| waste(&bins[b]).total_cmp(&waste(&bins[a])).then(a.cmp(&b)));
+        let chosen: Vec<usize> = order.into_iter().take(size).collect();
+        let mut demand = vec![0u32; p.shapes.len()];
+        for &b in &chosen {
+            for (d, &n) in demand.iter_mut().zip(&bins[b].counts) {
+                *d += n;
+            }
+        }
+        let before: f64 = chosen.iter().map(|&b| p.cost[bins[b].option]).sum();
+        let cg = column_generation(p, &demand, &[], budget);
+        let mut fresh = round(p, &demand, cg, budget);
+        improve(p, &mut fresh);
+        if fleet_cost(p, &fresh) < before - 1e-9 {
+            let mut keep: Vec<Pattern> = (0..bins.len()).filter(|b| !chosen.contains(b)).map(|b| bins[b].clone()).collect();
+            keep.extend(fresh);
+            *bins = keep;
+            improve(p, bins);
+        }
+    }
+}
+
+/// Local search: empty instances into the room left on others, merge pairs of instances into one
+/// cheaper instance, and retype every instance to the cheapest type that holds it.
+fn improve(p: &Problem, bins: &mut Vec<Pattern>) {
+    for b in bins.iter_mut() {
+        if let Some(o) = p.cheapest_for(&b.counts) {
+            b.option = o;
+        }
+    }
+    let mut changed = true;
+    let mut passes = 0;
+    while changed && passes < 4 {
+        changed = false;
+        passes += 1;
+        changed |= empty_instances(p, bins);
+        changed |= merge_pairs(p, bins);
+    }
+}
+
+/// Tries to move every task of an instance onto others; the emptied instance goes.
+fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>) -> bool {
+    let mut changed = false;
+    // The least-used instances first: their tasks are the easiest to rehome.
+    let fill_of = |b: &Pattern| {
+        let l = p.load(&b.counts);
+        let o = &p.options[b.option];
+        (l.cpu as f64 / f64::from(o.cpu_units.max(1))).max(l.mem as f64 / f64::from(o.memory_mib.max(1)))
+    };
+    let mut order: Vec<usize> = (0..bins.len()).collect();
+    order.sort_by(|&a, &b| fill_of(&bins[a]).total_cmp(&fill_of(&bins[b])).then(a.cmp(&b)));
+    let mut removed = vec![false; bins.len()];
+    for &victim in &order {
+        let mut trial: Vec<(usize, Vec<u32>)> = Vec::new();
+        let mut ok = true;
+        // Largest tasks first.
+        let mut rows: Vec<usize> = (0..p.shapes.len()).filter(|&i| bins[victim].counts[i] > 0).collect();
+        rows.sort_by_key(|&i| std::cmp::Reverse((p.shapes[i].memory_mib, p.shapes[i].cpu_units)));
+        let mut loads: Vec<Option<Load>> = vec![None; bins.len()];
+        'tasks: for i in rows {
+            for _ in 0..bins[victim].counts[i] {
+                let mut placed = false;
+                for t in 0..bins.len() {
+                    if t == victim || removed[t] {
+                        continue;
+                    }
+                    let l = *loads[t].get_or_insert_with(|| p.load(&bins[t].counts));
+                    if p.room(bins[t].option, &l, &p.shapes[i], 1) {
+                        let entry = match trial.iter_mut().position(|(b, _)| *b == t) {
+                            Some(k) => k,
+                            None => {
+                                trial.push((t, vec![0; p.shapes.len()]));
+                                trial.len() - 1
+                            }
+                        };
+                        trial[entry].1[i] += 1;
+                        let s = &p.shapes[i];
+                        let lt = loads[t].as_mut().expect("computed above");
+                        lt.cpu += u64::from(s.cpu_units);
+                        lt.mem += u64::from(s.memory_mib);
+                        lt.eni += u64::from(s.awsvpc);
+                        lt.x86_only |= !s.arm_ok;
+                        placed = true;
+                        break;
+                    }
+                }
+                if !placed {
+                    ok = false;
+                    break 'tasks;
+                }
+            }
+        }
+        if ok {
+            for (t, extra) in trial {
+                for (c, x) in bins[t].counts.iter_mut().zip(extra) {
+                    *c += x;
+                }
+            }
+            bins[victim].counts.iter_mut().for_each(|c| *c = 0);
+            removed[victim] = true;
+            changed = true;
+        }
+    }
+    if changed {
+        let mut k = 0;
+        bins.retain(|_| {
+            k += 1;
+            !removed[k - 1]
+        });
+    }
+    changed
+}
+
+/// Replaces two instances by one of a type that holds both and costs less than the pair.
+fn merge_pairs(p: &Problem, bins: &mut Vec<Pattern>) -> bool {
+    let mut changed = false;
+    let mut i = 0;
+    while i < bins.len() {
+        let mut j = i + 1;
+        let mut merged = false;
+        while j < bins.len() {
+            let pair = p.cost[bins[i].option] + p.cost[bins[j].option];
+            let counts: Vec<u32> = bins[i].counts.iter().zip(&bins[j].counts).map(|(a, b)| a + b).collect();
+            if let Some(o) = p.cheapest_for(&counts) {
+                if p.cost[o] < pair - 1e-9 {
+                    bins[i] = Pattern { option: o, counts };
+                    bins.swap_remove(j);
+                    merged = true;
+                    changed = true;
+                    continue;
+                }
+            }
+            j += 1;
+        }
+        if !merged {
+            i += 1;
+        }
+    }
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Assumptions;
+    use crate::pricing::Catalog;
+    use crate::simulation::testsets::{ecs_like, BENCH_TYPES};
+    use proptest::prelude::*;
+
+    fn options(types: &[&str]) -> Vec<InstanceOption> {
+        let c = Catalog::bundled().unwrap();
+        let a = Assumptions::default().ec2;
+        types
+            .iter()
+            .map(|t| InstanceOption::from_catalog(&c, "us-east-1", t, &a, &[]).unwrap().unwrap())
+            .collect()
+    }
+
+    fn shape(cpu: u32, mem: u32, awsvpc: bool) -> TaskShape {
+        TaskShape {
+            cpu_units: cpu,
+            memory_mib: mem,
+            awsvpc,
+            arm_ok: false,
+        }
+    }
+
+    fn hourly(p: &Packing, opts: &[InstanceOption]) -> f64 {
+        p.bins.iter().map(|b| opts[b.option].hourly.to_f64()).sum()
+    }
+
+    #[test]
+    fn beats_first_fit_where_it_wastes_room() {
+        // m6i.xlarge: 4096 CPU units. Tasks of 2560 and 1536 units pair up exactly; first-fit
+        // decreasing puts the 2560s together with nothing, then the 1536s two to an instance.
+        let opts = options(&["m6i.xlarge"]);
+        let groups = [(shape(2560, 1024, false), 6), (shape(1536, 1024, false), 6)];
+        let r = optimize(&groups, &opts, Budget::default());
+        assert_eq!(r.packing.bins.len(), 6);
+        assert!((r.lower_bound_hourly - 6.0 * 0.192).abs() < 1e-6, "{}", r.lower_bound_hourly);
+        assert!(r.gap_pct(&opts) < 1e-6);
+        assert!(r.lp_optimal);
+    }
+
+    #[test]
+    fn reports_tasks_no_type_holds_and_packs_the_rest() {
+        let opts = options(&["m6i.large"]);
+        let r = optimize(
+            &[(shape(8192, 1024, false), 2), (shape(512, 512, false), 3)],
+            &opts,
+            Budget::default(),
+        );
+        assert_eq!(r.packing.unplaced, vec![(0, 2)]);
+        assert_eq!(r.packing.bins.len(), 1);
+    }
+
+    #[test]
+    fn identical_shapes_from_different_services_are_packed_together_and_split_back() {
+        let opts = options(&["m6i.xlarge"]);
+        let s = shape(1024, 2048, false);
+        let r = optimize(&[(s, 3), (s, 5)], &opts, Budget::default());
+        assert_eq!(r.packing.bins.len(), 2);
+        let per_group = |g: usize| {
+            r.packing
+                .bins
+                .iter()
+                .flat_map(|b| &b.items)
+                .filter(|i| i.0 == g)
+                .map(|i| i.1)
+                .sum::<u32>()
+        };
+        assert_eq!((per_group(0), per_group(1)), (3, 5));
+    }
+
+    #[test]
+    fn near_the_bound_on_a_generated_cluster() {
+        let opts = options(&BENCH_TYPES);
+        let groups = ecs_like(11, 150, 0.3);
+        let r = optimize(&groups, &opts, Budget::default());
+        let greedy = hourly(&GreedyPacker.pack(&groups, &opts), &opts);
+        assert!(hourly(&r.packing, &opts) <= greedy + 1e-9);
+        assert!(r.gap_pct(&opts) < 3.0, "gap {}", r.gap_pct(&opts));
+    }
+
+    fn arb_groups() -> impl Strategy<Value = Vec<(TaskShape, u32)>> {
+        let sizes = prop::sample::select(vec![
+            (256u32, 512u32),
+            (512, 1024),
+            (512, 3072),
+            (1024, 2048),
+            (1024, 8192),
+            (2048, 4096),
+            (4096, 8192),
+            (4096, 30720),
+            (8192, 16384),
+            (16384, 32768),
+        ]);
+        prop::collection::vec((sizes, any::<bool>(), any::<bool>(), 1u32..25), 1..7).prop_map(|v| {
+            v.into_iter()
+                .map(|((c, m), awsvpc, arm_ok, n)| {
+                    (
+                        TaskShape {
+                            cpu_units: c,
+                            memory_mib: m,
+                            awsvpc,
+                            arm_ok,
+                        },
+                        n,
+                    )
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+        #[test]
+        fn optimizer_invariants(groups in arb_groups()) {
+            let opts = options(&["m6i.large", "c6i.xlarge", "m6i.2xlarge", "r6i.2xlarge", "m6i.4xlarge", "m7g.xlarge", "c7g.2xlarge"]);
+            let budget = Budget { pivots: 5_000, knapsack_nodes: 200_000 };
+            let r = optimize(&groups, &opts, budget);
+            // Every task in exactly one instance, or reported.
+            for (g, (_, n)) in groups.iter().enumerate() {
+                let placed: u32 = r.packing.bins.iter().flat_map(|b| &b.items).filter(|i| i.0 == g).map(|i| i.1).sum();
+                let unplaced: u32 = r.packing.unplaced.iter().filter(|u| u.0 == g).map(|u| u.1).sum();
+                prop_assert_eq!(placed + unplaced, *n);
+            }
+            // No instance over capacity in any dimension; Graviton only for ARM-ready tasks.
+            for b in &r.packing.bins {
+                let o = &opts[b.option];
+                let (mut cpu, mut mem, mut eni) = (0u32, 0u32, 0u32);
+                for &(g, n) in &b.items {
+                    let t = groups[g].0;
+                    cpu += t.cpu_units * n;
+                    mem += t.memory_mib * n;
+                    eni += u32::from(t.awsvpc) * n;
+                    prop_assert!(t.arm_ok || o.arch == Arch::X86_64);
+                }
+                prop_assert!(cpu <= o.cpu_units && mem <= o.memory_mib && eni <= o.awsvpc_tasks);
+            }
+            // The bound is below the fleet and below what greedy finds.
+            let cost = hourly(&r.packing, &opts);
+            prop_assert!(r.lower_bound_hourly <= cost + 1e-9);
+            let greedy = GreedyPacker.pack(&groups, &opts);
+            if greedy.unplaced.is_empty() {
+                prop_assert!(r.lower_bound_hourly <= hourly(&greedy, &opts) + 1e-9);
+                prop_assert!(cost <= hourly(&greedy, &opts) + 1e-9);
+            }
+        }
+    }
+}
