@@ -4,9 +4,11 @@
 use thiserror::Error;
 
 use crate::config::ConfigError;
+use crate::pack::PackError;
 use crate::pricing::PricingError;
 use crate::recommend::RecommendError;
 use crate::snapshot::SnapshotError;
+use crate::sources::tasks::TasksFileError;
 
 pub mod exit {
     /// Everything went well.
@@ -15,7 +17,7 @@ pub mod exit {
     pub const BUDGET_EXCEEDED: u8 = 1;
     /// Bad command line: unknown flag, missing value (clap's own code).
     pub const USAGE: u8 = 2;
-    /// Bad input: missing or corrupt snapshot, invalid config, invalid task size in a snapshot.
+    /// Bad input: missing or corrupt snapshot or tasks file, invalid config, a task no instance holds.
     pub const INPUT: u8 = 3;
     /// Pricing: unknown region or instance type, missing price.
     pub const PRICING: u8 = 4;
@@ -35,6 +37,10 @@ pub enum Error {
     Pricing(#[from] PricingError),
     #[error(transparent)]
     Recommend(#[from] RecommendError),
+    #[error(transparent)]
+    TasksFile(#[from] TasksFileError),
+    #[error(transparent)]
+    Pack(#[from] PackError),
     #[error("cannot write `{path}`: {message}")]
     Output { path: String, message: String },
     #[error("{0}")]
@@ -48,6 +54,10 @@ impl Error {
             Error::Config(_) | Error::Snapshot(_) => exit::INPUT,
             Error::Pricing(_) | Error::Recommend(RecommendError::Pricing(_)) => exit::PRICING,
             Error::Recommend(_) => exit::INPUT,
+            Error::TasksFile(_) => exit::INPUT,
+            Error::Pack(PackError::Pricing(_)) => exit::PRICING,
+            Error::Pack(PackError::NoInstanceTypes) => exit::USAGE,
+            Error::Pack(PackError::Unplaceable { .. }) => exit::INPUT,
             Error::Output { .. } => exit::OUTPUT,
             Error::Usage(_) => exit::USAGE,
         }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod money;
 pub mod output;
+pub mod pack;
 pub mod pricing;
 pub mod recommend;
 pub mod report;
@@ -35,6 +36,14 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), Error> {
             let catalog = pricing::Catalog::bundled()?;
             let report = recommend::analyze(&snapshot, &catalog, &assumptions)?;
             let text = output::render(&report, args.output.into());
+            emit(&text, args.out.as_deref(), stdout)
+        }
+        Command::Pack(args) => {
+            let settings = args.settings()?;
+            let rows = sources::tasks::read(&args.tasks)?;
+            let catalog = pricing::Catalog::bundled()?;
+            let report = pack::pack(&rows, &catalog, &settings)?;
+            let text = output::pack::render(&report, &rows, args.output.into());
             emit(&text, args.out.as_deref(), stdout)
         }
         Command::Prices(PricesCommand::Show { region, output: format }) => {

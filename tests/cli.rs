@@ -68,6 +68,7 @@ fn help_texts() {
     insta::assert_snapshot!("help", stdout(&["--help"]));
     insta::assert_snapshot!("help_analyze", stdout(&["analyze", "--help"]));
     insta::assert_snapshot!("help_prices_show", stdout(&["prices", "show", "--help"]));
+    insta::assert_snapshot!("help_pack", stdout(&["pack", "--help"]));
 }
 
 #[test]
@@ -378,4 +379,168 @@ fn export_refuses_to_replace_a_directory_that_is_not_a_snapshot() {
     let snap = dir.path().join("snap");
     stdout(&["demo", "export", "--out", snap.to_str().unwrap()]);
     stdout(&["demo", "export", "--out", snap.to_str().unwrap()]);
+}
+
+// ---- pack ----
+
+const TASKS: &str = "cpu_units,memory_mib,count,awsvpc,name
+512,1024,12,true,api
+1024,4096,6,false,worker
+2048,8192,3,false,search
+256,512,20,false,sidecar
+4096,30720,2,false,cache
+";
+
+fn tasks_file(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("tasks.csv");
+    std::fs::write(&p, text).unwrap();
+    let s = p.to_str().unwrap().to_string();
+    (dir, s)
+}
+
+#[test]
+fn pack_table_and_json() {
+    let (_d, f) = tasks_file(TASKS);
+    insta::assert_snapshot!("pack_table", stdout(&["pack", "--tasks", &f]));
+    insta::assert_snapshot!("pack_json", stdout(&["pack", "--tasks", &f, "--output", "json"]));
+}
+
+#[test]
+fn pack_places_every_task_exactly_once_within_capacity() {
+    let (_d, f) = tasks_file(TASKS);
+    let r: Value = serde_json::from_str(&stdout(&["pack", "--tasks", &f, "--output", "json"])).unwrap();
+    let counts = [12u64, 6, 3, 20, 2];
+    let mut placed = [0u64; 5];
+    let mut hourly = 0.0;
+    for b in r["bins"].as_array().unwrap() {
+        let (mut cpu, mut eni) = (0, 0);
+        for it in b["items"].as_array().unwrap() {
+            let row = it["row"].as_u64().unwrap() as usize;
+            let n = it["count"].as_u64().unwrap();
+            placed[row] += n;
+            cpu += n * [512, 1024, 2048, 256, 4096][row];
+            eni += if row == 0 { n } else { 0 };
+        }
+        assert!(cpu <= b["cpu_units_available"].as_u64().unwrap());
+        assert_eq!(b["reserved_memory_mib"], 512);
+        // Without trunking: at most max ENIs - 1 awsvpc tasks (m6i.large 3 ENIs ... 4xlarge 8).
+        let max_enis = match b["instance_type"].as_str().unwrap().split('.').nth(1).unwrap() {
+            "large" => 3,
+            "xlarge" | "2xlarge" => 4,
+            _ => 8,
+        };
+        assert!(eni < max_enis, "{b}");
+        hourly += r["fleet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["instance_type"] == b["instance_type"])
+            .unwrap()["hourly_usd"]
+            .as_f64()
+            .unwrap();
+    }
+    assert_eq!(placed, counts);
+    assert!((hourly - usd(&r["hourly_usd"])).abs() < 1e-6);
+    assert!(usd(&r["lower_bound_hourly_usd"]) <= usd(&r["hourly_usd"]));
+    let gap = (usd(&r["hourly_usd"]) / usd(&r["lower_bound_hourly_usd"]) - 1.0) * 100.0;
+    assert!((gap - usd(&r["gap_pct"])).abs() < 0.01);
+}
+
+#[test]
+fn pack_uses_the_instance_types_region_and_reservation_given() {
+    let (_d, f) = tasks_file("cpu_units,memory_mib,count\n1024,3700,4\n");
+    // m5.large: 2 vCPU, 8192 MiB; with 512 MiB reserved two 3700 MiB tasks fit, with 1024 one.
+    let r: Value = serde_json::from_str(&stdout(&[
+        "pack",
+        "--tasks",
+        &f,
+        "--instance-types",
+        "m5.large",
+        "--output",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(r["bins"].as_array().unwrap().len(), 2);
+    assert_eq!(usd(&r["hourly_usd"]), 0.192);
+    let r: Value = serde_json::from_str(&stdout(&[
+        "pack",
+        "--tasks",
+        &f,
+        "--instance-types",
+        "m5.large",
+        "--reserved-memory-mib",
+        "1024",
+        "--region",
+        "eu-west-1",
+        "--output",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(r["bins"].as_array().unwrap().len(), 4);
+    assert_eq!(r["bins"][0]["reserved_memory_mib"], 1024);
+    assert_eq!(r["region"], "eu-west-1");
+}
+
+#[test]
+fn eni_trunking_lifts_the_awsvpc_limit() {
+    let (_d, f) = tasks_file("cpu_units,memory_mib,count,awsvpc\n256,512,8,true\n");
+    let without: Value = serde_json::from_str(&stdout(&["pack", "--tasks", &f, "--instance-types", "m6i.large", "-o", "json"])).unwrap();
+    assert_eq!(without["bins"].as_array().unwrap().len(), 4, "2 awsvpc tasks per m6i.large");
+    let with: Value = serde_json::from_str(&stdout(&[
+        "pack",
+        "--tasks",
+        &f,
+        "--instance-types",
+        "m6i.large",
+        "--eni-trunking",
+        "-o",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(with["bins"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn pack_bad_input_is_one_clear_line() {
+    let cases: &[(&str, &str, i32)] = &[
+        (
+            "cpu,mem,count\n1,1,1\n",
+            "the header must start with `cpu_units,memory_mib,count`",
+            3,
+        ),
+        (
+            "cpu_units,memory_mib,count\n512,-5,1\n",
+            "data row 0 (line 2): memory_mib must be a whole number of at least 1, not `-5`",
+            3,
+        ),
+        (
+            "cpu_units,memory_mib,count\n512,1024,1\nabc,1024,1\n",
+            "data row 1 (line 3): cpu_units `abc` is not a whole number",
+            3,
+        ),
+        ("cpu_units,memory_mib,count\n512,1024,0\n", "data row 0 (line 2): count must be", 3),
+        (
+            "cpu_units,memory_mib,count,name\n512,1024,1,ok\n65536,1024,2,huge\n",
+            "data row 1 `huge` (65536 CPU units, 1024 MiB, x86 only) fit no instance type",
+            3,
+        ),
+    ];
+    for (text, message, code) in cases {
+        let (_d, f) = tasks_file(text);
+        let (c, err) = failure(&["pack", "--tasks", &f]);
+        assert_eq!(c, *code, "{err}");
+        assert!(err.contains(message), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+    let (_d, f) = tasks_file(TASKS);
+    let (c, err) = failure(&["pack", "--tasks", &f, "--instance-types", "m6i.large,x9.huge"]);
+    assert_eq!(c, 4);
+    assert!(err.contains("unknown instance type `x9.huge`"), "{err}");
+    let (c, err) = failure(&["pack", "--tasks", &f, "--region", "mars-1"]);
+    assert_eq!(c, 4);
+    assert!(err.contains("mars-1"), "{err}");
+    let (c, err) = failure(&["pack", "--tasks", "/nonexistent/tasks.csv"]);
+    assert_eq!(c, 3);
+    assert!(err.contains("/nonexistent/tasks.csv"), "{err}");
 }

@@ -14,7 +14,7 @@ const EXIT_CODES: &str = "Exit codes:
   0  success
   1  budget exceeded (gate)
   2  bad command line
-  3  bad input: missing or corrupt snapshot, invalid config, invalid task size
+  3  bad input: missing or corrupt snapshot or tasks file, invalid config, a task no instance type holds
   4  pricing: unknown region or instance type, missing price
   5  AWS error
   6  cannot write the output";
@@ -24,7 +24,7 @@ const EXIT_CODES: &str = "Exit codes:
     name = "ecs-advisor",
     version,
     about = "Fargate or EC2? Rightsizing, bin-packing simulation and cost recommendations for Amazon ECS",
-    after_help = format!("Examples:\n  ecs-advisor analyze --demo\n  ecs-advisor analyze --snapshot snapshots/prod --output markdown\n  ecs-advisor prices show --region eu-west-1 --output csv\n\n{EXIT_CODES}")
+    after_help = format!("Examples:\n  ecs-advisor analyze --demo\n  ecs-advisor analyze --snapshot snapshots/prod --output markdown\n  ecs-advisor pack --tasks tasks.csv --output json\n  ecs-advisor prices show --region eu-west-1 --output csv\n\n{EXIT_CODES}")
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -38,6 +38,14 @@ pub enum Command {
         "Examples:\n  ecs-advisor analyze --demo\n  ecs-advisor analyze --demo --output json > report.json\n  ecs-advisor analyze --snapshot snapshots/prod --headroom-pct 30 --output markdown --out review.md\n\n{EXIT_CODES}"
     ))]
     Analyze(AnalyzeArgs),
+    /// Pack a set of tasks onto EC2 instance types: the fleet, its cost, a proven lower bound.
+    #[command(after_help = format!(
+        "Tasks file: CSV with the header `cpu_units,memory_mib,count` and the optional columns `awsvpc`\n\
+         (true/false: takes an ENI), `arm64` (true/false: may run on Graviton) and `name`.\n\n\
+         Examples:\n  ecs-advisor pack --tasks tasks.csv\n  ecs-advisor pack --tasks tasks.csv --instance-types m6i.xlarge,m6i.4xlarge,r6i.2xlarge --output json\n  \
+         ecs-advisor pack --tasks tasks.csv --region eu-west-1 --reserved-memory-mib 1024 --eni-trunking\n\n{EXIT_CODES}"
+    ))]
+    Pack(PackArgs),
     /// Show the price catalog.
     #[command(subcommand)]
     Prices(PricesCommand),
@@ -66,6 +74,75 @@ pub struct AnalyzeArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub assumptions: AssumptionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// CSV of tasks: cpu_units,memory_mib,count[,awsvpc][,arm64][,name].
+    #[arg(long, value_name = "FILE")]
+    pub tasks: PathBuf,
+    /// Instance types to pack onto, comma-separated.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = crate::pack::DEFAULT_INSTANCE_TYPES, hide_default_value = true)]
+    pub instance_types: Vec<String>,
+    /// AWS region whose prices apply.
+    #[arg(long, default_value = "us-east-1")]
+    pub region: String,
+    /// Memory held back on every instance for the OS and the ECS agent, MiB [default: 512, or the config file's].
+    #[arg(long, value_name = "MIB")]
+    pub reserved_memory_mib: Option<u32>,
+    /// ENI trunking is on: awsvpc tasks are not limited by the instance's ENIs.
+    #[arg(long)]
+    pub eni_trunking: bool,
+    /// TOML file of assumptions (`ecs-advisor config defaults` prints them).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = PackFormat::Table)]
+    pub output: PackFormat,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum PackFormat {
+    Table,
+    Json,
+}
+
+impl From<PackFormat> for Format {
+    fn from(f: PackFormat) -> Self {
+        match f {
+            PackFormat::Table => Format::Table,
+            PackFormat::Json => Format::Json,
+        }
+    }
+}
+
+impl PackArgs {
+    pub fn settings(&self) -> Result<crate::pack::PackSettings, Error> {
+        let mut a = match &self.config {
+            Some(p) => Assumptions::from_file(p)?,
+            None => Assumptions::default(),
+        };
+        if let Some(m) = self.reserved_memory_mib {
+            a.ec2.reserved_memory_mib = m;
+        }
+        a.ec2.eni_trunking |= self.eni_trunking;
+        a.validate()?;
+        let instance_types: Vec<String> = self
+            .instance_types
+            .iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        Ok(crate::pack::PackSettings {
+            region: self.region.clone(),
+            instance_types,
+            ec2: a.ec2,
+            budget: Default::default(),
+        })
+    }
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod json;
 pub mod markdown;
+pub mod pack;
 pub mod prices;
 pub mod table;
 

@@ -232,11 +232,11 @@ const MAX_DP_STATES: usize = 400_000;
 /// The exact best value within each of `caps`, by dynamic programming over (ENIs, CPU, memory)
 /// in units of the items' greatest common divisors (Fargate sizes are multiples of 256 CPU units
 /// and 512 MiB, so an instance is a small grid). One table serves every capacity inside the
-/// largest. `None` when the grid would be too large.
-pub fn exact_values(items: &[Item], caps: &[Capacity]) -> Option<Vec<f64>> {
+/// largest. Also returns the cell updates made. `None` when the grid would be too large.
+pub fn exact_values(items: &[Item], caps: &[Capacity]) -> Option<(Vec<f64>, u64)> {
     let used: Vec<&Item> = items.iter().filter(|it| it.value > EPS && it.max > 0).collect();
     if used.is_empty() {
-        return Some(vec![0.0; caps.len()]);
+        return Some((vec![0.0; caps.len()], 0));
     }
     let gcd = |a: u32, b: u32| {
         let (mut a, mut b) = (a, b);
@@ -261,6 +261,7 @@ pub fn exact_values(items: &[Item], caps: &[Capacity]) -> Option<Vec<f64>> {
         return None;
     }
     let mut f = vec![0.0f64; states];
+    let mut cells = 0u64;
     let idx = |e: usize, c: usize, m: usize| (e * nc + c) * nm + m;
     for it in used {
         let wc = (it.cpu_units / gc) as usize;
@@ -278,6 +279,7 @@ pub fn exact_values(items: &[Item], caps: &[Capacity]) -> Option<Vec<f64>> {
                 continue;
             }
             let v = it.value * f64::from(take);
+            cells += ((ne - de) * (nc - dc) * (nm - dm)) as u64;
             for e in (de..ne).rev() {
                 for c in (dc..nc).rev() {
                     let row = idx(e, c, 0);
@@ -292,16 +294,16 @@ pub fn exact_values(items: &[Item], caps: &[Capacity]) -> Option<Vec<f64>> {
             }
         }
     }
-    Some(
-        caps.iter()
-            .map(|cap| {
-                let c = ((cap.cpu_units / gc) as usize).min(nc - 1);
-                let m = ((cap.memory_mib / gm) as usize).min(nm - 1);
-                let e = (cap.enis as usize).min(ne - 1);
-                f[idx(e, c, m)]
-            })
-            .collect(),
-    )
+    let values = caps
+        .iter()
+        .map(|cap| {
+            let c = ((cap.cpu_units / gc) as usize).min(nc - 1);
+            let m = ((cap.memory_mib / gm) as usize).min(nm - 1);
+            let e = (cap.enis as usize).min(ne - 1);
+            f[idx(e, c, m)]
+        })
+        .collect();
+    Some((values, cells))
 }
 
 #[cfg(test)]
@@ -397,7 +399,7 @@ mod tests {
             let used = |f: fn(&Item) -> u32| items.iter().zip(&k.counts).map(|(it, &c)| f(it) * c).sum::<u32>();
             prop_assert!(used(|i| i.cpu_units) <= cpu && used(|i| i.memory_mib) <= mem && used(|i| i.enis) <= enis);
             let limited = solve(&items, cap, 0.0, 3);
-            let dp = exact_values(&items, &[cap, Capacity { cpu_units: cpu / 2, memory_mib: mem, enis }]).unwrap();
+            let dp = exact_values(&items, &[cap, Capacity { cpu_units: cpu / 2, memory_mib: mem, enis }]).unwrap().0;
             prop_assert!((dp[0] - best).abs() < 1e-9);
             let half = Capacity { cpu_units: cpu / 2, memory_mib: mem, enis };
             prop_assert!((dp[1] - brute(&items, half)).abs() < 1e-9);

@@ -120,7 +120,6 @@ impl CoveringLp {
     /// Solves to optimality over the current columns, or until `max_pivots` pivots were made.
     /// Returns false when it stopped early.
     pub fn solve(&mut self, max_pivots: u64) -> bool {
-        let m = self.rows();
         let mut stalled = 0u32;
         let mut made = 0u64;
         loop {

@@ -27,12 +27,17 @@ use crate::pricing::Arch;
 const IMPROVES: f64 = 1e-4;
 /// Distinct task shapes above which the LP is skipped and the greedy packer alone answers.
 const MAX_SHAPES: usize = 400;
-/// Knapsack nodes per pricing call.
-const NODES_PER_KNAPSACK: u64 = 50_000;
+/// Knapsack nodes per quick pricing call. The quick search finds improving patterns; proving
+/// that none is left is the dynamic program's job, which is far cheaper than an exhaustive search.
+const NODES_PER_KNAPSACK: u64 = 2_000;
+/// Knapsack nodes per pricing call when the dynamic program cannot be used.
+const NODES_WITHOUT_DP: u64 = 50_000;
 /// Column generation rounds per solve, whatever the budget.
 const MAX_ROUNDS: usize = 400;
 /// Knapsack nodes for finding a pattern the exact program says exists.
 const CERTIFY_NODES: u64 = 1_000_000;
+/// Dynamic-program cell updates counted as one knapsack node in the budget.
+const DP_CELLS_PER_NODE: u64 = 100;
 /// Column generation stops when ten rounds improved the LP by less than this fraction.
 const TAIL_OFF: f64 = 1e-4;
 /// Sizes of the neighbourhoods re-packed after rounding, in instances.
@@ -179,6 +184,35 @@ impl Problem<'_> {
 /// Packs `groups` onto `options` within `budget`: the cheapest fleet found and a lower bound on
 /// any fleet's cost.
 pub fn optimize(groups: &[(TaskShape, u32)], options: &[InstanceOption], budget: Budget) -> Optimized {
+    // A type that another matches or beats in every dimension, at no higher price, is never
+    // needed: the catalog's older generations mostly drop out here, which speeds up pricing.
+    let kept: Vec<usize> = (0..options.len())
+        .filter(|&o| !(0..options.len()).any(|d| dominates(options, d, o)))
+        .collect();
+    if kept.len() == options.len() {
+        return optimize_over(groups, options, budget);
+    }
+    let sub: Vec<InstanceOption> = kept.iter().map(|&o| options[o].clone()).collect();
+    let mut r = optimize_over(groups, &sub, budget);
+    for b in r.packing.bins.iter_mut() {
+        b.option = kept[b.option];
+    }
+    r
+}
+
+/// `d` holds whatever `o` holds and costs no more (ties go to the lower index).
+fn dominates(options: &[InstanceOption], d: usize, o: usize) -> bool {
+    let (a, b) = (&options[d], &options[o]);
+    d != o
+        && (a.arch == b.arch || a.arch == Arch::X86_64)
+        && a.cpu_units >= b.cpu_units
+        && a.memory_mib >= b.memory_mib
+        && a.awsvpc_tasks >= b.awsvpc_tasks
+        && a.hourly <= b.hourly
+        && (a.hourly < b.hourly || a.cpu_units > b.cpu_units || a.memory_mib > b.memory_mib || a.awsvpc_tasks > b.awsvpc_tasks || d < o)
+}
+
+fn optimize_over(groups: &[(TaskShape, u32)], options: &[InstanceOption], budget: Budget) -> Optimized {
     // Identical shapes become one row, whichever services they come from.
     let mut shapes: Vec<TaskShape> = Vec::new();
     let mut demand: Vec<u32> = Vec::new();
@@ -395,6 +429,7 @@ fn column_generation(p: &Problem, demand: &[u32], pool: &[Pattern], budget: &mut
         seen,
         rows: &rows,
         demand,
+        dp_usable: true,
     };
     let mut history: Vec<f64> = Vec::new();
     for _ in 0..MAX_ROUNDS {
@@ -464,6 +499,8 @@ struct Columns<'a> {
     seen: HashSet<Pattern>,
     rows: &'a [usize],
     demand: &'a [u32],
+    /// The exact dynamic program works for these sizes (false once it declined).
+    dp_usable: bool,
 }
 
 struct Priced {
@@ -484,7 +521,8 @@ fn price(p: &Problem, cols: &mut Columns, y: &[f64], budget: &mut Budget) -> Pri
     for o in 0..p.options.len() {
         let (items, cap) = pricing_problem(p, o, rows, demand, y);
         let target = p.cost[o] * (1.0 + IMPROVES);
-        let k = knapsack::solve(&items, cap, target, NODES_PER_KNAPSACK.min(budget.knapsack_nodes.max(1)));
+        let quick = if cols.dp_usable { NODES_PER_KNAPSACK } else { NODES_WITHOUT_DP };
+        let k = knapsack::solve(&items, cap, target, quick.min(budget.knapsack_nodes.max(1)));
         budget.knapsack_nodes = budget.knapsack_nodes.saturating_sub(k.nodes);
         theta = theta.max(k.upper_bound / p.cost[o]);
         // Proven: either a column that prices out, or no pattern of this type worth its cost.
@@ -494,7 +532,12 @@ fn price(p: &Problem, cols: &mut Columns, y: &[f64], budget: &mut Budget) -> Pri
         }
     }
     if added == 0 && !exact {
-        if let Some(values) = certify(p, rows, demand, y) {
+        let certified = certify(p, rows, demand, y);
+        cols.dp_usable &= certified.is_some();
+        if let Some((_, work)) = &certified {
+            budget.knapsack_nodes = budget.knapsack_nodes.saturating_sub(*work);
+        }
+        if let Some((values, _)) = certified {
             exact = true;
             theta = 0.0;
             for (o, v) in values.into_iter().enumerate() {
@@ -542,20 +585,23 @@ fn pricing_problem(p: &Problem, o: usize, rows: &[usize], demand: &[u32], y: &[f
     (items, cap)
 }
 
-/// Exact pricing values for every option, one dynamic program per architecture. `None` when the
-/// tasks' sizes make the grid too large.
-fn certify(p: &Problem, rows: &[usize], demand: &[u32], y: &[f64]) -> Option<Vec<f64>> {
+/// Exact pricing values for every option, one dynamic program per architecture, and the work
+/// done (in knapsack-node equivalents). `None` when the tasks' sizes make the grid too large.
+fn certify(p: &Problem, rows: &[usize], demand: &[u32], y: &[f64]) -> Option<(Vec<f64>, u64)> {
     let mut values = vec![0.0; p.options.len()];
+    let mut work = 0;
     for arch in [Arch::X86_64, Arch::Arm64] {
         let opts: Vec<usize> = (0..p.options.len()).filter(|&o| p.options[o].arch == arch).collect();
         let Some(&first) = opts.first() else { continue };
         let (items, _) = pricing_problem(p, first, rows, demand, y);
         let caps: Vec<Capacity> = opts.iter().map(|&o| pricing_problem(p, o, rows, demand, y).1).collect();
-        for (o, v) in opts.iter().zip(knapsack::exact_values(&items, &caps)?) {
+        let (exact, cells) = knapsack::exact_values(&items, &caps)?;
+        work += cells / DP_CELLS_PER_NODE;
+        for (o, v) in opts.iter().zip(exact) {
             values[*o] = v;
         }
     }
-    Some(values)
+    Some((values, work))
 }
 
 /// Adds the pattern of `counts_by_row` on option `o`, filled up, unless already there.

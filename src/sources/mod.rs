@@ -3,6 +3,7 @@
 //! allowed network I/O or async; everything after it works on a [`Snapshot`].
 
 pub mod demo;
+pub mod tasks;
 
 use std::path::Path;
 

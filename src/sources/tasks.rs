@@ -1,0 +1,173 @@
+//! The tasks file of `ecs-advisor pack`: a CSV with the header `cpu_units,memory_mib,count` and
+//! the optional columns `awsvpc` (true/false), `arm64` (true/false: the image runs on Graviton)
+//! and `name`. Every problem is reported with its data row (0-based, as in the pack output) and
+//! its line in the file.
+
+use std::path::Path;
+
+use thiserror::Error;
+
+/// One data row: `count` identical tasks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskRow {
+    pub cpu_units: u32,
+    pub memory_mib: u32,
+    pub count: u32,
+    pub awsvpc: bool,
+    pub arm64: bool,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum TasksFileError {
+    #[error("cannot read tasks file `{path}`: {message}")]
+    Read { path: String, message: String },
+    #[error("tasks file `{path}`: the header must start with `cpu_units,memory_mib,count` (optional columns: awsvpc, arm64, name); found `{found}`")]
+    Header { path: String, found: String },
+    #[error("tasks file `{path}`: unknown column `{column}`; the columns are cpu_units, memory_mib, count, awsvpc, arm64, name")]
+    UnknownColumn { path: String, column: String },
+    #[error("tasks file `{path}`, data row {row} (line {line}): {message}")]
+    Row {
+        path: String,
+        row: usize,
+        line: u64,
+        message: String,
+    },
+    #[error("tasks file `{path}` has no tasks; add rows under the header `cpu_units,memory_mib,count`")]
+    Empty { path: String },
+}
+
+const REQUIRED: [&str; 3] = ["cpu_units", "memory_mib", "count"];
+const OPTIONAL: [&str; 3] = ["awsvpc", "arm64", "name"];
+
+pub fn read(path: &Path) -> Result<Vec<TaskRow>, TasksFileError> {
+    let text = std::fs::read_to_string(path).map_err(|e| TasksFileError::Read {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    parse(&text, &path.display().to_string())
+}
+
+pub fn parse(text: &str, path: &str) -> Result<Vec<TaskRow>, TasksFileError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| TasksFileError::Header {
+            path: path.into(),
+            found: e.to_string(),
+        })?
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    if header.len() < 3 || header[..3] != REQUIRED {
+        return Err(TasksFileError::Header {
+            path: path.into(),
+            found: header.join(","),
+        });
+    }
+    for h in &header[3..] {
+        if !OPTIONAL.contains(&h.as_str()) || header.iter().filter(|x| *x == h).count() > 1 {
+            return Err(TasksFileError::UnknownColumn {
+                path: path.into(),
+                column: h.clone(),
+            });
+        }
+    }
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (awsvpc, arm64, name) = (col("awsvpc"), col("arm64"), col("name"));
+    let mut rows = Vec::new();
+    for (row, record) in reader.records().enumerate() {
+        let line = 2 + row as u64;
+        let err = |line: u64, message: String| TasksFileError::Row {
+            path: path.into(),
+            row,
+            line,
+            message,
+        };
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(line);
+            err(line, e.to_string())
+        })?;
+        let line = record.position().map(|p| p.line()).unwrap_or(line);
+        let positive = |i: usize, what: &str| -> Result<u32, TasksFileError> {
+            let v = &record[i];
+            match v.parse::<i64>() {
+                Ok(n) if n >= 1 && n <= i64::from(u32::MAX) => Ok(n as u32),
+                Ok(_) => Err(err(line, format!("{what} must be a whole number of at least 1, not `{v}`"))),
+                Err(_) => Err(err(line, format!("{what} `{v}` is not a whole number"))),
+            }
+        };
+        let flag = |i: Option<usize>, what: &str| -> Result<bool, TasksFileError> {
+            match i.map(|i| record[i].to_ascii_lowercase()) {
+                None => Ok(false),
+                Some(v) if v.is_empty() || v == "false" => Ok(false),
+                Some(v) if v == "true" => Ok(true),
+                Some(v) => Err(err(line, format!("{what} must be true or false, not `{v}`"))),
+            }
+        };
+        rows.push(TaskRow {
+            cpu_units: positive(0, "cpu_units")?,
+            memory_mib: positive(1, "memory_mib")?,
+            count: positive(2, "count")?,
+            awsvpc: flag(awsvpc, "awsvpc")?,
+            arm64: flag(arm64, "arm64")?,
+            name: name.map(|i| record[i].to_string()).filter(|n| !n.is_empty()),
+        });
+    }
+    if rows.is_empty() {
+        return Err(TasksFileError::Empty { path: path.into() });
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_required_and_optional_columns() {
+        let rows = parse(
+            "cpu_units,memory_mib,count,awsvpc,name\n512,1024,3,true,api\n256, 512 ,1,,\n",
+            "t.csv",
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].name.as_deref(), Some("api"));
+        assert!(rows[0].awsvpc && !rows[1].awsvpc && rows[1].name.is_none());
+    }
+
+    #[test]
+    fn names_the_row_and_line_of_a_bad_value() {
+        let e = parse("cpu_units,memory_mib,count\n512,1024,3\n512,-1,2\n", "t.csv").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "tasks file `t.csv`, data row 1 (line 3): memory_mib must be a whole number of at least 1, not `-1`"
+        );
+        let e = parse("cpu_units,memory_mib,count\n512,1024,0\n", "t.csv").unwrap_err();
+        assert!(e.to_string().contains("data row 0 (line 2): count must be"), "{e}");
+        let e = parse("cpu_units,memory_mib,count\nhalf,1024,1\n", "t.csv").unwrap_err();
+        assert!(e.to_string().contains("cpu_units `half` is not a whole number"), "{e}");
+        let e = parse("cpu_units,memory_mib,count,awsvpc\n1,1,1,yes\n", "t.csv").unwrap_err();
+        assert!(e.to_string().contains("awsvpc must be true or false, not `yes`"), "{e}");
+    }
+
+    #[test]
+    fn refuses_a_wrong_header_or_an_unknown_column() {
+        assert!(matches!(
+            parse("cpu,memory,count\n1,1,1\n", "t.csv"),
+            Err(TasksFileError::Header { .. })
+        ));
+        assert!(matches!(
+            parse("cpu_units,memory_mib,count,gpu\n1,1,1,0\n", "t.csv"),
+            Err(TasksFileError::UnknownColumn { .. })
+        ));
+        assert!(matches!(
+            parse("cpu_units,memory_mib,count\n", "t.csv"),
+            Err(TasksFileError::Empty { .. })
+        ));
+        assert!(matches!(parse("", "t.csv"), Err(TasksFileError::Header { .. })));
+    }
+}
