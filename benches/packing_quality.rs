@@ -36,7 +36,7 @@ fn main() {
                 let cost = hourly(&r.packing.bins);
                 let gap = r.gap_pct(&options);
                 let greedy = hourly(&GreedyPacker.pack(&groups, &options).bins);
-                let ffd = hourly(&ffd_one_type(&groups, &options));
+                let ffd = ffd_one_type(&groups, &options);
                 let pct = |x: f64| (x / r.lower_bound_hourly - 1.0) * 100.0;
                 println!(
                     "{n:>6} {share:>7.1} {seed:>6} {:>10.4} {cost:>10.4} {gap:>8.3} {:>8.3} {:>8.3} {ms:>9.2}{}",
@@ -59,17 +59,13 @@ fn main() {
     );
 }
 
-/// Plain first-fit decreasing onto the one type that suits the set best, as most tools do.
-fn ffd_one_type(groups: &[(TaskShape, u32)], options: &[InstanceOption]) -> Vec<ecs_advisor::simulation::ec2::Bin> {
+/// Hourly cost of plain first-fit decreasing onto the one type that suits the set best, as most
+/// tools do (infinite when no single type holds every task).
+fn ffd_one_type(groups: &[(TaskShape, u32)], options: &[InstanceOption]) -> f64 {
     options
         .iter()
-        .enumerate()
-        .map(|(o, _)| GreedyPacker.pack(groups, std::slice::from_ref(&options[o])))
-        .filter(|p| p.unplaced.is_empty())
-        .min_by(|x, y| {
-            let cost = |p: &ecs_advisor::simulation::ec2::Packing| p.hourly(options).to_f64();
-            cost(x).total_cmp(&cost(y))
-        })
-        .map(|p| p.bins)
-        .unwrap_or_default()
+        .map(|o| (o, GreedyPacker.pack(groups, std::slice::from_ref(o))))
+        .filter(|(_, p)| p.unplaced.is_empty())
+        .map(|(o, p)| o.hourly.to_f64() * p.bins.len() as f64)
+        .fold(f64::INFINITY, f64::min)
 }

@@ -23,7 +23,8 @@ fn usage_statistics(bencher: divan::Bencher) {
     bencher.bench(|| usage::analyze(&s, &a.rightsizing).len());
 }
 
-/// Everything after loading: rightsizing, three EC2 fleet simulations over 8,640 steps, the plan.
+/// Everything after loading: rightsizing, three EC2 fleet simulations over 8,640 steps (each
+/// distinct task mix packed by the optimizer), the plan.
 #[divan::bench(sample_count = 10)]
 fn analyze_demo(bencher: divan::Bencher) {
     let s = sources::demo::embedded().unwrap();
@@ -75,4 +76,19 @@ fn greedy_pack(bencher: divan::Bencher, n: u32) {
         })
         .collect();
     bencher.bench(|| GreedyPacker.pack(&groups, &options).bins.len());
+}
+
+/// The optimizer on generated ECS-like sets (see `packing_quality` for the fleets' cost).
+#[divan::bench(args = [20, 200, 2000], sample_count = 5)]
+fn optimizer_pack(bencher: divan::Bencher, n: u32) {
+    use ecs_advisor::simulation::optimizer::{optimize, Budget};
+    use ecs_advisor::simulation::testsets::{ecs_like, BENCH_TYPES};
+    let c = Catalog::bundled().unwrap();
+    let a = Assumptions::default().ec2;
+    let options: Vec<InstanceOption> = BENCH_TYPES
+        .iter()
+        .map(|t| InstanceOption::from_catalog(&c, "us-east-1", t, &a, &[]).unwrap().unwrap())
+        .collect();
+    let groups = ecs_like(u64::from(n), n, 0.3);
+    bencher.bench(|| optimize(&groups, &options, Budget::default()).packing.bins.len());
 }
