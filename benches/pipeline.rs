@@ -38,16 +38,7 @@ fn analyze_demo(bencher: divan::Bencher) {
 fn greedy_pack(bencher: divan::Bencher, n: u32) {
     let c = Catalog::bundled().unwrap();
     let a = Assumptions::default().ec2;
-    let types = [
-        "m6i.large",
-        "m6i.xlarge",
-        "m6i.2xlarge",
-        "m6i.4xlarge",
-        "c6i.2xlarge",
-        "c6i.4xlarge",
-        "r6i.2xlarge",
-        "r6i.4xlarge",
-    ];
+    let types = ecs_advisor::simulation::testsets::BENCH_TYPES;
     let options: Vec<InstanceOption> = types
         .iter()
         .map(|t| InstanceOption::from_catalog(&c, "us-east-1", t, &a, &[]).unwrap().unwrap())
