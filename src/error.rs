@@ -8,6 +8,7 @@ use crate::pack::PackError;
 use crate::pricing::PricingError;
 use crate::recommend::RecommendError;
 use crate::snapshot::SnapshotError;
+use crate::sources::aws::AwsError;
 use crate::sources::tasks::TasksFileError;
 
 pub mod exit {
@@ -21,7 +22,7 @@ pub mod exit {
     pub const INPUT: u8 = 3;
     /// Pricing: unknown region or instance type, missing price.
     pub const PRICING: u8 = 4;
-    /// AWS API errors (reserved for live collection).
+    /// AWS: no credentials or region, access denied, throttling, unreachable endpoint, unknown cluster.
     pub const AWS: u8 = 5;
     /// Could not write the output.
     pub const OUTPUT: u8 = 6;
@@ -41,6 +42,8 @@ pub enum Error {
     TasksFile(#[from] TasksFileError),
     #[error(transparent)]
     Pack(#[from] PackError),
+    #[error(transparent)]
+    Aws(#[from] AwsError),
     #[error("cannot write `{path}`: {message}")]
     Output { path: String, message: String },
     #[error("{0}")]
@@ -58,6 +61,7 @@ impl Error {
             Error::Pack(PackError::Pricing(_)) => exit::PRICING,
             Error::Pack(PackError::NoInstanceTypes) => exit::USAGE,
             Error::Pack(PackError::Unplaceable { .. }) => exit::INPUT,
+            Error::Aws(_) => exit::AWS,
             Error::Output { .. } => exit::OUTPUT,
             Error::Usage(_) => exit::USAGE,
         }

@@ -32,23 +32,70 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), Error> {
     match cli.command {
         Command::Analyze(args) => {
             let assumptions = args.assumptions.resolve()?;
-            let snapshot = sources::load(&args.source())?;
-            let catalog = pricing::Catalog::bundled()?;
-            let report = recommend::analyze(&snapshot, &catalog, &assumptions)?;
-            let text = output::render(&report, args.output.into());
+            let catalog = pricing::Catalog::load()?;
+            let snapshots = sources::load(&args.source())?;
+            let reports = snapshots
+                .iter()
+                .map(|s| recommend::analyze(s, &catalog, &assumptions))
+                .collect::<Result<Vec<_>, _>>()?;
+            let text = output::render_all(&reports, args.output.into());
             emit(&text, args.out.as_deref(), stdout)
+        }
+        Command::Collect(args) => {
+            let collected = sources::aws::collect(&args.aws.collect_settings(&args.cluster, args.all_clusters))?;
+            let several = collected.snapshots.len() > 1 || args.all_clusters;
+            let mut text = String::new();
+            for s in &collected.snapshots {
+                let dir = if several { args.out.join(&s.manifest.cluster) } else { args.out.clone() };
+                s.write(&dir)?;
+                text.push_str(&format!("wrote the snapshot of `{}` to {}\n", s.manifest.cluster, dir.display()));
+            }
+            emit(&text, None, stdout)
         }
         Command::Pack(args) => {
             let settings = args.settings()?;
             let rows = sources::tasks::read(&args.tasks)?;
-            let catalog = pricing::Catalog::bundled()?;
+            let catalog = pricing::Catalog::load()?;
+            if let Some(w) = catalog.fallback_warning(&settings.region) {
+                eprintln!("warning: {w}");
+            }
             let report = pack::pack(&rows, &catalog, &settings)?;
             let text = output::pack::render(&report, &rows, args.output.into());
             emit(&text, args.out.as_deref(), stdout)
         }
         Command::Prices(PricesCommand::Show { region, output: format }) => {
-            let catalog = pricing::Catalog::bundled()?;
+            let catalog = pricing::Catalog::load()?;
+            if let Some(w) = catalog.fallback_warning(&region) {
+                eprintln!("warning: {w}");
+            }
             let text = output::prices::render(&catalog, &region, format.into())?;
+            emit(&text, None, stdout)
+        }
+        Command::Prices(PricesCommand::Refresh { region, profile, quiet }) => {
+            let catalog = pricing::Catalog::bundled()?;
+            let regions = if region.is_empty() { catalog.regions.keys().cloned().collect() } else { region };
+            let opts = sources::aws::AwsOptions {
+                region: None,
+                profile,
+                quiet,
+            };
+            let (refreshed, calls) = sources::aws::refresh_prices(&regions, &opts, &catalog)?;
+            let mut text = String::new();
+            for r in &refreshed {
+                text.push_str(&format!(
+                    "{}: {} EC2 instance types, {} Fargate rates{} -> {}\n",
+                    r.region.region,
+                    r.region.ec2_hourly.len(),
+                    r.region.fargate.len(),
+                    if r.kept_fargate.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (not in the price list, bundled rate kept: {})", r.kept_fargate.join(", "))
+                    },
+                    r.path.display()
+                ));
+            }
+            text.push_str(&format!("{calls}\n"));
             emit(&text, None, stdout)
         }
         Command::Demo(DemoCommand::Export { out }) => {

@@ -16,7 +16,7 @@ const EXIT_CODES: &str = "Exit codes:
   2  bad command line
   3  bad input: missing or corrupt snapshot or tasks file, invalid config, a task no instance type holds
   4  pricing: unknown region or instance type, missing price
-  5  AWS error
+  5  AWS: no credentials or region, access denied, throttled, unreachable, cluster not found
   6  cannot write the output";
 
 #[derive(Debug, Parser)]
@@ -24,7 +24,7 @@ const EXIT_CODES: &str = "Exit codes:
     name = "ecs-advisor",
     version,
     about = "Fargate or EC2? Rightsizing, bin-packing simulation and cost recommendations for Amazon ECS",
-    after_help = format!("Examples:\n  ecs-advisor analyze --demo\n  ecs-advisor analyze --snapshot snapshots/prod --output markdown\n  ecs-advisor pack --tasks tasks.csv --output json\n  ecs-advisor prices show --region eu-west-1 --output csv\n\n{EXIT_CODES}")
+    after_help = format!("Examples:\n  ecs-advisor analyze --demo\n  ecs-advisor analyze --cluster prod --region us-east-1\n  ecs-advisor collect --cluster prod --out snapshots/prod\n  ecs-advisor analyze --snapshot snapshots/prod --output markdown\n  ecs-advisor pack --tasks tasks.csv --output json\n  ecs-advisor prices show --region eu-west-1 --output csv\n\n{EXIT_CODES}")
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -35,9 +35,17 @@ pub struct Cli {
 pub enum Command {
     /// Analyze a cluster: current cost, Fargate and EC2 alternatives, recommendations.
     #[command(after_help = format!(
-        "Examples:\n  ecs-advisor analyze --demo\n  ecs-advisor analyze --demo --output json > report.json\n  ecs-advisor analyze --snapshot snapshots/prod --headroom-pct 30 --output markdown --out review.md\n\n{EXIT_CODES}"
+        "Examples:\n  ecs-advisor analyze --demo\n  ecs-advisor analyze --cluster prod --region us-east-1 --lookback 30d\n  ecs-advisor analyze --demo --output json > report.json\n  ecs-advisor analyze --snapshot snapshots/prod --headroom-pct 30 --output markdown --out review.md\n\n{EXIT_CODES}"
     ))]
     Analyze(AnalyzeArgs),
+    /// Collect a cluster's inventory (ECS) and usage (CloudWatch) into a snapshot directory.
+    #[command(after_help = format!(
+        "One cluster is written to DIR itself; several (or --all-clusters) to DIR/<cluster>.\n\n\
+         Examples:\n  ecs-advisor collect --cluster prod --out snapshots/prod\n  \
+         ecs-advisor collect --all-clusters --region eu-west-1 --lookback 30d --out snapshots\n  \
+         ecs-advisor analyze --snapshot snapshots/prod\n\n{EXIT_CODES}"
+    ))]
+    Collect(CollectArgs),
     /// Pack a set of tasks onto EC2 instance types: the fleet, its cost, a proven lower bound.
     #[command(after_help = format!(
         "Tasks file: CSV with the header `cpu_units,memory_mib,count` and the optional columns `awsvpc`\n\
@@ -58,7 +66,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["demo", "snapshot"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["demo", "snapshot", "cluster", "all_clusters"])))]
 pub struct AnalyzeArgs {
     /// Analyze the embedded demo cluster (no AWS account needed).
     #[arg(long)]
@@ -66,6 +74,14 @@ pub struct AnalyzeArgs {
     /// Analyze a snapshot directory written by `collect` or `demo export`.
     #[arg(long, value_name = "DIR")]
     pub snapshot: Option<PathBuf>,
+    /// Analyze a live cluster (name or ARN; repeatable): collect in memory, then analyze.
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Vec<String>,
+    /// Analyze every cluster in the region.
+    #[arg(long)]
+    pub all_clusters: bool,
+    #[command(flatten)]
+    pub aws: AwsArgs,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
@@ -74,6 +90,95 @@ pub struct AnalyzeArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub assumptions: AssumptionArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("clusters").required(true).args(["cluster", "all_clusters"])))]
+pub struct CollectArgs {
+    /// Cluster name or ARN (repeatable); matched exactly.
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Vec<String>,
+    /// Every cluster in the region.
+    #[arg(long)]
+    pub all_clusters: bool,
+    /// Snapshot directory to write (atomically); several clusters go to DIR/<cluster>.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+/// How to reach AWS, on top of the standard chain (AWS_* variables, shared config files,
+/// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, AWS_MAX_ATTEMPTS).
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// AWS region [default: AWS_REGION, or the profile's].
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Named profile from the shared AWS config files [default: AWS_PROFILE, or `default`].
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// How far back to read usage: a duration such as 3d, 14d, 36h, 2w (5-minute steps up to 63
+    /// days, hourly steps up to 455).
+    #[arg(long, value_name = "DURATION", default_value = "14d", value_parser = parse_lookback)]
+    pub lookback: u64,
+    /// End of the window, RFC 3339 (e.g. 2026-11-01T00:00:00Z) [default: now].
+    #[arg(long, value_name = "TIME")]
+    pub end: Option<chrono::DateTime<chrono::Utc>>,
+    /// No progress indicator or summary on standard error.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl AwsArgs {
+    pub fn options(&self) -> crate::sources::aws::AwsOptions {
+        crate::sources::aws::AwsOptions {
+            region: self.region.clone(),
+            profile: self.profile.clone(),
+            quiet: self.quiet,
+        }
+    }
+
+    pub fn collect_settings(&self, clusters: &[String], all_clusters: bool) -> crate::sources::aws::CollectSettings {
+        crate::sources::aws::CollectSettings {
+            clusters: clusters.to_vec(),
+            all_clusters,
+            lookback_seconds: self.lookback,
+            end: self.end,
+            aws: self.options(),
+        }
+    }
+}
+
+/// A duration: a whole number and a unit, `s`, `m`, `h`, `d` or `w` (`14d`, `36h`, `90m`).
+pub fn parse_lookback(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration; write a number and a unit, e.g. 14d, 36h, 2w"))?;
+    let per = match unit.trim() {
+        "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        "" => return Err(format!("`{s}` has no unit; write e.g. {s}d or {s}h")),
+        u => return Err(format!("unknown unit `{u}` in `{s}`; use s, m, h, d or w")),
+    };
+    let secs = n.saturating_mul(per);
+    let max = crate::sources::aws::MAX_LOOKBACK_DAYS * 86_400;
+    if secs < 300 {
+        Err(format!("`{s}` is shorter than one 5-minute CloudWatch period"))
+    } else if secs > max {
+        Err(format!(
+            "`{s}` is beyond CloudWatch's retention of {} days",
+            crate::sources::aws::MAX_LOOKBACK_DAYS
+        ))
+    } else {
+        Ok(secs)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -180,6 +285,23 @@ pub enum PricesCommand {
         #[arg(long, short, value_enum, default_value_t = PricesFormat::Table)]
         output: PricesFormat,
     },
+    /// Fetch current EC2 and Fargate prices from the AWS Pricing API into the local price cache,
+    /// which `prices show`, `analyze` and `pack` then use.
+    #[command(after_help = format!(
+        "The cache is $ECS_ADVISOR_CACHE_DIR/prices, else the user's cache directory (~/.cache/ecs-advisor/prices on Linux).\n\n\
+         Examples:\n  ecs-advisor prices refresh\n  ecs-advisor prices refresh --region us-east-1 --region eu-west-1\n\n{EXIT_CODES}"
+    ))]
+    Refresh {
+        /// Region to refresh (repeatable) [default: every region of the catalog].
+        #[arg(long, value_name = "REGION")]
+        region: Vec<String>,
+        /// Named profile from the shared AWS config files.
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// No progress indicator on standard error.
+        #[arg(long, short)]
+        quiet: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -238,7 +360,8 @@ impl AnalyzeArgs {
     pub fn source(&self) -> Source {
         match &self.snapshot {
             Some(dir) => Source::SnapshotDir(dir.clone()),
-            None => Source::Demo,
+            None if self.cluster.is_empty() && !self.all_clusters => Source::Demo,
+            None => Source::Live(self.aws.collect_settings(&self.cluster, self.all_clusters)),
         }
     }
 }

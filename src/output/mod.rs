@@ -28,6 +28,18 @@ pub fn render(report: &Report, format: Format) -> String {
     }
 }
 
+/// Several clusters' reports: a JSON array, or the texts one after the other.
+pub fn render_all(reports: &[Report], format: Format) -> String {
+    match (reports, format) {
+        ([one], _) => render(one, format),
+        (_, Format::Json) => {
+            let parts: Vec<String> = reports.iter().map(|r| render(r, format).trim_end().to_string()).collect();
+            format!("[\n{}\n]\n", parts.join(",\n"))
+        }
+        _ => reports.iter().map(|r| render(r, format)).collect::<Vec<_>>().join("\n"),
+    }
+}
+
 pub(crate) fn size(t: &TaskSize) -> String {
     crate::simulation::fargate::FargateSize {
         cpu_units: t.cpu_units,

@@ -43,7 +43,7 @@ pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String,
             let f = &r.fargate;
             let v = serde_json::json!({
                 "region": region,
-                "as_of": catalog.as_of,
+                "as_of": r.as_of,
                 "source": r.source,
                 "ec2_linux_on_demand": rows.iter().map(|row| serde_json::json!({
                     "instance_type": row.instance_type, "vcpu": row.vcpu, "memory_gib": row.memory_gib,
@@ -93,7 +93,7 @@ pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String,
             let f = &r.fargate;
             format!(
                 "EC2 Linux on-demand prices in {region}, as of {} ({})\n{t}\n\nFargate per hour: Linux/x86 {} per vCPU, {} per GB; Linux/ARM {} per vCPU, {} per GB; Spot {} per vCPU, {} per GB (floating); Windows {} per vCPU + {} OS licence per vCPU, {} per GB; ephemeral storage beyond 20 GiB {} per GB.\n",
-                catalog.as_of,
+                r.as_of,
                 r.source,
                 exact(f.linux_x86_vcpu_hour),
                 exact(f.linux_x86_gb_hour),

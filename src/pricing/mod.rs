@@ -10,6 +10,8 @@ use thiserror::Error;
 
 use crate::money::Usd;
 
+pub mod cache;
+
 const INSTANCE_TYPES_CSV: &str = include_str!("../../data/prices/instance-types.csv");
 const EC2_PRICES_CSV: &str = include_str!("../../data/prices/ec2-linux-on-demand.csv");
 const FARGATE_CSV: &str = include_str!("../../data/prices/fargate.csv");
@@ -87,11 +89,21 @@ pub struct FargateRates {
     pub ephemeral_storage_gb_hour: Usd,
 }
 
+impl RegionPrices {
+    /// Checked against the AWS price list: verified bundled prices or refreshed ones.
+    pub fn is_checked(&self) -> bool {
+        self.source == "verified" || self.source == cache::SOURCE
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RegionPrices {
     pub region: String,
-    /// `verified` (checked against the AWS price list) or `unverified`.
+    /// `verified` (bundled, checked against the AWS price list), `unverified` (bundled, not yet
+    /// checked) or `pricing-api` (refreshed into the local cache by `prices refresh`).
     pub source: String,
+    /// Date of the prices: the bundled list's, or the day they were refreshed.
+    pub as_of: String,
     pub ec2_hourly: BTreeMap<String, Usd>,
     pub fargate: FargateRates,
 }
@@ -192,6 +204,7 @@ impl Catalog {
                 RegionPrices {
                     region,
                     source,
+                    as_of: as_of.to_string(),
                     ec2_hourly,
                     fargate,
                 },

@@ -78,7 +78,10 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
     let steps = m.steps() as usize;
     let usages = usage::analyze(snapshot, &a.rightsizing);
     let mut warnings = Vec::new();
-    if region.source != "verified" {
+    if let Some(w) = catalog.fallback_warning(&m.region) {
+        warnings.push(w);
+    }
+    if !region.is_checked() {
         warnings.push(format!(
             "prices for `{}` in the bundled catalog are not yet checked against the AWS price list; treat dollar figures as estimates",
             m.region
@@ -363,8 +366,8 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
         },
         usage_source: m.usage_source.clone(),
         prices: PriceInfo {
-            catalog: "bundled".into(),
-            as_of: catalog.as_of.clone(),
+            catalog: if region.source == crate::pricing::cache::SOURCE { "cache" } else { "bundled" }.into(),
+            as_of: region.as_of.clone(),
             region_source: region.source.clone(),
         },
         assumptions: a.clone(),

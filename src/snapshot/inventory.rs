@@ -18,7 +18,7 @@ pub struct Inventory {
     pub capacity_providers: Vec<CapacityProvider>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LaunchType {
     Fargate,

@@ -1,26 +1,33 @@
 //! Sources: where a snapshot comes from. The embedded demo (and its generator) and snapshot
-//! directories on disk today; ECS, CloudWatch and the Pricing API later. This is the only stage
-//! allowed network I/O or async; everything after it works on a [`Snapshot`].
+//! directories on disk, and live clusters through ECS and CloudWatch (`aws`), which also refreshes
+//! prices from the Pricing API. This is the only stage allowed network I/O or async; everything
+//! after it works on a [`Snapshot`].
 
+pub mod aws;
 pub mod demo;
 pub mod tasks;
 
 use std::path::Path;
 
-use crate::snapshot::{Snapshot, SnapshotError};
+use crate::error::Error;
+use crate::snapshot::Snapshot;
 
 /// Where `analyze` reads its cluster from.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Source {
     /// The demo cluster shipped in the binary.
     Demo,
     /// A snapshot directory written by `collect` (or `demo export`).
     SnapshotDir(std::path::PathBuf),
+    /// Live clusters, collected in memory.
+    Live(aws::CollectSettings),
 }
 
-pub fn load(source: &Source) -> Result<Snapshot, SnapshotError> {
+/// The snapshots a source stands for: one, or one per live cluster.
+pub fn load(source: &Source) -> Result<Vec<Snapshot>, Error> {
     match source {
-        Source::Demo => demo::embedded(),
-        Source::SnapshotDir(dir) => Snapshot::load(Path::new(dir)),
+        Source::Demo => Ok(vec![demo::embedded()?]),
+        Source::SnapshotDir(dir) => Ok(vec![Snapshot::load(Path::new(dir))?]),
+        Source::Live(settings) => Ok(aws::collect(settings)?.snapshots),
     }
 }

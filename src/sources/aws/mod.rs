@@ -1,0 +1,233 @@
+//! Live AWS: the cluster's inventory from ECS, its usage from CloudWatch, prices from the Pricing
+//! API. Everything here is async on a small current-thread runtime, and the rest of the program
+//! sees only [`collect`] (a [`Snapshot`](crate::snapshot::Snapshot)) and [`refresh_prices`].
+//!
+//! Configuration comes from aws-config's standard chain: `--region` and `--profile`, else the
+//! `AWS_*` variables and the shared config files, including the endpoint overrides
+//! `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` (VPC endpoints, tests), and the retry
+//! settings `AWS_MAX_ATTEMPTS` and `AWS_RETRY_MODE` (standard mode, 3 attempts, by default).
+
+mod cloudwatch;
+mod collect;
+mod ecs;
+mod pricing;
+
+use std::collections::BTreeMap;
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_ecs::config::ProvideCredentials;
+use aws_sdk_ecs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use thiserror::Error;
+
+pub use cloudwatch::{plan_batches, CallPlan, MAX_DATAPOINTS_PER_CALL, MAX_QUERIES_PER_CALL};
+pub use collect::{collect, period_for, CollectSettings, Collected, Window, MAX_LOOKBACK_DAYS};
+pub use pricing::{parse_ec2_item, parse_fargate_item, refresh_prices, Ec2Price, FargatePrice, PRICING_REGION};
+
+/// Errors of live collection; all exit with [`crate::exit::AWS`].
+#[derive(Debug, Error)]
+pub enum AwsError {
+    #[error(
+        "no AWS credentials found ({0}); set AWS_PROFILE or pass --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login`"
+    )]
+    NoCredentials(String),
+    #[error("no AWS region; pass --region or set AWS_REGION (or a region in the profile)")]
+    NoRegion,
+    #[error("access denied to `{action}` ({message}); grant it to the caller: the README lists the read-only IAM policy ecs-advisor needs")]
+    AccessDenied { action: &'static str, message: String },
+    #[error("AWS rejected the credentials for `{action}` ({code}: {message}); refresh them (an expired session?) or check the profile")]
+    BadCredentials {
+        action: &'static str,
+        code: String,
+        message: String,
+    },
+    #[error("`{action}` is still throttled after retries; try again later, or raise AWS_MAX_ATTEMPTS or set AWS_RETRY_MODE=adaptive")]
+    Throttled { action: &'static str },
+    #[error("cannot reach AWS for `{action}`: {message}; check the network, a proxy, or AWS_ENDPOINT_URL")]
+    Unreachable { action: &'static str, message: String },
+    #[error("`{action}` timed out; check the network, or try again")]
+    Timeout { action: &'static str },
+    #[error("cluster `{name}` not found in {region}; clusters there: {known}")]
+    ClusterNotFound { name: String, region: String, known: String },
+    #[error("no ECS clusters in {region}; check --region and the account")]
+    NoClusters { region: String },
+    #[error("`{action}` failed ({code}): {message}")]
+    Service {
+        action: &'static str,
+        code: String,
+        message: String,
+    },
+    #[error("unexpected answer from `{action}`: {message}")]
+    Unexpected { action: &'static str, message: String },
+    #[error("cannot start the AWS client runtime: {0}")]
+    Runtime(String),
+}
+
+/// How to reach AWS: what the command line adds to the standard chain.
+#[derive(Clone, Debug, Default)]
+pub struct AwsOptions {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    /// No progress indicator, even on a terminal.
+    pub quiet: bool,
+}
+
+/// Runs a future to completion on a fresh current-thread runtime: the rest of the program stays
+/// synchronous.
+pub(crate) fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, AwsError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| AwsError::Runtime(e.to_string()))?;
+    Ok(rt.block_on(f))
+}
+
+/// Loads the shared configuration and checks, before any call, that there are credentials and a
+/// region, so their absence is one clear error instead of a failure deep inside a request.
+pub(crate) async fn load_config(opts: &AwsOptions, region_override: Option<&str>) -> Result<SdkConfig, AwsError> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
+        TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .operation_attempt_timeout(Duration::from_secs(60))
+            .operation_timeout(Duration::from_secs(180))
+            .build(),
+    );
+    if let Some(r) = region_override.or(opts.region.as_deref()) {
+        loader = loader.region(Region::new(r.to_string()));
+    }
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    let config = loader.load().await;
+    if config.region().is_none() {
+        return Err(AwsError::NoRegion);
+    }
+    let provider = config
+        .credentials_provider()
+        .ok_or_else(|| AwsError::NoCredentials("no credentials provider".into()))?;
+    provider
+        .provide_credentials()
+        .await
+        .map_err(|e| AwsError::NoCredentials(DisplayErrorContext(&e).to_string()))?;
+    Ok(config)
+}
+
+/// Turns an SDK error into one line that names the IAM action and says what to do.
+pub(crate) fn classify<E, R>(action: &'static str, err: SdkError<E, R>) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let context = DisplayErrorContext(&err).to_string();
+    match &err {
+        SdkError::TimeoutError(_) => AwsError::Timeout { action },
+        SdkError::DispatchFailure(d) if d.is_timeout() => AwsError::Timeout { action },
+        SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_) => AwsError::Unreachable {
+            action,
+            message: last_cause(&context),
+        },
+        SdkError::ResponseError(_) => AwsError::Unexpected {
+            action,
+            message: last_cause(&context),
+        },
+        _ => {
+            let code = err.code().unwrap_or("Unknown").to_string();
+            let message = err.message().unwrap_or("no message").to_string();
+            match code.as_str() {
+                "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" | "UnauthorizedException" => {
+                    AwsError::AccessDenied { action, message }
+                }
+                "UnrecognizedClientException"
+                | "InvalidClientTokenId"
+                | "InvalidSignatureException"
+                | "SignatureDoesNotMatch"
+                | "ExpiredTokenException"
+                | "ExpiredToken"
+                | "MissingAuthenticationToken" => AwsError::BadCredentials { action, code, message },
+                "ThrottlingException" | "Throttling" | "TooManyRequestsException" | "RequestLimitExceeded" | "LimitExceededException" => {
+                    AwsError::Throttled { action }
+                }
+                _ => AwsError::Service { action, code, message },
+            }
+        }
+    }
+}
+
+/// The innermost message of a chained error display, which is the one that says what happened.
+fn last_cause(context: &str) -> String {
+    context.rsplit(": ").next().unwrap_or(context).trim().to_string()
+}
+
+/// How many calls each API took: reported after every collection.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ApiCalls(pub BTreeMap<&'static str, u32>);
+
+impl ApiCalls {
+    pub fn add(&mut self, api: &'static str) {
+        *self.0.entry(api).or_default() += 1;
+    }
+    pub fn get(&self, api: &str) -> u32 {
+        self.0.get(api).copied().unwrap_or(0)
+    }
+    pub fn total(&self) -> u32 {
+        self.0.values().sum()
+    }
+}
+
+impl Display for ApiCalls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        write!(f, "{} API calls ({})", self.total(), parts.join(", "))
+    }
+}
+
+/// A one-line progress indicator on standard error, drawn only on a terminal and without
+/// `--quiet`; summaries (`say`) are printed unless `--quiet`.
+pub(crate) struct Progress {
+    live: bool,
+    quiet: bool,
+    drawn: bool,
+}
+
+impl Progress {
+    pub fn new(quiet: bool) -> Progress {
+        Progress {
+            live: !quiet && std::io::stderr().is_terminal(),
+            quiet,
+            drawn: false,
+        }
+    }
+
+    pub fn update(&mut self, message: &str) {
+        if self.live {
+            let mut e = std::io::stderr().lock();
+            let _ = write!(e, "\r\x1b[2K{message}");
+            let _ = e.flush();
+            self.drawn = true;
+        }
+    }
+
+    pub fn clear(&mut self) {
+        if self.drawn {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+            self.drawn = false;
+        }
+    }
+
+    /// A line that stays: what was collected, warnings.
+    pub fn say(&mut self, message: &str) {
+        self.clear();
+        if !self.quiet {
+            let _ = writeln!(std::io::stderr().lock(), "{message}");
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
