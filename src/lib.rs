@@ -46,7 +46,11 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), Error> {
             let several = collected.snapshots.len() > 1 || args.all_clusters;
             let mut text = String::new();
             for s in &collected.snapshots {
-                let dir = if several { args.out.join(&s.manifest.cluster) } else { args.out.clone() };
+                let dir = if several {
+                    args.out.join(&s.manifest.cluster)
+                } else {
+                    args.out.clone()
+                };
                 s.write(&dir)?;
                 text.push_str(&format!("wrote the snapshot of `{}` to {}\n", s.manifest.cluster, dir.display()));
             }
@@ -73,7 +77,11 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), Error> {
         }
         Command::Prices(PricesCommand::Refresh { region, profile, quiet }) => {
             let catalog = pricing::Catalog::bundled()?;
-            let regions = if region.is_empty() { catalog.regions.keys().cloned().collect() } else { region };
+            let regions = if region.is_empty() {
+                catalog.regions.keys().cloned().collect()
+            } else {
+                region
+            };
             let opts = sources::aws::AwsOptions {
                 region: None,
                 profile,

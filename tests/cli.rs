@@ -8,8 +8,18 @@ use std::process::Output;
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// The binary, isolated from the user's price cache.
+fn bin() -> Command {
+    let mut c = Command::cargo_bin("ecs-advisor").unwrap();
+    c.env(
+        "ECS_ADVISOR_CACHE_DIR",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-price-cache"),
+    );
+    c
+}
+
 fn run(args: &[&str]) -> Output {
-    Command::cargo_bin("ecs-advisor").unwrap().args(args).output().unwrap()
+    bin().args(args).output().unwrap()
 }
 
 fn stdout(args: &[&str]) -> String {
@@ -69,6 +79,8 @@ fn help_texts() {
     insta::assert_snapshot!("help_analyze", stdout(&["analyze", "--help"]));
     insta::assert_snapshot!("help_prices_show", stdout(&["prices", "show", "--help"]));
     insta::assert_snapshot!("help_pack", stdout(&["pack", "--help"]));
+    insta::assert_snapshot!("help_collect", stdout(&["collect", "--help"]));
+    insta::assert_snapshot!("help_prices_refresh", stdout(&["prices", "refresh", "--help"]));
 }
 
 #[test]

@@ -54,7 +54,7 @@ pub enum Command {
          ecs-advisor pack --tasks tasks.csv --region eu-west-1 --reserved-memory-mib 1024 --eni-trunking\n\n{EXIT_CODES}"
     ))]
     Pack(PackArgs),
-    /// Show the price catalog.
+    /// Show the price catalog, or refresh it from the AWS Pricing API.
     #[command(subcommand)]
     Prices(PricesCommand),
     /// The embedded demo cluster.

@@ -204,7 +204,10 @@ mod tests {
         assert!(r.is_checked());
         assert!(c.fallback_warning("eu-west-1").is_none());
         let w = c.fallback_warning("us-east-1").unwrap();
-        assert!(w.contains("`us-east-1` is not in the price cache") && w.contains("eu-west-1"), "{w}");
+        assert!(
+            w.contains("`us-east-1` is not in the price cache") && w.contains("eu-west-1"),
+            "{w}"
+        );
         assert!(Catalog::bundled().unwrap().fallback_warning("us-east-1").is_none());
     }
 

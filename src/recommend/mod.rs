@@ -366,7 +366,12 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
         },
         usage_source: m.usage_source.clone(),
         prices: PriceInfo {
-            catalog: if region.source == crate::pricing::cache::SOURCE { "cache" } else { "bundled" }.into(),
+            catalog: if region.source == crate::pricing::cache::SOURCE {
+                "cache"
+            } else {
+                "bundled"
+            }
+            .into(),
             as_of: region.as_of.clone(),
             region_source: region.source.clone(),
         },

@@ -205,7 +205,12 @@ fn insights_points(services: &[usize], series: &Series, window: &Window) -> Vec<
     let none = vec![None; window.steps() as usize];
     for &s in services {
         let get = |k: Kind| series.get(&(s, k)).unwrap_or(&none);
-        let (avg, max, cpu, mem) = (get(Kind::RunningAvg), get(Kind::RunningMax), get(Kind::CpuUnits), get(Kind::MemoryMib));
+        let (avg, max, cpu, mem) = (
+            get(Kind::RunningAvg),
+            get(Kind::RunningMax),
+            get(Kind::CpuUnits),
+            get(Kind::MemoryMib),
+        );
         for step in 0..window.steps() as usize {
             // A step without a task count is a gap: ECS's count cannot be guessed.
             let Some(a) = avg[step].or(max[step]) else { continue };

@@ -107,7 +107,12 @@ pub fn task_definition_ref(arn: &str) -> String {
 }
 
 /// The whole inventory of one cluster.
-pub async fn inventory(client: &Client, cluster: &ClusterInfo, calls: &mut ApiCalls, progress: &mut Progress) -> Result<Inventory, AwsError> {
+pub async fn inventory(
+    client: &Client,
+    cluster: &ClusterInfo,
+    calls: &mut ApiCalls,
+    progress: &mut Progress,
+) -> Result<Inventory, AwsError> {
     let name = &cluster.name;
     // Services.
     progress.update(&format!("{name}: listing services"));
@@ -133,7 +138,11 @@ pub async fn inventory(client: &Client, cluster: &ClusterInfo, calls: &mut ApiCa
     service_arns.dedup();
     let mut services = Vec::new();
     for (i, chunk) in service_arns.chunks(10).enumerate() {
-        progress.update(&format!("{name}: describing services {}/{}", (i * 10 + chunk.len()), service_arns.len()));
+        progress.update(&format!(
+            "{name}: describing services {}/{}",
+            (i * 10 + chunk.len()),
+            service_arns.len()
+        ));
         calls.add("ecs:DescribeServices");
         let out = client
             .describe_services()
@@ -347,7 +356,10 @@ fn task_definition(td: &ecs::TaskDefinition) -> Result<TaskDefinition, AwsError>
         message: format!("task definition `{family}:{}` has {what} `{v}`", td.revision()),
     };
     let cpu = td.cpu().map(|c| parse_size(c, 1024.0).ok_or_else(|| bad("cpu", c))).transpose()?;
-    let memory = td.memory().map(|m| parse_size(m, 1024.0).ok_or_else(|| bad("memory", m))).transpose()?;
+    let memory = td
+        .memory()
+        .map(|m| parse_size(m, 1024.0).ok_or_else(|| bad("memory", m)))
+        .transpose()?;
     let platform = td.runtime_platform();
     Ok(TaskDefinition {
         family: family.clone(),
@@ -422,7 +434,11 @@ enum Launch {
 }
 
 /// Running tasks not started by a service, counted per (task definition, launch).
-async fn standalone_tasks(client: &Client, cluster: &ClusterInfo, calls: &mut ApiCalls) -> Result<BTreeMap<(String, Launch), u32>, AwsError> {
+async fn standalone_tasks(
+    client: &Client,
+    cluster: &ClusterInfo,
+    calls: &mut ApiCalls,
+) -> Result<BTreeMap<(String, Launch), u32>, AwsError> {
     let mut arns = Vec::new();
     let mut token = None;
     loop {
@@ -453,8 +469,10 @@ async fn standalone_tasks(client: &Client, cluster: &ClusterInfo, calls: &mut Ap
             .await
             .map_err(|e| classify("ecs:DescribeTasks", e))?;
         for t in out.tasks() {
-            // Exact cluster match, running, and not a service's task.
-            if t.cluster_arn() != Some(cluster.arn.as_str()) || t.last_status() == Some("STOPPED") {
+            // Exact cluster match (ListTasks is not trusted to match exactly), not on its way
+            // out, and not a service's task.
+            let stopping = matches!(t.last_status(), Some("DEACTIVATING" | "STOPPING" | "DEPROVISIONING" | "STOPPED"));
+            if t.cluster_arn() != Some(cluster.arn.as_str()) || stopping {
                 continue;
             }
             let from_service =

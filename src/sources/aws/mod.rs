@@ -36,7 +36,9 @@ pub enum AwsError {
     NoCredentials(String),
     #[error("no AWS region; pass --region or set AWS_REGION (or a region in the profile)")]
     NoRegion,
-    #[error("access denied to `{action}` ({message}); grant it to the caller: the README lists the read-only IAM policy ecs-advisor needs")]
+    #[error(
+        "access denied to `{action}` ({message}); grant it to the caller: the README lists the read-only IAM policy ecs-advisor needs"
+    )]
     AccessDenied { action: &'static str, message: String },
     #[error("AWS rejected the credentials for `{action}` ({code}: {message}); refresh them (an expired session?) or check the profile")]
     BadCredentials {
@@ -111,7 +113,7 @@ pub(crate) async fn load_config(opts: &AwsOptions, region_override: Option<&str>
     provider
         .provide_credentials()
         .await
-        .map_err(|e| AwsError::NoCredentials(DisplayErrorContext(&e).to_string()))?;
+        .map_err(|e| AwsError::NoCredentials(one_line(&DisplayErrorContext(&e).to_string())))?;
     Ok(config)
 }
 
@@ -127,15 +129,15 @@ where
         SdkError::DispatchFailure(d) if d.is_timeout() => AwsError::Timeout { action },
         SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_) => AwsError::Unreachable {
             action,
-            message: last_cause(&context),
+            message: one_line(&last_cause(&context)),
         },
         SdkError::ResponseError(_) => AwsError::Unexpected {
             action,
-            message: last_cause(&context),
+            message: one_line(&last_cause(&context)),
         },
         _ => {
             let code = err.code().unwrap_or("Unknown").to_string();
-            let message = err.message().unwrap_or("no message").to_string();
+            let message = one_line(err.message().unwrap_or("no message"));
             match code.as_str() {
                 "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" | "UnauthorizedException" => {
                     AwsError::AccessDenied { action, message }
@@ -154,6 +156,11 @@ where
             }
         }
     }
+}
+
+/// Error chains can span lines; a message is one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The innermost message of a chained error display, which is the one that says what happened.

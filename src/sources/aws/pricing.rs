@@ -31,7 +31,9 @@ pub struct FargatePrice {
 }
 
 fn attr<'a>(item: &'a Value, name: &str) -> Option<&'a str> {
-    item.pointer("/product/attributes").and_then(|a| a.get(name)).and_then(Value::as_str)
+    item.pointer("/product/attributes")
+        .and_then(|a| a.get(name))
+        .and_then(Value::as_str)
 }
 
 /// The on-demand USD price of a product: every on-demand term and price dimension is walked (term
@@ -209,11 +211,21 @@ pub fn refresh_prices(regions: &[String], opts: &AwsOptions, catalog: &Catalog) 
                 term("preInstalledSw", "NA")?,
                 term("capacitystatus", "Used")?,
             ];
-            let items = products(&client, "AmazonEC2", ec2_filters, &mut calls, &mut progress, &format!("{region} EC2")).await?;
+            let items = products(
+                &client,
+                "AmazonEC2",
+                ec2_filters,
+                &mut calls,
+                &mut progress,
+                &format!("{region} EC2"),
+            )
+            .await?;
             let mut ec2_hourly = BTreeMap::new();
             let mut unknown_types = 0;
             for item in &items {
-                let Some(p) = parse_ec2_item(item, region).map_err(bad)? else { continue };
+                let Some(p) = parse_ec2_item(item, region).map_err(bad)? else {
+                    continue;
+                };
                 if !catalog.instance_types.contains_key(&p.instance_type) {
                     unknown_types += 1;
                     continue;

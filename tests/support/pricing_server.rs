@@ -1,0 +1,260 @@
+//! A small local server speaking the Pricing API's wire format (AWS JSON 1.1 over HTTP/1.1,
+//! `X-Amz-Target: AWSPriceListService.GetProducts`), since moto has no Pricing API. It holds
+//! realistic price-list items, decoys that a correct client must not use (other operating
+//! systems, tenancies, pre-installed software, capacity reservations, regions, Reserved terms,
+//! unknown instance types, other ECS products), applies TERM_MATCH filters as AWS does, and pages
+//! its answers three items at a time with an opaque NextToken.
+//!
+//! It can also answer every request with a fixed error, to test how errors are reported.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+const PAGE: usize = 3;
+
+pub struct Server {
+    pub endpoint: String,
+    pub requests: Arc<AtomicUsize>,
+}
+
+/// What the server answers.
+#[derive(Clone)]
+pub enum Mode {
+    Prices,
+    /// Status and `__type` of an AWS JSON error, for every request.
+    Error(u16, &'static str, &'static str),
+}
+
+pub fn start(mode: Mode) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mode = mode.clone();
+            let counter = counter.clone();
+            std::thread::spawn(move || serve(stream, &mode, &counter));
+        }
+    });
+    Server { endpoint, requests }
+}
+
+fn serve(stream: TcpStream, mode: &Mode, counter: &AtomicUsize) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut out = stream;
+    loop {
+        let mut target = String::new();
+        let mut length = 0usize;
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        loop {
+            let mut h = String::new();
+            if reader.read_line(&mut h).unwrap_or(0) == 0 {
+                return;
+            }
+            let h = h.trim_end();
+            if h.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = h.split_once(':') {
+                match k.trim().to_ascii_lowercase().as_str() {
+                    "content-length" => length = v.trim().parse().unwrap_or(0),
+                    "x-amz-target" => target = v.trim().to_string(),
+                    _ => {}
+                }
+            }
+        }
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        counter.fetch_add(1, Ordering::SeqCst);
+        let (status, answer) = match mode {
+            Mode::Error(status, kind, message) => (*status, json!({"__type": kind, "message": message})),
+            Mode::Prices if target == "AWSPriceListService.GetProducts" => {
+                (200, get_products(&serde_json::from_slice(&body).unwrap_or(Value::Null)))
+            }
+            Mode::Prices => (
+                400,
+                json!({"__type": "InvalidParameterException", "message": format!("unknown target {target}")}),
+            ),
+        };
+        let text = answer.to_string();
+        let reason = if status == 200 { "OK" } else { "Bad Request" };
+        let head = format!(
+            "HTTP/1.1 {status} {reason}\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nx-amzn-RequestId: 8c3a1b2e-0000-4000-8000-000000000000\r\n\r\n",
+            text.len()
+        );
+        if out.write_all(head.as_bytes()).and_then(|_| out.write_all(text.as_bytes())).is_err() {
+            return;
+        }
+    }
+}
+
+fn get_products(req: &Value) -> Value {
+    let service = req["ServiceCode"].as_str().unwrap_or_default();
+    let filters: Vec<(String, String)> = req["Filters"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| {
+                    assert_eq!(f["Type"], "TERM_MATCH", "only TERM_MATCH filters are used");
+                    (f["Field"].as_str().unwrap().to_string(), f["Value"].as_str().unwrap().to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let matching: Vec<Value> = items()
+        .into_iter()
+        .filter(|i| i["serviceCode"] == service)
+        .filter(|i| {
+            filters
+                .iter()
+                .all(|(k, v)| i["product"]["attributes"][k].as_str() == Some(v.as_str()))
+        })
+        .collect();
+    let from: usize = req["NextToken"]
+        .as_str()
+        .and_then(|t| t.strip_prefix("page-"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let page: Vec<String> = matching.iter().skip(from).take(PAGE).map(|i| i.to_string()).collect();
+    let mut answer = json!({"FormatVersion": "aws_v1", "PriceList": page});
+    if from + PAGE < matching.len() {
+        answer["NextToken"] = json!(format!("page-{}", from + PAGE));
+    }
+    answer
+}
+
+/// `(instance type, region, operating system, tenancy, pre-installed software, capacity status, price)`.
+const EC2: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
+    ("m6i.large", "us-east-1", "Linux", "Shared", "NA", "Used", "0.1010000000"),
+    ("m6i.xlarge", "us-east-1", "Linux", "Shared", "NA", "Used", "0.2020000000"),
+    ("c6i.large", "us-east-1", "Linux", "Shared", "NA", "Used", "0.0890000000"),
+    ("m5.2xlarge", "us-east-1", "Linux", "Shared", "NA", "Used", "0.4000000000"),
+    ("m7g.large", "us-east-1", "Linux", "Shared", "NA", "Used", "0.0850000000"),
+    // Decoys the filters or the client must drop.
+    ("m6i.large", "us-east-1", "Windows", "Shared", "NA", "Used", "0.2850000000"),
+    ("m6i.large", "us-east-1", "Linux", "Dedicated", "NA", "Used", "0.1060000000"),
+    ("m6i.large", "us-east-1", "Linux", "Shared", "SQL Web", "Used", "0.1570000000"),
+    (
+        "m6i.large",
+        "us-east-1",
+        "Linux",
+        "Shared",
+        "NA",
+        "UnusedCapacityReservation",
+        "0.1010000000",
+    ),
+    (
+        "m6i.large",
+        "us-east-1",
+        "Linux",
+        "Shared",
+        "NA",
+        "AllocatedCapacityReservation",
+        "0.0000000000",
+    ),
+    ("m6i.large", "us-west-2", "Linux", "Shared", "NA", "Used", "0.0990000000"),
+    ("x9z.large", "us-east-1", "Linux", "Shared", "NA", "Used", "1.0000000000"),
+    ("m6i.large", "eu-west-1", "Linux", "Shared", "NA", "Used", "0.1110000000"),
+];
+
+/// `(usage type, region, price)` for AmazonECS.
+const FARGATE: &[(&str, &str, &str)] = &[
+    ("USE1-Fargate-vCPU-Hours:perCPU", "us-east-1", "0.0420000000"),
+    ("USE1-Fargate-GB-Hours", "us-east-1", "0.0046000000"),
+    ("USE1-Fargate-ARM-vCPU-Hours:perCPU", "us-east-1", "0.0336000000"),
+    ("USE1-Fargate-ARM-GB-Hours", "us-east-1", "0.0037000000"),
+    ("USE1-Fargate-Windows-vCPU-Hours:perCPU", "us-east-1", "0.0980000000"),
+    ("USE1-Fargate-Windows-GB-Hours", "us-east-1", "0.0107000000"),
+    ("USE1-Fargate-Windows-OS-Hours:perCPU", "us-east-1", "0.0460000000"),
+    ("USE1-Fargate-EphemeralStorage-GB-Hours", "us-east-1", "0.0001110000"),
+    // Decoys: another ECS product and another region.
+    ("USE1-ECS-Anywhere-Instance-hours", "us-east-1", "0.0102500000"),
+    ("USW2-Fargate-vCPU-Hours:perCPU", "us-west-2", "0.0404800000"),
+    ("EU-Fargate-vCPU-Hours:perCPU", "eu-west-1", "0.0450000000"),
+    ("EU-Fargate-GB-Hours", "eu-west-1", "0.0049000000"),
+    ("EU-Fargate-ARM-vCPU-Hours:perCPU", "eu-west-1", "0.0360000000"),
+    ("EU-Fargate-ARM-GB-Hours", "eu-west-1", "0.0039000000"),
+];
+
+fn terms(sku: &str, usd: &str, unit: &str, description: &str) -> Value {
+    json!({
+        "OnDemand": {
+            format!("{sku}.JRTCKXETXF"): {
+                "offerTermCode": "JRTCKXETXF", "sku": sku, "effectiveDate": "2026-11-01T00:00:00Z", "termAttributes": {},
+                "priceDimensions": {
+                    format!("{sku}.JRTCKXETXF.6YS6EN2CT7"): {
+                        "rateCode": format!("{sku}.JRTCKXETXF.6YS6EN2CT7"), "description": description,
+                        "beginRange": "0", "endRange": "Inf", "unit": unit, "appliesTo": [], "pricePerUnit": {"USD": usd}
+                    }
+                }
+            }
+        },
+        "Reserved": {
+            format!("{sku}.4NA7Y494T4"): {
+                "offerTermCode": "4NA7Y494T4", "sku": sku, "effectiveDate": "2026-11-01T00:00:00Z",
+                "termAttributes": {"LeaseContractLength": "1yr", "OfferingClass": "standard", "PurchaseOption": "No Upfront"},
+                "priceDimensions": {
+                    format!("{sku}.4NA7Y494T4.6YS6EN2CT7"): {
+                        "rateCode": format!("{sku}.4NA7Y494T4.6YS6EN2CT7"), "description": "Reserved", "beginRange": "0",
+                        "endRange": "Inf", "unit": unit, "appliesTo": [], "pricePerUnit": {"USD": "0.0010000000"}
+                    }
+                }
+            }
+        }
+    })
+}
+
+fn items() -> Vec<Value> {
+    let mut out = Vec::new();
+    for (i, (t, region, os, tenancy, sw, capacity, usd)) in EC2.iter().enumerate() {
+        let sku = format!("EC2SKU{i:04}");
+        let operation = match *os {
+            "Windows" => "RunInstances:0002",
+            _ => "RunInstances",
+        };
+        out.push(json!({
+            "product": {
+                "productFamily": "Compute Instance",
+                "sku": sku,
+                "attributes": {
+                    "servicecode": "AmazonEC2", "regionCode": region, "location": "US East (N. Virginia)", "locationType": "AWS Region",
+                    "instanceType": t, "instanceFamily": "General purpose", "vcpu": "2", "memory": "8 GiB", "operatingSystem": os,
+                    "tenancy": tenancy, "preInstalledSw": sw, "capacitystatus": capacity, "licenseModel": "No License required",
+                    "operation": operation, "usagetype": format!("BoxUsage:{t}"), "marketoption": "OnDemand", "servicename": "Amazon Elastic Compute Cloud"
+                }
+            },
+            "serviceCode": "AmazonEC2",
+            "terms": terms(&sku, usd, "Hrs", &format!("${usd} per On Demand {os} {t} Instance Hour")),
+            "version": "20261101000000",
+            "publicationDate": "2026-11-01T00:00:00Z"
+        }));
+    }
+    for (i, (usage, region, usd)) in FARGATE.iter().enumerate() {
+        let sku = format!("ECSSKU{i:04}");
+        out.push(json!({
+            "product": {
+                "productFamily": "Compute",
+                "sku": sku,
+                "attributes": {
+                    "servicecode": "AmazonECS", "regionCode": region, "location": "US East (N. Virginia)", "locationType": "AWS Region",
+                    "usagetype": usage, "operation": "", "servicename": "Amazon Elastic Container Service"
+                }
+            },
+            "serviceCode": "AmazonECS",
+            "terms": terms(&sku, usd, "hours", &format!("AWS Fargate {usage}")),
+            "version": "20261101000000",
+            "publicationDate": "2026-11-01T00:00:00Z"
+        }));
+    }
+    out
+}
