@@ -22,12 +22,14 @@ pub const ECS_NAMESPACE: &str = "AWS/ECS";
 
 /// How a set of queries is split into calls. Each request carries up to 500 queries and is read
 /// page by page; CloudWatch fills a page with up to 100,800 points, so the pages of a request are
-/// its points / 100,800, rounded up.
+/// its points / 100,800, rounded up. Requests are sized to fill their pages (466 queries of 864
+/// points fill 4 pages; 500 would need 5), which brings the total to the minimum or just above.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CallPlan {
     pub queries: usize,
     pub points_per_query: usize,
-    /// Requests of up to 500 queries.
+    /// Queries per request (the last may hold fewer).
+    pub per_request: usize,
     pub requests: usize,
     /// Calls (pages) expected in all.
     pub calls: usize,
@@ -37,16 +39,23 @@ pub struct CallPlan {
 
 pub fn plan_batches(queries: usize, points_per_query: usize) -> CallPlan {
     let p = points_per_query.max(1);
-    let requests = queries.div_ceil(MAX_QUERIES_PER_CALL);
+    let full_pages = MAX_QUERIES_PER_CALL * p / MAX_DATAPOINTS_PER_CALL;
+    let per_request = if full_pages == 0 {
+        MAX_QUERIES_PER_CALL
+    } else {
+        (full_pages * MAX_DATAPOINTS_PER_CALL / p).clamp(1, MAX_QUERIES_PER_CALL)
+    };
+    let requests = queries.div_ceil(per_request);
     let calls = (0..requests)
         .map(|r| {
-            let in_request = (queries - r * MAX_QUERIES_PER_CALL).min(MAX_QUERIES_PER_CALL);
+            let in_request = (queries - r * per_request).min(per_request);
             (in_request * p).div_ceil(MAX_DATAPOINTS_PER_CALL).max(1)
         })
         .sum();
     CallPlan {
         queries,
         points_per_query: p,
+        per_request,
         requests,
         calls,
         minimum_calls: requests.max((queries * p).div_ceil(MAX_DATAPOINTS_PER_CALL)),
@@ -135,7 +144,7 @@ async fn fetch(
     let mut series: Series = HashMap::new();
     let start = AwsDateTime::from_secs(window.start.timestamp());
     let end = AwsDateTime::from_secs(window.end.timestamp());
-    for batch in queries.chunks(MAX_QUERIES_PER_CALL) {
+    for batch in queries.chunks(plan.per_request) {
         let built: Vec<MetricDataQuery> = batch
             .iter()
             .enumerate()
@@ -273,12 +282,16 @@ mod tests {
         // Short windows are bound by the 500-query limit.
         let p = plan_batches(800, 12);
         assert_eq!((p.requests, p.calls, p.minimum_calls), (2, 2, 2));
-        for q in [1usize, 7, 499, 500, 501, 2000] {
-            for pts in [1usize, 288, 4032, 18_144, 100_800] {
+        // 3 days: 466 queries fill 4 pages exactly; 500 would need 5.
+        let p = plan_batches(800, 3 * 288);
+        assert_eq!((p.per_request, p.calls, p.minimum_calls), (466, 7, 7));
+        for q in [1usize, 7, 499, 500, 501, 800, 2000, 4000] {
+            for pts in [1usize, 12, 288, 864, 2232, 4032, 9216, 18_144, 26_784, 100_800] {
                 let p = plan_batches(q, pts);
+                assert!(p.per_request <= MAX_QUERIES_PER_CALL);
                 assert!(p.calls >= p.minimum_calls);
-                // Splitting into requests of 500 costs at most one page per request boundary.
-                assert!(p.calls < p.minimum_calls + p.requests, "{q} {pts}: {p:?}");
+                // Whole queries per request leave a little room on some pages.
+                assert!(p.calls <= p.minimum_calls + 1 + p.requests / 4, "{q} {pts}: {p:?}");
             }
         }
     }
