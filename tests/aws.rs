@@ -27,6 +27,10 @@ fn cmd(endpoint: &str, cache: &Path) -> Command {
         "AWS_ENDPOINT_URL_CLOUDWATCH",
         "AWS_ENDPOINT_URL_PRICING",
         "AWS_RETRY_MODE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_ROLE_ARN",
     ] {
         c.env_remove(v);
     }
