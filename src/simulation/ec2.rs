@@ -35,7 +35,7 @@ pub struct InstanceOption {
     /// awsvpc tasks it can hold.
     pub awsvpc_tasks: u32,
     pub hourly: Usd,
-    hourly_f: f64,
+    pub(crate) hourly_f: f64,
 }
 
 impl InstanceOption {
@@ -72,7 +72,7 @@ impl InstanceOption {
         Ok(InstanceOption::new(t, price, a, daemons))
     }
 
-    fn fits(&self, used: &Load, t: &TaskShape) -> bool {
+    pub(crate) fn fits(&self, used: &Load, t: &TaskShape) -> bool {
         (t.arm_ok || self.arch == Arch::X86_64)
             && used.cpu + t.cpu_units <= self.cpu_units
             && used.mem + t.memory_mib <= self.memory_mib
@@ -81,18 +81,26 @@ impl InstanceOption {
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Load {
-    cpu: u32,
-    mem: u32,
-    eni: u32,
+pub(crate) struct Load {
+    pub(crate) cpu: u32,
+    pub(crate) mem: u32,
+    pub(crate) eni: u32,
 }
 
 impl Load {
-    fn add(&mut self, t: &TaskShape, n: u32) {
+    pub(crate) fn add(&mut self, t: &TaskShape, n: u32) {
         self.cpu += t.cpu_units * n;
         self.mem += t.memory_mib * n;
         if t.awsvpc {
             self.eni += n;
+        }
+    }
+
+    pub(crate) fn sub(&mut self, t: &TaskShape, n: u32) {
+        self.cpu -= t.cpu_units * n;
+        self.mem -= t.memory_mib * n;
+        if t.awsvpc {
+            self.eni -= n;
         }
     }
 }
@@ -376,12 +384,7 @@ pub fn simulate(
         return Err(SimulationError::NoInstanceTypes);
     }
     let mut cache: HashMap<Vec<u32>, (Vec<u32>, u32, Vec<usize>)> = HashMap::new();
-    let mut instance_steps = vec![0u64; options.len()];
-    let mut peak: (f64, Vec<u32>) = (-1.0, vec![0; options.len()]);
-    let mut unplaced_steps = 0u32;
-    let mut unplaceable = Vec::new();
-    let mut weight = vec![0f64; workloads.len()];
-    let mut daemon_weight = 0f64;
+    let mut tally = Tally::new(workloads, options.len());
     let mut key = vec![0u32; workloads.len()];
     for step in 0..steps {
         for (k, w) in key.iter_mut().zip(workloads) {
@@ -399,61 +402,102 @@ pub fn simulate(
             cache.insert(key.clone(), (per_type, unplaced, services));
         }
         let (per_type, unplaced, services) = &cache[&key];
+        tally.step(per_type, options, *unplaced > 0, services);
+    }
+    let mut sim = tally.finish(workloads, daemons, options, step_seconds, steps, weights);
+    sim.distinct_mixes = cache.len();
+    Ok(sim)
+}
+
+/// Integrates a fleet over the steps of a simulation: instance-steps per type, the peak, the
+/// steps with tasks left out, and each service's reserved resources over time.
+pub(crate) struct Tally {
+    instance_steps: Vec<u64>,
+    peak: (f64, Vec<u32>),
+    unplaced_steps: u32,
+    unplaceable: Vec<usize>,
+    weight: Vec<f64>,
+    instances: u64,
+}
+
+impl Tally {
+    pub(crate) fn new(workloads: &[Workload], options: usize) -> Tally {
+        Tally {
+            instance_steps: vec![0; options],
+            peak: (-1.0, vec![0; options]),
+            unplaced_steps: 0,
+            unplaceable: Vec::new(),
+            weight: vec![0.0; workloads.len()],
+            instances: 0,
+        }
+    }
+
+    /// Records one step: instances per option, and whether (and whose) tasks were left out.
+    pub(crate) fn step(&mut self, per_type: &[u32], options: &[InstanceOption], unplaced: bool, services: &[usize]) {
         let mut hourly = 0.0;
-        let mut instances = 0u32;
         for (o, &n) in per_type.iter().enumerate() {
-            instance_steps[o] += u64::from(n);
+            self.instance_steps[o] += u64::from(n);
             hourly += f64::from(n) * options[o].hourly_f;
-            instances += n;
+            self.instances += u64::from(n);
         }
-        if hourly > peak.0 {
-            peak = (hourly, per_type.clone());
+        if hourly > self.peak.0 {
+            self.peak = (hourly, per_type.to_vec());
         }
-        if *unplaced > 0 {
-            unplaced_steps += 1;
-            unplaceable.extend(services.iter().copied());
+        if unplaced {
+            self.unplaced_steps += 1;
+            self.unplaceable.extend(services.iter().copied());
         }
+    }
+
+    pub(crate) fn finish(
+        mut self,
+        workloads: &[Workload],
+        daemons: &[(usize, TaskShape)],
+        options: &[InstanceOption],
+        step_seconds: u32,
+        steps: usize,
+        weights: ResourceWeights,
+    ) -> FleetSimulation {
         for (i, w) in workloads.iter().enumerate() {
-            weight[i] += f64::from(key[i]) * weights.of(&w.shape);
+            self.weight[i] = w.counts.iter().take(steps).map(|&n| f64::from(n)).sum::<f64>() * weights.of(&w.shape);
         }
-        daemon_weight += f64::from(instances);
-    }
-    unplaceable.sort_unstable();
-    unplaceable.dedup();
+        self.unplaceable.sort_unstable();
+        self.unplaceable.dedup();
+        let step_hours = Decimal::from(step_seconds) / Decimal::from(SECONDS_PER_HOUR);
+        let cost: Usd = self
+            .instance_steps
+            .iter()
+            .zip(options)
+            .map(|(&n, o)| Usd(o.hourly.0 * Decimal::from(n) * step_hours))
+            .sum();
+        let total_steps = steps.max(1) as f64;
+        let mut fleet: Vec<FleetEntry> = options
+            .iter()
+            .enumerate()
+            .filter(|(o, _)| self.instance_steps[*o] > 0)
+            .map(|(o, opt)| FleetEntry {
+                instance_type: opt.instance_type.clone(),
+                count: self.peak.1[o],
+                average_count: self.instance_steps[o] as f64 / total_steps,
+            })
+            .collect();
+        fleet.sort_by(|a, b| b.count.cmp(&a.count).then(a.instance_type.cmp(&b.instance_type)));
 
-    let step_hours = Decimal::from(step_seconds) / Decimal::from(SECONDS_PER_HOUR);
-    let cost: Usd = instance_steps
-        .iter()
-        .zip(options)
-        .map(|(&n, o)| Usd(o.hourly.0 * Decimal::from(n) * step_hours))
-        .sum();
-    let total_steps = steps.max(1) as f64;
-    let mut fleet: Vec<FleetEntry> = options
-        .iter()
-        .enumerate()
-        .filter(|(o, _)| instance_steps[*o] > 0)
-        .map(|(o, opt)| FleetEntry {
-            instance_type: opt.instance_type.clone(),
-            count: peak.1[o],
-            average_count: instance_steps[o] as f64 / total_steps,
-        })
-        .collect();
-    fleet.sort_by(|a, b| b.count.cmp(&a.count).then(a.instance_type.cmp(&b.instance_type)));
-
-    let mut shares: Vec<(usize, f64)> = workloads.iter().enumerate().map(|(i, w)| (w.service, weight[i])).collect();
-    for (service, shape) in daemons {
-        shares.push((*service, daemon_weight * weights.of(shape)));
+        let mut shares: Vec<(usize, f64)> = workloads.iter().enumerate().map(|(i, w)| (w.service, self.weight[i])).collect();
+        for (service, shape) in daemons {
+            shares.push((*service, self.instances as f64 * weights.of(shape)));
+        }
+        let allocation = allocate(cost, &shares);
+        FleetSimulation {
+            cost,
+            fleet,
+            instance_hours: self.instance_steps.iter().sum::<u64>() as f64 * f64::from(step_seconds) / 3600.0,
+            unplaced_steps: self.unplaced_steps,
+            unplaceable_services: self.unplaceable,
+            allocation,
+            distinct_mixes: 0,
+        }
     }
-    let allocation = allocate(cost, &shares);
-    Ok(FleetSimulation {
-        cost,
-        fleet,
-        instance_hours: instance_steps.iter().sum::<u64>() as f64 * f64::from(step_seconds) / 3600.0,
-        unplaced_steps,
-        unplaceable_services: unplaceable,
-        allocation,
-        distinct_mixes: cache.len(),
-    })
 }
 
 /// Splits `total` between keys in proportion to their weights, exactly: the rounding remainder

@@ -7,6 +7,7 @@ pub mod fargate;
 mod knapsack;
 mod lp;
 pub mod optimizer;
+pub mod realistic;
 pub mod testsets;
 
 use thiserror::Error;

@@ -1,0 +1,493 @@
+//! The EC2 fleet as ECS itself would run it, step by step: the counterpart of the ideal re-pack.
+//!
+//! Each Auto Scaling group capacity provider has one instance type. When a service scales out, ECS
+//! places each new task with the `binpack` strategy on memory: on the instance with the least
+//! free memory that still holds it (then the least free CPU, then the oldest). A task no instance
+//! holds waits for managed scaling, which launches an instance for it. When a service scales in,
+//! ECS stops the task on the instance with the most free memory, which is what binpack does to
+//! empty instances. Tasks never move: an instance is terminated only once it is empty (managed
+//! termination protection), after managed scaling's scale-in delay, and as long as the spare
+//! capacity that the target capacity asks for is kept.
+//!
+//! The instance type of each group is chosen by simulating the candidates in order of a lower
+//! bound on their cost, stopping when the bound passes the cheapest group found. Tasks that can
+//! run on Graviton are also tried on a group of their own, on an ARM type; the cheaper of the two
+//! layouts wins.
+//!
+//! The difference between this fleet's cost and the ideal re-pack's is the cost of fragmentation.
+
+use super::ec2::{FleetSimulation, InstanceOption, Load, ResourceWeights, Tally, TaskShape, Workload};
+use super::SimulationError;
+use crate::pricing::Arch;
+
+/// How managed scaling runs a capacity provider's group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scaling {
+    /// Steps an instance stays (and is billed) empty before managed scaling terminates it.
+    pub scale_in_steps: u32,
+    /// Managed scaling's target capacity, percent (1 to 100). Below 100, spare empty instances
+    /// are kept: `ceil(busy * 100 / target)` instances in all.
+    pub target_capacity_pct: u32,
+}
+
+impl Scaling {
+    /// `scale_in_minutes` of emptiness before an instance goes, in steps of `step_seconds`.
+    pub fn new(scale_in_minutes: u32, target_capacity_pct: u32, step_seconds: u32) -> Scaling {
+        Scaling {
+            scale_in_steps: (scale_in_minutes * 60).div_ceil(step_seconds.max(1)),
+            target_capacity_pct: target_capacity_pct.clamp(1, 100),
+        }
+    }
+}
+
+/// One Auto Scaling group of the simulated fleet.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Group {
+    pub instance_type: String,
+    pub arch: Arch,
+    /// The services it runs (indices the caller gave in `Workload::service`).
+    pub services: Vec<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Realistic {
+    pub sim: FleetSimulation,
+    pub groups: Vec<Group>,
+}
+
+/// Simulates ECS running `workloads` on the cheapest layout of Auto Scaling groups.
+pub fn simulate(
+    workloads: &[Workload],
+    daemons: &[(usize, TaskShape)],
+    options: &[InstanceOption],
+    step_seconds: u32,
+    steps: usize,
+    scaling: Scaling,
+    weights: ResourceWeights,
+) -> Result<Realistic, SimulationError> {
+    if options.is_empty() {
+        return Err(SimulationError::NoInstanceTypes);
+    }
+    let all: Vec<usize> = (0..workloads.len()).collect();
+    let x86 = |o: &InstanceOption| o.arch == Arch::X86_64;
+    let arm = |o: &InstanceOption| o.arch == Arch::Arm64;
+    // One x86 group for everything (or an ARM one, when every task can run there).
+    let mut layouts: Vec<Vec<GroupRun>> = Vec::new();
+    if let Some(g) = best_group(workloads, &all, options, &x86, steps, scaling) {
+        layouts.push(vec![g]);
+    }
+    let (arm_ok, x86_only): (Vec<usize>, Vec<usize>) = all.iter().partition(|&&w| workloads[w].shape.arm_ok);
+    if !arm_ok.is_empty() && options.iter().any(arm) {
+        let mut split = Vec::new();
+        if let Some(g) = best_group(workloads, &arm_ok, options, &arm, steps, scaling) {
+            split.push(g);
+        }
+        if !x86_only.is_empty() {
+            if let Some(g) = best_group(workloads, &x86_only, options, &x86, steps, scaling) {
+                split.push(g);
+            }
+        }
+        if split.iter().map(|g| g.members.len()).sum::<usize>() == workloads.len() {
+            layouts.push(split);
+        }
+    }
+    let cost = |l: &Vec<GroupRun>| -> f64 { l.iter().map(|g| g.instance_steps as f64 * options[g.option].hourly_f).sum() };
+    let Some(layout) = layouts.into_iter().min_by(|a, b| cost(a).total_cmp(&cost(b))) else {
+        return Err(SimulationError::NoInstanceTypes);
+    };
+
+    let mut tally = Tally::new(workloads, options.len());
+    let mut per_type = vec![0u32; options.len()];
+    let mut left_out: Vec<usize> = Vec::new();
+    for step in 0..steps {
+        per_type.iter_mut().for_each(|n| *n = 0);
+        left_out.clear();
+        for g in &layout {
+            per_type[g.option] += g.per_step[step];
+            if g.unplaced_at[step] {
+                left_out.extend(g.unplaceable.iter().map(|&w| workloads[w].service));
+            }
+        }
+        tally.step(&per_type, options, !left_out.is_empty(), &left_out);
+    }
+    let sim = tally.finish(workloads, daemons, options, step_seconds, steps, weights);
+    let groups = layout
+        .iter()
+        .map(|g| Group {
+            instance_type: options[g.option].instance_type.clone(),
+            arch: options[g.option].arch,
+            services: g.members.iter().map(|&w| workloads[w].service).collect(),
+        })
+        .collect();
+    Ok(Realistic { sim, groups })
+}
+
+/// One group simulated on one instance type.
+struct GroupRun {
+    option: usize,
+    members: Vec<usize>,
+    per_step: Vec<u32>,
+    instance_steps: u64,
+    unplaced_at: Vec<bool>,
+    /// Members whose tasks no instance of the type holds.
+    unplaceable: Vec<usize>,
+}
+
+/// The cheapest instance type for a group running `members`, among the options `allowed` admits.
+fn best_group(
+    workloads: &[Workload],
+    members: &[usize],
+    options: &[InstanceOption],
+    allowed: &dyn Fn(&InstanceOption) -> bool,
+    steps: usize,
+    scaling: Scaling,
+) -> Option<GroupRun> {
+    if members.is_empty() {
+        return None;
+    }
+    let empty = Load::default();
+    let kinds: Vec<usize> = (0..options.len()).filter(|&o| allowed(&options[o])).collect();
+    let holds_all = |o: usize| members.iter().all(|&w| options[o].fits(&empty, &workloads[w].shape));
+    let mut candidates: Vec<usize> = kinds.iter().copied().filter(|&o| holds_all(o)).collect();
+    if candidates.is_empty() {
+        // No type holds every task: the largest holds the most, the rest are reported.
+        let largest = kinds
+            .iter()
+            .copied()
+            .max_by_key(|&o| (options[o].cpu_units, options[o].memory_mib, std::cmp::Reverse(o)))?;
+        candidates.push(largest);
+    }
+    // Demand at each step, for a bound per type: the instances its resources alone call for.
+    let demand: Vec<(u64, u64, u64)> = (0..steps)
+        .map(|s| {
+            members.iter().fold((0, 0, 0), |(c, m, e), &w| {
+                let t = &workloads[w].shape;
+                let n = u64::from(workloads[w].counts[s]);
+                (
+                    c + n * u64::from(t.cpu_units),
+                    m + n * u64::from(t.memory_mib),
+                    e + if t.awsvpc { n } else { 0 },
+                )
+            })
+        })
+        .collect();
+    let bound = |o: usize| -> u64 {
+        let opt = &options[o];
+        let per = |need: u64, cap: u32| if need == 0 { 0 } else { need.div_ceil(u64::from(cap.max(1))) };
+        demand
+            .iter()
+            .map(|&(c, m, e)| per(c, opt.cpu_units).max(per(m, opt.memory_mib)).max(per(e, opt.awsvpc_tasks)))
+            .sum()
+    };
+    let mut ranked: Vec<(f64, usize)> = candidates.iter().map(|&o| (bound(o) as f64 * options[o].hourly_f, o)).collect();
+    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut best: Option<(f64, GroupRun)> = None;
+    for (lb, o) in ranked {
+        if best.as_ref().is_some_and(|(c, _)| lb >= *c - 1e-9) {
+            break;
+        }
+        let limit = best
+            .as_ref()
+            .map(|(c, _)| (c / options[o].hourly_f).floor() as u64)
+            .unwrap_or(u64::MAX);
+        if let Some(run) = run_group(workloads, members, options, o, steps, scaling, limit) {
+            let cost = run.instance_steps as f64 * options[o].hourly_f;
+            if best.as_ref().is_none_or(|(c, _)| cost < *c - 1e-9) {
+                best = Some((cost, run));
+            }
+        }
+    }
+    best.map(|b| b.1)
+}
+
+struct Instance {
+    load: Load,
+    /// Tasks of each member running here.
+    tasks: Vec<u32>,
+    /// Consecutive steps it has been empty.
+    empty_for: u32,
+}
+
+/// Runs ECS's placement and managed scaling over the steps on instances of option `o`. `None`
+/// when the group's instance-steps pass `limit` (a cheaper type is already known).
+fn run_group(
+    workloads: &[Workload],
+    members: &[usize],
+    options: &[InstanceOption],
+    o: usize,
+    steps: usize,
+    scaling: Scaling,
+    limit: u64,
+) -> Option<GroupRun> {
+    let opt = &options[o];
+    let empty = Load::default();
+    let shapes: Vec<TaskShape> = members.iter().map(|&w| workloads[w].shape).collect();
+    let fits_at_all: Vec<bool> = shapes.iter().map(|t| opt.fits(&empty, t)).collect();
+    let mut fleet: Vec<Instance> = Vec::new();
+    let mut running = vec![0u32; members.len()];
+    let mut per_step = Vec::with_capacity(steps);
+    let mut unplaced_at = vec![false; steps];
+    let mut instance_steps = 0u64;
+    for step in 0..steps {
+        // Scale-in first: each stopped task is the service's task on the emptiest instance.
+        for (m, &w) in members.iter().enumerate() {
+            let want = workloads[w].counts[step];
+            while running[m] > want {
+                let i = (0..fleet.len())
+                    .filter(|&i| fleet[i].tasks[m] > 0)
+                    .max_by(|&a, &b| {
+                        let free = |i: usize| (opt.memory_mib - fleet[i].load.mem, opt.cpu_units - fleet[i].load.cpu);
+                        free(a).cmp(&free(b)).then(b.cmp(&a))
+                    })
+                    .expect("a running task is on some instance");
+                fleet[i].tasks[m] -= 1;
+                fleet[i].load.sub(&shapes[m], 1);
+                running[m] -= 1;
+            }
+        }
+        // Scale-out: binpack on memory, then a new instance when none holds the task.
+        for (m, &w) in members.iter().enumerate() {
+            let want = workloads[w].counts[step];
+            if !fits_at_all[m] {
+                if want > 0 {
+                    unplaced_at[step] = true;
+                }
+                continue;
+            }
+            while running[m] < want {
+                let t = &shapes[m];
+                let best = (0..fleet.len()).filter(|&i| opt.fits(&fleet[i].load, t)).min_by(|&a, &b| {
+                    let free = |i: usize| (opt.memory_mib - fleet[i].load.mem, opt.cpu_units - fleet[i].load.cpu);
+                    free(a).cmp(&free(b)).then(a.cmp(&b))
+                });
+                let i = match best {
+                    Some(i) => i,
+                    None => {
+                        fleet.push(Instance {
+                            load: Load::default(),
+                            tasks: vec![0; members.len()],
+                            empty_for: 0,
+                        });
+                        fleet.len() - 1
+                    }
+                };
+                fleet[i].load.add(t, 1);
+                fleet[i].tasks[m] += 1;
+                fleet[i].empty_for = 0;
+                running[m] += 1;
+            }
+        }
+        // Managed scaling: keep the spare instances the target capacity asks for.
+        let busy = fleet.iter().filter(|i| i.load != empty).count() as u64;
+        let wanted = (busy * 100).div_ceil(u64::from(scaling.target_capacity_pct)) as usize;
+        while fleet.len() < wanted {
+            fleet.push(Instance {
+                load: Load::default(),
+                tasks: vec![0; members.len()],
+                empty_for: 0,
+            });
+        }
+        // Empty instances age; those empty longer than the delay go, oldest-empty first, as long
+        // as `wanted` remain. An instance is billed for every step it runs, empty or not.
+        for i in fleet.iter_mut().filter(|i| i.load == empty) {
+            i.empty_for += 1;
+        }
+        let mut spare = fleet.len().saturating_sub(wanted);
+        if spare > 0 {
+            let mut order: Vec<usize> = (0..fleet.len())
+                .filter(|&i| fleet[i].load == empty && fleet[i].empty_for > scaling.scale_in_steps)
+                .collect();
+            order.sort_by(|&a, &b| fleet[b].empty_for.cmp(&fleet[a].empty_for).then(b.cmp(&a)));
+            let mut gone = vec![false; fleet.len()];
+            for i in order {
+                if spare == 0 {
+                    break;
+                }
+                gone[i] = true;
+                spare -= 1;
+            }
+            let mut k = 0;
+            fleet.retain(|_| {
+                k += 1;
+                !gone[k - 1]
+            });
+        }
+        per_step.push(fleet.len() as u32);
+        instance_steps += fleet.len() as u64;
+        if instance_steps > limit {
+            return None;
+        }
+    }
+    let unplaceable = members
+        .iter()
+        .zip(&fits_at_all)
+        .filter(|(&w, &fits)| !fits && workloads[w].counts.iter().take(steps).any(|&n| n > 0))
+        .map(|(&w, _)| w)
+        .collect();
+    Some(GroupRun {
+        option: o,
+        members: members.to_vec(),
+        per_step,
+        instance_steps,
+        unplaced_at,
+        unplaceable,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Assumptions;
+    use crate::money::Usd;
+    use crate::pricing::Catalog;
+    use crate::simulation::ec2::{self, GreedyPacker};
+    use proptest::prelude::*;
+
+    fn options(types: &[&str]) -> Vec<InstanceOption> {
+        let c = Catalog::bundled().unwrap();
+        let a = Assumptions::default().ec2;
+        types
+            .iter()
+            .map(|t| InstanceOption::from_catalog(&c, "us-east-1", t, &a, &[]).unwrap().unwrap())
+            .collect()
+    }
+
+    fn shape(cpu: u32, mem: u32, arm_ok: bool) -> TaskShape {
+        TaskShape {
+            cpu_units: cpu,
+            memory_mib: mem,
+            awsvpc: false,
+            arm_ok,
+        }
+    }
+
+    const WEIGHTS: ResourceWeights = ResourceWeights {
+        per_cpu_unit: 1.0,
+        per_memory_mib: 0.1,
+    };
+
+    fn workload(service: usize, s: TaskShape, counts: &[u32]) -> Workload {
+        Workload {
+            service,
+            shape: s,
+            counts: counts.to_vec(),
+        }
+    }
+
+    fn scaling(scale_in_steps: u32) -> Scaling {
+        Scaling {
+            scale_in_steps,
+            target_capacity_pct: 100,
+        }
+    }
+
+    #[test]
+    fn scale_in_delay_bills_empty_instances() {
+        // m5.large holds 1 task of 1500 units: 3 instances, then 1; two empty instances stay
+        // billed for the 2-step delay, then go.
+        let opts = options(&["m5.large"]);
+        let w = vec![workload(0, shape(1500, 1000, false), &[3, 1, 1, 1, 1])];
+        let r = simulate(&w, &[], &opts, 3600, 5, scaling(2), WEIGHTS).unwrap();
+        // 3 + 3 + 3 + 1 + 1 instance-hours at $0.096.
+        assert_eq!(r.sim.cost, Usd::parse("1.056").unwrap());
+        let r = simulate(&w, &[], &opts, 3600, 5, scaling(0), WEIGHTS).unwrap();
+        assert_eq!(r.sim.cost, Usd::parse("0.672").unwrap(), "no delay: 3 + 1 + 1 + 1 + 1");
+    }
+
+    #[test]
+    fn tasks_never_move_so_scale_in_leaves_fragments() {
+        // Two services of half-instance tasks on m5.large (room for 2 of 900 units). A scales
+        // 4 -> 2 -> 1 while B scales 0 -> 2 -> 1. A's survivors share one instance and B's two
+        // tasks the other; at the last step one task of each is left, on separate instances,
+        // where the ideal re-pack needs one.
+        let opts = options(&["m5.large"]);
+        let w = vec![
+            workload(0, shape(900, 1000, false), &[4, 2, 1]),
+            workload(1, shape(900, 1000, false), &[0, 2, 1]),
+        ];
+        let r = simulate(&w, &[], &opts, 3600, 3, scaling(0), WEIGHTS).unwrap();
+        let ideal = ec2::simulate(&w, &[], &opts, 3600, 3, &GreedyPacker, WEIGHTS).unwrap();
+        // Ideal: 2 + 2 + 1 instance-hours; ECS: 2 + 2 + 2 (one task of each on separate instances).
+        assert_eq!(ideal.cost, Usd::parse("0.480").unwrap());
+        assert_eq!(r.sim.cost, Usd::parse("0.576").unwrap());
+    }
+
+    #[test]
+    fn binpack_fills_the_fullest_instance_first() {
+        // After scale-in leaves instances with 1 and 3 small tasks, a new task joins the fuller one.
+        let opts = options(&["m5.large"]);
+        let w = vec![workload(0, shape(256, 1024, false), &[1, 5, 4, 5])];
+        let r = simulate(&w, &[], &opts, 3600, 4, scaling(0), WEIGHTS).unwrap();
+        assert_eq!(r.sim.fleet[0].count, 1, "m5.large holds 7 such tasks by memory");
+    }
+
+    #[test]
+    fn target_capacity_below_100_keeps_spare_instances() {
+        let opts = options(&["m5.large"]);
+        let w = vec![workload(0, shape(1500, 1000, false), &[4, 4])];
+        let s = Scaling {
+            scale_in_steps: 0,
+            target_capacity_pct: 80,
+        };
+        let r = simulate(&w, &[], &opts, 3600, 2, s, WEIGHTS).unwrap();
+        // 4 busy instances at 80%: 5 in all.
+        assert_eq!(r.sim.instance_hours, 10.0);
+    }
+
+    #[test]
+    fn picks_the_cheapest_type_and_an_arm_group_when_it_pays() {
+        let opts = options(&["m6i.xlarge", "m6i.2xlarge", "m7g.xlarge", "m7g.2xlarge"]);
+        let w = vec![
+            workload(0, shape(1024, 2048, true), &[8, 8, 8]),
+            workload(1, shape(1024, 2048, false), &[3, 3, 3]),
+        ];
+        let r = simulate(&w, &[], &opts, 3600, 3, scaling(0), WEIGHTS).unwrap();
+        let arm = r.groups.iter().find(|g| g.arch == Arch::Arm64).expect("an ARM group");
+        assert_eq!(arm.services, vec![0]);
+        let x86 = r.groups.iter().find(|g| g.arch == Arch::X86_64).expect("an x86 group");
+        assert_eq!(x86.services, vec![1]);
+    }
+
+    #[test]
+    fn a_task_no_type_holds_is_reported() {
+        let opts = options(&["m5.large"]);
+        let w = vec![
+            workload(0, shape(4096, 1024, false), &[1, 0]),
+            workload(1, shape(512, 512, false), &[1, 1]),
+        ];
+        let r = simulate(&w, &[], &opts, 3600, 2, scaling(0), WEIGHTS).unwrap();
+        assert_eq!(r.sim.unplaced_steps, 1);
+        assert_eq!(r.sim.unplaceable_services, vec![0]);
+        assert_eq!(r.sim.instance_hours, 2.0);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// ECS never beats the ideal re-pack onto the same types by more than the packer's own
+        /// slack, and never bills fewer instances than the resources need at any step.
+        #[test]
+        fn never_below_the_resource_bound(
+            counts in prop::collection::vec(prop::collection::vec(0u32..12, 12), 1..5),
+            sizes in prop::collection::vec(prop::sample::select(vec![(256u32, 512u32), (512, 1024), (1024, 2048), (2048, 4096), (1024, 7168)]), 5),
+            delay in 0u32..4,
+        ) {
+            let opts = options(&["m6i.large", "m6i.xlarge", "c6i.xlarge", "r6i.large"]);
+            let w: Vec<Workload> = counts.iter().enumerate().map(|(i, c)| {
+                let (cpu, mem) = sizes[i];
+                workload(i, shape(cpu, mem, false), c)
+            }).collect();
+            let r = simulate(&w, &[], &opts, 300, 12, scaling(delay), WEIGHTS).unwrap();
+            prop_assert_eq!(r.sim.unplaced_steps, 0);
+            prop_assert_eq!(r.groups.len(), 1);
+            let o = opts.iter().find(|o| o.instance_type == r.groups[0].instance_type).unwrap();
+            let mut instance_steps = 0u64;
+            for s in 0..12 {
+                let cpu: u64 = w.iter().map(|w| u64::from(w.counts[s] * w.shape.cpu_units)).sum();
+                let mem: u64 = w.iter().map(|w| u64::from(w.counts[s] * w.shape.memory_mib)).sum();
+                instance_steps += cpu.div_ceil(u64::from(o.cpu_units)).max(mem.div_ceil(u64::from(o.memory_mib)));
+            }
+            prop_assert!(r.sim.instance_hours * 12.0 + 1e-6 >= instance_steps as f64);
+            prop_assert_eq!(r.sim.allocation.values().copied().sum::<Usd>(), r.sim.cost);
+        }
+    }
+}
