@@ -42,6 +42,10 @@ pub struct Ec2Assumptions {
     pub include_burstable: bool,
     pub cpu_step_units: u32,
     pub memory_step_mib: u32,
+    pub scale_in_minutes: u32,
+    pub target_capacity_pct: u32,
+    pub spot_share_pct: f64,
+    pub spot_discount_pct: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -143,6 +147,34 @@ impl Assumptions {
             100.0,
             "a percentage from 0 to 100",
         )?;
+        pct(
+            "ec2.spot_share_pct",
+            self.ec2.spot_share_pct,
+            0.0,
+            100.0,
+            "a percentage from 0 to 100",
+        )?;
+        pct(
+            "ec2.spot_discount_pct",
+            self.ec2.spot_discount_pct,
+            0.0,
+            95.0,
+            "a percentage from 0 to 95",
+        )?;
+        if !(1..=100).contains(&self.ec2.target_capacity_pct) {
+            return Err(ConfigError::OutOfRange {
+                key: "ec2.target_capacity_pct",
+                value: self.ec2.target_capacity_pct.to_string(),
+                expected: "a percentage from 1 to 100, as managed scaling takes",
+            });
+        }
+        if self.ec2.scale_in_minutes > 24 * 60 {
+            return Err(ConfigError::OutOfRange {
+                key: "ec2.scale_in_minutes",
+                value: self.ec2.scale_in_minutes.to_string(),
+                expected: "minutes from 0 to 1440",
+            });
+        }
         if self.ec2.cpu_step_units == 0 || self.ec2.memory_step_mib == 0 {
             return Err(ConfigError::OutOfRange {
                 key: "ec2.cpu_step_units / ec2.memory_step_mib",

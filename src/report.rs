@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::Assumptions;
 use crate::money::Usd;
 
-pub const REPORT_SCHEMA_VERSION: u32 = 1;
+pub const REPORT_SCHEMA_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -110,10 +110,18 @@ pub struct ClusterReport {
     pub current_ec2_fleet: Vec<FleetLine>,
     /// Every service on Fargate at its cheapest applicable option (daemons excluded).
     pub fargate_monthly_usd: Option<Usd>,
-    /// Every Linux service on the best EC2 fleet, Windows services on Fargate.
+    /// Every Linux service on EC2 as ECS would run it (binpack placement, managed scaling, no
+    /// task ever moved), Windows services on Fargate. Plans are chosen on this figure.
     pub ec2_monthly_usd: Option<Usd>,
-    /// The best EC2 fleet at its peak step, with average counts over the window.
+    /// The same services re-packed from scratch at every step by the optimizer: what a perfect
+    /// scheduler would pay.
+    pub ec2_ideal_monthly_usd: Option<Usd>,
+    /// `ec2_monthly_usd - ec2_ideal_monthly_usd`: the cost of fragmentation.
+    pub ec2_fragmentation_monthly_usd: Option<Usd>,
+    /// The Auto Scaling groups' instance types at the peak step, with average counts.
     pub ec2_fleet: Vec<FleetLine>,
+    /// The ideal re-pack's fleet at its peak step, with average counts.
+    pub ec2_ideal_fleet: Vec<FleetLine>,
     /// The all-EC2 plan with the ENI limit lifted (ENI trunking), when the analysis assumed none.
     pub ec2_with_eni_trunking_monthly_usd: Option<Usd>,
     pub ec2_method: String,

@@ -114,7 +114,7 @@ fn prices_csv_has_the_documented_columns_and_real_prices() {
 #[test]
 fn report_json_carries_the_documented_fields() {
     let r = demo_json();
-    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["schema_version"], 2);
     for s in r["services"].as_array().unwrap() {
         for f in [
             "name",
@@ -142,6 +142,71 @@ fn report_json_carries_the_documented_fields() {
     let fleet = c["ec2_fleet"].as_array().unwrap();
     assert!(!fleet.is_empty());
     assert!(fleet.iter().all(|l| l["instance_type"].is_string() && l["count"].is_u64()));
+}
+
+#[test]
+fn the_ec2_figure_is_the_realistic_one_and_fragmentation_is_its_excess_over_the_ideal() {
+    let r = demo_json();
+    let c = &r["cluster"];
+    let real = usd(&c["ec2_monthly_usd"]);
+    let ideal = usd(&c["ec2_ideal_monthly_usd"]);
+    assert!(real >= ideal, "ECS as it runs cannot beat the ideal re-pack: {real} < {ideal}");
+    assert!((real - ideal - usd(&c["ec2_fragmentation_monthly_usd"])).abs() < 0.005);
+    assert!(!c["ec2_ideal_fleet"].as_array().unwrap().is_empty());
+    // The plan is chosen on the realistic figure: its rationale quotes it.
+    let shown = format!("all on EC2 ${}", thousands(&format!("{real:.2}")));
+    assert!(
+        c["rationale"].as_str().unwrap().contains(&shown),
+        "{shown} not in {}",
+        c["rationale"]
+    );
+    // Each EC2 share of services is a share of the realistic fleet.
+    let shares: f64 = r["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["ec2_monthly_usd"].as_f64())
+        .sum();
+    let windows = usd(&service(&r, "legacy-billing")["fargate_monthly_usd"]);
+    assert!((shares + windows - real).abs() < 0.3, "{shares} + {windows} vs {real}");
+}
+
+fn thousands(v: &str) -> String {
+    let (int, frac) = v.split_once('.').unwrap_or((v, "00"));
+    let mut out = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{out}.{frac}")
+}
+
+#[test]
+fn a_spot_share_lowers_the_ec2_figures_by_the_assumed_discount_and_says_so() {
+    let base = demo_json();
+    let spot: Value = serde_json::from_str(&stdout(&["analyze", "--demo", "-o", "json", "--spot-share-pct", "50"])).unwrap();
+    assert_eq!(spot["assumptions"]["ec2"]["spot_share_pct"], 50.0);
+    // 50% of instance-hours at 60% off: every instance-hour costs 70% of on-demand.
+    let windows = usd(&service(&base, "legacy-billing")["fargate_monthly_usd"]);
+    for f in ["ec2_monthly_usd", "ec2_ideal_monthly_usd"] {
+        let on_demand = usd(&base["cluster"][f]) - windows;
+        let with_spot = usd(&spot["cluster"][f]) - windows;
+        assert!((with_spot - on_demand * 0.7).abs() < 0.02, "{f}: {with_spot} vs 0.7 x {on_demand}");
+    }
+    assert_eq!(
+        spot["cluster"]["ec2_fleet"], base["cluster"]["ec2_fleet"],
+        "the fleet itself does not change"
+    );
+    let warnings = spot["warnings"].to_string();
+    assert!(
+        warnings.contains("50% of instance-hours on Spot at 60% below on-demand"),
+        "{warnings}"
+    );
+    let (code, err) = failure(&["analyze", "--demo", "--spot-share-pct", "120"]);
+    assert_eq!(code, 3);
+    assert!(err.contains("ec2.spot_share_pct"), "{err}");
 }
 
 #[test]

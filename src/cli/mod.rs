@@ -270,6 +270,9 @@ pub struct AssumptionArgs {
     /// Saving over Fargate that EC2 must reach before it is recommended, percent.
     #[arg(long, value_name = "PCT")]
     pub ec2_min_savings_pct: Option<f64>,
+    /// Share of EC2 instance-hours assumed on Spot, percent (at the config's spot_discount_pct).
+    #[arg(long, value_name = "PCT")]
+    pub spot_share_pct: Option<f64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -388,6 +391,9 @@ impl AssumptionArgs {
         }
         if let Some(p) = self.ec2_min_savings_pct {
             a.recommend.ec2_min_savings_pct = p;
+        }
+        if let Some(p) = self.spot_share_pct {
+            a.ec2.spot_share_pct = p;
         }
         a.validate()?;
         Ok(a)

@@ -28,10 +28,18 @@ pub fn render(r: &Report) -> String {
     ));
     o.push_str(&format!("| All Fargate | {} | - |\n", money(c.fargate_monthly_usd)));
     o.push_str(&format!(
-        "| Best EC2 fleet | {} | {} at peak |\n",
+        "| EC2, as ECS runs it | {} | {} at peak |\n",
         money(c.ec2_monthly_usd),
         fleet(&c.ec2_fleet)
     ));
+    if c.ec2_ideal_monthly_usd.is_some() {
+        o.push_str(&format!(
+            "| EC2, ideal re-pack | {} | {} at peak |\n| Fragmentation | {} | one type per group; tasks never move; instances go only when empty |\n",
+            money(c.ec2_ideal_monthly_usd),
+            fleet(&c.ec2_ideal_fleet),
+            money(c.ec2_fragmentation_monthly_usd)
+        ));
+    }
     if let Some(x) = c.ec2_with_eni_trunking_monthly_usd {
         o.push_str(&format!("| EC2 with ENI trunking | {x} | awsvpc tasks no longer bound by ENIs |\n"));
     }

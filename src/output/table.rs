@@ -68,10 +68,22 @@ pub fn render(r: &Report) -> String {
         Cell::new("-"),
     ]);
     t.add_row(vec![
-        Cell::new("Best EC2 fleet"),
+        Cell::new("EC2, as ECS runs it"),
         Cell::new(money(c.ec2_monthly_usd)).set_alignment(CellAlignment::Right),
         Cell::new(format!("{} at peak", fleet(&c.ec2_fleet))),
     ]);
+    if c.ec2_ideal_monthly_usd.is_some() {
+        t.add_row(vec![
+            Cell::new("EC2, ideal re-pack"),
+            Cell::new(money(c.ec2_ideal_monthly_usd)).set_alignment(CellAlignment::Right),
+            Cell::new(format!("{} at peak", fleet(&c.ec2_ideal_fleet))),
+        ]);
+        t.add_row(vec![
+            Cell::new("Fragmentation"),
+            Cell::new(money(c.ec2_fragmentation_monthly_usd)).set_alignment(CellAlignment::Right),
+            Cell::new("one type per group; tasks never move; instances go only when empty"),
+        ]);
+    }
     if let Some(x) = c.ec2_with_eni_trunking_monthly_usd {
         t.add_row(vec![
             Cell::new("EC2 with ENI trunking"),
@@ -94,13 +106,18 @@ pub fn render(r: &Report) -> String {
     out.push_str(&format!("EC2 simulation: {}.\n", c.ec2_method));
     let a = &r.assumptions;
     out.push_str(&format!(
-        "Assumes: CPU p{} + {}% headroom, memory p{} + {}% headroom, {} MiB reserved per instance, EC2 only when {}% cheaper; monthly = average hourly cost x 730.\n",
+        "Assumes: CPU p{} + {}% headroom, memory p{} + {}% headroom, {} MiB reserved per instance, EC2 only when {}% cheaper{}; monthly = average hourly cost x 730.\n",
         a.rightsizing.cpu_percentile,
         a.rightsizing.cpu_headroom_pct,
         a.rightsizing.memory_percentile,
         a.rightsizing.memory_headroom_pct,
         a.ec2.reserved_memory_mib,
-        a.recommend.ec2_min_savings_pct
+        a.recommend.ec2_min_savings_pct,
+        if a.ec2.spot_share_pct > 0.0 {
+            format!(", {}% of EC2 on Spot at {}% off", a.ec2.spot_share_pct, a.ec2.spot_discount_pct)
+        } else {
+            String::new()
+        }
     ));
     for w in &r.warnings {
         out.push_str(&format!("warning: {w}\n"));

@@ -11,6 +11,7 @@ use crate::report::*;
 use crate::simulation::ec2::{self, FleetSimulation, InstanceOption, Packer, ResourceWeights, TaskShape, Workload};
 use crate::simulation::fargate::{self, Capacity, FargateSize, Platform};
 use crate::simulation::optimizer::{Budget, OptimizingPacker};
+use crate::simulation::realistic::{self, Realistic, Scaling};
 use crate::simulation::SimulationError;
 use crate::snapshot::inventory::{NetworkMode, Placement, Service, TaskDefinition};
 use crate::snapshot::Snapshot;
@@ -166,7 +167,7 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
         simulate_subset(&cands, &ec2_able, &types, region, &t, m.step_seconds, steps, packer, weights)?
     };
     let ec2_share: BTreeMap<usize, Usd> = match &all_ec2 {
-        Some(sim) => sim.allocation.iter().map(|(&i, &c)| (i, monthly(c, window_s))).collect(),
+        Some(sim) => sim.real.sim.allocation.iter().map(|(&i, &c)| (i, monthly(c, window_s))).collect(),
         None => BTreeMap::new(),
     };
 
@@ -188,7 +189,7 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
     let on_fargate_only: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].ec2_shape.is_none()).collect();
     let fargate_only_cost: Option<Usd> = on_fargate_only.iter().map(|&i| fargate_of(i)).sum();
     let all_ec2_total = match (&all_ec2, fargate_only_cost) {
-        (Some(sim), Some(rest)) => Some(monthly(sim.cost, window_s) + rest),
+        (Some(sim), Some(rest)) => Some(monthly(sim.real.sim.cost, window_s) + rest),
         _ => None,
     };
 
@@ -221,7 +222,7 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
     let mixed_total = mixed_sim.as_ref().and_then(|sim| {
         let ec2_set: BTreeSet<usize> = mixed_ec2.iter().copied().collect();
         let rest: Option<Usd> = (0..cands.len()).filter(|i| !ec2_set.contains(i)).map(fargate_of).sum();
-        rest.map(|r| monthly(sim.cost, window_s) + r)
+        rest.map(|r| monthly(sim.real.sim.cost, window_s) + r)
     });
 
     // Choose: EC2 (all or mixed) only when it beats all-Fargate by the margin.
@@ -254,8 +255,8 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
     }
     let (plan_sim, plan_ec2): (Option<&FleetSimulation>, BTreeSet<usize>) = match plan {
         Plan::Fargate => (None, BTreeSet::new()),
-        Plan::Ec2 => (all_ec2.as_ref(), ec2_able.iter().copied().collect()),
-        Plan::Mixed => (mixed_sim.as_ref(), mixed_ec2.iter().copied().collect()),
+        Plan::Ec2 => (all_ec2.as_ref().map(|s| &s.real.sim), ec2_able.iter().copied().collect()),
+        Plan::Mixed => (mixed_sim.as_ref().map(|s| &s.real.sim), mixed_ec2.iter().copied().collect()),
     };
     if let Some(sim) = plan_sim {
         if sim.unplaced_steps > 0 {
@@ -323,7 +324,7 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
     };
     let rationale = cluster_rationale(plan_name, all_fargate, all_ec2_total, mixed_total, a, plan_ec2.len());
     let ec2_trunking = match (&trunked, fargate_only_cost) {
-        (Some(sim), Some(rest)) => Some(monthly(sim.cost, window_s) + rest),
+        (Some(sim), Some(rest)) => Some(monthly(sim.real.sim.cost, window_s) + rest),
         _ => None,
     };
     let mut rationale = rationale;
@@ -334,19 +335,37 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
             ));
         }
     }
+    let ec2_ideal_total = match (&all_ec2, fargate_only_cost) {
+        (Some(sim), Some(rest)) => Some(monthly(sim.ideal.cost, window_s) + rest),
+        _ => None,
+    };
+    if a.ec2.spot_share_pct > 0.0 && all_ec2.is_some() {
+        warnings.push(format!(
+            "EC2 figures assume {}% of instance-hours on Spot at {}% below on-demand; Spot prices float and interruptions are not modeled",
+            a.ec2.spot_share_pct, a.ec2.spot_discount_pct
+        ));
+    }
     let cluster = ClusterReport {
         current_monthly_usd: current_total,
-        current_ec2_fleet: current_fleet.iter().map(|(t, &n)| FleetLine { instance_type: t.clone(), count: n, average_count: None }).collect(),
+        current_ec2_fleet: current_fleet
+            .iter()
+            .map(|(t, &n)| FleetLine {
+                instance_type: t.clone(),
+                count: n,
+                average_count: None,
+            })
+            .collect(),
         fargate_monthly_usd: all_fargate,
         ec2_monthly_usd: all_ec2_total,
-        ec2_fleet: fleet_lines(all_ec2.as_ref()),
+        ec2_ideal_monthly_usd: ec2_ideal_total,
+        ec2_fragmentation_monthly_usd: match (all_ec2_total, ec2_ideal_total) {
+            (Some(r), Some(i)) => Some(r - i),
+            _ => None,
+        },
+        ec2_fleet: fleet_lines(all_ec2.as_ref().map(|s| &s.real.sim)),
+        ec2_ideal_fleet: fleet_lines(all_ec2.as_ref().map(|s| &s.ideal)),
         ec2_with_eni_trunking_monthly_usd: ec2_trunking,
-        ec2_method: format!(
-            "every {}-second step re-packed from scratch (ideal scaling, no fragmentation) with the packing optimizer (column generation and LP-guided rounding, greedy as fallback) over {} instance types; {} distinct task mixes",
-            m.step_seconds,
-            types.len(),
-            all_ec2.as_ref().map(|s| s.distinct_mixes).unwrap_or(0)
-        ),
+        ec2_method: ec2_method(all_ec2.as_ref(), a, m.step_seconds, types.len()),
         recommended_plan: plan_name.into(),
         recommended_monthly_usd: recommended,
         savings_monthly_usd: current_total - recommended,
@@ -523,6 +542,12 @@ fn candidate<'a>(
     })
 }
 
+/// One EC2 plan simulated two ways: as ECS would run it, and re-packed ideally at every step.
+struct Ec2Sim {
+    real: Realistic,
+    ideal: FleetSimulation,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn simulate_subset(
     cands: &[Candidate],
@@ -534,7 +559,7 @@ fn simulate_subset(
     steps: usize,
     packer: &dyn Packer,
     weights: ResourceWeights,
-) -> Result<Option<FleetSimulation>, RecommendError> {
+) -> Result<Option<Ec2Sim>, RecommendError> {
     let replicas: Vec<usize> = subset.iter().copied().filter(|&i| !cands[i].svc.is_daemon()).collect();
     if replicas.is_empty() {
         return Ok(None);
@@ -546,6 +571,11 @@ fn simulate_subset(
         .filter_map(|i| cands[i].ec2_shape.map(|s| (i, s)))
         .collect();
     let daemon_shapes: Vec<TaskShape> = daemons.iter().map(|d| d.1).collect();
+    // A Spot share lowers every instance-hour by the same assumed factor.
+    let spot = 1.0 - a.ec2.spot_share_pct / 100.0 * a.ec2.spot_discount_pct / 100.0;
+    let factor = rust_decimal::Decimal::try_from(spot)
+        .unwrap_or(rust_decimal::Decimal::ONE)
+        .round_dp(6);
     let options: Vec<InstanceOption> = types
         .iter()
         .filter_map(|t| {
@@ -554,7 +584,7 @@ fn simulate_subset(
             if !arm_daemons_ok {
                 return None;
             }
-            InstanceOption::new(t, *price, &a.ec2, &daemon_shapes)
+            InstanceOption::new(t, *price, &a.ec2, &daemon_shapes).map(|o| o.discounted(factor))
         })
         .collect();
     let workloads: Vec<Workload> = replicas
@@ -570,15 +600,40 @@ fn simulate_subset(
                 .collect(),
         })
         .collect();
-    Ok(Some(ec2::simulate(
-        &workloads,
-        &daemons,
-        &options,
-        step_seconds,
-        steps,
-        packer,
-        weights,
-    )?))
+    let ideal = ec2::simulate(&workloads, &daemons, &options, step_seconds, steps, packer, weights)?;
+    let scaling = Scaling::new(a.ec2.scale_in_minutes, a.ec2.target_capacity_pct, step_seconds);
+    let real = realistic::simulate(&workloads, &daemons, &options, step_seconds, steps, scaling, weights)?;
+    Ok(Some(Ec2Sim { real, ideal }))
+}
+
+/// How the EC2 figures were simulated, in words.
+fn ec2_method(sim: Option<&Ec2Sim>, a: &Assumptions, step_seconds: u32, types: usize) -> String {
+    let groups = match sim {
+        Some(s) => s
+            .real
+            .groups
+            .iter()
+            .map(|g| format!("{} ({} services)", g.instance_type, g.services.len()))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        None => "none".into(),
+    };
+    let mut out = format!(
+        "as ECS runs it: Auto Scaling groups of one instance type each, chosen from {types} types and split by architecture or network mode where that is cheaper ({groups}), \
+         binpack placement on memory, managed scaling at {}% target capacity, empty instances terminated after {} minutes, tasks never moved; \
+         ideal: every {step_seconds}-second step re-packed from scratch by the packing optimizer ({} distinct task mixes); \
+         the difference is the cost of fragmentation",
+        a.ec2.target_capacity_pct,
+        a.ec2.scale_in_minutes,
+        sim.map(|s| s.ideal.distinct_mixes).unwrap_or(0)
+    );
+    if a.ec2.spot_share_pct > 0.0 {
+        out.push_str(&format!(
+            "; {}% of instance-hours on Spot at {}% off on-demand (assumed)",
+            a.ec2.spot_share_pct, a.ec2.spot_discount_pct
+        ));
+    }
+    out
 }
 
 fn describe_fargate(c: &Candidate, choice: FargateChoice, size: FargateSize) -> String {

@@ -58,6 +58,14 @@ impl InstanceOption {
         })
     }
 
+    /// The same option billed at `factor` times its price (a Spot share). Packing decisions keep
+    /// using the on-demand price, so the fleet is the one on-demand prices call for: a uniform
+    /// discount changes what it costs, not what the cheapest fleet is.
+    pub fn discounted(mut self, factor: Decimal) -> InstanceOption {
+        self.hourly = Usd(self.hourly.0 * factor);
+        self
+    }
+
     /// The option for `instance_type` in `region`, priced from the catalog. `Ok(None)` when the
     /// reservation and daemons leave no room on it.
     pub fn from_catalog(

@@ -104,7 +104,7 @@ pub struct Optimized {
 impl Optimized {
     /// How far the fleet's cost is above the lower bound, in percent.
     pub fn gap_pct(&self, options: &[InstanceOption]) -> f64 {
-        let cost: f64 = self.packing.bins.iter().map(|b| options[b.option].hourly.to_f64()).sum();
+        let cost: f64 = self.packing.bins.iter().map(|b| options[b.option].hourly_f).sum();
         if self.lower_bound_hourly <= 0.0 {
             0.0
         } else {
@@ -208,8 +208,8 @@ fn dominates(options: &[InstanceOption], d: usize, o: usize) -> bool {
         && a.cpu_units >= b.cpu_units
         && a.memory_mib >= b.memory_mib
         && a.awsvpc_tasks >= b.awsvpc_tasks
-        && a.hourly <= b.hourly
-        && (a.hourly < b.hourly || a.cpu_units > b.cpu_units || a.memory_mib > b.memory_mib || a.awsvpc_tasks > b.awsvpc_tasks || d < o)
+        && a.hourly_f <= b.hourly_f
+        && (a.hourly_f < b.hourly_f || a.cpu_units > b.cpu_units || a.memory_mib > b.memory_mib || a.awsvpc_tasks > b.awsvpc_tasks || d < o)
 }
 
 fn optimize_over(groups: &[(TaskShape, u32)], options: &[InstanceOption], budget: Budget) -> Optimized {
@@ -233,7 +233,7 @@ fn optimize_over(groups: &[(TaskShape, u32)], options: &[InstanceOption], budget
             }
         }
     }
-    let cost: Vec<f64> = options.iter().map(|o| o.hourly.to_f64()).collect();
+    let cost: Vec<f64> = options.iter().map(|o| o.hourly_f).collect();
     let fit: Vec<Vec<u32>> = options
         .iter()
         .map(|o| {

@@ -10,9 +10,9 @@
 //! capacity that the target capacity asks for is kept.
 //!
 //! The instance type of each group is chosen by simulating the candidates in order of a lower
-//! bound on their cost, stopping when the bound passes the cheapest group found. Tasks that can
-//! run on Graviton are also tried on a group of their own, on an ARM type; the cheaper of the two
-//! layouts wins.
+//! bound on their cost, stopping when the bound passes the cheapest group found. Besides one group
+//! for every task, the layouts tried put tasks that can run on Graviton in a group of their own on
+//! an ARM type, awsvpc tasks (bound by ENIs) apart from the others, or both; the cheapest wins.
 //!
 //! The difference between this fleet's cost and the ideal re-pack's is the cost of fragmentation.
 
@@ -55,7 +55,8 @@ pub struct Realistic {
     pub groups: Vec<Group>,
 }
 
-/// Simulates ECS running `workloads` on the cheapest layout of Auto Scaling groups.
+/// Simulates ECS running `workloads` on the cheapest layout of Auto Scaling groups (capacity
+/// providers), each service on one group.
 pub fn simulate(
     workloads: &[Workload],
     daemons: &[(usize, TaskShape)],
@@ -68,31 +69,35 @@ pub fn simulate(
     if options.is_empty() {
         return Err(SimulationError::NoInstanceTypes);
     }
-    let all: Vec<usize> = (0..workloads.len()).collect();
-    let x86 = |o: &InstanceOption| o.arch == Arch::X86_64;
-    let arm = |o: &InstanceOption| o.arch == Arch::Arm64;
-    // One x86 group for everything (or an ARM one, when every task can run there).
+    // Layouts: one group for everything, or groups split by architecture (ARM-ready tasks on a
+    // Graviton type), by network mode (awsvpc tasks, bound by ENIs, apart from the others), or both.
+    let has_arm = options.iter().any(|o| o.arch == Arch::Arm64) && workloads.iter().any(|w| w.shape.arm_ok);
+    let has_awsvpc = workloads.iter().any(|w| w.shape.awsvpc) && workloads.iter().any(|w| !w.shape.awsvpc);
     let mut layouts: Vec<Vec<GroupRun>> = Vec::new();
-    if let Some(g) = best_group(workloads, &all, options, &x86, steps, scaling) {
-        layouts.push(vec![g]);
-    }
-    let (arm_ok, x86_only): (Vec<usize>, Vec<usize>) = all.iter().partition(|&&w| workloads[w].shape.arm_ok);
-    if !arm_ok.is_empty() && options.iter().any(arm) {
-        let mut split = Vec::new();
-        if let Some(g) = best_group(workloads, &arm_ok, options, &arm, steps, scaling) {
-            split.push(g);
+    for (by_arch, by_net) in [(false, false), (true, false), (false, true), (true, true)] {
+        if (by_arch && !has_arm) || (by_net && !has_awsvpc) {
+            continue;
         }
-        if !x86_only.is_empty() {
-            if let Some(g) = best_group(workloads, &x86_only, options, &x86, steps, scaling) {
-                split.push(g);
+        let key = |w: &Workload| (by_arch && w.shape.arm_ok, by_net && w.shape.awsvpc);
+        let mut keys: Vec<(bool, bool)> = workloads.iter().map(key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut layout = Vec::new();
+        for k in keys {
+            let members: Vec<usize> = (0..workloads.len()).filter(|&w| key(&workloads[w]) == k).collect();
+            let arch = if k.0 { Arch::Arm64 } else { Arch::X86_64 };
+            let allowed = |o: &InstanceOption| o.arch == arch;
+            if let Some(g) = best_group(workloads, &members, options, &allowed, steps, scaling) {
+                layout.push(g);
             }
         }
-        if split.iter().map(|g| g.members.len()).sum::<usize>() == workloads.len() {
-            layouts.push(split);
+        if layout.iter().map(|g| g.members.len()).sum::<usize>() == workloads.len() {
+            layouts.push(layout);
         }
     }
     let cost = |l: &Vec<GroupRun>| -> f64 { l.iter().map(|g| g.instance_steps as f64 * options[g.option].hourly_f).sum() };
-    let Some(layout) = layouts.into_iter().min_by(|a, b| cost(a).total_cmp(&cost(b))) else {
+    // The first of equally cheap layouts wins: fewer groups are simpler to run.
+    let Some(layout) = layouts.into_iter().reduce(|a, b| if cost(&b) < cost(&a) - 1e-9 { b } else { a }) else {
         return Err(SimulationError::NoInstanceTypes);
     };
 
@@ -228,7 +233,7 @@ fn run_group(
     let mut per_step = Vec::with_capacity(steps);
     let mut unplaced_at = vec![false; steps];
     let mut instance_steps = 0u64;
-    for step in 0..steps {
+    for (step, unplaced) in unplaced_at.iter_mut().enumerate() {
         // Scale-in first: each stopped task is the service's task on the emptiest instance.
         for (m, &w) in members.iter().enumerate() {
             let want = workloads[w].counts[step];
@@ -250,7 +255,7 @@ fn run_group(
             let want = workloads[w].counts[step];
             if !fits_at_all[m] {
                 if want > 0 {
-                    unplaced_at[step] = true;
+                    *unplaced = true;
                 }
                 continue;
             }
@@ -446,6 +451,23 @@ mod tests {
         assert_eq!(arm.services, vec![0]);
         let x86 = r.groups.iter().find(|g| g.arch == Arch::X86_64).expect("an x86 group");
         assert_eq!(x86.services, vec![1]);
+    }
+
+    #[test]
+    fn awsvpc_tasks_get_a_group_of_their_own_when_enis_bind() {
+        // 14 small awsvpc tasks and 16 CPU-heavy bridge tasks. One c5.4xlarge group needs 5
+        // instances ($3.40); c5.large for the awsvpc tasks (2 each, by ENIs) and c5.4xlarge for
+        // the rest cost 7 x $0.085 + 4 x $0.68 = $3.315.
+        let opts = options(&["c5.large", "c5.4xlarge"]);
+        let awsvpc = TaskShape {
+            awsvpc: true,
+            ..shape(256, 512, false)
+        };
+        let w = vec![workload(0, awsvpc, &[14]), workload(1, shape(4096, 7680, false), &[16])];
+        let r = simulate(&w, &[], &opts, 3600, 1, scaling(0), WEIGHTS).unwrap();
+        assert_eq!(r.sim.cost, Usd::parse("3.315").unwrap());
+        let types: Vec<(&str, &[usize])> = r.groups.iter().map(|g| (g.instance_type.as_str(), g.services.as_slice())).collect();
+        assert_eq!(types, vec![("c5.4xlarge", &[1][..]), ("c5.large", &[0][..])]);
     }
 
     #[test]
