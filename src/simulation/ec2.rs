@@ -147,10 +147,37 @@ impl Packing {
     }
 }
 
-/// Packs groups of identical tasks onto instance types. The optimizer of a later stage implements
-/// the same trait.
+/// Packs groups of identical tasks onto instance types.
 pub trait Packer {
     fn pack(&self, groups: &[(TaskShape, u32)], options: &[InstanceOption]) -> Packing;
+
+    /// A packer for one mix after another of the same `shapes` (a simulation's steps), which may
+    /// carry work over from one mix to the next. By default each mix is packed afresh.
+    fn sequence<'a>(&'a self, shapes: &[TaskShape], options: &'a [InstanceOption]) -> Box<dyn SequencePacker + 'a> {
+        Box::new(Afresh {
+            packer: self,
+            shapes: shapes.to_vec(),
+            options,
+        })
+    }
+}
+
+/// Packs the mixes of a simulation in turn: `counts[g]` tasks of the `g`-th shape.
+pub trait SequencePacker {
+    fn pack_counts(&mut self, counts: &[u32]) -> Packing;
+}
+
+struct Afresh<'a, P: Packer + ?Sized> {
+    packer: &'a P,
+    shapes: Vec<TaskShape>,
+    options: &'a [InstanceOption],
+}
+
+impl<P: Packer + ?Sized> SequencePacker for Afresh<'_, P> {
+    fn pack_counts(&mut self, counts: &[u32]) -> Packing {
+        let groups: Vec<(TaskShape, u32)> = self.shapes.iter().copied().zip(counts.iter().copied()).collect();
+        self.packer.pack(&groups, self.options)
+    }
 }
 
 /// Cost-aware greedy: for each instance type, first-fit decreasing onto that type alone, then
@@ -394,13 +421,14 @@ pub fn simulate(
     let mut cache: HashMap<Vec<u32>, (Vec<u32>, u32, Vec<usize>)> = HashMap::new();
     let mut tally = Tally::new(workloads, options.len());
     let mut key = vec![0u32; workloads.len()];
+    let shapes: Vec<TaskShape> = workloads.iter().map(|w| w.shape).collect();
+    let mut sequence = packer.sequence(&shapes, options);
     for step in 0..steps {
         for (k, w) in key.iter_mut().zip(workloads) {
             *k = w.counts[step];
         }
         if !cache.contains_key(&key) {
-            let groups: Vec<(TaskShape, u32)> = workloads.iter().zip(&key).map(|(w, &n)| (w.shape, n)).collect();
-            let p = packer.pack(&groups, options);
+            let p = sequence.pack_counts(&key);
             let mut per_type = vec![0u32; options.len()];
             for b in &p.bins {
                 per_type[b.option] += 1;

@@ -17,7 +17,7 @@
 
 use std::collections::HashSet;
 
-use super::ec2::{Bin, GreedyPacker, InstanceOption, Packer, Packing, TaskShape};
+use super::ec2::{Bin, GreedyPacker, InstanceOption, Packer, Packing, SequencePacker, TaskShape};
 use super::knapsack::{self, Capacity, Item};
 use super::lp::{Column, CoveringLp};
 use crate::pricing::Arch;
@@ -77,6 +77,168 @@ impl Packer for OptimizingPacker {
     fn pack(&self, groups: &[(TaskShape, u32)], options: &[InstanceOption]) -> Packing {
         optimize(groups, options, self.budget).packing
     }
+
+    fn sequence<'a>(&'a self, shapes: &[TaskShape], options: &'a [InstanceOption]) -> Box<dyn SequencePacker + 'a> {
+        Box::new(Sequence::new(shapes, options, self.budget))
+    }
+}
+
+/// A repaired fleet may cost this much more, relative to the resource bound, than the last fleet
+/// the full optimizer found before the full optimizer runs again.
+const DRIFT: f64 = 0.005;
+/// Mixes of a sequence always packed by the full optimizer: a simulation with few distinct mixes
+/// (a steady cluster) gets the full optimizer at every one.
+const ALWAYS_FULL: usize = 64;
+
+/// The optimizer over a simulation's steps. Each mix starts from the previous mix's fleet: the
+/// tasks that stopped come off the least-used instances, new tasks go into the room left on the
+/// fullest ones and then onto new instances, and the optimizer's local search (emptying, merging,
+/// retyping instances) runs on the result. The ideal simulation still re-packs every step (any
+/// task may move); repair is only where the search starts. The first `ALWAYS_FULL` mixes, and
+/// any mix whose repaired fleet's cost per resource bound drifts more than `DRIFT` above that of
+/// the last full solve, are also packed from scratch by the full optimizer (column generation,
+/// rounding, local search), and the cheaper of the two fleets is kept.
+pub struct Sequence<'a> {
+    options: &'a [InstanceOption],
+    /// The options no other dominates, and their indices in `options`.
+    sub: Vec<InstanceOption>,
+    kept: Vec<usize>,
+    group_shapes: Vec<TaskShape>,
+    rows: Vec<TaskShape>,
+    members: Vec<Vec<usize>>,
+    bins: Vec<Pattern>,
+    ratio: f64,
+    budget: Budget,
+    /// Mixes packed by the full optimizer, and in all.
+    pub full_solves: usize,
+    pub mixes: usize,
+}
+
+impl<'a> Sequence<'a> {
+    pub fn new(shapes: &[TaskShape], options: &'a [InstanceOption], budget: Budget) -> Sequence<'a> {
+        let kept: Vec<usize> = (0..options.len())
+            .filter(|&o| !(0..options.len()).any(|d| dominates(options, d, o)))
+            .collect();
+        let groups: Vec<(TaskShape, u32)> = shapes.iter().map(|&s| (s, 0)).collect();
+        let (rows, members) = rows_of(&groups, true);
+        Sequence {
+            options,
+            sub: kept.iter().map(|&o| options[o].clone()).collect(),
+            kept,
+            group_shapes: shapes.to_vec(),
+            rows,
+            members,
+            bins: Vec::new(),
+            ratio: f64::INFINITY,
+            budget,
+            full_solves: 0,
+            mixes: 0,
+        }
+    }
+}
+
+impl SequencePacker for Sequence<'_> {
+    fn pack_counts(&mut self, counts: &[u32]) -> Packing {
+        let groups: Vec<(TaskShape, u32)> = self.group_shapes.iter().copied().zip(counts.iter().copied()).collect();
+        let p = Problem::new(self.rows.clone(), &self.sub);
+        let (placed, unplaced_rows) = p.split_demand(&groups, &self.members);
+        self.mixes += 1;
+        let repaired = if self.bins.is_empty() {
+            None
+        } else {
+            let mut bins = std::mem::take(&mut self.bins);
+            repair(&p, &mut bins, &placed);
+            improve(&p, &mut bins);
+            Some(bins)
+        };
+        let bound = resource_bound(&p, &placed);
+        let drifted = |bins: &[Pattern]| bound > 0.0 && fleet_cost(&p, bins) > bound * self.ratio * (1.0 + DRIFT);
+        let bins = match repaired {
+            Some(bins) if self.mixes > ALWAYS_FULL && !drifted(&bins) => bins,
+            repaired => {
+                self.full_solves += 1;
+                let (full, ..) = solve(&p, &placed, self.budget);
+                let best = match repaired {
+                    Some(r) if fleet_cost(&p, &r) <= fleet_cost(&p, &full) => r,
+                    _ => full,
+                };
+                self.ratio = if bound > 0.0 {
+                    fleet_cost(&p, &best) / bound
+                } else {
+                    f64::INFINITY
+                };
+                best
+            }
+        };
+        let mut packing = to_packing(&bins, &self.members, &groups, &unplaced_rows);
+        for b in packing.bins.iter_mut() {
+            b.option = self.kept[b.option];
+        }
+        debug_assert!(packing.bins.iter().all(|b| b.option < self.options.len()));
+        self.bins = bins;
+        packing
+    }
+}
+
+/// Turns the fleet for the previous mix into one for `demand`: surplus tasks come off the
+/// least-used instances (emptied ones go), missing tasks go into the room on the fullest ones,
+/// and what is still missing is packed onto new instances by the greedy packer.
+fn repair(p: &Problem, bins: &mut Vec<Pattern>, demand: &[u32]) {
+    let mut have = vec![0u32; demand.len()];
+    for b in bins.iter() {
+        for (h, &n) in have.iter_mut().zip(&b.counts) {
+            *h += n;
+        }
+    }
+    let fill_of = |b: &Pattern| {
+        let l = p.load(&b.counts);
+        let o = &p.options[b.option];
+        (l.cpu as f64 / f64::from(o.cpu_units.max(1))).max(l.mem as f64 / f64::from(o.memory_mib.max(1)))
+    };
+    let mut order: Vec<usize> = (0..bins.len()).collect();
+    order.sort_by(|&a, &b| fill_of(&bins[a]).total_cmp(&fill_of(&bins[b])).then(a.cmp(&b)));
+    for row in 0..demand.len() {
+        let mut extra = have[row].saturating_sub(demand[row]);
+        for &b in &order {
+            if extra == 0 {
+                break;
+            }
+            let k = bins[b].counts[row].min(extra);
+            bins[b].counts[row] -= k;
+            extra -= k;
+        }
+    }
+    bins.retain(|b| b.counts.iter().any(|&n| n > 0));
+    let mut missing: Vec<u32> = demand.iter().zip(&have).map(|(&d, &h)| d.saturating_sub(h)).collect();
+    if missing.iter().all(|&n| n == 0) {
+        return;
+    }
+    let mut loads: Vec<Load> = bins.iter().map(|b| p.load(&b.counts)).collect();
+    let mut fullest: Vec<usize> = (0..bins.len()).collect();
+    fullest.sort_by(|&a, &b| fill_of(&bins[b]).total_cmp(&fill_of(&bins[a])).then(a.cmp(&b)));
+    let mut rows: Vec<usize> = (0..demand.len()).filter(|&i| missing[i] > 0).collect();
+    rows.sort_by_key(|&i| std::cmp::Reverse((p.shapes[i].memory_mib, p.shapes[i].cpu_units)));
+    for i in rows {
+        let s = p.shapes[i];
+        for &b in &fullest {
+            while missing[i] > 0 && p.room(bins[b].option, &loads[b], &s, 1) {
+                bins[b].counts[i] += 1;
+                missing[i] -= 1;
+                let l = &mut loads[b];
+                l.cpu += u64::from(s.cpu_units);
+                l.mem += u64::from(s.memory_mib);
+                l.eni += u64::from(s.awsvpc);
+                l.x86_only |= !s.arm_ok;
+            }
+            if missing[i] == 0 {
+                break;
+            }
+        }
+    }
+    if missing.iter().any(|&n| n > 0) {
+        let groups: Vec<(TaskShape, u32)> = p.shapes.iter().copied().zip(missing.iter().copied()).collect();
+        bins.extend(to_patterns(p, &GreedyPacker.pack(&groups, p.options)));
+    }
 }
 
 /// How the fleet was found.
@@ -126,6 +288,8 @@ struct Problem<'a> {
     /// `fit[o][i]`: copies of shape `i` an empty instance of option `o` holds.
     fit: Vec<Vec<u32>>,
     cost: Vec<f64>,
+    /// Options from cheapest to dearest (ties by index).
+    by_cost: Vec<usize>,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -163,10 +327,12 @@ impl Problem<'_> {
 
     /// The cheapest option that holds `counts`, if any.
     fn cheapest_for(&self, counts: &[u32]) -> Option<usize> {
-        let l = self.load(counts);
-        (0..self.options.len())
-            .filter(|&o| self.holds(o, &l))
-            .min_by(|&a, &b| self.cost[a].total_cmp(&self.cost[b]).then(a.cmp(&b)))
+        self.cheapest_holding(&self.load(counts))
+    }
+
+    /// The cheapest option that holds a load, if any.
+    fn cheapest_holding(&self, l: &Load) -> Option<usize> {
+        self.by_cost.iter().copied().find(|&o| self.holds(o, l))
     }
 
     fn room(&self, o: usize, l: &Load, s: &TaskShape, n: u32) -> bool {
@@ -212,88 +378,108 @@ fn dominates(options: &[InstanceOption], d: usize, o: usize) -> bool {
         && (a.hourly_f < b.hourly_f || a.cpu_units > b.cpu_units || a.memory_mib > b.memory_mib || a.awsvpc_tasks > b.awsvpc_tasks || d < o)
 }
 
-fn optimize_over(groups: &[(TaskShape, u32)], options: &[InstanceOption], budget: Budget) -> Optimized {
-    // Identical shapes become one row, whichever services they come from.
+/// Identical shapes become one row, whichever groups they come from: the rows' shapes, and for
+/// each row the groups it stands for.
+fn rows_of(groups: &[(TaskShape, u32)], keep_empty: bool) -> (Vec<TaskShape>, Vec<Vec<usize>>) {
     let mut shapes: Vec<TaskShape> = Vec::new();
-    let mut demand: Vec<u32> = Vec::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
     for (g, (shape, n)) in groups.iter().enumerate() {
-        if *n == 0 {
+        if *n == 0 && !keep_empty {
             continue;
         }
         match shapes.iter().position(|s| s == shape) {
-            Some(i) => {
-                demand[i] += n;
-                members[i].push(g);
-            }
+            Some(i) => members[i].push(g),
             None => {
                 shapes.push(*shape);
-                demand.push(*n);
                 members.push(vec![g]);
             }
         }
     }
-    let cost: Vec<f64> = options.iter().map(|o| o.hourly_f).collect();
-    let fit: Vec<Vec<u32>> = options
-        .iter()
-        .map(|o| {
-            shapes
-                .iter()
-                .map(|s| {
-                    if !s.arm_ok && o.arch != Arch::X86_64 {
-                        return 0;
-                    }
-                    let by = |need: u32, room: u32| room.checked_div(need).unwrap_or(u32::MAX);
-                    by(s.cpu_units, o.cpu_units)
-                        .min(by(s.memory_mib, o.memory_mib))
-                        .min(if s.awsvpc { o.awsvpc_tasks } else { u32::MAX })
-                })
-                .collect()
-        })
-        .collect();
-    let p = Problem {
-        shapes,
-        options,
-        fit,
-        cost,
-    };
+    (shapes, members)
+}
 
-    // Shapes no instance type holds are reported, not packed.
-    let placeable: Vec<bool> = (0..p.shapes.len()).map(|i| p.fit.iter().any(|f| f[i] > 0)).collect();
-    let mut unplaced_rows = Vec::new();
-    let mut placed = demand.clone();
-    for i in 0..p.shapes.len() {
-        if !placeable[i] {
-            unplaced_rows.push((i, demand[i]));
-            placed[i] = 0;
+impl<'a> Problem<'a> {
+    fn new(shapes: Vec<TaskShape>, options: &'a [InstanceOption]) -> Problem<'a> {
+        let cost: Vec<f64> = options.iter().map(|o| o.hourly_f).collect();
+        let fit: Vec<Vec<u32>> = options
+            .iter()
+            .map(|o| {
+                shapes
+                    .iter()
+                    .map(|s| {
+                        if !s.arm_ok && o.arch != Arch::X86_64 {
+                            return 0;
+                        }
+                        let by = |need: u32, room: u32| room.checked_div(need).unwrap_or(u32::MAX);
+                        by(s.cpu_units, o.cpu_units).min(by(s.memory_mib, o.memory_mib)).min(if s.awsvpc {
+                            o.awsvpc_tasks
+                        } else {
+                            u32::MAX
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut by_cost: Vec<usize> = (0..options.len()).collect();
+        by_cost.sort_by(|&a, &b| cost[a].total_cmp(&cost[b]).then(a.cmp(&b)));
+        Problem {
+            shapes,
+            options,
+            fit,
+            cost,
+            by_cost,
         }
     }
 
-    let greedy_groups: Vec<(TaskShape, u32)> = p.shapes.iter().copied().zip(placed.iter().copied()).collect();
-    let greedy = to_patterns(&p, &GreedyPacker.pack(&greedy_groups, options));
-    let greedy_cost = fleet_cost(&p, &greedy);
+    /// Demand per row for `groups`, with the rows no instance type holds set aside.
+    fn split_demand(&self, groups: &[(TaskShape, u32)], members: &[Vec<usize>]) -> (Vec<u32>, Vec<(usize, u32)>) {
+        let mut placed = Vec::with_capacity(members.len());
+        let mut unplaced = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            let n: u32 = m.iter().map(|&g| groups[g].1).sum();
+            if self.fit.iter().any(|f| f[i] > 0) {
+                placed.push(n);
+            } else {
+                placed.push(0);
+                if n > 0 {
+                    unplaced.push((i, n));
+                }
+            }
+        }
+        (placed, unplaced)
+    }
+}
 
+/// The optimizer's fleet for `placed` (every row placeable), its lower bound, whether the bound
+/// is the LP optimum, and how the fleet was found.
+fn solve(p: &Problem, placed: &[u32], budget: Budget) -> (Vec<Pattern>, f64, bool, Method) {
+    let greedy_groups: Vec<(TaskShape, u32)> = p.shapes.iter().copied().zip(placed.iter().copied()).collect();
+    let greedy = to_patterns(p, &GreedyPacker.pack(&greedy_groups, p.options));
+    let greedy_cost = fleet_cost(p, &greedy);
     let mut budget = budget;
-    let (bins, lower_bound, lp_optimal, method) = if placed.iter().all(|&n| n == 0) {
+    if placed.iter().all(|&n| n == 0) {
         (Vec::new(), 0.0, true, Method::Empty)
-    } else if p.shapes.len() > MAX_SHAPES {
-        (greedy, resource_bound(&p, &placed), false, Method::Greedy)
+    } else if p.shapes.iter().zip(placed).filter(|(_, &n)| n > 0).count() > MAX_SHAPES {
+        (greedy, resource_bound(p, placed), false, Method::Greedy)
     } else {
-        let first = column_generation(&p, &placed, &[], &mut budget);
+        let first = column_generation(p, placed, &[], &mut budget);
         let lb = first.lower_bound;
         let lp_optimal = first.converged;
         let duals = first.duals.clone();
-        let mut bins = round(&p, &placed, first, &mut budget);
-        improve(&p, &mut bins);
-        neighbourhoods(&p, &mut bins, &duals, &mut budget);
-        let cost = fleet_cost(&p, &bins);
+        let mut bins = round(p, placed, first, &mut budget);
+        improve(p, &mut bins);
+        neighbourhoods(p, &mut bins, &duals, &mut budget);
+        let cost = fleet_cost(p, &bins);
         if cost < greedy_cost - 1e-9 {
             (bins, lb, lp_optimal, Method::ColumnGeneration)
         } else {
             (greedy, lb, lp_optimal, Method::Greedy)
         }
-    };
+    }
+}
 
+/// Instances over rows back to instances over the caller's groups.
+fn to_packing(bins: &[Pattern], members: &[Vec<usize>], groups: &[(TaskShape, u32)], unplaced_rows: &[(usize, u32)]) -> Packing {
     let mut left: Vec<Vec<(usize, u32)>> = members.iter().map(|m| m.iter().map(|&g| (g, groups[g].1)).collect()).collect();
     let mut take = |row: usize, mut n: u32| -> Vec<(usize, u32)> {
         let mut out = Vec::new();
@@ -311,7 +497,7 @@ fn optimize_over(groups: &[(TaskShape, u32)], options: &[InstanceOption], budget
         out
     };
     let mut packing = Packing::default();
-    for b in &bins {
+    for b in bins {
         let mut items = Vec::new();
         for (row, &n) in b.counts.iter().enumerate() {
             if n > 0 {
@@ -320,9 +506,19 @@ fn optimize_over(groups: &[(TaskShape, u32)], options: &[InstanceOption], budget
         }
         packing.bins.push(Bin::new(b.option, items, groups));
     }
-    for (row, n) in unplaced_rows {
+    for &(row, n) in unplaced_rows {
         packing.unplaced.extend(take(row, n));
     }
+    packing
+}
+
+fn optimize_over(groups: &[(TaskShape, u32)], options: &[InstanceOption], budget: Budget) -> Optimized {
+    let (shapes, members) = rows_of(groups, false);
+    let p = Problem::new(shapes, options);
+    // Shapes no instance type holds are reported, not packed.
+    let (placed, unplaced_rows) = p.split_demand(groups, &members);
+    let (bins, lower_bound, lp_optimal, method) = solve(&p, &placed, budget);
+    let packing = to_packing(&bins, &members, groups, &unplaced_rows);
     // Never claim a bound above a fleet we can show: guards against floating-point drift.
     let lower_bound_hourly = lower_bound.min(fleet_cost(&p, &bins));
     Optimized {
@@ -364,7 +560,12 @@ fn resource_bound(p: &Problem, demand: &[u32]) -> f64 {
     };
     let cpu = l.cpu as f64 * rate(&|o| o.cpu_units);
     let mem = l.mem as f64 * rate(&|o| o.memory_mib);
-    let bound = cpu.max(mem);
+    let eni = if l.eni == 0 {
+        0.0
+    } else {
+        l.eni as f64 * rate(&|o| o.awsvpc_tasks)
+    };
+    let bound = cpu.max(mem).max(eni);
     if bound.is_finite() {
         bound
     } else {
@@ -753,9 +954,11 @@ fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>) -> bool {
         let o = &p.options[b.option];
         (l.cpu as f64 / f64::from(o.cpu_units.max(1))).max(l.mem as f64 / f64::from(o.memory_mib.max(1)))
     };
+    let fills: Vec<f64> = bins.iter().map(fill_of).collect();
     let mut order: Vec<usize> = (0..bins.len()).collect();
-    order.sort_by(|&a, &b| fill_of(&bins[a]).total_cmp(&fill_of(&bins[b])).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| fills[a].total_cmp(&fills[b]).then(a.cmp(&b)));
     let mut removed = vec![false; bins.len()];
+    let mut base: Vec<Load> = bins.iter().map(|b| p.load(&b.counts)).collect();
     for &victim in &order {
         let mut trial: Vec<(usize, Vec<u32>)> = Vec::new();
         let mut ok = true;
@@ -763,6 +966,7 @@ fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>) -> bool {
         let mut rows: Vec<usize> = (0..p.shapes.len()).filter(|&i| bins[victim].counts[i] > 0).collect();
         rows.sort_by_key(|&i| std::cmp::Reverse((p.shapes[i].memory_mib, p.shapes[i].cpu_units)));
         let mut loads: Vec<Option<Load>> = vec![None; bins.len()];
+        let base_ref = &base;
         'tasks: for i in rows {
             for _ in 0..bins[victim].counts[i] {
                 let mut placed = false;
@@ -770,7 +974,7 @@ fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>) -> bool {
                     if t == victim || removed[t] {
                         continue;
                     }
-                    let l = *loads[t].get_or_insert_with(|| p.load(&bins[t].counts));
+                    let l = *loads[t].get_or_insert(base_ref[t]);
                     if p.room(bins[t].option, &l, &p.shapes[i], 1) {
                         let entry = match trial.iter_mut().position(|(b, _)| *b == t) {
                             Some(k) => k,
@@ -801,6 +1005,7 @@ fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>) -> bool {
                 for (c, x) in bins[t].counts.iter_mut().zip(extra) {
                     *c += x;
                 }
+                base[t] = loads[t].expect("a load for every instance that took tasks");
             }
             bins[victim].counts.iter_mut().for_each(|c| *c = 0);
             removed[victim] = true;
@@ -820,20 +1025,33 @@ fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>) -> bool {
 /// Replaces two instances by one of a type that holds both and costs less than the pair.
 fn merge_pairs(p: &Problem, bins: &mut Vec<Pattern>) -> bool {
     let mut changed = false;
+    let mut loads: Vec<Load> = bins.iter().map(|b| p.load(&b.counts)).collect();
+    let cheapest = p.by_cost.first().map(|&o| p.cost[o]).unwrap_or(f64::INFINITY);
     let mut i = 0;
     while i < bins.len() {
         let mut j = i + 1;
         let mut merged = false;
         while j < bins.len() {
             let pair = p.cost[bins[i].option] + p.cost[bins[j].option];
-            let counts: Vec<u32> = bins[i].counts.iter().zip(&bins[j].counts).map(|(a, b)| a + b).collect();
-            if let Some(o) = p.cheapest_for(&counts) {
-                if p.cost[o] < pair - 1e-9 {
-                    bins[i] = Pattern { option: o, counts };
-                    bins.swap_remove(j);
-                    merged = true;
-                    changed = true;
-                    continue;
+            if cheapest < pair - 1e-9 {
+                let (a, b) = (loads[i], loads[j]);
+                let l = Load {
+                    cpu: a.cpu + b.cpu,
+                    mem: a.mem + b.mem,
+                    eni: a.eni + b.eni,
+                    x86_only: a.x86_only || b.x86_only,
+                };
+                if let Some(o) = p.cheapest_holding(&l) {
+                    if p.cost[o] < pair - 1e-9 {
+                        let counts: Vec<u32> = bins[i].counts.iter().zip(&bins[j].counts).map(|(a, b)| a + b).collect();
+                        bins[i] = Pattern { option: o, counts };
+                        loads[i] = l;
+                        bins.swap_remove(j);
+                        loads.swap_remove(j);
+                        merged = true;
+                        changed = true;
+                        continue;
+                    }
                 }
             }
             j += 1;
@@ -991,6 +1209,38 @@ mod tests {
             if greedy.unplaced.is_empty() {
                 prop_assert!(r.lower_bound_hourly <= hourly(&greedy, &opts) + 1e-9);
                 prop_assert!(cost <= hourly(&greedy, &opts) + 1e-9);
+            }
+        }
+
+        /// Packing one mix after another (the simulation's sequence, past the mixes it always
+        /// solves in full) keeps every invariant of a single packing.
+        #[test]
+        fn a_sequence_keeps_the_packing_invariants(groups in arb_groups(), steps in prop::collection::vec(prop::collection::vec(0u32..15, 8), 70..75)) {
+            let opts = options(&["c6i.large", "m6i.xlarge", "r6i.2xlarge", "m6i.4xlarge", "m7g.2xlarge", "c7g.4xlarge"]);
+            let shapes: Vec<TaskShape> = groups.iter().map(|g| g.0).collect();
+            let packer = OptimizingPacker { budget: Budget { pivots: 300, knapsack_nodes: 5_000 } };
+            let mut seq = packer.sequence(&shapes, &opts);
+            for counts in &steps {
+                let counts: Vec<u32> = (0..shapes.len()).map(|g| counts[g % counts.len()]).collect();
+                let p = seq.pack_counts(&counts);
+                for (g, &n) in counts.iter().enumerate() {
+                    let placed: u32 = p.bins.iter().flat_map(|b| &b.items).filter(|i| i.0 == g).map(|i| i.1).sum();
+                    let unplaced: u32 = p.unplaced.iter().filter(|u| u.0 == g).map(|u| u.1).sum();
+                    prop_assert_eq!(placed + unplaced, n);
+                }
+                for b in &p.bins {
+                    let o = &opts[b.option];
+                    prop_assert!(!b.items.is_empty());
+                    let (mut cpu, mut mem, mut eni) = (0u32, 0u32, 0u32);
+                    for &(g, n) in &b.items {
+                        let t = shapes[g];
+                        cpu += t.cpu_units * n;
+                        mem += t.memory_mib * n;
+                        eni += u32::from(t.awsvpc) * n;
+                        prop_assert!(t.arm_ok || o.arch == Arch::X86_64);
+                    }
+                    prop_assert!(cpu <= o.cpu_units && mem <= o.memory_mib && eni <= o.awsvpc_tasks);
+                }
             }
         }
     }

@@ -4,7 +4,7 @@
 
 use crate::sources::demo::Rng;
 
-use super::ec2::TaskShape;
+use super::ec2::{TaskShape, Workload};
 
 /// Fargate's CPU sizes with how often services use them, and the memory range valid for each.
 const SIZES: [(u32, f64, u32, u32, u32); 6] = [
@@ -65,4 +65,40 @@ pub fn ecs_like(seed: u64, tasks: u32, awsvpc_share: f64) -> Vec<(TaskShape, u32
         left -= n;
     }
     out
+}
+
+/// A cluster of `services` replica services over `steps` 5-minute steps, for the simulation
+/// benchmark: task shapes as in [`ecs_like`], half the services awsvpc; most services follow a
+/// daily curve (peak 2-4 times the night's count) with noise, some are steady, and some are
+/// batch jobs that run for an hour or two a night.
+pub fn cluster_over_time(seed: u64, services: usize, steps: usize) -> Vec<Workload> {
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xC1A5_7E12);
+    let shapes = ecs_like(seed, 10 * services as u32, 0.5);
+    (0..services)
+        .map(|i| {
+            let shape = shapes[i % shapes.len()].0;
+            let kind = rng.unit();
+            let base = 1.0 + (rng.unit() * rng.unit() * 12.0).floor();
+            let peak = 2.0 + rng.unit() * 2.0;
+            let phase = rng.unit() * 0.2;
+            let start = (rng.unit() * 60.0) as usize;
+            let mut counts = Vec::with_capacity(steps);
+            for s in 0..steps {
+                let day = (s % 288) as f64 / 288.0;
+                let n = if kind < 0.6 {
+                    // Daily curve: low at night, high in the afternoon, with noise.
+                    let curve = 0.5 - 0.5 * (2.0 * std::f64::consts::PI * (day - phase)).cos();
+                    (base * (1.0 + (peak - 1.0) * curve) + rng.unit() * 1.5 - 0.75).round().max(1.0)
+                } else if kind < 0.85 {
+                    base
+                } else if (s % 288) >= start && (s % 288) < start + 12 + (i % 12) {
+                    base * 2.0
+                } else {
+                    0.0
+                };
+                counts.push(n as u32);
+            }
+            Workload { service: i, shape, counts }
+        })
+        .collect()
 }
