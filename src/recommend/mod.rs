@@ -621,7 +621,7 @@ fn ec2_method(sim: Option<&Ec2Sim>, a: &Assumptions, step_seconds: u32, types: u
     let mut out = format!(
         "as ECS runs it: Auto Scaling groups of one instance type each, chosen from {types} types and split by architecture or network mode where that is cheaper ({groups}), \
          binpack placement on memory, managed scaling at {}% target capacity, empty instances terminated after {} minutes, tasks never moved; \
-         ideal: every {step_seconds}-second step re-packed from scratch by the packing optimizer ({} distinct task mixes); \
+         ideal: every {step_seconds}-second step re-packed by the packing optimizer with every task free to move ({} distinct task mixes); \
          the difference is the cost of fragmentation",
         a.ec2.target_capacity_pct,
         a.ec2.scale_in_minutes,

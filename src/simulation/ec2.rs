@@ -404,8 +404,9 @@ impl ResourceWeights {
     }
 }
 
-/// Packs the tasks running at each step (re-packing from scratch each step, the ideal a cluster
-/// with perfect scaling and no fragmentation reaches) and integrates the fleet's cost.
+/// Packs the tasks running at each step, any task free to move (the ideal a cluster with perfect
+/// scaling and no fragmentation reaches), and integrates the fleet's cost. The packer sees the
+/// distinct mixes in step order, so it may start each from the one before.
 pub fn simulate(
     workloads: &[Workload],
     daemons: &[(usize, TaskShape)],
@@ -419,7 +420,7 @@ pub fn simulate(
         return Err(SimulationError::NoInstanceTypes);
     }
     let mut cache: HashMap<Vec<u32>, (Vec<u32>, u32, Vec<usize>)> = HashMap::new();
-    let mut tally = Tally::new(workloads, options.len());
+    let mut tally = Tally::new(options.len());
     let mut key = vec![0u32; workloads.len()];
     let shapes: Vec<TaskShape> = workloads.iter().map(|w| w.shape).collect();
     let mut sequence = packer.sequence(&shapes, options);
@@ -452,18 +453,16 @@ pub(crate) struct Tally {
     peak: (f64, Vec<u32>),
     unplaced_steps: u32,
     unplaceable: Vec<usize>,
-    weight: Vec<f64>,
     instances: u64,
 }
 
 impl Tally {
-    pub(crate) fn new(workloads: &[Workload], options: usize) -> Tally {
+    pub(crate) fn new(options: usize) -> Tally {
         Tally {
             instance_steps: vec![0; options],
             peak: (-1.0, vec![0; options]),
             unplaced_steps: 0,
             unplaceable: Vec::new(),
-            weight: vec![0.0; workloads.len()],
             instances: 0,
         }
     }
@@ -494,9 +493,6 @@ impl Tally {
         steps: usize,
         weights: ResourceWeights,
     ) -> FleetSimulation {
-        for (i, w) in workloads.iter().enumerate() {
-            self.weight[i] = w.counts.iter().take(steps).map(|&n| f64::from(n)).sum::<f64>() * weights.of(&w.shape);
-        }
         self.unplaceable.sort_unstable();
         self.unplaceable.dedup();
         let step_hours = Decimal::from(step_seconds) / Decimal::from(SECONDS_PER_HOUR);
@@ -519,7 +515,16 @@ impl Tally {
             .collect();
         fleet.sort_by(|a, b| b.count.cmp(&a.count).then(a.instance_type.cmp(&b.instance_type)));
 
-        let mut shares: Vec<(usize, f64)> = workloads.iter().enumerate().map(|(i, w)| (w.service, self.weight[i])).collect();
+        // Each service's share: the resources its tasks reserved, step by step.
+        let mut shares: Vec<(usize, f64)> = workloads
+            .iter()
+            .map(|w| {
+                (
+                    w.service,
+                    w.counts.iter().take(steps).map(|&n| f64::from(n)).sum::<f64>() * weights.of(&w.shape),
+                )
+            })
+            .collect();
         for (service, shape) in daemons {
             shares.push((*service, self.instances as f64 * weights.of(shape)));
         }
@@ -571,17 +576,11 @@ pub fn allocate(total: Usd, shares: &[(usize, f64)]) -> BTreeMap<usize, Usd> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Assumptions;
-    use crate::pricing::Catalog;
+    use crate::simulation::testing::{check_packing, us_east_1};
     use proptest::prelude::*;
 
     fn options(types: &[&str], daemons: &[TaskShape]) -> Vec<InstanceOption> {
-        let c = Catalog::bundled().unwrap();
-        let a = Assumptions::default().ec2;
-        types
-            .iter()
-            .map(|t| InstanceOption::from_catalog(&c, "us-east-1", t, &a, daemons).unwrap().unwrap())
-            .collect()
+        us_east_1(types, daemons)
     }
 
     fn shape(cpu: u32, mem: u32, awsvpc: bool) -> TaskShape {
@@ -706,22 +705,7 @@ mod tests {
             let daemons = if daemon { vec![shape(128, 256, false)] } else { vec![] };
             let opts = options(&["c6i.large", "m6i.xlarge", "r6i.2xlarge", "m6i.4xlarge", "m7g.2xlarge", "c7g.4xlarge"], &daemons);
             let p = GreedyPacker.pack(&groups, &opts);
-            // Every task placed exactly once or reported.
-            for (g, (_, n)) in groups.iter().enumerate() {
-                let placed: u32 = p.bins.iter().flat_map(|b| &b.items).filter(|i| i.0 == g).map(|i| i.1).sum();
-                let unplaced: u32 = p.unplaced.iter().filter(|u| u.0 == g).map(|u| u.1).sum();
-                prop_assert_eq!(placed + unplaced, *n);
-            }
-            // No instance over capacity in any dimension, and Graviton only holds ARM-ready tasks.
-            for b in &p.bins {
-                let o = &opts[b.option];
-                let mut l = Load::default();
-                for &(g, n) in &b.items {
-                    l.add(&groups[g].0, n);
-                    prop_assert!(groups[g].0.arm_ok || o.arch == Arch::X86_64);
-                }
-                prop_assert!(l.cpu <= o.cpu_units && l.mem <= o.memory_mib && l.eni <= o.awsvpc_tasks);
-            }
+            check_packing(&groups, &opts, &p).map_err(TestCaseError::fail)?;
             // Never cheaper than the resource lower bound on the cheapest price per unit.
             let placed_groups: Vec<(TaskShape, u32)> = groups.iter().enumerate().map(|(g, &(t, n))| {
                 let u: u32 = p.unplaced.iter().filter(|u| u.0 == g).map(|u| u.1).sum();

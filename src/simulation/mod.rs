@@ -8,6 +8,8 @@ mod knapsack;
 mod lp;
 pub mod optimizer;
 pub mod realistic;
+#[cfg(test)]
+mod testing;
 pub mod testsets;
 
 use thiserror::Error;

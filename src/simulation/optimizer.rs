@@ -98,8 +98,7 @@ const ALWAYS_FULL: usize = 64;
 /// any mix whose repaired fleet's cost per resource bound drifts more than `DRIFT` above that of
 /// the last full solve, are also packed from scratch by the full optimizer (column generation,
 /// rounding, local search), and the cheaper of the two fleets is kept.
-pub struct Sequence<'a> {
-    options: &'a [InstanceOption],
+pub struct Sequence {
     /// The options no other dominates, and their indices in `options`.
     sub: Vec<InstanceOption>,
     kept: Vec<usize>,
@@ -114,15 +113,14 @@ pub struct Sequence<'a> {
     pub mixes: usize,
 }
 
-impl<'a> Sequence<'a> {
-    pub fn new(shapes: &[TaskShape], options: &'a [InstanceOption], budget: Budget) -> Sequence<'a> {
+impl Sequence {
+    pub fn new(shapes: &[TaskShape], options: &[InstanceOption], budget: Budget) -> Sequence {
         let kept: Vec<usize> = (0..options.len())
             .filter(|&o| !(0..options.len()).any(|d| dominates(options, d, o)))
             .collect();
         let groups: Vec<(TaskShape, u32)> = shapes.iter().map(|&s| (s, 0)).collect();
         let (rows, members) = rows_of(&groups, true);
         Sequence {
-            options,
             sub: kept.iter().map(|&o| options[o].clone()).collect(),
             kept,
             group_shapes: shapes.to_vec(),
@@ -137,7 +135,7 @@ impl<'a> Sequence<'a> {
     }
 }
 
-impl SequencePacker for Sequence<'_> {
+impl SequencePacker for Sequence {
     fn pack_counts(&mut self, counts: &[u32]) -> Packing {
         let groups: Vec<(TaskShape, u32)> = self.group_shapes.iter().copied().zip(counts.iter().copied()).collect();
         let p = Problem::new(self.rows.clone(), &self.sub);
@@ -174,7 +172,6 @@ impl SequencePacker for Sequence<'_> {
         for b in packing.bins.iter_mut() {
             b.option = self.kept[b.option];
         }
-        debug_assert!(packing.bins.iter().all(|b| b.option < self.options.len()));
         self.bins = bins;
         packing
     }
@@ -1066,18 +1063,12 @@ fn merge_pairs(p: &Problem, bins: &mut Vec<Pattern>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Assumptions;
-    use crate::pricing::Catalog;
+    use crate::simulation::testing::{check_packing, us_east_1};
     use crate::simulation::testsets::{ecs_like, BENCH_TYPES};
     use proptest::prelude::*;
 
     fn options(types: &[&str]) -> Vec<InstanceOption> {
-        let c = Catalog::bundled().unwrap();
-        let a = Assumptions::default().ec2;
-        types
-            .iter()
-            .map(|t| InstanceOption::from_catalog(&c, "us-east-1", t, &a, &[]).unwrap().unwrap())
-            .collect()
+        us_east_1(types, &[])
     }
 
     fn shape(cpu: u32, mem: u32, awsvpc: bool) -> TaskShape {
@@ -1183,25 +1174,7 @@ mod tests {
             let opts = options(&["m6i.large", "c6i.xlarge", "m6i.2xlarge", "r6i.2xlarge", "m6i.4xlarge", "m7g.xlarge", "c7g.2xlarge"]);
             let budget = Budget { pivots: 5_000, knapsack_nodes: 200_000 };
             let r = optimize(&groups, &opts, budget);
-            // Every task in exactly one instance, or reported.
-            for (g, (_, n)) in groups.iter().enumerate() {
-                let placed: u32 = r.packing.bins.iter().flat_map(|b| &b.items).filter(|i| i.0 == g).map(|i| i.1).sum();
-                let unplaced: u32 = r.packing.unplaced.iter().filter(|u| u.0 == g).map(|u| u.1).sum();
-                prop_assert_eq!(placed + unplaced, *n);
-            }
-            // No instance over capacity in any dimension; Graviton only for ARM-ready tasks.
-            for b in &r.packing.bins {
-                let o = &opts[b.option];
-                let (mut cpu, mut mem, mut eni) = (0u32, 0u32, 0u32);
-                for &(g, n) in &b.items {
-                    let t = groups[g].0;
-                    cpu += t.cpu_units * n;
-                    mem += t.memory_mib * n;
-                    eni += u32::from(t.awsvpc) * n;
-                    prop_assert!(t.arm_ok || o.arch == Arch::X86_64);
-                }
-                prop_assert!(cpu <= o.cpu_units && mem <= o.memory_mib && eni <= o.awsvpc_tasks);
-            }
+            check_packing(&groups, &opts, &r.packing).map_err(TestCaseError::fail)?;
             // The bound is below the fleet and below what greedy finds.
             let cost = hourly(&r.packing, &opts);
             prop_assert!(r.lower_bound_hourly <= cost + 1e-9);
@@ -1223,24 +1196,8 @@ mod tests {
             for counts in &steps {
                 let counts: Vec<u32> = (0..shapes.len()).map(|g| counts[g % counts.len()]).collect();
                 let p = seq.pack_counts(&counts);
-                for (g, &n) in counts.iter().enumerate() {
-                    let placed: u32 = p.bins.iter().flat_map(|b| &b.items).filter(|i| i.0 == g).map(|i| i.1).sum();
-                    let unplaced: u32 = p.unplaced.iter().filter(|u| u.0 == g).map(|u| u.1).sum();
-                    prop_assert_eq!(placed + unplaced, n);
-                }
-                for b in &p.bins {
-                    let o = &opts[b.option];
-                    prop_assert!(!b.items.is_empty());
-                    let (mut cpu, mut mem, mut eni) = (0u32, 0u32, 0u32);
-                    for &(g, n) in &b.items {
-                        let t = shapes[g];
-                        cpu += t.cpu_units * n;
-                        mem += t.memory_mib * n;
-                        eni += u32::from(t.awsvpc) * n;
-                        prop_assert!(t.arm_ok || o.arch == Arch::X86_64);
-                    }
-                    prop_assert!(cpu <= o.cpu_units && mem <= o.memory_mib && eni <= o.awsvpc_tasks);
-                }
+                let groups: Vec<(TaskShape, u32)> = shapes.iter().copied().zip(counts.iter().copied()).collect();
+                check_packing(&groups, &opts, &p).map_err(TestCaseError::fail)?;
             }
         }
     }

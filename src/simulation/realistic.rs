@@ -101,7 +101,7 @@ pub fn simulate(
         return Err(SimulationError::NoInstanceTypes);
     };
 
-    let mut tally = Tally::new(workloads, options.len());
+    let mut tally = Tally::new(options.len());
     let mut per_type = vec![0u32; options.len()];
     let mut left_out: Vec<usize> = Vec::new();
     for step in 0..steps {
@@ -342,19 +342,13 @@ fn run_group(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Assumptions;
     use crate::money::Usd;
-    use crate::pricing::Catalog;
     use crate::simulation::ec2::{self, GreedyPacker};
+    use crate::simulation::testing::us_east_1;
     use proptest::prelude::*;
 
     fn options(types: &[&str]) -> Vec<InstanceOption> {
-        let c = Catalog::bundled().unwrap();
-        let a = Assumptions::default().ec2;
-        types
-            .iter()
-            .map(|t| InstanceOption::from_catalog(&c, "us-east-1", t, &a, &[]).unwrap().unwrap())
-            .collect()
+        us_east_1(types, &[])
     }
 
     fn shape(cpu: u32, mem: u32, arm_ok: bool) -> TaskShape {

@@ -1,0 +1,52 @@
+//! Helpers shared by the simulation's unit tests.
+
+use crate::config::Assumptions;
+use crate::pricing::{Arch, Catalog};
+
+use super::ec2::{InstanceOption, Packing, TaskShape};
+
+/// `types` in us-east-1 from the bundled catalog, with the default reservation and `daemons`.
+pub fn us_east_1(types: &[&str], daemons: &[TaskShape]) -> Vec<InstanceOption> {
+    let c = Catalog::bundled().unwrap();
+    let a = Assumptions::default().ec2;
+    types
+        .iter()
+        .map(|t| InstanceOption::from_catalog(&c, "us-east-1", t, &a, daemons).unwrap().unwrap())
+        .collect()
+}
+
+/// What every packing must satisfy: each task of `groups` in exactly one instance or reported
+/// unplaced, no instance empty or over capacity in any dimension, Graviton only for ARM-ready
+/// tasks. The first breach, in words.
+pub fn check_packing(groups: &[(TaskShape, u32)], options: &[InstanceOption], p: &Packing) -> Result<(), String> {
+    for (g, (_, n)) in groups.iter().enumerate() {
+        let placed: u32 = p.bins.iter().flat_map(|b| &b.items).filter(|i| i.0 == g).map(|i| i.1).sum();
+        let unplaced: u32 = p.unplaced.iter().filter(|u| u.0 == g).map(|u| u.1).sum();
+        if placed + unplaced != *n {
+            return Err(format!("group {g}: {placed} placed + {unplaced} unplaced != {n}"));
+        }
+    }
+    for (k, b) in p.bins.iter().enumerate() {
+        let o = &options[b.option];
+        let (mut cpu, mut mem, mut eni) = (0u32, 0u32, 0u32);
+        for &(g, n) in &b.items {
+            let t = groups[g].0;
+            cpu += t.cpu_units * n;
+            mem += t.memory_mib * n;
+            eni += u32::from(t.awsvpc) * n;
+            if !t.arm_ok && o.arch != Arch::X86_64 {
+                return Err(format!("instance {k} ({}) holds x86-only group {g}", o.instance_type));
+            }
+        }
+        if b.items.iter().all(|i| i.1 == 0) {
+            return Err(format!("instance {k} ({}) is empty", o.instance_type));
+        }
+        if cpu > o.cpu_units || mem > o.memory_mib || eni > o.awsvpc_tasks {
+            return Err(format!(
+                "instance {k} ({}) over capacity: {cpu} units, {mem} MiB, {eni} ENIs",
+                o.instance_type
+            ));
+        }
+    }
+    Ok(())
+}
