@@ -26,14 +26,23 @@ fn main() {
     );
     let mut gaps = Vec::new();
     let mut worst_large: f64 = 0.0;
+    // `PACKING_SETS=2000` (or `2000:0.5`, `2000:0.5:3`) runs only the matching sets.
+    let only: Vec<String> = std::env::var("PACKING_SETS")
+        .map(|v| v.split(':').map(str::to_string).collect())
+        .unwrap_or_default();
+    let wanted = |k: usize, v: String| only.get(k).is_none_or(|w| *w == v);
     for &n in &[20u32, 50, 100, 200, 500, 1000, 2000] {
         for &share in &[0.0, 0.5] {
             for seed in 0..5u64 {
+                if !(wanted(0, n.to_string()) && wanted(1, format!("{share:.1}")) && wanted(2, seed.to_string())) {
+                    continue;
+                }
                 let groups: Vec<(TaskShape, u32)> = ecs_like(seed * 7919 + u64::from(n), n, share);
                 let t = Instant::now();
                 let r = optimize(&groups, &options, Budget::default());
                 let ms = t.elapsed().as_secs_f64() * 1e3;
                 let cost = hourly(&r.packing.bins);
+                check(&groups, &options, &r.packing);
                 let gap = r.gap_pct(&options);
                 let greedy = hourly(&GreedyPacker.pack(&groups, &options).bins);
                 let ffd = ffd_one_type(&groups, &options);
@@ -68,4 +77,29 @@ fn ffd_one_type(groups: &[(TaskShape, u32)], options: &[InstanceOption]) -> f64 
         .filter(|(_, p)| p.unplaced.is_empty())
         .map(|(o, p)| o.hourly.to_f64() * p.bins.len() as f64)
         .fold(f64::INFINITY, f64::min)
+}
+
+/// Panics unless every task is placed exactly once and no instance is over capacity.
+fn check(groups: &[(TaskShape, u32)], options: &[InstanceOption], packing: &ecs_advisor::simulation::ec2::Packing) {
+    let mut placed = vec![0u32; groups.len()];
+    for b in &packing.bins {
+        let o = &options[b.option];
+        let (mut cpu, mut mem, mut eni) = (0u64, 0u64, 0u64);
+        for &(g, n) in &b.items {
+            placed[g] += n;
+            let s = groups[g].0;
+            cpu += u64::from(s.cpu_units) * u64::from(n);
+            mem += u64::from(s.memory_mib) * u64::from(n);
+            eni += u64::from(s.awsvpc) * u64::from(n);
+        }
+        assert!(
+            cpu <= u64::from(o.cpu_units) && mem <= u64::from(o.memory_mib) && eni <= u64::from(o.awsvpc_tasks),
+            "over capacity: {} holds {cpu} CPU units, {mem} MiB, {eni} awsvpc tasks",
+            o.instance_type
+        );
+    }
+    for (g, (_, n)) in groups.iter().enumerate() {
+        assert_eq!(placed[g], *n, "group {g} placed {} times, not {n}", placed[g]);
+    }
+    assert!(packing.unplaced.is_empty());
 }

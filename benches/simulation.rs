@@ -32,7 +32,12 @@ fn main() {
     };
     println!("| services | steps | types | distinct mixes | ideal | ideal s | realistic | realistic s | fragmentation |");
     println!("|---|---|---|---|---|---|---|---|---|");
-    for services in [50usize, 100] {
+    // `SIMULATION_SERVICES=100` runs one size only.
+    let sizes: Vec<usize> = match std::env::var("SIMULATION_SERVICES") {
+        Ok(v) => v.split(',').filter_map(|n| n.trim().parse().ok()).collect(),
+        Err(_) => vec![50, 100],
+    };
+    for services in sizes {
         let workloads = cluster_over_time(7, services, STEPS);
         let t = Instant::now();
         let packer = OptimizingPacker { budget: SIMULATION_BUDGET };

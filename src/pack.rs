@@ -47,7 +47,9 @@ pub struct PackReport {
     pub lower_bound_hourly_usd: f64,
     pub gap_pct: f64,
     /// `lp_relaxation`: the bound is the LP relaxation's optimum; `farley`: a weaker bound, when
-    /// the work budget ran out first.
+    /// the work budget ran out first; `fleet_cost`: the LP bound raised to the least cost a fleet
+    /// of whole instances can have; `exhaustive`: raised further by a search that proved every
+    /// cheaper fleet infeasible (equal to the fleet's cost when the fleet is optimal).
     pub bound: &'static str,
     pub method: Method,
     pub eni_trunking: bool,
@@ -179,7 +181,7 @@ pub fn pack(rows: &[TaskRow], catalog: &Catalog, s: &PackSettings) -> Result<Pac
         monthly_usd: (hourly * Decimal::from(HOURS_PER_MONTH)).cents().to_f64(),
         lower_bound_hourly_usd: round(result.lower_bound_hourly, 6),
         gap_pct: round(result.gap_pct(&options), 3),
-        bound: if result.lp_optimal { "lp_relaxation" } else { "farley" },
+        bound: result.bound.as_str(),
         method: result.method,
         eni_trunking: s.ec2.eni_trunking,
         fleet,

@@ -22,6 +22,9 @@ fn table(r: &PackReport, rows: &[TaskRow]) -> String {
     ));
     let bound = match r.bound {
         "lp_relaxation" => "the LP relaxation's optimum",
+        "fleet_cost" => "the LP bound, raised to the least cost a fleet of whole instances can have",
+        "exhaustive" if r.gap_pct == 0.0 => "proven by exhaustive search: this fleet is optimal",
+        "exhaustive" => "raised by exhaustive search over cheaper fleets",
         _ => "Farley's bound; the optimizer's budget ran out before the LP was solved",
     };
     out.push_str(&format!(

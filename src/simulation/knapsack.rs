@@ -229,14 +229,27 @@ impl Search {
 /// Above this many states the dynamic program is not attempted.
 const MAX_DP_STATES: usize = 400_000;
 
-/// The exact best value within each of `caps`, by dynamic programming over (ENIs, CPU, memory)
-/// in units of the items' greatest common divisors (Fargate sizes are multiples of 256 CPU units
-/// and 512 MiB, so an instance is a small grid). One table serves every capacity inside the
-/// largest. Also returns the cell updates made. `None` when the grid would be too large.
-pub fn exact_values(items: &[Item], caps: &[Capacity]) -> Option<(Vec<f64>, u64)> {
-    let used: Vec<&Item> = items.iter().filter(|it| it.value > EPS && it.max > 0).collect();
+/// The exact best set within each of `caps`, by dynamic programming over (ENIs, CPU, memory) in
+/// units of the items' greatest common divisors (Fargate sizes are multiples of 256 CPU units and
+/// 512 MiB, so an instance is a small grid). One table serves every capacity inside the largest,
+/// and a bit per piece and cell records the choices, so each capacity's set is read back from the
+/// table. Items without ENIs are run on one plane of the grid first, which is then copied to every
+/// ENI count. Returns one answer per capacity (exact: `upper_bound == value`) and the cell updates
+/// made; `None` when the grid would be too large.
+pub fn exact_best(items: &[Item], caps: &[Capacity]) -> Option<(Vec<Knapsack>, u64)> {
+    let none = |caps: &[Capacity]| {
+        caps.iter()
+            .map(|_| Knapsack {
+                counts: vec![0; items.len()],
+                value: 0.0,
+                upper_bound: 0.0,
+                nodes: 0,
+            })
+            .collect()
+    };
+    let used: Vec<usize> = (0..items.len()).filter(|&i| items[i].value > EPS && items[i].max > 0).collect();
     if used.is_empty() {
-        return Some((vec![0.0; caps.len()], 0));
+        return Some((none(caps), 0));
     }
     let gcd = |a: u32, b: u32| {
         let (mut a, mut b) = (a, b);
@@ -245,10 +258,10 @@ pub fn exact_values(items: &[Item], caps: &[Capacity]) -> Option<(Vec<f64>, u64)
         }
         a
     };
-    let gc = used.iter().fold(0, |g, it| gcd(g, it.cpu_units)).max(1);
-    let gm = used.iter().fold(0, |g, it| gcd(g, it.memory_mib)).max(1);
-    let eni_items: u64 = used.iter().filter(|it| it.enis > 0).map(|it| u64::from(it.max)).sum();
-    let total = |f: fn(&Item) -> u32| used.iter().map(|it| u64::from(f(it)) * u64::from(it.max)).sum::<u64>();
+    let gc = used.iter().fold(0, |g, &i| gcd(g, items[i].cpu_units)).max(1);
+    let gm = used.iter().fold(0, |g, &i| gcd(g, items[i].memory_mib)).max(1);
+    let eni_items: u64 = used.iter().filter(|&&i| items[i].enis > 0).map(|&i| u64::from(items[i].max)).sum();
+    let total = |f: fn(&Item) -> u32| used.iter().map(|&i| u64::from(f(&items[i])) * u64::from(items[i].max)).sum::<u64>();
     // Axis lengths: never beyond what all the items together could use.
     let max_c = caps.iter().map(|c| c.cpu_units).max()?;
     let max_m = caps.iter().map(|c| c.memory_mib).max()?;
@@ -256,54 +269,222 @@ pub fn exact_values(items: &[Item], caps: &[Capacity]) -> Option<(Vec<f64>, u64)
     let nc = (u64::from(max_c / gc)).min(total(|i| i.cpu_units) / u64::from(gc)) as usize + 1;
     let nm = (u64::from(max_m / gm)).min(total(|i| i.memory_mib) / u64::from(gm)) as usize + 1;
     let ne = u64::from(max_e).min(eni_items) as usize + 1;
-    let states = nc.checked_mul(nm)?.checked_mul(ne)?;
+    let plane = nc.checked_mul(nm)?;
+    let states = plane.checked_mul(ne)?;
     if states > MAX_DP_STATES {
         return None;
     }
-    let mut f = vec![0.0f64; states];
-    let mut cells = 0u64;
-    let idx = |e: usize, c: usize, m: usize| (e * nc + c) * nm + m;
-    for it in used {
-        let wc = (it.cpu_units / gc) as usize;
-        let wm = (it.memory_mib / gm) as usize;
-        let we = it.enis as usize;
-        // Bounded copies as 0/1 items of 1, 2, 4, ... copies.
+    // Pieces: bounded copies as 0/1 pieces of 1, 2, 4, ... copies; items without ENIs first.
+    // Each piece has a bit per cell of the rows it updates, a row being one (ENIs, CPU) pair.
+    struct Piece {
+        item: usize,
+        copies: u32,
+        /// Its weight on each axis (CPU, memory, ENIs).
+        w: [usize; 3],
+        value: f64,
+        /// Where its bits start.
+        bits: usize,
+    }
+    let words = nm.div_ceil(64);
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut bits = 0usize;
+    let mut ordered = used.clone();
+    ordered.sort_by_key(|&i| items[i].enis > 0);
+    for i in ordered {
+        let it = &items[i];
+        let (wc, wm, we) = ((it.cpu_units / gc) as usize, (it.memory_mib / gm) as usize, it.enis as usize);
         let mut left = it.max;
         let mut k = 1u32;
         while left > 0 {
             let take = k.min(left);
             left -= take;
-            k *= 2;
-            let (dc, dm, de) = (wc * take as usize, wm * take as usize, we * take as usize);
-            if dc >= nc || dm >= nm || de >= ne {
+            k = k.saturating_mul(2);
+            let t = take as usize;
+            let w = [wc * t, wm * t, we * t];
+            if w[0] >= nc || w[1] >= nm || w[2] >= ne {
                 continue;
             }
-            let v = it.value * f64::from(take);
-            cells += ((ne - de) * (nc - dc) * (nm - dm)) as u64;
-            for e in (de..ne).rev() {
-                for c in (dc..nc).rev() {
-                    let row = idx(e, c, 0);
-                    let from = idx(e - de, c - dc, 0);
-                    for m in (dm..nm).rev() {
-                        let cand = f[from + m - dm] + v;
-                        if cand > f[row + m] {
-                            f[row + m] = cand;
-                        }
-                    }
-                }
-            }
+            let rows = if we == 0 { nc } else { nc * ne };
+            pieces.push(Piece {
+                item: i,
+                copies: take,
+                w,
+                value: it.value * f64::from(take),
+                bits,
+            });
+            bits += rows * words;
         }
     }
-    let values = caps
+    let mut f = vec![0.0f64; states];
+    let mut taken = vec![0u64; bits];
+    let mut cells = 0u64;
+    let mut run = |f: &mut [f64], taken: &mut [u64], pc: &Piece, layers: usize| {
+        let [dc, dm, de] = pc.w;
+        let back = de * nc + dc;
+        for e in (de..layers).rev() {
+            for c in (dc..nc).rev() {
+                let r = e * nc + c;
+                let out = &mut taken[pc.bits + r * words..pc.bits + (r + 1) * words];
+                if back == 0 {
+                    // Memory only: the source is this row, so go down it.
+                    let row = &mut f[r * nm..(r + 1) * nm];
+                    for m in (dm..nm).rev() {
+                        let cand = row[m - dm] + pc.value;
+                        if cand > row[m] {
+                            row[m] = cand;
+                            out[m / 64] |= 1 << (m % 64);
+                        }
+                    }
+                    continue;
+                }
+                // The source row comes earlier in the table and is not updated by this piece
+                // until later: both rows are read and written without branches, 64 cells a word.
+                let (lo, hi) = f.split_at_mut(r * nm);
+                let src = &lo[(r - back) * nm..(r - back + 1) * nm];
+                let dst = &mut hi[..nm];
+                for (q, word) in out.iter_mut().enumerate() {
+                    let start = (q * 64).max(dm);
+                    let end = ((q + 1) * 64).min(nm);
+                    let mut mask = 0u64;
+                    for m in start..end {
+                        let cand = src[m - dm] + pc.value;
+                        let better = cand > dst[m];
+                        dst[m] = if better { cand } else { dst[m] };
+                        mask |= u64::from(better) << (m - q * 64);
+                    }
+                    *word = mask;
+                }
+            }
+            cells += ((nc - dc) * (nm - dm)) as u64;
+        }
+    };
+    let flat = pieces.iter().take_while(|pc| pc.w[2] == 0 && items[pc.item].enis == 0).count();
+    for pc in &pieces[..flat] {
+        run(&mut f, &mut taken, pc, 1);
+    }
+    let (first, rest) = f.split_at_mut(plane);
+    for layer in rest.chunks_mut(plane) {
+        layer.copy_from_slice(first);
+    }
+    for pc in &pieces[flat..] {
+        run(&mut f, &mut taken, pc, ne);
+    }
+    let is_taken = |pc: &Piece, s: usize| {
+        let (r, m) = (s / nm, s % nm);
+        taken[pc.bits + r * words + m / 64] & (1 << (m % 64)) != 0
+    };
+    let offset = |pc: &Piece| (pc.w[2] * nc + pc.w[0]) * nm + pc.w[1];
+    let answers = caps
         .iter()
         .map(|cap| {
             let c = ((cap.cpu_units / gc) as usize).min(nc - 1);
             let m = ((cap.memory_mib / gm) as usize).min(nm - 1);
             let e = (cap.enis as usize).min(ne - 1);
-            f[idx(e, c, m)]
+            let mut s = (e * nc + c) * nm + m;
+            let mut counts = vec![0u32; items.len()];
+            for pc in pieces[flat..].iter().rev() {
+                if is_taken(pc, s) {
+                    counts[pc.item] += pc.copies;
+                    s -= offset(pc);
+                }
+            }
+            // The flat pieces' choices live on the first plane, which every layer copied.
+            let mut s = s % plane;
+            for pc in pieces[..flat].iter().rev() {
+                if is_taken(pc, s) {
+                    counts[pc.item] += pc.copies;
+                    s -= offset(pc);
+                }
+            }
+            let value: f64 = counts.iter().zip(items).map(|(&n, it)| f64::from(n) * it.value).sum();
+            Knapsack {
+                counts,
+                value,
+                upper_bound: value,
+                nodes: 0,
+            }
         })
         .collect();
-    Some((values, cells))
+    Some((answers, cells))
+}
+
+/// Sets for `cap` filled greedily, one per surrogate weighting (items by value per weighted size,
+/// as many copies of each as fit), and an upper bound on the best set: the least of the same
+/// orders' fractional relaxations. Quick, and the sets are usually good.
+pub fn greedy(items: &[Item], cap: Capacity) -> (Vec<Knapsack>, f64) {
+    let norm = |need: u32, room: u32| if room == 0 { 0.0 } else { f64::from(need) / f64::from(room) };
+    let by = |need: u32, r: u32| r.checked_div(need).unwrap_or(u32::MAX);
+    let live: Vec<(usize, [f64; 3], u32)> = (0..items.len())
+        .filter(|&i| items[i].value > EPS && items[i].max > 0)
+        .map(|i| {
+            let it = &items[i];
+            let most = it
+                .max
+                .min(by(it.cpu_units, cap.cpu_units))
+                .min(by(it.memory_mib, cap.memory_mib))
+                .min(by(it.enis, cap.enis));
+            (
+                i,
+                [
+                    norm(it.cpu_units, cap.cpu_units),
+                    norm(it.memory_mib, cap.memory_mib),
+                    norm(it.enis, cap.enis),
+                ],
+                most,
+            )
+        })
+        .filter(|x| x.2 > 0)
+        .collect();
+    let mut bound = f64::INFINITY;
+    let mut order: Vec<(f64, usize)> = Vec::with_capacity(live.len());
+    let sets = SURROGATES
+        .iter()
+        .map(|w| {
+            order.clear();
+            order.extend(live.iter().enumerate().map(|(k, (i, sz, _))| {
+                let size = w[0] * sz[0] + w[1] * sz[1] + w[2] * sz[2];
+                (if size > 0.0 { items[*i].value / size } else { f64::INFINITY }, k)
+            }));
+            order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut room = cap;
+            let mut counts = vec![0u32; items.len()];
+            let mut value = 0.0;
+            // The fractional relaxation along the same order.
+            let mut left = w[0] + w[1] + w[2];
+            let mut relaxed = 0.0;
+            for &(density, k) in &order {
+                let (i, _, most) = live[k];
+                let it = &items[i];
+                let size = it.value / density;
+                if density.is_infinite() {
+                    relaxed += it.value * f64::from(most);
+                } else if left > 0.0 {
+                    let take = (left / size).min(f64::from(most));
+                    relaxed += take * it.value;
+                    left -= take * size;
+                }
+                let n = most
+                    .min(by(it.cpu_units, room.cpu_units))
+                    .min(by(it.memory_mib, room.memory_mib))
+                    .min(by(it.enis, room.enis));
+                if n > 0 {
+                    counts[i] = n;
+                    value += f64::from(n) * it.value;
+                    room.cpu_units -= n * it.cpu_units;
+                    room.memory_mib -= n * it.memory_mib;
+                    room.enis -= n * it.enis;
+                }
+            }
+            bound = bound.min(relaxed);
+            Knapsack {
+                counts,
+                value,
+                upper_bound: f64::INFINITY,
+                nodes: 0,
+            }
+        })
+        .collect();
+    (sets, if bound.is_finite() { bound } else { 0.0 })
 }
 
 #[cfg(test)]
@@ -399,11 +580,53 @@ mod tests {
             let used = |f: fn(&Item) -> u32| items.iter().zip(&k.counts).map(|(it, &c)| f(it) * c).sum::<u32>();
             prop_assert!(used(|i| i.cpu_units) <= cpu && used(|i| i.memory_mib) <= mem && used(|i| i.enis) <= enis);
             let limited = solve(&items, cap, 0.0, 3);
-            let dp = exact_values(&items, &[cap, Capacity { cpu_units: cpu / 2, memory_mib: mem, enis }]).unwrap().0;
-            prop_assert!((dp[0] - best).abs() < 1e-9);
             let half = Capacity { cpu_units: cpu / 2, memory_mib: mem, enis };
-            prop_assert!((dp[1] - brute(&items, half)).abs() < 1e-9);
+            let dp = exact_best(&items, &[cap, half]).unwrap().0;
+            for (answer, c) in dp.iter().zip([cap, half]) {
+                prop_assert!((answer.value - brute(&items, c)).abs() < 1e-9);
+                // The set read back from the table fits and is worth what it says.
+                let used = |f: fn(&Item) -> u32| items.iter().zip(&answer.counts).map(|(it, &n)| f(it) * n).sum::<u32>();
+                prop_assert!(used(|i| i.cpu_units) <= c.cpu_units && used(|i| i.memory_mib) <= c.memory_mib && used(|i| i.enis) <= c.enis);
+                prop_assert!(answer.counts.iter().zip(&items).all(|(&n, it)| n <= it.max));
+            }
+            let (sets, bound) = greedy(&items, cap);
+            prop_assert!(bound + 1e-9 >= best);
+            for g in sets {
+                let used = |f: fn(&Item) -> u32| items.iter().zip(&g.counts).map(|(it, &n)| f(it) * n).sum::<u32>();
+                prop_assert!(used(|i| i.cpu_units) <= cpu && used(|i| i.memory_mib) <= mem && used(|i| i.enis) <= enis);
+                prop_assert!(g.value <= best + 1e-9);
+            }
             prop_assert!(limited.upper_bound + 1e-9 >= k.value);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// At the scale of real instances (Fargate sizes, tens of copies, four capacities), the
+        /// program's sets fit, are never worse than branch and bound's, never above its bound,
+        /// and the greedy fills' bound is never below them.
+        #[test]
+        fn exact_program_at_instance_scale(
+            raw in prop::collection::vec((0.01f64..1.0, 1u32..9, 1u32..20, 0u32..2, 1u32..40), 1..25),
+            which in 0usize..4,
+        ) {
+            let items: Vec<Item> = raw.iter().map(|&(v, c, m, e, n)| item(v, c * 256, m * 512, e, n)).collect();
+            let caps = [
+                Capacity { cpu_units: 2048, memory_mib: 7680, enis: 2 },
+                Capacity { cpu_units: 16384, memory_mib: 65024, enis: 7 },
+                Capacity { cpu_units: 8192, memory_mib: 65024, enis: 3 },
+                Capacity { cpu_units: 16384, memory_mib: 130560, enis: 7 },
+            ];
+            let cap = caps[which];
+            let dp = exact_best(&items, &caps).unwrap().0;
+            let best = &dp[which];
+            let used = |f: fn(&Item) -> u32| items.iter().zip(&best.counts).map(|(it, &n)| f(it) * n).sum::<u32>();
+            prop_assert!(used(|i| i.cpu_units) <= cap.cpu_units && used(|i| i.memory_mib) <= cap.memory_mib && used(|i| i.enis) <= cap.enis);
+            prop_assert!(best.counts.iter().zip(&items).all(|(&n, it)| n <= it.max));
+            let k = solve(&items, cap, 0.0, u64::MAX);
+            prop_assert!(best.value + 1e-9 >= k.value && k.upper_bound + 1e-9 >= best.value);
+            let (_, bound) = greedy(&items, cap);
+            prop_assert!(bound + 1e-9 >= best.value);
         }
     }
 }
