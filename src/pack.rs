@@ -10,7 +10,7 @@ use crate::config::Ec2Assumptions;
 use crate::money::{Usd, HOURS_PER_MONTH};
 use crate::pricing::{Catalog, PricingError};
 use crate::simulation::ec2::{InstanceOption, TaskShape};
-use crate::simulation::optimizer::{optimize, Budget, Method};
+use crate::simulation::optimizer::{optimize, BoundKind, Budget, Method};
 use crate::sources::tasks::TaskRow;
 
 /// Current-generation families, large to 4xlarge: general purpose, compute and memory optimised,
@@ -50,7 +50,7 @@ pub struct PackReport {
     /// the work budget ran out first; `fleet_cost`: the LP bound raised to the least cost a fleet
     /// of whole instances can have; `exhaustive`: raised further by a search that proved every
     /// cheaper fleet infeasible (equal to the fleet's cost when the fleet is optimal).
-    pub bound: &'static str,
+    pub bound: BoundKind,
     pub method: Method,
     pub eni_trunking: bool,
     pub fleet: Vec<FleetLine>,
@@ -181,7 +181,7 @@ pub fn pack(rows: &[TaskRow], catalog: &Catalog, s: &PackSettings) -> Result<Pac
         monthly_usd: (hourly * Decimal::from(HOURS_PER_MONTH)).cents().to_f64(),
         lower_bound_hourly_usd: round(result.lower_bound_hourly, 6),
         gap_pct: round(result.gap_pct(&options), 3),
-        bound: result.bound.as_str(),
+        bound: result.bound,
         method: result.method,
         eni_trunking: s.ec2.eni_trunking,
         fleet,

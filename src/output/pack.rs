@@ -4,6 +4,7 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 
 use super::Format;
 use crate::pack::PackReport;
+use crate::simulation::optimizer::BoundKind;
 use crate::sources::tasks::TaskRow;
 
 pub fn render(report: &PackReport, rows: &[TaskRow], format: Format) -> String {
@@ -21,11 +22,11 @@ fn table(r: &PackReport, rows: &[TaskRow]) -> String {
         r.tasks, instances, r.region, r.hourly_usd, r.monthly_usd
     ));
     let bound = match r.bound {
-        "lp_relaxation" => "the LP relaxation's optimum",
-        "fleet_cost" => "the LP bound, raised to the least cost a fleet of whole instances can have",
-        "exhaustive" if r.gap_pct == 0.0 => "proven by exhaustive search: this fleet is optimal",
-        "exhaustive" => "raised by exhaustive search over cheaper fleets",
-        _ => "Farley's bound; the optimizer's budget ran out before the LP was solved",
+        BoundKind::LpRelaxation => "the LP relaxation's optimum",
+        BoundKind::FleetCost => "the LP bound, raised to the least cost a fleet of whole instances can have",
+        BoundKind::Exhaustive if r.gap_pct == 0.0 => "proven by exhaustive search: this fleet is optimal",
+        BoundKind::Exhaustive => "raised by exhaustive search over cheaper fleets",
+        BoundKind::Farley => "Farley's bound; the optimizer's budget ran out before the LP was solved",
     };
     out.push_str(&format!(
         "Lower bound on any fleet: ${:.4}/hour ({bound}); this fleet is {:.2}% above it.\n",

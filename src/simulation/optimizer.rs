@@ -268,17 +268,6 @@ pub enum BoundKind {
     Exhaustive,
 }
 
-impl BoundKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BoundKind::LpRelaxation => "lp_relaxation",
-            BoundKind::Farley => "farley",
-            BoundKind::FleetCost => "fleet_cost",
-            BoundKind::Exhaustive => "exhaustive",
-        }
-    }
-}
-
 #[derive(Clone, Debug)]
 pub struct Optimized {
     pub packing: Packing,
@@ -1443,13 +1432,17 @@ mod tests {
 
     #[test]
     fn small_sets_are_solved_to_optimality() {
-        // Five tasks of 1,536 CPU units: m6i.xlarge (4,096) holds two, m6i.large (2,048) one.
-        // The LP mixes fractional instances; the optimum is 2 xlarge + 1 large = $0.48.
-        let opts = options(&["m6i.large", "m6i.xlarge"]);
-        let r = optimize(&[(shape(1536, 1024, false), 5)], &opts, Budget::default());
-        assert!((hourly(&r.packing, &opts) - 0.48).abs() < 1e-9);
-        assert!((r.lower_bound_hourly - 0.48).abs() < 1e-6, "{}", r.lower_bound_hourly);
-        assert!(r.gap_pct(&opts) < 1e-3);
+        // A generated 20-task set on the benchmark's eight types: the LP bound, even raised to
+        // the next cost a fleet can have, is below the optimum; the exhaustive search proves every
+        // cheaper fleet infeasible and finds one at the bound.
+        let opts = options(&BENCH_TYPES);
+        let groups = ecs_like(20, 20, 0.0);
+        let r = optimize(&groups, &opts, Budget::default());
+        check_packing(&groups, &opts, &r.packing).unwrap();
+        assert_eq!(r.bound, BoundKind::Exhaustive);
+        assert!(r.gap_pct(&opts) < 1e-3, "gap {}", r.gap_pct(&opts));
+        let greedy = hourly(&GreedyPacker.pack(&groups, &opts), &opts);
+        assert!(hourly(&r.packing, &opts) < greedy - 1e-9);
     }
 
     #[test]
