@@ -31,6 +31,12 @@ enum Var {
 pub struct CoveringLp {
     demand: Vec<f64>,
     columns: Vec<Column>,
+    /// Each column's non-zero entries: patterns hold a few shapes out of many, so pricing and
+    /// the simplex direction work on these.
+    sparse: Vec<Vec<(usize, f64)>>,
+    /// Whether each column, and each row's surplus, is in the basis.
+    basic_column: Vec<bool>,
+    basic_surplus: Vec<bool>,
     basis: Vec<Var>,
     /// Row-major `m × m` inverse of the basis matrix.
     inverse: Vec<f64>,
@@ -57,6 +63,9 @@ impl CoveringLp {
         CoveringLp {
             demand,
             basis: (0..m).map(Var::Column).collect(),
+            sparse: initial.iter().map(nonzeros).collect(),
+            basic_column: vec![true; m],
+            basic_surplus: vec![false; m],
             columns: initial,
             inverse,
             values,
@@ -76,6 +85,8 @@ impl CoveringLp {
 
     pub fn add_column(&mut self, column: Column) -> usize {
         debug_assert_eq!(column.entries.len(), self.rows());
+        self.sparse.push(nonzeros(&column));
+        self.basic_column.push(false);
         self.columns.push(column);
         self.columns.len() - 1
     }
@@ -130,12 +141,14 @@ impl CoveringLp {
             let bland = stalled >= DEGENERATE_LIMIT;
             // Entering variable: the most negative reduced cost per unit of cost (Bland: the first).
             let mut entering: Option<(Var, f64)> = None;
-            let in_basis = |v: Var| self.basis.contains(&v);
-            for (j, col) in self.columns.iter().enumerate() {
-                let rc = col.cost - dot(&y, &col.entries);
+            for (j, (col, nz)) in self.columns.iter().zip(&self.sparse).enumerate() {
+                if self.basic_column[j] {
+                    continue;
+                }
+                let rc = col.cost - nz.iter().map(|&(r, a)| y[r] * a).sum::<f64>();
                 if rc < -EPS * col.cost.max(1.0) {
                     let score = rc / col.cost.max(EPS);
-                    if entering.is_none_or(|(_, s)| score < s) && !in_basis(Var::Column(j)) {
+                    if entering.is_none_or(|(_, s)| score < s) {
                         entering = Some((Var::Column(j), score));
                         if bland {
                             break;
@@ -146,7 +159,7 @@ impl CoveringLp {
             if entering.is_none() || !bland {
                 for (i, &yi) in y.iter().enumerate() {
                     // A surplus column is -e_i at cost 0: its reduced cost is y_i.
-                    if yi < -EPS && entering.is_none_or(|(_, s)| yi < s) && !in_basis(Var::Surplus(i)) {
+                    if yi < -EPS && entering.is_none_or(|(_, s)| yi < s) && !self.basic_surplus[i] {
                         entering = Some((Var::Surplus(i), yi));
                         if bland {
                             break;
@@ -184,8 +197,10 @@ impl CoveringLp {
         let m = self.rows();
         match v {
             Var::Column(j) => {
-                let a = &self.columns[j].entries;
-                (0..m).map(|r| dot(&self.inverse[r * m..(r + 1) * m], a)).collect()
+                let inverse = &self.inverse;
+                (0..m)
+                    .map(|r| self.sparse[j].iter().map(|&(k, a)| inverse[r * m + k] * a).sum())
+                    .collect()
             }
             Var::Surplus(i) => (0..m).map(|r| -self.inverse[r * m + i]).collect(),
         }
@@ -212,6 +227,12 @@ impl CoveringLp {
                 for (x, pv) in row.iter_mut().zip(pivot_row.iter()) {
                     *x -= ui * pv;
                 }
+            }
+        }
+        for (v, basic) in [(self.basis[r], false), (enter, true)] {
+            match v {
+                Var::Column(j) => self.basic_column[j] = basic,
+                Var::Surplus(i) => self.basic_surplus[i] = basic,
             }
         }
         self.basis[r] = enter;
@@ -241,6 +262,10 @@ impl CoveringLp {
         }
         self.pivots_since_refactor = 0;
     }
+}
+
+fn nonzeros(column: &Column) -> Vec<(usize, f64)> {
+    column.entries.iter().copied().enumerate().filter(|&(_, a)| a != 0.0).collect()
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
