@@ -101,11 +101,13 @@ const ALWAYS_FULL: usize = 64;
 /// The optimizer over a simulation's steps. Each mix starts from the previous mix's fleet: the
 /// tasks that stopped come off the least-used instances, new tasks go into the room left on the
 /// fullest ones and then onto new instances, and the optimizer's local search (emptying, merging,
-/// retyping instances) runs on the result. The ideal simulation still re-packs every step (any
-/// task may move); repair is only where the search starts. The first `ALWAYS_FULL` mixes, and
-/// any mix whose repaired fleet's cost per resource bound drifts more than `DRIFT` above that of
-/// the last full solve, are also packed from scratch by the full optimizer (column generation,
-/// rounding, local search), and the cheaper of the two fleets is kept.
+/// retyping instances) runs on the instances the repair changed. The ideal simulation still
+/// re-packs every step (any task may move); repair is only where the search starts. The first
+/// `ALWAYS_FULL` mixes, and any mix whose repaired fleet's cost per resource bound drifts more
+/// than `DRIFT` above that of the last full solve, are also packed from scratch by a quick form
+/// of the full optimizer (column generation with the greedy pricing, started from the last full
+/// solve's most promising patterns; rounding that takes several fractional patterns at once;
+/// local search), and the cheaper of the two fleets is kept.
 pub struct Sequence {
     /// The options no other dominates, and their indices in `options`.
     sub: Vec<InstanceOption>,
