@@ -45,7 +45,12 @@ fn cmd(endpoint: &str, cache: &Path) -> Command {
     c
 }
 
+/// moto computes GetMetricData in Python, many seconds for the seeded days, and answers
+/// concurrent requests one at a time: commands against it run one after another, so that no
+/// request waits behind the others' past the SDK's 60-second attempt timeout on a slow machine.
 fn live(args: &[&str]) -> (Output, tempfile::TempDir) {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let cache = tempfile::tempdir().unwrap();
     let out = cmd(&moto::seeded().endpoint, cache.path()).args(args).output().unwrap();
     (out, cache)
