@@ -1479,18 +1479,16 @@ fn merge_pairs(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut Vec<bool>) -> b
                     x86_only: a.x86_only || b.x86_only,
                 };
                 if let Some(o) = p.cheapest_holding_below(&l, pair - 1e-9) {
-                    {
-                        let counts: Vec<u32> = bins[i].counts.iter().zip(&bins[j].counts).map(|(a, b)| a + b).collect();
-                        bins[i] = Pattern { option: o, counts };
-                        loads[i] = l;
-                        fresh[i] = true;
-                        bins.swap_remove(j);
-                        loads.swap_remove(j);
-                        fresh.swap_remove(j);
-                        merged = true;
-                        changed = true;
-                        continue;
-                    }
+                    let counts: Vec<u32> = bins[i].counts.iter().zip(&bins[j].counts).map(|(a, b)| a + b).collect();
+                    bins[i] = Pattern { option: o, counts };
+                    loads[i] = l;
+                    fresh[i] = true;
+                    bins.swap_remove(j);
+                    loads.swap_remove(j);
+                    fresh.swap_remove(j);
+                    merged = true;
+                    changed = true;
+                    continue;
                 }
             }
             j += 1;
