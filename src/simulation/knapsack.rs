@@ -274,11 +274,14 @@ pub fn exact_best(items: &[Item], caps: &[Capacity]) -> Option<(Vec<Knapsack>, u
     if states > MAX_DP_STATES {
         return None;
     }
-    // Pieces: bounded copies as 0/1 pieces of 1, 2, 4, ... copies; items without ENIs first.
+    // Pieces: bounded copies as 0/1 pieces of 1, 2, 4, ... copies; items without ENIs first. An
+    // item with at least as many copies as the whole grid could hold is one unbounded piece,
+    // run once forward over the table instead of once per power of two.
     // Each piece has a bit per cell of the rows it updates, a row being one (ENIs, CPU) pair.
     struct Piece {
         item: usize,
         copies: u32,
+        unbounded: bool,
         /// Its weight on each axis (CPU, memory, ENIs).
         w: [usize; 3],
         value: f64,
@@ -293,6 +296,27 @@ pub fn exact_best(items: &[Item], caps: &[Capacity]) -> Option<(Vec<Knapsack>, u
     for i in ordered {
         let it = &items[i];
         let (wc, wm, we) = ((it.cpu_units / gc) as usize, (it.memory_mib / gm) as usize, it.enis as usize);
+        let rows = if we == 0 { nc } else { nc * ne };
+        let fits = [(wc, nc), (wm, nm), (we, ne)]
+            .iter()
+            .map(|&(w, n)| (n - 1).checked_div(w).unwrap_or(usize::MAX))
+            .min()
+            .unwrap_or(0);
+        if fits == 0 {
+            continue;
+        }
+        if it.max as usize >= fits && fits > 1 {
+            pieces.push(Piece {
+                item: i,
+                copies: 1,
+                unbounded: true,
+                w: [wc, wm, we],
+                value: it.value,
+                bits,
+            });
+            bits += rows * words;
+            continue;
+        }
         let mut left = it.max;
         let mut k = 1u32;
         while left > 0 {
@@ -304,10 +328,10 @@ pub fn exact_best(items: &[Item], caps: &[Capacity]) -> Option<(Vec<Knapsack>, u
             if w[0] >= nc || w[1] >= nm || w[2] >= ne {
                 continue;
             }
-            let rows = if we == 0 { nc } else { nc * ne };
             pieces.push(Piece {
                 item: i,
                 copies: take,
+                unbounded: false,
                 w,
                 value: it.value * f64::from(take),
                 bits,
@@ -321,41 +345,51 @@ pub fn exact_best(items: &[Item], caps: &[Capacity]) -> Option<(Vec<Knapsack>, u
     let mut run = |f: &mut [f64], taken: &mut [u64], pc: &Piece, layers: usize| {
         let [dc, dm, de] = pc.w;
         let back = de * nc + dc;
-        for e in (de..layers).rev() {
-            for c in (dc..nc).rev() {
-                let r = e * nc + c;
-                let out = &mut taken[pc.bits + r * words..pc.bits + (r + 1) * words];
-                if back == 0 {
-                    // Memory only: the source is this row, so go down it.
-                    let row = &mut f[r * nm..(r + 1) * nm];
-                    for m in (dm..nm).rev() {
-                        let cand = row[m - dm] + pc.value;
-                        if cand > row[m] {
-                            row[m] = cand;
-                            out[m / 64] |= 1 << (m % 64);
-                        }
+        // A 0/1 piece goes down the table so each cell reads sources the piece has not
+        // touched; an unbounded one goes up, so its sources may already hold copies of it.
+        let rows: Box<dyn Iterator<Item = (usize, usize)>> = if pc.unbounded {
+            Box::new((de..layers).flat_map(|e| (dc..nc).map(move |c| (e, c))))
+        } else {
+            Box::new((de..layers).rev().flat_map(|e| (dc..nc).rev().map(move |c| (e, c))))
+        };
+        for (e, c) in rows {
+            cells += (nm - dm) as u64;
+            let r = e * nc + c;
+            let out = &mut taken[pc.bits + r * words..pc.bits + (r + 1) * words];
+            if back == 0 {
+                // Memory only: the source is this row.
+                let row = &mut f[r * nm..(r + 1) * nm];
+                let mut step = |m: usize| {
+                    let cand = row[m - dm] + pc.value;
+                    if cand > row[m] {
+                        row[m] = cand;
+                        out[m / 64] |= 1 << (m % 64);
                     }
-                    continue;
+                };
+                if pc.unbounded {
+                    (dm..nm).for_each(&mut step);
+                } else {
+                    (dm..nm).rev().for_each(&mut step);
                 }
-                // The source row comes earlier in the table and is not updated by this piece
-                // until later: both rows are read and written without branches, 64 cells a word.
-                let (lo, hi) = f.split_at_mut(r * nm);
-                let src = &lo[(r - back) * nm..(r - back + 1) * nm];
-                let dst = &mut hi[..nm];
-                for (q, word) in out.iter_mut().enumerate() {
-                    let start = (q * 64).max(dm);
-                    let end = ((q + 1) * 64).min(nm);
-                    let mut mask = 0u64;
-                    for m in start..end {
-                        let cand = src[m - dm] + pc.value;
-                        let better = cand > dst[m];
-                        dst[m] = if better { cand } else { dst[m] };
-                        mask |= u64::from(better) << (m - q * 64);
-                    }
-                    *word = mask;
-                }
+                continue;
             }
-            cells += ((nc - dc) * (nm - dm)) as u64;
+            // The source row comes earlier in the table and is not written while this row is:
+            // both rows are read and written without branches, 64 cells a word.
+            let (lo, hi) = f.split_at_mut(r * nm);
+            let src = &lo[(r - back) * nm..(r - back + 1) * nm];
+            let dst = &mut hi[..nm];
+            for (q, word) in out.iter_mut().enumerate() {
+                let start = (q * 64).max(dm);
+                let end = ((q + 1) * 64).min(nm);
+                let mut mask = 0u64;
+                for m in start..end {
+                    let cand = src[m - dm] + pc.value;
+                    let better = cand > dst[m];
+                    dst[m] = if better { cand } else { dst[m] };
+                    mask |= u64::from(better) << (m - q * 64);
+                }
+                *word = mask;
+            }
         }
     };
     let flat = pieces.iter().take_while(|pc| pc.w[2] == 0 && items[pc.item].enis == 0).count();
@@ -382,19 +416,23 @@ pub fn exact_best(items: &[Item], caps: &[Capacity]) -> Option<(Vec<Knapsack>, u
             let e = (cap.enis as usize).min(ne - 1);
             let mut s = (e * nc + c) * nm + m;
             let mut counts = vec![0u32; items.len()];
-            for pc in pieces[flat..].iter().rev() {
-                if is_taken(pc, s) {
+            // An unbounded piece may have been taken again at the cell it came from.
+            let mut undo = |pc: &Piece, s: &mut usize| {
+                while is_taken(pc, *s) {
                     counts[pc.item] += pc.copies;
-                    s -= offset(pc);
+                    *s -= offset(pc);
+                    if !pc.unbounded {
+                        break;
+                    }
                 }
+            };
+            for pc in pieces[flat..].iter().rev() {
+                undo(pc, &mut s);
             }
             // The flat pieces' choices live on the first plane, which every layer copied.
             let mut s = s % plane;
             for pc in pieces[..flat].iter().rev() {
-                if is_taken(pc, s) {
-                    counts[pc.item] += pc.copies;
-                    s -= offset(pc);
-                }
+                undo(pc, &mut s);
             }
             let value: f64 = counts.iter().zip(items).map(|(&n, it)| f64::from(n) * it.value).sum();
             Knapsack {

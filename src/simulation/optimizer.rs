@@ -1021,31 +1021,34 @@ fn column_generation(p: &Problem, demand: &[u32], pool: &[Pattern], prove: bool,
                 *center = Some(duals.to_vec());
             }
         };
-        let mut priced = None;
-        if let Some(c) = &center {
-            let smoothed: Vec<f64> = c.iter().zip(&y).map(|(a, b)| SMOOTHING * a + (1.0 - SMOOTHING) * b).collect();
-            let r = price(p, &mut cols, &smoothed, false, budget);
-            bound_at(&smoothed, r.theta, &mut center);
-            if r.added > 0 {
-                priced = Some(r);
+        // Wentges smoothing with mis-pricing: price at a point between the best-bound duals and
+        // the LP's; when nothing found there improves the LP, step towards the LP's duals
+        // (Pessoa et al. 2018), ending at them.
+        let mut step = 0u32;
+        let (r, stop) = loop {
+            step += 1;
+            let alpha = match &center {
+                Some(_) => (1.0 - f64::from(step) * (1.0 - SMOOTHING)).max(0.0),
+                None => 0.0,
+            };
+            let at: Vec<f64> = match &center {
+                Some(c) if alpha > 0.0 => c.iter().zip(&y).map(|(a, b)| alpha * a + (1.0 - alpha) * b).collect(),
+                _ => y.clone(),
+            };
+            let r = price(p, &mut cols, &at, &y, exact, budget);
+            bound_at(&at, r.theta, &mut center);
+            if r.improving > 0 {
+                break (r, false);
             }
-        }
-        // Without a center, or when the smoothed duals found nothing: the LP's own duals.
-        let r = match priced {
-            Some(r) => r,
-            None => {
-                let r = price(p, &mut cols, &y, exact, budget);
-                bound_at(&y, r.theta, &mut center);
-                if r.added == 0 && optimal && r.exact {
-                    converged = true;
-                    break;
-                }
-                if r.added == 0 && !exact {
-                    break;
-                }
-                r
+            if alpha == 0.0 {
+                // Nothing improves at the LP's own duals: optimal when the pricing was exact.
+                converged = optimal && r.exact;
+                break (r, true);
             }
         };
+        if stop {
+            break;
+        }
         let objective = cols.lp.objective();
         if optimal && objective <= lower_bound * (1.0 + IMPROVES) {
             converged = true;
@@ -1054,7 +1057,7 @@ fn column_generation(p: &Problem, demand: &[u32], pool: &[Pattern], prove: bool,
         // Tailing off: ten rounds that gained less than TAIL_OFF together.
         history.push(objective);
         let tailing = history.len() > 10 && history[history.len() - 11] - objective < objective * TAIL_OFF;
-        if budget.spent() || (r.added == 0 && !optimal) || tailing {
+        if budget.spent() || tailing {
             break;
         }
     }
@@ -1083,54 +1086,69 @@ struct Columns<'a> {
 }
 
 struct Priced {
-    /// The largest value-to-cost ratio of any pattern at these duals (an upper bound on it).
+    /// The largest value-to-cost ratio of any pattern at the pricing duals (an upper bound on it).
     theta: f64,
-    added: usize,
+    /// New columns that improve the LP: worth more than their cost at its own duals.
+    improving: usize,
     /// `theta` is exact up to `IMPROVES`: no pattern left out is worth more than its cost.
     exact: bool,
 }
 
-/// One pricing round at duals `y`: a quick search per option, then the exact program when the
-/// quick search found nothing and proved nothing.
-fn price(p: &Problem, cols: &mut Columns, y: &[f64], exact: bool, budget: &mut Budget) -> Priced {
+/// One pricing round at duals `at`: a quick search per option, then, with `exact` and when the
+/// quick search found nothing that improves the LP (whose duals are `y`), the exact program.
+/// Every pattern worth more than its cost at `at` joins the LP.
+fn price(p: &Problem, cols: &mut Columns, at: &[f64], y: &[f64], exact: bool, budget: &mut Budget) -> Priced {
     let (rows, demand) = (cols.rows, cols.demand);
     // Greedy fills first: cheap, and they find an improving pattern in most rounds. Their theta
     // comes from the fractional relaxation, an upper bound.
     let mut theta: f64 = 0.0;
-    let mut added = 0;
+    let mut improving = 0;
+    // Per option, the fractional relaxation's ratio: an upper bound on its best pattern's.
+    let mut relaxed = vec![0.0; p.options.len()];
     for o in 0..p.options.len() {
-        let (items, cap) = pricing_problem(p, o, rows, demand, y);
+        let (items, cap) = pricing_problem(p, o, rows, demand, at);
         let target = p.cost[o] * (1.0 + IMPROVES);
         let (sets, bound) = knapsack::greedy(&items, cap);
-        theta = theta.max(bound / p.cost[o]);
+        relaxed[o] = bound / p.cost[o];
+        theta = theta.max(relaxed[o]);
         for g in sets {
-            if g.value > target && add(p, o, &g.counts, cols) {
-                added += 1;
+            if g.value > target && add(p, o, &g.counts, y, cols) {
+                improving += 1;
             }
         }
     }
     // The greedy fills count against the knapsack budget: one node per item and weighting.
     budget.knapsack_nodes = budget.knapsack_nodes.saturating_sub((rows.len() * p.options.len()) as u64);
-    if added > 0 || !exact {
+    if improving > 0 || !exact {
         return Priced {
             theta,
-            added,
+            improving,
             exact: false,
         };
     }
-    // Nothing found: the exact program answers for every option at once.
+    // Nothing found: the exact program answers for every option at once, except those whose
+    // relaxation already shows no pattern is worth their cost (a smaller table without them).
     if cols.dp_usable {
-        match certify(p, rows, demand, y) {
+        let needed: Vec<bool> = relaxed.iter().map(|&r| r > 1.0 + IMPROVES).collect();
+        match certify(p, rows, demand, at, &needed) {
             Some((best, work)) => {
                 budget.knapsack_nodes = budget.knapsack_nodes.saturating_sub(work);
                 let mut theta: f64 = 0.0;
-                for (o, k) in best.into_iter().enumerate() {
+                for (o, best) in best.into_iter().enumerate() {
+                    let Some(k) = best else {
+                        theta = theta.max(relaxed[o]);
+                        continue;
+                    };
                     theta = theta.max(k.value / p.cost[o]);
-                    if k.value > p.cost[o] * (1.0 + IMPROVES) && add(p, o, &k.counts, cols) {
-                        added += 1;
+                    if k.value > p.cost[o] * (1.0 + IMPROVES) && add(p, o, &k.counts, y, cols) {
+                        improving += 1;
                     }
                 }
-                return Priced { theta, added, exact: true };
+                return Priced {
+                    theta,
+                    improving,
+                    exact: true,
+                };
             }
             None => cols.dp_usable = false,
         }
@@ -1139,18 +1157,18 @@ fn price(p: &Problem, cols: &mut Columns, y: &[f64], exact: bool, budget: &mut B
     let mut theta: f64 = 0.0;
     let mut exact = true;
     for o in 0..p.options.len() {
-        let (items, cap) = pricing_problem(p, o, rows, demand, y);
+        let (items, cap) = pricing_problem(p, o, rows, demand, at);
         let target = p.cost[o] * (1.0 + IMPROVES);
         let k = knapsack::solve(&items, cap, target, NODES_WITHOUT_DP.min(budget.knapsack_nodes.max(1)));
         budget.knapsack_nodes = budget.knapsack_nodes.saturating_sub(k.nodes);
         theta = theta.max(k.upper_bound / p.cost[o]);
         // Proven: either a column that prices out, or no pattern of this type worth its cost.
         exact &= k.value > target || k.upper_bound <= target;
-        if k.value > target && add(p, o, &k.counts, cols) {
-            added += 1;
+        if k.value > target && add(p, o, &k.counts, y, cols) {
+            improving += 1;
         }
     }
-    Priced { theta, added, exact }
+    Priced { theta, improving, exact }
 }
 
 /// The knapsack that prices option `o` at duals `y`.
@@ -1178,14 +1196,14 @@ fn pricing_problem(p: &Problem, o: usize, rows: &[usize], demand: &[u32], y: &[f
     (items, cap)
 }
 
-/// The best pattern of every option at duals `y`, exactly: one dynamic program per architecture.
-/// Also the work done (in knapsack-node equivalents). `None` when the tasks' sizes make the grid
+/// The best pattern of every `needed` option at duals `y`, exactly: one dynamic program per
+/// architecture, over a table as large as the largest needed option. Also the work done (in knapsack-node equivalents). `None` when the tasks' sizes make the grid
 /// too large.
-fn certify(p: &Problem, rows: &[usize], demand: &[u32], y: &[f64]) -> Option<(Vec<knapsack::Knapsack>, u64)> {
+fn certify(p: &Problem, rows: &[usize], demand: &[u32], y: &[f64], needed: &[bool]) -> Option<(Vec<Option<knapsack::Knapsack>>, u64)> {
     let mut best: Vec<Option<knapsack::Knapsack>> = vec![None; p.options.len()];
     let mut work = 0;
     for arch in [Arch::X86_64, Arch::Arm64] {
-        let opts: Vec<usize> = (0..p.options.len()).filter(|&o| p.options[o].arch == arch).collect();
+        let opts: Vec<usize> = (0..p.options.len()).filter(|&o| needed[o] && p.options[o].arch == arch).collect();
         let Some(&first) = opts.first() else { continue };
         // Items valued for the architecture, not for one option: the capacities decide what fits.
         let (mut items, _) = pricing_problem(p, first, rows, demand, y);
@@ -1195,18 +1213,16 @@ fn certify(p: &Problem, rows: &[usize], demand: &[u32], y: &[f64]) -> Option<(Ve
         let caps: Vec<Capacity> = opts.iter().map(|&o| pricing_problem(p, o, rows, demand, y).1).collect();
         let (answers, cells) = knapsack::exact_best(&items, &caps)?;
         work += cells / DP_CELLS_PER_NODE;
-        for (o, k) in opts.iter().zip(answers) {
-            best[*o] = Some(k);
+        for (&o, k) in opts.iter().zip(answers) {
+            best[o] = Some(k);
         }
     }
-    Some((
-        best.into_iter().map(|k| k.expect("every option has an architecture")).collect(),
-        work,
-    ))
+    Some((best, work))
 }
 
-/// Adds the pattern of `counts_by_row` on option `o`, filled up, unless already there.
-fn add(p: &Problem, o: usize, counts_by_row: &[u32], cols: &mut Columns) -> bool {
+/// Adds the pattern of `counts_by_row` on option `o`, filled up, unless already there. True when
+/// it was added and improves the LP: worth more than its cost at the LP's duals `y`.
+fn add(p: &Problem, o: usize, counts_by_row: &[u32], y: &[f64], cols: &mut Columns) -> bool {
     let mut counts = vec![0; cols.demand.len()];
     for (r, &i) in cols.rows.iter().enumerate() {
         counts[i] = counts_by_row[r];
@@ -1216,12 +1232,11 @@ fn add(p: &Problem, o: usize, counts_by_row: &[u32], cols: &mut Columns) -> bool
     if !cols.seen.insert(pat.clone()) {
         return false;
     }
-    cols.lp.add_column(Column {
-        cost: p.cost[o],
-        entries: cols.rows.iter().map(|&i| f64::from(pat.counts[i])).collect(),
-    });
+    let entries: Vec<f64> = cols.rows.iter().map(|&i| f64::from(pat.counts[i])).collect();
+    let value: f64 = entries.iter().zip(y).map(|(a, b)| a * b).sum();
+    cols.lp.add_column(Column { cost: p.cost[o], entries });
     cols.patterns.push(pat);
-    true
+    value > p.cost[o] * (1.0 + IMPROVES)
 }
 
 /// Adds whatever else still fits, largest shapes first: a fuller pattern covers more in rounding.
