@@ -31,6 +31,12 @@ fn main() {
         .map(|v| v.split(':').map(str::to_string).collect())
         .unwrap_or_default();
     let wanted = |k: usize, v: String| only.get(k).is_none_or(|w| *w == v);
+    // `PACKING_REPEAT=3` times each set three times and reports the fastest.
+    let repeat: u32 = std::env::var("PACKING_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1);
     for &n in &[20u32, 50, 100, 200, 500, 1000, 2000] {
         for &share in &[0.0, 0.5] {
             for seed in 0..5u64 {
@@ -38,9 +44,15 @@ fn main() {
                     continue;
                 }
                 let groups: Vec<(TaskShape, u32)> = ecs_like(seed * 7919 + u64::from(n), n, share);
-                let t = Instant::now();
-                let r = optimize(&groups, &options, Budget::default());
-                let ms = t.elapsed().as_secs_f64() * 1e3;
+                // The least of `repeat` runs: this VM's timing noise is one-sided.
+                let mut ms = f64::INFINITY;
+                let mut r = None;
+                for _ in 0..repeat {
+                    let t = Instant::now();
+                    r = Some(optimize(&groups, &options, Budget::default()));
+                    ms = ms.min(t.elapsed().as_secs_f64() * 1e3);
+                }
+                let r = r.expect("at least one run");
                 let cost = hourly(&r.packing.bins);
                 check(&groups, &options, &r.packing);
                 let gap = r.gap_pct(&options);

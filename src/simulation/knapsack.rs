@@ -363,7 +363,7 @@ pub fn exact_best(items: &[Item], caps: &[Capacity]) -> Option<(Vec<Knapsack>, u
                     let cand = row[m - dm] + pc.value;
                     if cand > row[m] {
                         row[m] = cand;
-                        out[m / 64] |= 1 << (m % 64);
+                        out[(m - dm) / 64] |= 1 << ((m - dm) % 64);
                     }
                 };
                 if pc.unbounded {
@@ -376,17 +376,15 @@ pub fn exact_best(items: &[Item], caps: &[Capacity]) -> Option<(Vec<Knapsack>, u
             // The source row comes earlier in the table and is not written while this row is:
             // both rows are read and written without branches, 64 cells a word.
             let (lo, hi) = f.split_at_mut(r * nm);
-            let src = &lo[(r - back) * nm..(r - back + 1) * nm];
-            let dst = &mut hi[..nm];
-            for (q, word) in out.iter_mut().enumerate() {
-                let start = (q * 64).max(dm);
-                let end = ((q + 1) * 64).min(nm);
+            let src = &lo[(r - back) * nm..(r - back + 1) * nm - dm];
+            let dst = &mut hi[dm..nm];
+            for ((d, s), word) in dst.chunks_mut(64).zip(src.chunks(64)).zip(out.iter_mut()) {
                 let mut mask = 0u64;
-                for m in start..end {
-                    let cand = src[m - dm] + pc.value;
-                    let better = cand > dst[m];
-                    dst[m] = if better { cand } else { dst[m] };
-                    mask |= u64::from(better) << (m - q * 64);
+                for (j, (d, &s)) in d.iter_mut().zip(s).enumerate() {
+                    let cand = s + pc.value;
+                    let better = cand > *d;
+                    *d = if better { cand } else { *d };
+                    mask |= u64::from(better) << j;
                 }
                 *word = mask;
             }
@@ -403,9 +401,11 @@ pub fn exact_best(items: &[Item], caps: &[Capacity]) -> Option<(Vec<Knapsack>, u
     for pc in &pieces[flat..] {
         run(&mut f, &mut taken, pc, ne);
     }
+    // A row's bits are for its cells from the piece's memory weight on.
     let is_taken = |pc: &Piece, s: usize| {
         let (r, m) = (s / nm, s % nm);
-        taken[pc.bits + r * words + m / 64] & (1 << (m % 64)) != 0
+        let Some(k) = m.checked_sub(pc.w[1]) else { return false };
+        taken[pc.bits + r * words + k / 64] & (1 << (k % 64)) != 0
     };
     let offset = |pc: &Piece| (pc.w[2] * nc + pc.w[0]) * nm + pc.w[1];
     let answers = caps
