@@ -1030,7 +1030,7 @@ fn column_generation(p: &Problem, demand: &[u32], pool: &[Pattern], prove: bool,
         // the LP's; when nothing found there improves the LP, step towards the LP's duals
         // (Pessoa et al. 2018), ending at them.
         let mut step = 0u32;
-        let (r, stop) = loop {
+        let stop = loop {
             step += 1;
             let alpha = match &center {
                 Some(_) => (1.0 - f64::from(step) * (1.0 - SMOOTHING)).max(0.0),
@@ -1043,12 +1043,12 @@ fn column_generation(p: &Problem, demand: &[u32], pool: &[Pattern], prove: bool,
             let r = price(p, &mut cols, &at, &y, exact, budget);
             bound_at(&at, r.theta, &mut center);
             if r.improving > 0 {
-                break (r, false);
+                break false;
             }
             if alpha == 0.0 {
                 // Nothing improves at the LP's own duals: optimal when the pricing was exact.
                 converged = optimal && r.exact;
-                break (r, true);
+                break true;
             }
         };
         if stop {
@@ -1110,12 +1110,12 @@ fn price(p: &Problem, cols: &mut Columns, at: &[f64], y: &[f64], exact: bool, bu
     let mut improving = 0;
     // Per option, the fractional relaxation's ratio: an upper bound on its best pattern's.
     let mut relaxed = vec![0.0; p.options.len()];
-    for o in 0..p.options.len() {
+    for (o, relaxed) in relaxed.iter_mut().enumerate() {
         let (items, cap) = pricing_problem(p, o, rows, demand, at);
         let target = p.cost[o] * (1.0 + IMPROVES);
         let (sets, bound) = knapsack::greedy(&items, cap);
-        relaxed[o] = bound / p.cost[o];
-        theta = theta.max(relaxed[o]);
+        *relaxed = bound / p.cost[o];
+        theta = theta.max(*relaxed);
         for g in sets {
             if g.value > target && add(p, o, &g.counts, y, cols) {
                 improving += 1;
