@@ -291,17 +291,37 @@ pub fn exact_best(items: &[Item], caps: &[Capacity]) -> Option<(Vec<Knapsack>, u
     let words = nm.div_ceil(64);
     let mut pieces: Vec<Piece> = Vec::new();
     let mut bits = 0usize;
-    let mut ordered = used.clone();
+    // Copies of an item the whole grid could hold.
+    let fits_of = |it: &Item| {
+        let (wc, wm, we) = ((it.cpu_units / gc) as usize, (it.memory_mib / gm) as usize, it.enis as usize);
+        [(wc, nc), (wm, nm), (we, ne)]
+            .iter()
+            .map(|&(w, n)| (n - 1).checked_div(w).unwrap_or(usize::MAX))
+            .min()
+            .unwrap_or(0)
+    };
+    // An item with as many copies as fit, no larger than another and worth at least as much,
+    // can take that one's place in any set: the other is left out.
+    let dominated = |i: usize| {
+        let a = &items[i];
+        used.iter().any(|&j| {
+            let b = &items[j];
+            j != i
+                && b.max as usize >= fits_of(b)
+                && b.cpu_units <= a.cpu_units
+                && b.memory_mib <= a.memory_mib
+                && b.enis <= a.enis
+                && b.value >= a.value
+                && (b.value > a.value || (b.cpu_units, b.memory_mib, b.enis) != (a.cpu_units, a.memory_mib, a.enis) || j < i)
+        })
+    };
+    let mut ordered: Vec<usize> = used.iter().copied().filter(|&i| !dominated(i)).collect();
     ordered.sort_by_key(|&i| items[i].enis > 0);
     for i in ordered {
         let it = &items[i];
         let (wc, wm, we) = ((it.cpu_units / gc) as usize, (it.memory_mib / gm) as usize, it.enis as usize);
         let rows = if we == 0 { nc } else { nc * ne };
-        let fits = [(wc, nc), (wm, nm), (we, ne)]
-            .iter()
-            .map(|&(w, n)| (n - 1).checked_div(w).unwrap_or(usize::MAX))
-            .min()
-            .unwrap_or(0);
+        let fits = fits_of(it);
         if fits == 0 {
             continue;
         }
