@@ -278,16 +278,6 @@ pub fn exact_best(items: &[Item], caps: &[Capacity]) -> Option<(Vec<Knapsack>, u
     // item with at least as many copies as the whole grid could hold is one unbounded piece,
     // run once forward over the table instead of once per power of two.
     // Each piece has a bit per cell of the rows it updates, a row being one (ENIs, CPU) pair.
-    struct Piece {
-        item: usize,
-        copies: u32,
-        unbounded: bool,
-        /// Its weight on each axis (CPU, memory, ENIs).
-        w: [usize; 3],
-        value: f64,
-        /// Where its bits start.
-        bits: usize,
-    }
     let words = nm.div_ceil(64);
     let mut pieces: Vec<Piece> = Vec::new();
     let mut bits = 0usize;
@@ -362,64 +352,28 @@ pub fn exact_best(items: &[Item], caps: &[Capacity]) -> Option<(Vec<Knapsack>, u
     let mut f = vec![0.0f64; states];
     let mut taken = vec![0u64; bits];
     let mut cells = 0u64;
-    let mut run = |f: &mut [f64], taken: &mut [u64], pc: &Piece, layers: usize| {
-        let [dc, dm, de] = pc.w;
-        let back = de * nc + dc;
-        // A 0/1 piece goes down the table so each cell reads sources the piece has not
-        // touched; an unbounded one goes up, so its sources may already hold copies of it.
-        let rows: Box<dyn Iterator<Item = (usize, usize)>> = if pc.unbounded {
-            Box::new((de..layers).flat_map(|e| (dc..nc).map(move |c| (e, c))))
-        } else {
-            Box::new((de..layers).rev().flat_map(|e| (dc..nc).rev().map(move |c| (e, c))))
-        };
-        for (e, c) in rows {
-            cells += (nm - dm) as u64;
-            let r = e * nc + c;
-            let out = &mut taken[pc.bits + r * words..pc.bits + (r + 1) * words];
-            if back == 0 {
-                // Memory only: the source is this row.
-                let row = &mut f[r * nm..(r + 1) * nm];
-                let mut step = |m: usize| {
-                    let cand = row[m - dm] + pc.value;
-                    if cand > row[m] {
-                        row[m] = cand;
-                        out[(m - dm) / 64] |= 1 << ((m - dm) % 64);
-                    }
-                };
-                if pc.unbounded {
-                    (dm..nm).for_each(&mut step);
-                } else {
-                    (dm..nm).rev().for_each(&mut step);
-                }
-                continue;
-            }
-            // The source row comes earlier in the table and is not written while this row is:
-            // both rows are read and written without branches, 64 cells a word.
-            let (lo, hi) = f.split_at_mut(r * nm);
-            let src = &lo[(r - back) * nm..(r - back + 1) * nm - dm];
-            let dst = &mut hi[dm..nm];
-            for ((d, s), word) in dst.chunks_mut(64).zip(src.chunks(64)).zip(out.iter_mut()) {
-                let mut mask = 0u64;
-                for (j, (d, &s)) in d.iter_mut().zip(s).enumerate() {
-                    let cand = s + pc.value;
-                    let better = cand > *d;
-                    *d = if better { cand } else { *d };
-                    mask |= u64::from(better) << j;
-                }
-                *word = mask;
-            }
-        }
-    };
     let flat = pieces.iter().take_while(|pc| pc.w[2] == 0 && items[pc.item].enis == 0).count();
+    // The widest vector instructions the processor has (detected once, at run time).
+    let arch = pulp::Arch::new();
+    let grid = Grid { nc, nm, words };
+    let mut relax = |f: &mut [f64], taken: &mut [u64], pc: &Piece, layers: usize| {
+        cells += arch.dispatch(Relax {
+            f,
+            taken,
+            pc,
+            layers,
+            grid,
+        });
+    };
     for pc in &pieces[..flat] {
-        run(&mut f, &mut taken, pc, 1);
+        relax(&mut f, &mut taken, pc, 1);
     }
     let (first, rest) = f.split_at_mut(plane);
     for layer in rest.chunks_mut(plane) {
         layer.copy_from_slice(first);
     }
     for pc in &pieces[flat..] {
-        run(&mut f, &mut taken, pc, ne);
+        relax(&mut f, &mut taken, pc, ne);
     }
     // A row's bits are for its cells from the piece's memory weight on.
     let is_taken = |pc: &Piece, s: usize| {
@@ -464,6 +418,102 @@ pub fn exact_best(items: &[Item], caps: &[Capacity]) -> Option<(Vec<Knapsack>, u
         })
         .collect();
     Some((answers, cells))
+}
+
+/// A piece of an item in the exact program: some copies, taken together or not at all, or one
+/// copy that may be taken again and again.
+struct Piece {
+    item: usize,
+    copies: u32,
+    unbounded: bool,
+    /// Its weight on each axis (CPU, memory, ENIs).
+    w: [usize; 3],
+    value: f64,
+    /// Where its bits start.
+    bits: usize,
+}
+
+/// The exact program's table: `nc` CPU steps by `nm` memory steps per ENI layer, and `words`
+/// words of choice bits per row.
+#[derive(Clone, Copy)]
+struct Grid {
+    nc: usize,
+    nm: usize,
+    words: usize,
+}
+
+/// One piece run over the table's first `layers` ENI layers.
+struct Relax<'a> {
+    f: &'a mut [f64],
+    taken: &'a mut [u64],
+    pc: &'a Piece,
+    layers: usize,
+    grid: Grid,
+}
+
+impl pulp::WithSimd for Relax<'_> {
+    /// The cells updated.
+    type Output = u64;
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) -> u64 {
+        let Relax {
+            f,
+            taken,
+            pc,
+            layers,
+            grid: Grid { nc, nm, words },
+        } = self;
+        let mut cells = 0u64;
+        let [dc, dm, de] = pc.w;
+        let back = de * nc + dc;
+        // A 0/1 piece goes down the table so each cell reads sources the piece has not
+        // touched; an unbounded one goes up, so its sources may already hold copies of it.
+        let rows: Box<dyn Iterator<Item = (usize, usize)>> = if pc.unbounded {
+            Box::new((de..layers).flat_map(|e| (dc..nc).map(move |c| (e, c))))
+        } else {
+            Box::new((de..layers).rev().flat_map(|e| (dc..nc).rev().map(move |c| (e, c))))
+        };
+        for (e, c) in rows {
+            cells += (nm - dm) as u64;
+            let r = e * nc + c;
+            let out = &mut taken[pc.bits + r * words..pc.bits + (r + 1) * words];
+            if back == 0 {
+                // Memory only: the source is this row.
+                let row = &mut f[r * nm..(r + 1) * nm];
+                let mut step = |m: usize| {
+                    let cand = row[m - dm] + pc.value;
+                    if cand > row[m] {
+                        row[m] = cand;
+                        out[(m - dm) / 64] |= 1 << ((m - dm) % 64);
+                    }
+                };
+                if pc.unbounded {
+                    (dm..nm).for_each(&mut step);
+                } else {
+                    (dm..nm).rev().for_each(&mut step);
+                }
+                continue;
+            }
+            // The source row comes earlier in the table and is not written while this row is:
+            // both rows are read and written without branches, 64 cells a word.
+            let (lo, hi) = f.split_at_mut(r * nm);
+            let src = &lo[(r - back) * nm..(r - back + 1) * nm - dm];
+            let dst = &mut hi[dm..nm];
+            for ((d, s), word) in dst.chunks_mut(64).zip(src.chunks(64)).zip(out.iter_mut()) {
+                let mut mask = 0u64;
+                for (j, (d, &s)) in d.iter_mut().zip(s).enumerate() {
+                    let cand = s + pc.value;
+                    let better = cand > *d;
+                    // Written whether or not it improved: a masked store is slow.
+                    *d = d.max(cand);
+                    mask |= u64::from(better) << j;
+                }
+                *word = mask;
+            }
+        }
+        cells
+    }
 }
 
 /// Sets for `cap` filled greedily, one per surrogate weighting (items by value per weighted size,
