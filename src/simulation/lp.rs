@@ -133,17 +133,14 @@ impl CoveringLp {
     pub fn solve(&mut self, max_pivots: u64) -> bool {
         let mut stalled = 0u32;
         let mut made = 0u64;
-        // The duals, updated with each pivot and computed afresh after a refactorization and
-        // before optimality is declared.
-        let mut y = self.duals();
-        let mut fresh = true;
         loop {
             if made >= max_pivots {
                 return false;
             }
+            let y = self.duals();
             let bland = stalled >= DEGENERATE_LIMIT;
             // Entering variable: the most negative reduced cost per unit of cost (Bland: the first).
-            let mut entering: Option<(Var, f64, f64)> = None;
+            let mut entering: Option<(Var, f64)> = None;
             for (j, (col, nz)) in self.columns.iter().zip(&self.sparse).enumerate() {
                 if self.basic_column[j] {
                     continue;
@@ -151,8 +148,8 @@ impl CoveringLp {
                 let rc = col.cost - nz.iter().map(|&(r, a)| y[r] * a).sum::<f64>();
                 if rc < -EPS * col.cost.max(1.0) {
                     let score = rc / col.cost.max(EPS);
-                    if entering.is_none_or(|(_, s, _)| score < s) {
-                        entering = Some((Var::Column(j), score, rc));
+                    if entering.is_none_or(|(_, s)| score < s) {
+                        entering = Some((Var::Column(j), score));
                         if bland {
                             break;
                         }
@@ -162,21 +159,16 @@ impl CoveringLp {
             if entering.is_none() || !bland {
                 for (i, &yi) in y.iter().enumerate() {
                     // A surplus column is -e_i at cost 0: its reduced cost is y_i.
-                    if yi < -EPS && entering.is_none_or(|(_, s, _)| yi < s) && !self.basic_surplus[i] {
-                        entering = Some((Var::Surplus(i), yi, yi));
+                    if yi < -EPS && entering.is_none_or(|(_, s)| yi < s) && !self.basic_surplus[i] {
+                        entering = Some((Var::Surplus(i), yi));
                         if bland {
                             break;
                         }
                     }
                 }
             }
-            let Some((enter, _, reduced)) = entering else {
-                if fresh {
-                    return true;
-                }
-                y = self.duals();
-                fresh = true;
-                continue;
+            let Some((enter, _)) = entering else {
+                return true;
             };
             let u = self.direction(enter);
             // Ratio test; ties go to the lowest row, which with Bland's entering rule cannot cycle.
@@ -197,17 +189,6 @@ impl CoveringLp {
             self.pivot(r, enter, &u);
             made += 1;
             self.pivots += 1;
-            if self.pivots_since_refactor == 0 {
-                y = self.duals();
-                fresh = true;
-            } else {
-                // The entering column's reduced cost becomes 0: y += d · (row r of the new B⁻¹).
-                let m = self.rows();
-                for (yk, b) in y.iter_mut().zip(&self.inverse[r * m..(r + 1) * m]) {
-                    *yk += reduced * b;
-                }
-                fresh = false;
-            }
         }
     }
 
