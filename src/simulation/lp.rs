@@ -92,14 +92,15 @@ impl CoveringLp {
     }
 
     /// The duals `y = c_B B⁻¹`, one per row; non-negative at an optimum.
+    #[inline(always)]
     pub fn duals(&self) -> Vec<f64> {
         let m = self.rows();
         let mut y = vec![0.0; m];
-        for (r, var) in self.basis.iter().enumerate() {
+        for (var, row) in self.basis.iter().zip(self.inverse.chunks_exact(m)) {
             let c = self.cost_of(*var);
             if c != 0.0 {
-                for (j, yj) in y.iter_mut().enumerate() {
-                    *yj += c * self.inverse[r * m + j];
+                for (yj, &b) in y.iter_mut().zip(row) {
+                    *yj += c * b;
                 }
             }
         }
@@ -131,6 +132,13 @@ impl CoveringLp {
     /// Solves to optimality over the current columns, or until `max_pivots` pivots were made.
     /// Returns false when it stopped early.
     pub fn solve(&mut self, max_pivots: u64) -> bool {
+        // The dense loops (duals, the inverse's updates) run with the widest vector instructions
+        // the processor has, chosen at run time; the arithmetic is the same in any width.
+        pulp::Arch::new().dispatch(Solve { lp: self, max_pivots })
+    }
+
+    #[inline(always)]
+    fn solve_here(&mut self, max_pivots: u64) -> bool {
         let mut stalled = 0u32;
         let mut made = 0u64;
         loop {
@@ -193,6 +201,7 @@ impl CoveringLp {
     }
 
     /// `B⁻¹ a` for the column of `v`.
+    #[inline(always)]
     fn direction(&self, v: Var) -> Vec<f64> {
         let m = self.rows();
         match v {
@@ -206,6 +215,7 @@ impl CoveringLp {
         }
     }
 
+    #[inline(always)]
     fn pivot(&mut self, r: usize, enter: Var, u: &[f64]) {
         let m = self.rows();
         let p = u[r];
@@ -243,6 +253,7 @@ impl CoveringLp {
     }
 
     /// Recomputes the basis inverse and the basic values from the basis columns.
+    #[inline(always)]
     fn refactor(&mut self) {
         let m = self.rows();
         let mut b = vec![0.0; m * m];
@@ -264,6 +275,21 @@ impl CoveringLp {
     }
 }
 
+/// `CoveringLp::solve` under `pulp`'s dispatch.
+struct Solve<'a> {
+    lp: &'a mut CoveringLp,
+    max_pivots: u64,
+}
+
+impl pulp::WithSimd for Solve<'_> {
+    type Output = bool;
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) -> bool {
+        self.lp.solve_here(self.max_pivots)
+    }
+}
+
 fn nonzeros(column: &Column) -> Vec<(usize, f64)> {
     column.entries.iter().copied().enumerate().filter(|&(_, a)| a != 0.0).collect()
 }
@@ -273,6 +299,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// Gauss-Jordan inversion with partial pivoting; `None` when singular.
+#[inline(always)]
 fn invert(mut a: Vec<f64>, m: usize) -> Option<Vec<f64>> {
     let mut inv = vec![0.0; m * m];
     for i in 0..m {
@@ -294,14 +321,17 @@ fn invert(mut a: Vec<f64>, m: usize) -> Option<Vec<f64>> {
             a[col * m + k] /= p;
             inv[col * m + k] /= p;
         }
-        for r in 0..m {
-            if r != col {
-                let f = a[r * m + col];
-                if f != 0.0 {
-                    for k in 0..m {
-                        a[r * m + k] -= f * a[col * m + k];
-                        inv[r * m + k] -= f * inv[col * m + k];
-                    }
+        // Row `col` against every other row. Its entries left of `col` are exact zeros (those
+        // columns are done), so `a` is only updated from `col` on.
+        let (pa, pi) = (a[col * m..(col + 1) * m].to_vec(), inv[col * m..(col + 1) * m].to_vec());
+        for (r, (ra, ri)) in a.chunks_exact_mut(m).zip(inv.chunks_exact_mut(m)).enumerate() {
+            let f = ra[col];
+            if r != col && f != 0.0 {
+                for (x, &p) in ra[col..].iter_mut().zip(&pa[col..]) {
+                    *x -= f * p;
+                }
+                for (x, &p) in ri.iter_mut().zip(&pi) {
+                    *x -= f * p;
                 }
             }
         }

@@ -1150,7 +1150,7 @@ fn price(p: &Problem, cols: &mut Columns, at: &[f64], y: &[f64], exact: bool, bu
                         theta = theta.max(relaxed[o]);
                         continue;
                     };
-                    theta = theta.max(k.value / p.cost[o]);
+                    theta = theta.max(k.upper_bound / p.cost[o]);
                     if k.value > p.cost[o] * (1.0 + IMPROVES) && add(p, o, &k.counts, y, cols) {
                         improving += 1;
                     }
