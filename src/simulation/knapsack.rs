@@ -297,12 +297,16 @@ pub fn exact_best(items: &[Item], caps: &[Capacity]) -> Option<(Vec<Knapsack>, u
     };
     // An item with as many copies as fit, no larger than another and worth at least as much,
     // can take that one's place in any set: the other is left out.
+    let unlimited: Vec<usize> = used
+        .iter()
+        .copied()
+        .filter(|&j| items[j].max as usize >= fits_of(&items[j]))
+        .collect();
     let dominated = |i: usize| {
         let a = &items[i];
-        used.iter().any(|&j| {
+        unlimited.iter().any(|&j| {
             let b = &items[j];
             j != i
-                && b.max as usize >= fits_of(b)
                 && b.cpu_units <= a.cpu_units
                 && b.memory_mib <= a.memory_mib
                 && b.enis <= a.enis
@@ -629,9 +633,9 @@ impl Relax<'_> {
 }
 
 /// Sets for `cap` filled greedily, one per surrogate weighting (items by value per weighted size,
-/// as many copies of each as fit), and an upper bound on the best set: the least of the same
-/// orders' fractional relaxations. Quick, and the sets are usually good.
-pub fn greedy(items: &[Item], cap: Capacity) -> (Vec<Knapsack>, f64) {
+/// as many copies of each as fit), those worth more than `target`, and an upper bound on the best
+/// set: the least of the same orders' fractional relaxations. Quick, and the sets are usually good.
+pub fn greedy(items: &[Item], cap: Capacity, target: f64) -> (Vec<Knapsack>, f64) {
     let norm = |need: u32, room: u32| if room == 0 { 0.0 } else { f64::from(need) / f64::from(room) };
     let by = |need: u32, r: u32| r.checked_div(need).unwrap_or(u32::MAX);
     let live: Vec<(usize, [f64; 3], u32)> = (0..items.len())
@@ -657,63 +661,66 @@ pub fn greedy(items: &[Item], cap: Capacity) -> (Vec<Knapsack>, f64) {
         .collect();
     let mut bound = f64::INFINITY;
     let mut order: Vec<(u64, usize)> = Vec::with_capacity(live.len());
-    let sets = SURROGATES
-        .iter()
-        .map(|w| {
-            // By density, highest first, then by position. Densities are positive (or infinite),
-            // so their bits order them: integer keys sort faster than floats.
-            order.clear();
-            order.extend(live.iter().enumerate().map(|(k, (i, sz, _))| {
-                let size = w[0] * sz[0] + w[1] * sz[1] + w[2] * sz[2];
-                let density = if size > 0.0 { items[*i].value / size } else { f64::INFINITY };
-                (!density.to_bits(), k)
-            }));
-            order.sort_unstable();
-            let mut room = cap;
-            let mut counts = vec![0u32; items.len()];
-            let mut value = 0.0;
-            // The fractional relaxation along the same order.
-            let mut left = w[0] + w[1] + w[2];
-            let mut relaxed = 0.0;
-            for &(key, k) in &order {
-                let density = f64::from_bits(!key);
-                let (i, _, most) = live[k];
-                let it = &items[i];
-                let size = it.value / density;
-                if density.is_infinite() {
-                    relaxed += it.value * f64::from(most);
-                } else if left > 0.0 {
-                    let take = (left / size).min(f64::from(most));
-                    relaxed += take * it.value;
-                    left -= take * size;
-                }
-                // No divisions for an item that no longer fits (most of them, once the room is
-                // nearly taken).
-                let fits = it.cpu_units <= room.cpu_units && it.memory_mib <= room.memory_mib && it.enis <= room.enis;
-                let n = if fits {
-                    most.min(by(it.cpu_units, room.cpu_units))
-                        .min(by(it.memory_mib, room.memory_mib))
-                        .min(by(it.enis, room.enis))
-                } else {
-                    0
-                };
-                if n > 0 {
-                    counts[i] = n;
-                    value += f64::from(n) * it.value;
-                    room.cpu_units -= n * it.cpu_units;
-                    room.memory_mib -= n * it.memory_mib;
-                    room.enis -= n * it.enis;
-                }
+    let mut counts = vec![0u32; items.len()];
+    let mut sets = Vec::new();
+    for w in &SURROGATES {
+        // By density, highest first, then by position. Densities are positive (or infinite),
+        // so their bits order them: integer keys sort faster than floats.
+        order.clear();
+        order.extend(live.iter().enumerate().map(|(k, (i, sz, _))| {
+            let size = w[0] * sz[0] + w[1] * sz[1] + w[2] * sz[2];
+            let density = if size > 0.0 { items[*i].value / size } else { f64::INFINITY };
+            (!density.to_bits(), k)
+        }));
+        order.sort_unstable();
+        let mut room = cap;
+        let mut value = 0.0;
+        // The fractional relaxation along the same order.
+        let mut left = w[0] + w[1] + w[2];
+        let mut relaxed = 0.0;
+        for &(key, k) in &order {
+            let density = f64::from_bits(!key);
+            let (i, _, most) = live[k];
+            let it = &items[i];
+            let size = it.value / density;
+            if density.is_infinite() {
+                relaxed += it.value * f64::from(most);
+            } else if left > 0.0 {
+                let take = (left / size).min(f64::from(most));
+                relaxed += take * it.value;
+                left -= take * size;
             }
-            bound = bound.min(relaxed);
-            Knapsack {
-                counts,
+            // No divisions for an item that no longer fits (most of them, once the room is
+            // nearly taken).
+            let fits = it.cpu_units <= room.cpu_units && it.memory_mib <= room.memory_mib && it.enis <= room.enis;
+            let n = if fits {
+                most.min(by(it.cpu_units, room.cpu_units))
+                    .min(by(it.memory_mib, room.memory_mib))
+                    .min(by(it.enis, room.enis))
+            } else {
+                0
+            };
+            if n > 0 {
+                counts[i] = n;
+                value += f64::from(n) * it.value;
+                room.cpu_units -= n * it.cpu_units;
+                room.memory_mib -= n * it.memory_mib;
+                room.enis -= n * it.enis;
+            }
+        }
+        bound = bound.min(relaxed);
+        if value > target {
+            sets.push(Knapsack {
+                counts: counts.clone(),
                 value,
                 upper_bound: f64::INFINITY,
                 nodes: 0,
-            }
-        })
-        .collect();
+            });
+        }
+        for &(_, k) in &order {
+            counts[live[k].0] = 0;
+        }
+    }
     (sets, if bound.is_finite() { bound } else { 0.0 })
 }
 
@@ -823,7 +830,7 @@ mod tests {
                 prop_assert!(used(|i| i.cpu_units) <= c.cpu_units && used(|i| i.memory_mib) <= c.memory_mib && used(|i| i.enis) <= c.enis);
                 prop_assert!(answer.counts.iter().zip(&items).all(|(&n, it)| n <= it.max));
             }
-            let (sets, bound) = greedy(&items, cap);
+            let (sets, bound) = greedy(&items, cap, f64::NEG_INFINITY);
             prop_assert!(bound + 1e-9 >= best);
             for g in sets {
                 let used = |f: fn(&Item) -> u32| items.iter().zip(&g.counts).map(|(it, &n)| f(it) * n).sum::<u32>();
@@ -859,7 +866,7 @@ mod tests {
             prop_assert!(best.counts.iter().zip(&items).all(|(&n, it)| n <= it.max));
             let k = solve(&items, cap, 0.0, u64::MAX);
             prop_assert!(best.value + 1e-9 >= k.value * (1.0 - 1e-5) && best.upper_bound + 1e-9 >= k.value && k.upper_bound + 1e-9 >= best.value);
-            let (_, bound) = greedy(&items, cap);
+            let (_, bound) = greedy(&items, cap, f64::NEG_INFINITY);
             prop_assert!(bound + 1e-9 >= best.value);
         }
     }

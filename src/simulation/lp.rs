@@ -33,7 +33,7 @@ pub struct CoveringLp {
     columns: Vec<Column>,
     /// Each column's non-zero entries: patterns hold a few shapes out of many, so pricing and
     /// the simplex direction work on these.
-    sparse: Vec<Vec<(usize, f64)>>,
+    sparse: Sparse,
     /// Whether each column, and each row's surplus, is in the basis.
     basic_column: Vec<bool>,
     basic_surplus: Vec<bool>,
@@ -63,7 +63,10 @@ impl CoveringLp {
         CoveringLp {
             demand,
             basis: (0..m).map(Var::Column).collect(),
-            sparse: initial.iter().map(nonzeros).collect(),
+            sparse: initial.iter().fold(Sparse::default(), |mut s, col| {
+                s.push(col);
+                s
+            }),
             basic_column: vec![true; m],
             basic_surplus: vec![false; m],
             columns: initial,
@@ -85,7 +88,7 @@ impl CoveringLp {
 
     pub fn add_column(&mut self, column: Column) -> usize {
         debug_assert_eq!(column.entries.len(), self.rows());
-        self.sparse.push(nonzeros(&column));
+        self.sparse.push(&column);
         self.basic_column.push(false);
         self.columns.push(column);
         self.columns.len() - 1
@@ -149,11 +152,12 @@ impl CoveringLp {
             let bland = stalled >= DEGENERATE_LIMIT;
             // Entering variable: the most negative reduced cost per unit of cost (Bland: the first).
             let mut entering: Option<(Var, f64)> = None;
-            for (j, (col, nz)) in self.columns.iter().zip(&self.sparse).enumerate() {
+            for (j, col) in self.columns.iter().enumerate() {
                 if self.basic_column[j] {
                     continue;
                 }
-                let rc = col.cost - nz.iter().map(|&(r, a)| y[r] * a).sum::<f64>();
+                let (rows, values) = self.sparse.column(j);
+                let rc = col.cost - rows.iter().zip(values).map(|(&r, &a)| y[r as usize] * a).sum::<f64>();
                 if rc < -EPS * col.cost.max(1.0) {
                     let score = rc / col.cost.max(EPS);
                     if entering.is_none_or(|(_, s)| score < s) {
@@ -208,7 +212,10 @@ impl CoveringLp {
             Var::Column(j) => {
                 let inverse = &self.inverse;
                 (0..m)
-                    .map(|r| self.sparse[j].iter().map(|&(k, a)| inverse[r * m + k] * a).sum())
+                    .map(|r| {
+                        let (rows, values) = self.sparse.column(j);
+                        rows.iter().zip(values).map(|(&k, &a)| inverse[r * m + k as usize] * a).sum()
+                    })
                     .collect()
             }
             Var::Surplus(i) => (0..m).map(|r| -self.inverse[r * m + i]).collect(),
@@ -290,8 +297,34 @@ impl pulp::WithSimd for Solve<'_> {
     }
 }
 
-fn nonzeros(column: &Column) -> Vec<(usize, f64)> {
-    column.entries.iter().copied().enumerate().filter(|&(_, a)| a != 0.0).collect()
+/// Every column's non-zero entries, one after another: pricing reads them all at each pivot.
+#[derive(Clone, Debug, Default)]
+struct Sparse {
+    /// Where each column's entries start (and, last, where they end).
+    starts: Vec<usize>,
+    rows: Vec<u32>,
+    values: Vec<f64>,
+}
+
+impl Sparse {
+    fn push(&mut self, column: &Column) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        for (r, &a) in column.entries.iter().enumerate() {
+            if a != 0.0 {
+                self.rows.push(r as u32);
+                self.values.push(a);
+            }
+        }
+        self.starts.push(self.rows.len());
+    }
+
+    #[inline(always)]
+    fn column(&self, j: usize) -> (&[u32], &[f64]) {
+        let (a, b) = (self.starts[j], self.starts[j + 1]);
+        (&self.rows[a..b], &self.values[a..b])
+    }
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {

@@ -21,6 +21,7 @@
 //! on the machine it ran on.
 
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 
 use super::ec2::{Bin, GreedyPacker, InstanceOption, Packer, Packing, SequencePacker, TaskShape};
 use super::knapsack::{self, Capacity, Item};
@@ -346,6 +347,8 @@ struct Problem<'a> {
     /// For each prefix of `by_cost` (the first `k + 1` options), the most CPU, memory and ENIs
     /// any of them offers, over all options and over x86 ones: a quick "none of these holds it".
     prefix_room: Vec<[Load; 2]>,
+    /// Shapes largest first (memory, then CPU; ties by index): the order `fill` adds them in.
+    largest_first: Vec<usize>,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -512,6 +515,8 @@ impl<'a> Problem<'a> {
                 room
             })
             .collect();
+        let mut largest_first: Vec<usize> = (0..shapes.len()).collect();
+        largest_first.sort_by_key(|&i| std::cmp::Reverse((shapes[i].memory_mib, shapes[i].cpu_units)));
         Problem {
             shapes,
             options,
@@ -519,6 +524,7 @@ impl<'a> Problem<'a> {
             cost,
             by_cost,
             prefix_room,
+            largest_first,
         }
     }
 
@@ -990,7 +996,7 @@ fn column_generation(p: &Problem, demand: &[u32], pool: &[Pattern], prove: bool,
         patterns.push(Pattern { option: o, counts });
     }
     let mut lp = CoveringLp::new(d.clone(), patterns.iter().map(to_column).collect());
-    let mut seen: HashSet<Pattern> = patterns.iter().cloned().collect();
+    let mut seen: Seen = patterns.iter().cloned().collect();
     for pat in pool {
         let counts: Vec<u32> = pat.counts.iter().zip(demand).map(|(&a, &b)| a.min(b)).collect();
         if counts.iter().all(|&n| n == 0) {
@@ -1086,10 +1092,49 @@ fn column_generation(p: &Problem, demand: &[u32], pool: &[Pattern], prove: bool,
     }
 }
 
+/// The patterns already in an LP, hashed with rustc's Fx hash: the keys are ours, and SipHash
+/// cost about 2% of a large set's time.
+type Seen = HashSet<Pattern, BuildHasherDefault<FxHasher>>;
+
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 struct Columns<'a> {
     lp: CoveringLp,
     patterns: Vec<Pattern>,
-    seen: HashSet<Pattern>,
+    seen: Seen,
     rows: &'a [usize],
     demand: &'a [u32],
     /// The exact dynamic program works for these sizes (false once it declined).
@@ -1119,11 +1164,11 @@ fn price(p: &Problem, cols: &mut Columns, at: &[f64], y: &[f64], exact: bool, bu
     for (o, relaxed) in relaxed.iter_mut().enumerate() {
         let (items, cap) = pricing_problem(p, o, rows, demand, at);
         let target = p.cost[o] * (1.0 + IMPROVES);
-        let (sets, bound) = knapsack::greedy(&items, cap);
+        let (sets, bound) = knapsack::greedy(&items, cap, target);
         *relaxed = bound / p.cost[o];
         theta = theta.max(*relaxed);
         for g in sets {
-            if g.value > target && add(p, o, &g.counts, y, cols) {
+            if add(p, o, &g.counts, y, cols) {
                 improving += 1;
             }
         }
@@ -1252,10 +1297,8 @@ fn add(p: &Problem, o: usize, counts_by_row: &[u32], y: &[f64], cols: &mut Colum
 
 /// Adds whatever else still fits, largest shapes first: a fuller pattern covers more in rounding.
 fn fill(p: &Problem, o: usize, counts: &mut [u32], demand: &[u32]) {
-    let mut order: Vec<usize> = (0..counts.len()).filter(|&i| p.fit[o][i] > 0).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse((p.shapes[i].memory_mib, p.shapes[i].cpu_units)));
     let mut l = p.load(counts);
-    for i in order {
+    for &i in p.largest_first.iter().filter(|&&i| p.fit[o][i] > 0) {
         while counts[i] < demand[i] && p.room(o, &l, &p.shapes[i], 1) {
             counts[i] += 1;
             let s = &p.shapes[i];
