@@ -869,5 +869,34 @@ mod tests {
             let (_, bound) = greedy(&items, cap, f64::NEG_INFINITY);
             prop_assert!(bound + 1e-9 >= best.value);
         }
+
+        /// The hand-written AVX2 kernel and the plain one (what other processors run) relax a
+        /// table alike, bit for bit, for pieces of every direction and weight.
+        #[cfg(target_arch = "x86_64")]
+        #[test]
+        fn avx2_and_plain_kernels_agree(
+            cells in prop::collection::vec(0.0f32..100.0, 3 * 4 * 128),
+            w in (0usize..3, 0usize..130, 0usize..2),
+            value in 0.1f32..50.0,
+            unbounded: bool,
+        ) {
+            let Some(simd) = pulp::x86::V3::try_new() else { return Ok(()) };
+            let grid = Grid { nc: 4, nm: 120, len: 128, words: 2 };
+            let (dc, dm, de) = w;
+            prop_assume!(dc + de > 0 || dm > 0);
+            let pc = Piece { item: 0, copies: 1, unbounded, w: [dc, dm.min(grid.nm - 1), de], value: f64::from(value), bits: 0 };
+            let mut gains = vec![f32::NEG_INFINITY; grid.len];
+            gains[pc.w[1]..grid.nm].fill(value);
+            let mut f = vec![0.0f32; LEAD];
+            f.extend(&cells);
+            let run = |word: &dyn Fn(Relax) -> u64| {
+                let (mut f, mut taken) = (f.clone(), vec![0u64; 3 * 4 * grid.words]);
+                let n = word(Relax { f: &mut f, taken: &mut taken, pc: &pc, gains: &gains, layers: 3, grid });
+                (f, taken, n)
+            };
+            let plain = run(&|r: Relax| r.run(Plain));
+            let avx2 = run(&|r: Relax| r.run(simd));
+            prop_assert_eq!(plain, avx2);
+        }
     }
 }

@@ -211,11 +211,9 @@ impl CoveringLp {
         match v {
             Var::Column(j) => {
                 let inverse = &self.inverse;
+                let (rows, values) = self.sparse.column(j);
                 (0..m)
-                    .map(|r| {
-                        let (rows, values) = self.sparse.column(j);
-                        rows.iter().zip(values).map(|(&k, &a)| inverse[r * m + k as usize] * a).sum()
-                    })
+                    .map(|r| rows.iter().zip(values).map(|(&k, &a)| inverse[r * m + k as usize] * a).sum())
                     .collect()
             }
             Var::Surplus(i) => (0..m).map(|r| -self.inverse[r * m + i]).collect(),
