@@ -555,21 +555,31 @@ impl Word for Plain {
 impl Word for pulp::x86::V3 {
     #[inline(always)]
     fn relax(self, f: &mut [f32], at: usize, back: usize, gains: &[f32]) -> u64 {
+        use core::arch::x86_64::__m256i;
         use pulp::bytemuck::cast;
         let (lo, hi) = f.split_at_mut(at);
         let (src, _) = pulp::as_arrays::<8, f32>(&lo[at - back..at - back + 64]);
         let (dst, _) = pulp::as_arrays_mut::<8, f32>(&mut hi[..64]);
         let (gains, _) = pulp::as_arrays::<8, f32>(gains);
-        let mut mask = 0u64;
-        for (j, ((d, s), g)) in dst.iter_mut().zip(src).zip(gains).enumerate() {
+        let mut better = [cast::<[i32; 8], __m256i>([0; 8]); 8];
+        for (((d, s), g), better) in dst.iter_mut().zip(src).zip(gains).zip(&mut better) {
             let cand = self.add_f32x8(cast(*s), cast(*g));
             let old: pulp::f32x8 = cast(*d);
-            let better = self.cmp_gt_f32x8(cand, old);
+            *better = cast(self.cmp_gt_f32x8(cand, old));
             // `vmaxps` keeps `old` unless `cand` is greater: one store, no NaN handling.
             *d = cast(self.max_f32x8(cand, old));
-            mask |= (self.avx._mm256_movemask_ps(cast(better)) as u32 as u64) << (8 * j);
         }
-        mask
+        // Four vectors of comparisons to 32 bits: packed to bytes (within 128-bit lanes, so each
+        // 32-bit group is 4 cells of one vector, in the order 0a 1a 2a 3a 0b 1b 2b 3b), put back
+        // in cell order, one bit per byte.
+        let order = self.avx._mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+        let bits = |b: &[__m256i]| {
+            let low = self.avx2._mm256_packs_epi32(b[0], b[1]);
+            let high = self.avx2._mm256_packs_epi32(b[2], b[3]);
+            let bytes = self.avx2._mm256_packs_epi16(low, high);
+            u64::from(self.avx2._mm256_movemask_epi8(self.avx2._mm256_permutevar8x32_epi32(bytes, order)) as u32)
+        };
+        bits(&better[..4]) | bits(&better[4..]) << 32
     }
 }
 
