@@ -152,14 +152,14 @@ impl CoveringLp {
             let bland = stalled >= DEGENERATE_LIMIT;
             // Entering variable: the most negative reduced cost per unit of cost (Bland: the first).
             let mut entering: Option<(Var, f64)> = None;
-            for (j, col) in self.columns.iter().enumerate() {
-                if self.basic_column[j] {
+            for (j, (&cost, &basic)) in self.sparse.costs.iter().zip(&self.basic_column).enumerate() {
+                if basic {
                     continue;
                 }
                 let (rows, values) = self.sparse.column(j);
-                let rc = col.cost - rows.iter().zip(values).map(|(&r, &a)| y[r as usize] * a).sum::<f64>();
-                if rc < -EPS * col.cost.max(1.0) {
-                    let score = rc / col.cost.max(EPS);
+                let rc = cost - rows.iter().zip(values).map(|(&r, &a)| y[r as usize] * a).sum::<f64>();
+                if rc < -EPS * cost.max(1.0) {
+                    let score = rc / cost.max(EPS);
                     if entering.is_none_or(|(_, s)| score < s) {
                         entering = Some((Var::Column(j), score));
                         if bland {
@@ -295,9 +295,11 @@ impl pulp::WithSimd for Solve<'_> {
     }
 }
 
-/// Every column's non-zero entries, one after another: pricing reads them all at each pivot.
+/// Every column's cost and non-zero entries, one after another: pricing reads them all at each
+/// pivot.
 #[derive(Clone, Debug, Default)]
 struct Sparse {
+    costs: Vec<f64>,
     /// Where each column's entries start (and, last, where they end).
     starts: Vec<usize>,
     rows: Vec<u32>,
@@ -309,6 +311,7 @@ impl Sparse {
         if self.starts.is_empty() {
             self.starts.push(0);
         }
+        self.costs.push(column.cost);
         for (r, &a) in column.entries.iter().enumerate() {
             if a != 0.0 {
                 self.rows.push(r as u32);
