@@ -426,10 +426,22 @@ pub fn exact_best(items: &[Item], caps: &[Capacity]) -> Option<(Vec<Knapsack>, u
     };
     let offset = |pc: &Piece| (pc.w[2] * nc + pc.w[0]) * len + pc.w[1];
     // The table adds in `f32`. Along the best set, its value at a capacity is at least the best
-    // set's value added up in `f32`: at most one rounding per piece and one per value converted,
-    // each within `f32::EPSILON / 2` of it, low. So the best set is worth at most the table's value
-    // times this, and the set read back (whose `f32` sum is the table's value) nearly as much.
-    let rounding = 1.0 + f64::from(f32::EPSILON) * (pieces.len() + 2) as f64;
+    // set's value added up in `f32`: low by at most one rounding per addition plus one for the
+    // values' conversion, each within `f32::EPSILON / 2` of it. An addition takes at least one
+    // step of CPU or memory (when every item has some), so a chain of them is at most
+    // `nc + nm - 2` long; otherwise count the pieces, an unbounded one as often as it fits. The
+    // best set is worth at most the table's value times this, and the set read back (whose `f32`
+    // sum is the table's value) nearly as much.
+    let sized = used.iter().all(|&i| items[i].cpu_units / gc > 0 || items[i].memory_mib / gm > 0);
+    let additions = if sized {
+        (nc + nm - 2) as f64
+    } else {
+        pieces
+            .iter()
+            .map(|pc| if pc.unbounded { fits_of(&items[pc.item]) as f64 } else { 1.0 })
+            .sum()
+    };
+    let rounding = 1.0 + f64::from(f32::EPSILON) * (additions + 2.0);
     let answers = caps
         .iter()
         .map(|cap| {
