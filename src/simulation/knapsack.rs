@@ -11,7 +11,7 @@ const EPS: f64 = 1e-9;
 const AFTER_TARGET_NODES: u64 = 2_000;
 
 /// Multipliers of (CPU, memory, ENIs), each dimension relative to the instance's capacity.
-pub const SURROGATES: [[f64; 3]; 9] = [
+const SURROGATES: [[f64; 3]; 9] = [
     [1.0, 0.0, 0.0],
     [0.0, 1.0, 0.0],
     [0.0, 0.0, 1.0],
@@ -23,18 +23,10 @@ pub const SURROGATES: [[f64; 3]; 9] = [
     [0.34, 0.33, 0.33],
 ];
 
-/// `SURROGATES` without the two that weigh ENIs against one other dimension alone: on large sets
-/// those seldom find a set the others miss, and they cost two ninths of the fills (the optimizer's
-/// `LEAN_PRICING_FROM` says where they are left out).
-pub const SURROGATES_LEAN: [[f64; 3]; 7] = [
-    [1.0, 0.0, 0.0],
-    [0.0, 1.0, 0.0],
-    [0.0, 0.0, 1.0],
-    [0.5, 0.5, 0.0],
-    [0.25, 0.75, 0.0],
-    [0.75, 0.25, 0.0],
-    [0.34, 0.33, 0.33],
-];
+/// The weightings of `SURROGATES` that weigh ENIs against one other dimension alone. Lean fills
+/// leave them out: on large sets they seldom find a set the others miss, and they cost two ninths
+/// of the fills (the optimizer's `LEAN_PRICING_FROM` says where).
+const ENI_PAIRED: [usize; 2] = [6, 7];
 
 #[derive(Clone, Copy, Debug)]
 pub struct Item {
@@ -667,10 +659,11 @@ impl Relax<'_> {
     }
 }
 
-/// Sets for `cap` filled greedily, one per surrogate weighting of `weightings` (items by value per weighted size,
-/// as many copies of each as fit), those worth more than `target`, and an upper bound on the best
-/// set: the least of the same orders' fractional relaxations. Quick, and the sets are usually good.
-pub fn greedy(items: &[Item], cap: Capacity, target: f64, weightings: &[[f64; 3]]) -> (Vec<Knapsack>, f64) {
+/// Sets for `cap` filled greedily, one per surrogate weighting (every one, or with `lean` all but
+/// `ENI_PAIRED`; items by value per weighted size, as many copies of each as fit), those worth more
+/// than `target`, and an upper bound on the best set: the least of the same orders' fractional
+/// relaxations. Quick, and the sets are usually good.
+pub fn greedy(items: &[Item], cap: Capacity, target: f64, lean: bool) -> (Vec<Knapsack>, f64) {
     let norm = |need: u32, room: u32| if room == 0 { 0.0 } else { f64::from(need) / f64::from(room) };
     let by = |need: u32, r: u32| r.checked_div(need).unwrap_or(u32::MAX);
     let live: Vec<(usize, [f64; 3], u32)> = (0..items.len())
@@ -698,7 +691,12 @@ pub fn greedy(items: &[Item], cap: Capacity, target: f64, weightings: &[[f64; 3]
     let mut order: Vec<(u64, usize)> = Vec::with_capacity(live.len());
     let mut counts = vec![0u32; items.len()];
     let mut sets = Vec::new();
-    for w in weightings {
+    for w in SURROGATES
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| !(lean && ENI_PAIRED.contains(k)))
+        .map(|(_, w)| w)
+    {
         // By density, highest first, then by position. Densities are positive (or infinite),
         // so their bits order them: integer keys sort faster than floats.
         order.clear();
@@ -865,7 +863,7 @@ mod tests {
                 prop_assert!(used(|i| i.cpu_units) <= c.cpu_units && used(|i| i.memory_mib) <= c.memory_mib && used(|i| i.enis) <= c.enis);
                 prop_assert!(answer.counts.iter().zip(&items).all(|(&n, it)| n <= it.max));
             }
-            let (sets, bound) = greedy(&items, cap, f64::NEG_INFINITY, &SURROGATES);
+            let (sets, bound) = greedy(&items, cap, f64::NEG_INFINITY, false);
             prop_assert!(bound + 1e-9 >= best);
             for g in sets {
                 let used = |f: fn(&Item) -> u32| items.iter().zip(&g.counts).map(|(it, &n)| f(it) * n).sum::<u32>();
@@ -901,7 +899,7 @@ mod tests {
             prop_assert!(best.counts.iter().zip(&items).all(|(&n, it)| n <= it.max));
             let k = solve(&items, cap, 0.0, u64::MAX);
             prop_assert!(best.value + 1e-9 >= k.value * (1.0 - 1e-5) && best.upper_bound + 1e-9 >= k.value && k.upper_bound + 1e-9 >= best.value);
-            let (_, bound) = greedy(&items, cap, f64::NEG_INFINITY, &SURROGATES);
+            let (_, bound) = greedy(&items, cap, f64::NEG_INFINITY, false);
             prop_assert!(bound + 1e-9 >= best.value);
         }
 

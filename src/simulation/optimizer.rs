@@ -357,7 +357,7 @@ struct Problem<'a> {
     prefix_room: Vec<[Load; 2]>,
     /// Shapes largest first (memory, then CPU; ties by index): the order `fill` adds them in.
     largest_first: Vec<usize>,
-    /// The greedy fills use `SURROGATES_LEAN` (set by `optimize` for `LEAN_PRICING_FROM` tasks and
+    /// The greedy fills leave out the ENI-paired weightings (set by `optimize` for `LEAN_PRICING_FROM` tasks and
     /// more, for every column generation of the packing, rounding's included).
     lean_pricing: bool,
 }
@@ -1174,15 +1174,10 @@ fn price(p: &Problem, cols: &mut Columns, at: &[f64], y: &[f64], exact: bool, bu
     let mut improving = 0;
     // Per option, the fractional relaxation's ratio: an upper bound on its best pattern's.
     let mut relaxed = vec![0.0; p.options.len()];
-    let weightings: &[[f64; 3]] = if p.lean_pricing {
-        &knapsack::SURROGATES_LEAN
-    } else {
-        &knapsack::SURROGATES
-    };
     for (o, relaxed) in relaxed.iter_mut().enumerate() {
         let (items, cap) = pricing_problem(p, o, rows, demand, at);
         let target = p.cost[o] * (1.0 + IMPROVES);
-        let (sets, bound) = knapsack::greedy(&items, cap, target, weightings);
+        let (sets, bound) = knapsack::greedy(&items, cap, target, p.lean_pricing);
         *relaxed = bound / p.cost[o];
         theta = theta.max(*relaxed);
         for g in sets {
