@@ -8,7 +8,7 @@ use thiserror::Error;
 
 pub const DEFAULTS_TOML: &str = include_str!("defaults.toml");
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Assumptions {
     pub rightsizing: Rightsizing,
@@ -17,7 +17,7 @@ pub struct Assumptions {
     pub recommend: RecommendAssumptions,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rightsizing {
     pub cpu_percentile: f64,
@@ -27,14 +27,14 @@ pub struct Rightsizing {
     pub min_data_points: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FargateAssumptions {
     pub spot_tag: String,
     pub arm_tag: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ec2Assumptions {
     pub reserved_memory_mib: u32,
@@ -48,7 +48,7 @@ pub struct Ec2Assumptions {
     pub spot_discount_pct: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecommendAssumptions {
     pub ec2_min_savings_pct: f64,

@@ -9,6 +9,7 @@ use crate::pricing::PricingError;
 use crate::recommend::RecommendError;
 use crate::snapshot::SnapshotError;
 use crate::sources::aws::AwsError;
+use crate::sources::saved_report::SavedReportError;
 use crate::sources::tasks::TasksFileError;
 
 pub mod exit {
@@ -18,7 +19,8 @@ pub mod exit {
     pub const BUDGET_EXCEEDED: u8 = 1;
     /// Bad command line: unknown flag, missing value (clap's own code).
     pub const USAGE: u8 = 2;
-    /// Bad input: missing or corrupt snapshot or tasks file, invalid config, a task no instance holds.
+    /// Bad input: missing or corrupt snapshot, tasks file or saved report, invalid config, a task no
+    /// instance holds.
     pub const INPUT: u8 = 3;
     /// Pricing: unknown region or instance type, missing price.
     pub const PRICING: u8 = 4;
@@ -44,6 +46,8 @@ pub enum Error {
     Pack(#[from] PackError),
     #[error(transparent)]
     Aws(#[from] AwsError),
+    #[error(transparent)]
+    SavedReport(#[from] SavedReportError),
     #[error("cannot write `{path}`: {message}")]
     Output { path: String, message: String },
     #[error("{0}")]
@@ -55,8 +59,9 @@ impl Error {
         match self {
             Error::Snapshot(SnapshotError::Write { .. }) => exit::OUTPUT,
             Error::Config(_) | Error::Snapshot(_) => exit::INPUT,
-            Error::Pricing(_) | Error::Recommend(RecommendError::Pricing(_)) => exit::PRICING,
-            Error::Recommend(_) => exit::INPUT,
+            Error::Pricing(_) => exit::PRICING,
+            Error::Recommend(e) => e.exit_code(),
+            Error::SavedReport(_) => exit::INPUT,
             Error::TasksFile(_) => exit::INPUT,
             Error::Pack(PackError::Pricing(_)) => exit::PRICING,
             Error::Pack(PackError::NoInstanceTypes) => exit::USAGE,

@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod domain;
 pub mod error;
 pub mod money;
 pub mod output;
@@ -21,14 +22,35 @@ pub mod snapshot;
 pub mod sources;
 pub mod usage;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use cli::{Cli, Command, ConfigCommand, DemoCommand, PricesCommand};
 pub use error::{exit, Error};
 
+/// What a command leaves besides its output: the exit code (a gate that finds a breach prints
+/// its findings and still exits 1) and the warnings for standard error.
+#[derive(Debug, Default, PartialEq)]
+pub struct Outcome {
+    pub exit_code: u8,
+    pub warnings: Vec<String>,
+}
+
+impl Outcome {
+    fn ok() -> Self {
+        Outcome::default()
+    }
+
+    fn warn(warnings: impl IntoIterator<Item = String>) -> Self {
+        Outcome {
+            exit_code: exit::OK,
+            warnings: warnings.into_iter().collect(),
+        }
+    }
+}
+
 /// Runs a parsed command, writing its output to `stdout`.
-pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), Error> {
+pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
     match cli.command {
         Command::Analyze(args) => {
             let assumptions = args.assumptions.resolve()?;
@@ -38,8 +60,17 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), Error> {
                 .iter()
                 .map(|s| recommend::analyze(s, &catalog, &assumptions))
                 .collect::<Result<Vec<_>, _>>()?;
-            let text = output::render_all(&reports, args.output.into());
-            emit(&text, args.out.as_deref(), stdout)
+            write_reports(&reports, args.output.into(), args.out.as_deref(), stdout)
+        }
+        Command::Render(args) => {
+            let reports = sources::saved_report::read(&args.report)?;
+            write_reports(&reports, args.output.into(), args.out.as_deref(), stdout)
+        }
+        Command::Completions { shell } => {
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "ecs-advisor", &mut text);
+            emit(&String::from_utf8_lossy(&text), None, stdout)?;
+            Ok(Outcome::ok())
         }
         Command::Collect(args) => {
             let collected = sources::aws::collect(&args.aws.collect_settings(&args.cluster, args.all_clusters))?;
@@ -54,26 +85,23 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), Error> {
                 s.write(&dir)?;
                 text.push_str(&format!("wrote the snapshot of `{}` to {}\n", s.manifest.cluster, dir.display()));
             }
-            emit(&text, None, stdout)
+            emit(&text, None, stdout)?;
+            Ok(Outcome::ok())
         }
         Command::Pack(args) => {
             let settings = args.settings()?;
             let rows = sources::tasks::read(&args.tasks)?;
             let catalog = pricing::Catalog::load()?;
-            if let Some(w) = catalog.fallback_warning(&settings.region) {
-                eprintln!("warning: {w}");
-            }
             let report = pack::pack(&rows, &catalog, &settings)?;
             let text = output::pack::render(&report, &rows, args.output.into());
-            emit(&text, args.out.as_deref(), stdout)
+            emit(&text, args.out.as_deref(), stdout)?;
+            Ok(Outcome::warn(catalog.fallback_warning(&settings.region)))
         }
         Command::Prices(PricesCommand::Show { region, output: format }) => {
             let catalog = pricing::Catalog::load()?;
-            if let Some(w) = catalog.fallback_warning(&region) {
-                eprintln!("warning: {w}");
-            }
             let text = output::prices::render(&catalog, &region, format.into())?;
-            emit(&text, None, stdout)
+            emit(&text, None, stdout)?;
+            Ok(Outcome::warn(catalog.fallback_warning(&region)))
         }
         Command::Prices(PricesCommand::Refresh { region, profile, quiet }) => {
             let catalog = pricing::Catalog::bundled()?;
@@ -104,14 +132,40 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<(), Error> {
                 ));
             }
             text.push_str(&format!("{calls}\n"));
-            emit(&text, None, stdout)
+            emit(&text, None, stdout)?;
+            Ok(Outcome::ok())
         }
         Command::Demo(DemoCommand::Export { out }) => {
             sources::demo::generate().write(&out)?;
-            emit(&format!("wrote the demo snapshot to {}\n", out.display()), None, stdout)
+            emit(&format!("wrote the demo snapshot to {}\n", out.display()), None, stdout)?;
+            Ok(Outcome::ok())
         }
-        Command::Config(ConfigCommand::Defaults) => emit(config::DEFAULTS_TOML, None, stdout),
+        Command::Config(ConfigCommand::Defaults) => {
+            emit(config::DEFAULTS_TOML, None, stdout)?;
+            Ok(Outcome::ok())
+        }
     }
+}
+
+/// Renders reports in a format, to a file or standard output. A table on a terminal fits its
+/// width and carries the warnings itself; every other destination gets them on standard error too.
+fn write_reports(reports: &[report::Report], format: output::Format, out: Option<&Path>, stdout: &mut dyn Write) -> Result<Outcome, Error> {
+    let on_terminal = out.is_none() && std::io::stdout().is_terminal();
+    let layout = output::Layout {
+        width: if on_terminal && format == output::Format::Table {
+            comfy_table::Table::new().width()
+        } else {
+            None
+        },
+    };
+    emit(&output::render_all(reports, format, layout), out, stdout)?;
+    let shown_in_text = out.is_none() && format == output::Format::Table;
+    Ok(Outcome::warn(
+        reports
+            .iter()
+            .filter(|_| !shown_in_text)
+            .flat_map(|r| r.warnings.iter().map(|w| format!("`{}`: {w}", r.cluster_name))),
+    ))
 }
 
 /// Writes to a file atomically (temporary file, then rename) or to standard output.

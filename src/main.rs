@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -5,11 +6,22 @@ use ecs_advisor::{cli::Cli, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli, &mut std::io::stdout().lock()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(e.exit_code())
+    let code = match run(cli, &mut std::io::stdout().lock()) {
+        Ok(outcome) => {
+            for w in &outcome.warnings {
+                say(&format!("warning: {w}"));
+            }
+            outcome.exit_code
         }
-    }
+        Err(e) => {
+            say(&format!("error: {e}"));
+            e.exit_code()
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// A line on standard error; a closed stderr must not cost the exit code.
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 pub const HOURS_PER_MONTH: u32 = 730;
 pub const SECONDS_PER_HOUR: u32 = 3600;
 
-/// US dollars, exact decimal. Serialized as a number rounded to the cent in reports
-/// (see [`Usd::cents`]), and kept unrounded while summing.
+/// US dollars, exact decimal, kept unrounded while summing and in reports (see the `Serialize`
+/// impl); rounded to the cent only for display ([`Usd::cents`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Usd(pub Decimal);
 
@@ -108,19 +108,54 @@ impl Sum for Usd {
     }
 }
 
-/// Reports carry dollars rounded to the cent, as JSON numbers.
-/// A cent-rounded value has at most two decimals, so the `f64` shortest form prints it exactly.
+/// Reports carry dollars exactly, as decimal strings (`"1234.5678125"`), the way AWS Cost Explorer
+/// and infracost do: a JSON number would pass through `f64` in most readers, and a saved report
+/// must re-render to the cent and compare month over month on unrounded figures.
 impl Serialize for Usd {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(self.cents().to_f64())
+        s.collect_str(&self.0.normalize())
     }
 }
 
 impl<'de> Deserialize<'de> for Usd {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = f64::deserialize(d)?;
-        // Through the shortest decimal form, so 0.1 reads back as 0.1, not 0.1000000000000000055.
-        v.to_string().parse::<Decimal>().map(Usd).map_err(serde::de::Error::custom)
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Usd;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a dollar amount as a decimal string, e.g. \"12.34\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Usd, E> {
+                v.parse::<Decimal>()
+                    .map(Usd)
+                    .map_err(|_| E::custom(format!("`{v}` is not a dollar amount")))
+            }
+            // Older reports and hand-written files carry numbers: through their shortest decimal
+            // form, so 0.1 reads back as 0.1, not 0.1000000000000000055.
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Usd, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Usd, E> {
+                Ok(Usd(Decimal::from(v)))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Usd, E> {
+                Ok(Usd(Decimal::from(v)))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl schemars::JsonSchema for Usd {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Usd".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
+            "description": "US dollars, exact, as a decimal string (not rounded to the cent)."
+        })
     }
 }
 
@@ -148,5 +183,15 @@ mod tests {
         // $1 per hour for 30 days is $730 a month.
         let cost = Usd::parse("720").unwrap();
         assert_eq!(monthly(cost, 30 * 86_400).cents(), Usd::parse("730").unwrap());
+    }
+
+    #[test]
+    fn serialises_exactly_and_reads_back_equal() {
+        let x = monthly(Usd::parse("4.437129").unwrap(), 30 * 86_400 - 7);
+        let json = serde_json::to_string(&x).unwrap();
+        assert!(json.starts_with('"'), "{json}");
+        assert_eq!(serde_json::from_str::<Usd>(&json).unwrap(), x);
+        assert_eq!(serde_json::from_str::<Usd>("0.1").unwrap(), Usd::parse("0.1").unwrap());
+        assert!(serde_json::from_str::<Usd>("\"abc\"").unwrap_err().to_string().contains("`abc`"));
     }
 }

@@ -1,30 +1,42 @@
 //! The canonical report: built once by `recommend`, rendered by every output format, and saved as
-//! JSON that can be re-rendered offline. Bump [`REPORT_SCHEMA_VERSION`] on any breaking change.
+//! JSON that `render` re-renders offline, byte for byte. Decisions are enums that serialise to the
+//! documented strings; money is exact ([`Usd`] serialises as a decimal string). Bump
+//! [`REPORT_SCHEMA_VERSION`] on any breaking change and regenerate `docs/report.schema.json`.
 
 use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Assumptions;
+pub use crate::domain::{Capacity, Platform};
 use crate::money::Usd;
 
-pub const REPORT_SCHEMA_VERSION: u32 = 2;
+pub const REPORT_SCHEMA_VERSION: u32 = 3;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Report {
+    /// 3 for this layout.
     pub schema_version: u32,
     pub generated_by: String,
     pub cluster_name: String,
     pub region: String,
     pub window: Window,
+    /// Where the CPU and memory figures come from: `container_insights`, `aws_ecs` (percent of
+    /// the reservation) or `synthetic` (the demo).
     pub usage_source: String,
     pub prices: PriceInfo,
+    /// Everything the figures assume, as the run resolved it (defaults, config file, flags).
     pub assumptions: Assumptions,
     pub services: Vec<ServiceReport>,
     pub cluster: ClusterReport,
+    /// Time series for charts.
+    pub series: Series,
     pub warnings: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Window {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
@@ -32,71 +44,324 @@ pub struct Window {
     pub step_seconds: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PriceInfo {
+    /// `bundled` or `cache` (refreshed from the Pricing API).
     pub catalog: String,
     pub as_of: String,
     /// `verified` or `unverified` for this region's figures.
     pub region_source: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TaskSize {
     pub cpu_units: u32,
     pub memory_mib: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UsageSummary {
     pub data_points: u32,
     pub coverage_pct: f64,
     pub average_tasks: f64,
     pub peak_tasks: f64,
+    pub cpu_units_p50: Option<f64>,
     pub cpu_units_p99: Option<f64>,
+    pub memory_mib_p50: Option<f64>,
     pub memory_mib_p99: Option<f64>,
     pub cpu_units_max: Option<f64>,
     pub memory_mib_max: Option<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// How a service runs today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum LaunchType {
+    /// Fargate, on demand.
+    #[serde(rename = "FARGATE")]
+    Fargate,
+    /// A capacity provider strategy with `FARGATE_SPOT` (some or all tasks on Spot).
+    #[serde(rename = "FARGATE+SPOT")]
+    FargateSpot,
+    /// EC2 container instances.
+    #[serde(rename = "EC2")]
+    Ec2,
+}
+
+impl LaunchType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LaunchType::Fargate => "FARGATE",
+            LaunchType::FargateSpot => "FARGATE+SPOT",
+            LaunchType::Ec2 => "EC2",
+        }
+    }
+}
+
+impl Scheduling {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheduling::Replica => "REPLICA",
+            Scheduling::Daemon => "DAEMON",
+        }
+    }
+}
+
+impl Platform {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::LinuxX86 => "linux_x86",
+            Platform::LinuxArm => "linux_arm",
+            Platform::Windows => "windows",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Scheduling {
+    Replica,
+    Daemon,
+}
+
+/// A way to run a service (or the whole cluster), priced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum OptionKind {
+    /// Fargate, rightsized, on demand, on the service's own platform. For the cluster: every
+    /// service on Fargate, each at its cheapest Fargate option.
+    Fargate,
+    /// Fargate on Graviton, for an x86 service tagged ARM-ready.
+    FargateArm,
+    /// Fargate Spot, for an interruption-tolerant service.
+    FargateSpot,
+    /// EC2 as ECS runs it: Auto Scaling groups, binpack, managed scaling, tasks never moved.
+    Ec2,
+    /// EC2 re-packed by the optimizer at every step: what a perfect scheduler would pay.
+    Ec2Ideal,
+    /// EC2 as ECS runs it, with ENI trunking on (awsvpc tasks no longer bound by ENIs).
+    Ec2EniTrunking,
+}
+
+impl OptionKind {
+    pub const ALL: [OptionKind; 6] = [
+        OptionKind::Fargate,
+        OptionKind::FargateArm,
+        OptionKind::FargateSpot,
+        OptionKind::Ec2,
+        OptionKind::Ec2Ideal,
+        OptionKind::Ec2EniTrunking,
+    ];
+
+    /// The option's name in the cluster table.
+    pub fn cluster_label(self) -> &'static str {
+        match self {
+            OptionKind::Fargate => "All Fargate",
+            OptionKind::FargateArm => "Fargate, ARM where ready",
+            OptionKind::FargateSpot => "Fargate, Spot where tolerant",
+            OptionKind::Ec2 => "EC2, as ECS runs it",
+            OptionKind::Ec2Ideal => "EC2, ideal re-pack",
+            OptionKind::Ec2EniTrunking => "EC2 with ENI trunking",
+        }
+    }
+
+    /// The option's column in the per-service table, where it has one.
+    pub fn service_column(self) -> Option<&'static str> {
+        match self {
+            OptionKind::Fargate => Some("Fargate rightsized /mo"),
+            OptionKind::FargateArm => Some("ARM /mo"),
+            OptionKind::FargateSpot => Some("Spot /mo"),
+            OptionKind::Ec2 => Some("EC2 share /mo"),
+            OptionKind::Ec2Ideal | OptionKind::Ec2EniTrunking => None,
+        }
+    }
+
+    /// What the cluster row says beside a figure with no fleet.
+    pub fn cluster_note(self) -> &'static str {
+        match self {
+            OptionKind::Fargate => "each service at its cheapest Fargate option; daemons become sidecars",
+            OptionKind::FargateArm => "on demand, ARM-ready services on Graviton",
+            OptionKind::FargateSpot => "on demand, interruption-tolerant services on Spot",
+            OptionKind::Ec2 | OptionKind::Ec2Ideal => "",
+            OptionKind::Ec2EniTrunking => "awsvpc tasks no longer bound by ENIs",
+        }
+    }
+
+    /// The option's name as a CSV column stem: `fargate_arm`.
+    pub fn column_stem(self) -> &'static str {
+        match self {
+            OptionKind::Fargate => "fargate",
+            OptionKind::FargateArm => "fargate_arm",
+            OptionKind::FargateSpot => "fargate_spot",
+            OptionKind::Ec2 => "ec2",
+            OptionKind::Ec2Ideal => "ec2_ideal",
+            OptionKind::Ec2EniTrunking => "ec2_eni_trunking",
+        }
+    }
+
+    pub fn is_ec2(self) -> bool {
+        matches!(self, OptionKind::Ec2 | OptionKind::Ec2Ideal | OptionKind::Ec2EniTrunking)
+    }
+}
+
+/// One priced way to run a service or the cluster. `monthly_usd` is null where the option does
+/// not apply, and `reason` says why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PricedOption {
+    pub kind: OptionKind,
+    pub monthly_usd: Option<Usd>,
+    /// The task size the figure is priced at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<TaskSize>,
+    /// For the cluster's EC2 options: the fleet at its peak step, with average counts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fleet: Vec<FleetLine>,
+    /// Why the option does not apply, or what its figure leaves out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl PricedOption {
+    pub fn priced(kind: OptionKind, monthly_usd: Usd) -> Self {
+        PricedOption {
+            kind,
+            monthly_usd: Some(monthly_usd),
+            size: None,
+            fleet: Vec::new(),
+            reason: None,
+        }
+    }
+
+    pub fn not_applicable(kind: OptionKind, reason: impl Into<String>) -> Self {
+        PricedOption {
+            kind,
+            monthly_usd: None,
+            size: None,
+            fleet: Vec::new(),
+            reason: Some(reason.into()),
+        }
+    }
+}
+
+/// The figure of `kind` in a list of options, where it applies.
+pub fn option_usd(options: &[PricedOption], kind: OptionKind) -> Option<Usd> {
+    options.iter().find(|o| o.kind == kind).and_then(|o| o.monthly_usd)
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ServiceReport {
     pub name: String,
-    /// `FARGATE`, `FARGATE+SPOT` (capacity provider strategy with Spot), or `EC2`.
-    pub launch_type: String,
-    /// `REPLICA` or `DAEMON`.
-    pub scheduling_strategy: String,
-    /// `linux_x86`, `linux_arm` or `windows`.
-    pub platform: String,
+    pub launch_type: LaunchType,
+    pub scheduling_strategy: Scheduling,
+    pub platform: Platform,
+    /// `awsvpc`, `bridge`, `host` or `none`.
     pub network_mode: String,
     pub task_size: TaskSize,
     pub usage: UsageSummary,
     pub current_monthly_usd: Usd,
-    /// Rightsized, on demand, on the service's own platform; absent for daemons and for tasks
-    /// larger than Fargate's largest size.
+    /// The `fargate` option's figure: rightsized, on demand, on the service's own platform.
     pub fargate_monthly_usd: Option<Usd>,
     pub fargate_size: Option<TaskSize>,
-    pub fargate_arm_monthly_usd: Option<Usd>,
-    pub fargate_spot_monthly_usd: Option<Usd>,
-    /// This service's share of the all-EC2 fleet; absent where it cannot run on Linux EC2.
+    /// The `ec2` option's figure: this service's share of the all-EC2 fleet as ECS runs it.
     pub ec2_monthly_usd: Option<Usd>,
+    /// Every compute option, in [`OptionKind`] order.
+    pub options: Vec<PricedOption>,
     pub recommendation: Recommendation,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// What to do with a service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Nothing cheaper fits, or the service already runs as recommended.
+    Keep,
+    /// Same compute, a smaller task size (on EC2: a smaller reservation).
+    Rightsize,
+    /// Same size on Fargate, another architecture or capacity (Graviton, Spot).
+    Switch,
+    MoveToFargate,
+    MoveToEc2,
+    /// A daemon with no EC2 instances left: its function, if still needed, becomes a sidecar.
+    ReplaceWithSidecar,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Keep => "keep",
+            Action::Rightsize => "rightsize",
+            Action::Switch => "switch",
+            Action::MoveToFargate => "move-to-fargate",
+            Action::MoveToEc2 => "move-to-ec2",
+            Action::ReplaceWithSidecar => "replace-with-sidecar",
+        }
+    }
+}
+
+/// How close a size sits to the observed peaks, or how little data the figure rests on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Risk {
+    Low,
+    Medium,
+    High,
+}
+
+impl Risk {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
+        }
+    }
+}
+
+/// The compute a recommendation lands on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Compute {
+    Fargate,
+    Ec2,
+}
+
+/// Where and how a service runs once the recommendation is carried out, for programs to act on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub compute: Compute,
+    pub platform: Platform,
+    pub capacity: Capacity,
+    /// Share of tasks on Spot when a Fargate capacity provider strategy mixes on-demand and Spot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_share_pct: Option<f64>,
+    pub cpu_units: u32,
+    pub memory_mib: u32,
+    /// On EC2: the fleet the service's tasks are packed onto (peak count, average count).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fleet: Vec<FleetLine>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Recommendation {
-    /// `keep`, `rightsize`, `move-to-fargate`, `move-to-ec2` or `replace-with-sidecar`.
-    pub action: String,
-    /// Where and how it runs after the change, in words: "Fargate ARM, 0.25 vCPU / 0.5 GiB".
-    pub target: String,
+    pub action: Action,
+    /// Null for `replace-with-sidecar`: the daemon has nothing of its own to run on.
+    pub target: Option<Target>,
+    /// The target in words: "Fargate ARM, 0.25 vCPU / 0.5 GiB".
+    pub summary: String,
     pub monthly_usd: Usd,
     pub savings_monthly_usd: Usd,
     pub rationale: String,
-    /// `low`, `medium` or `high`: how close the new size sits to observed peaks, or how little
-    /// data the figure rests on.
-    pub risk: String,
+    pub risk: Risk,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FleetLine {
     pub instance_type: String,
     pub count: u32,
@@ -104,31 +369,120 @@ pub struct FleetLine {
     pub average_count: Option<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A plan for the whole cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Plan {
+    /// Every service on Fargate, each at its cheapest Fargate option.
+    AllFargate,
+    /// Every Linux service on EC2 as ECS runs it (Windows services stay on Fargate).
+    AllEc2,
+    /// Services whose EC2 share beats Fargate by the margin on EC2, the rest on Fargate.
+    Mixed,
+    /// No plan places every service: figures show today's cost.
+    Current,
+}
+
+impl Plan {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Plan::AllFargate => "all-fargate",
+            Plan::AllEc2 => "all-ec2",
+            Plan::Mixed => "mixed",
+            Plan::Current => "current",
+        }
+    }
+}
+
+/// A plan's monthly figure; null where the plan cannot place every service.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanFigure {
+    pub plan: Plan,
+    pub monthly_usd: Option<Usd>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ClusterReport {
     pub current_monthly_usd: Usd,
     pub current_ec2_fleet: Vec<FleetLine>,
-    /// Every service on Fargate at its cheapest applicable option (daemons excluded).
+    /// The `fargate` option's figure: every service on Fargate at its cheapest applicable option
+    /// (daemons excluded).
     pub fargate_monthly_usd: Option<Usd>,
-    /// Every Linux service on EC2 as ECS would run it (binpack placement, managed scaling, no
-    /// task ever moved), Windows services on Fargate. Plans are chosen on this figure.
+    /// The `ec2` option's figure: every Linux service on EC2 as ECS would run it, Windows
+    /// services on Fargate. Plans are chosen on this figure.
     pub ec2_monthly_usd: Option<Usd>,
-    /// The same services re-packed from scratch at every step by the optimizer: what a perfect
-    /// scheduler would pay.
-    pub ec2_ideal_monthly_usd: Option<Usd>,
-    /// `ec2_monthly_usd - ec2_ideal_monthly_usd`: the cost of fragmentation.
-    pub ec2_fragmentation_monthly_usd: Option<Usd>,
-    /// The Auto Scaling groups' instance types at the peak step, with average counts.
+    /// The `ec2` option's fleet at its peak step, with average counts.
     pub ec2_fleet: Vec<FleetLine>,
-    /// The ideal re-pack's fleet at its peak step, with average counts.
-    pub ec2_ideal_fleet: Vec<FleetLine>,
-    /// The all-EC2 plan with the ENI limit lifted (ENI trunking), when the analysis assumed none.
-    pub ec2_with_eni_trunking_monthly_usd: Option<Usd>,
+    /// Every compute option for the whole cluster, in [`OptionKind`] order.
+    pub options: Vec<PricedOption>,
+    /// How the EC2 figures were simulated, in words.
     pub ec2_method: String,
-    /// `all-fargate`, `all-ec2` or `mixed`.
-    pub recommended_plan: String,
+    /// The plans weighed, with their figures.
+    pub plans: Vec<PlanFigure>,
+    pub recommended_plan: Plan,
     pub recommended_monthly_usd: Usd,
     pub savings_monthly_usd: Usd,
     pub recommended_ec2_fleet: Vec<FleetLine>,
     pub rationale: String,
+}
+
+/// Chart data, compact: hourly cluster figures and daily service figures, dollars as numbers
+/// rounded to a hundredth of a cent (they are drawn, never summed into a bill).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    /// Start of the first hour; point `i` of an hourly series covers the hour from `start + i h`.
+    pub start: DateTime<Utc>,
+    /// Cluster cost per hour ($/h averaged over each hour) under each option; absent where the
+    /// option does not apply.
+    pub hourly_cost_usd: Vec<CostSeries>,
+    /// The all-EC2 fleet as ECS runs it, averaged over each hour: what its tasks reserve against
+    /// what its instances offer tasks (after the OS, agent and daemon reservations).
+    pub ec2_fleet_hourly: Option<FleetSeries>,
+    /// Per service, cost per day today and as recommended (point `i` covers day `i`).
+    pub services_daily_cost_usd: Vec<ServiceSeries>,
+}
+
+/// What a cost line stands for: today, or one of the options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SeriesKind {
+    Current,
+    Fargate,
+    Ec2,
+    Ec2Ideal,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CostSeries {
+    pub kind: SeriesKind,
+    pub points: Vec<f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FleetSeries {
+    pub cpu_units_allocated: Vec<f64>,
+    pub cpu_units_available: Vec<f64>,
+    pub memory_mib_allocated: Vec<f64>,
+    pub memory_mib_available: Vec<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSeries {
+    pub name: String,
+    pub current: Vec<f64>,
+    pub recommended: Vec<f64>,
+}
+
+/// The JSON Schema of a report (and of an array of them, which `render` also reads).
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Report);
+    let mut s = serde_json::to_string_pretty(&schema).expect("a schema serialises");
+    s.push('\n');
+    s
 }

@@ -82,8 +82,12 @@ fn service<'a>(report: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no service `{name}` in {}", report["services"]))
 }
 
+/// A report's figure: dollars are exact decimal strings, other quantities numbers.
 fn money(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a figure: {v}"))
+    v.as_str()
+        .and_then(|s| s.parse().ok())
+        .or_else(|| v.as_f64())
+        .unwrap_or_else(|| panic!("not a figure: {v}"))
 }
 
 /// us-east-1 Fargate Linux/x86, bundled catalog.

@@ -42,8 +42,22 @@ fn demo_json() -> Value {
     serde_json::from_str(&stdout(&["analyze", "--demo", "--output", "json"])).unwrap()
 }
 
+/// A dollar figure: reports carry exact decimal strings; `pack` plain numbers.
 fn usd(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("{v} is not a dollar figure"))
+    v.as_str()
+        .and_then(|s| s.parse().ok())
+        .or_else(|| v.as_f64())
+        .unwrap_or_else(|| panic!("{v} is not a dollar figure"))
+}
+
+/// The cluster's figure for an option kind (`ec2-ideal`).
+fn cluster_option<'a>(r: &'a Value, kind: &str) -> &'a Value {
+    r["cluster"]["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["kind"] == kind)
+        .unwrap()
 }
 
 fn service<'a>(r: &'a Value, name: &str) -> &'a Value {
@@ -81,6 +95,7 @@ fn help_texts() {
     insta::assert_snapshot!("help_pack", stdout(&["pack", "--help"]));
     insta::assert_snapshot!("help_collect", stdout(&["collect", "--help"]));
     insta::assert_snapshot!("help_prices_refresh", stdout(&["prices", "refresh", "--help"]));
+    insta::assert_snapshot!("help_render", stdout(&["render", "--help"]));
 }
 
 #[test]
@@ -114,7 +129,7 @@ fn prices_csv_has_the_documented_columns_and_real_prices() {
 #[test]
 fn report_json_carries_the_documented_fields() {
     let r = demo_json();
-    assert_eq!(r["schema_version"], 2);
+    assert_eq!(r["schema_version"], 3);
     for s in r["services"].as_array().unwrap() {
         for f in [
             "name",
@@ -149,10 +164,14 @@ fn the_ec2_figure_is_the_realistic_one_and_fragmentation_is_its_excess_over_the_
     let r = demo_json();
     let c = &r["cluster"];
     let real = usd(&c["ec2_monthly_usd"]);
-    let ideal = usd(&c["ec2_ideal_monthly_usd"]);
+    assert_eq!(
+        real,
+        usd(&cluster_option(&r, "ec2")["monthly_usd"]),
+        "the headline is the option's figure"
+    );
+    let ideal = usd(&cluster_option(&r, "ec2-ideal")["monthly_usd"]);
     assert!(real >= ideal, "ECS as it runs cannot beat the ideal re-pack: {real} < {ideal}");
-    assert!((real - ideal - usd(&c["ec2_fragmentation_monthly_usd"])).abs() < 0.005);
-    assert!(!c["ec2_ideal_fleet"].as_array().unwrap().is_empty());
+    assert!(!cluster_option(&r, "ec2-ideal")["fleet"].as_array().unwrap().is_empty());
     // The plan is chosen on the realistic figure: its rationale quotes it.
     let shown = format!("all on EC2 ${}", thousands(&format!("{real:.2}")));
     assert!(
@@ -165,7 +184,8 @@ fn the_ec2_figure_is_the_realistic_one_and_fragmentation_is_its_excess_over_the_
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|s| s["ec2_monthly_usd"].as_f64())
+        .filter(|s| !s["ec2_monthly_usd"].is_null())
+        .map(|s| usd(&s["ec2_monthly_usd"]))
         .sum();
     let windows = usd(&service(&r, "legacy-billing")["fargate_monthly_usd"]);
     assert!((shares + windows - real).abs() < 0.3, "{shares} + {windows} vs {real}");
@@ -190,9 +210,9 @@ fn a_spot_share_lowers_the_ec2_figures_by_the_assumed_discount_and_says_so() {
     assert_eq!(spot["assumptions"]["ec2"]["spot_share_pct"], 50.0);
     // 50% of instance-hours at 60% off: every instance-hour costs 70% of on-demand.
     let windows = usd(&service(&base, "legacy-billing")["fargate_monthly_usd"]);
-    for f in ["ec2_monthly_usd", "ec2_ideal_monthly_usd"] {
-        let on_demand = usd(&base["cluster"][f]) - windows;
-        let with_spot = usd(&spot["cluster"][f]) - windows;
+    for f in ["ec2", "ec2-ideal"] {
+        let on_demand = usd(&cluster_option(&base, f)["monthly_usd"]) - windows;
+        let with_spot = usd(&cluster_option(&spot, f)["monthly_usd"]) - windows;
         assert!((with_spot - on_demand * 0.7).abs() < 0.02, "{f}: {with_spot} vs 0.7 x {on_demand}");
     }
     assert_eq!(
@@ -239,7 +259,11 @@ fn a_steady_fargate_service_costs_what_the_rates_say_to_the_cent() {
     // notifications: 2 tasks of 0.25 vCPU / 0.5 GiB all month in us-east-1:
     // 2 x (0.25 x 0.04048 + 0.5 x 0.004445) x 730 = 18.02005
     let r = demo_json();
-    assert_eq!(usd(&service(&r, "notifications")["current_monthly_usd"]), 18.02);
+    assert_eq!(
+        service(&r, "notifications")["current_monthly_usd"],
+        "18.02005",
+        "exact, not rounded"
+    );
 }
 
 #[test]
@@ -248,7 +272,8 @@ fn short_lived_tasks_are_billed_the_one_minute_minimum() {
     // Billed 15 x 60 s an hour, not 15 x 45 s: 719 hours with data (one falls in a gap)
     // x 900 / 3600 x 0.024685 = 4.43713 over 720 hours, x 730 / 720 = 4.4987 a month.
     let r = demo_json();
-    assert_eq!(usd(&service(&r, "report-generator")["current_monthly_usd"]), 4.50);
+    let figure = usd(&service(&r, "report-generator")["current_monthly_usd"]);
+    assert_eq!(format!("{figure:.2}"), "4.50", "{figure}");
 }
 
 #[test]
@@ -620,4 +645,200 @@ fn pack_bad_input_is_one_clear_line() {
     let (c, err) = failure(&["pack", "--tasks", "/nonexistent/tasks.csv"]);
     assert_eq!(c, 3);
     assert!(err.contains("/nonexistent/tasks.csv"), "{err}");
+}
+
+// ---- render: a saved report, re-rendered offline ----
+
+fn saved_demo_report() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("report.json");
+    stdout(&["analyze", "--demo", "-o", "json", "--out", p.to_str().unwrap()]);
+    let s = p.to_str().unwrap().to_string();
+    (dir, s)
+}
+
+#[test]
+fn render_prints_byte_for_byte_what_analyze_printed_in_every_format() {
+    let (_d, saved) = saved_demo_report();
+    for format in ["table", "json", "csv", "markdown"] {
+        assert_eq!(
+            stdout(&["render", &saved, "-o", format]),
+            stdout(&["analyze", "--demo", "-o", format]),
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn render_reads_an_array_of_several_clusters() {
+    let (d, saved) = saved_demo_report();
+    let one = std::fs::read_to_string(&saved).unwrap();
+    let both = format!("[\n{},\n{}\n]\n", one.trim_end(), one.trim_end());
+    let p = d.path().join("both.json");
+    std::fs::write(&p, &both).unwrap();
+    let p = p.to_str().unwrap();
+    assert_eq!(stdout(&["render", p, "-o", "json"]), both);
+    let table = stdout(&["render", &saved]);
+    assert_eq!(stdout(&["render", p]), format!("{table}\n{table}"));
+}
+
+#[test]
+fn a_report_keeps_money_exact_as_decimal_strings() {
+    let r = demo_json();
+    let figure = &r["cluster"]["current_monthly_usd"];
+    assert!(figure.is_string(), "{figure}");
+    // Unrounded: more digits than cents where the arithmetic has them.
+    let share = service(&r, "auth-service")["ec2_monthly_usd"].as_str().unwrap().to_string();
+    assert!(share.split('.').nth(1).unwrap().len() > 2, "{share}");
+}
+
+#[test]
+fn every_option_kind_is_listed_per_service_and_per_cluster_with_a_reason_where_it_does_not_apply() {
+    let r = demo_json();
+    let kinds = ["fargate", "fargate-arm", "fargate-spot", "ec2", "ec2-ideal", "ec2-eni-trunking"];
+    let check = |options: &Value, who: &str| {
+        let got: Vec<&str> = options.as_array().unwrap().iter().map(|o| o["kind"].as_str().unwrap()).collect();
+        assert_eq!(got, kinds, "{who}");
+        for o in options.as_array().unwrap() {
+            assert!(
+                !o["monthly_usd"].is_null() || o["reason"].is_string(),
+                "{who}: {o} has neither a figure nor a reason"
+            );
+        }
+    };
+    check(&r["cluster"]["options"], "cluster");
+    for s in r["services"].as_array().unwrap() {
+        check(&s["options"], s["name"].as_str().unwrap());
+        // The headline figures are the options' figures.
+        let opt = |k: &str| s["options"].as_array().unwrap().iter().find(|o| o["kind"] == k).unwrap()["monthly_usd"].clone();
+        assert_eq!(s["fargate_monthly_usd"], opt("fargate"));
+        assert_eq!(s["ec2_monthly_usd"], opt("ec2"));
+    }
+    // A daemon has no Fargate figure, and says why.
+    let daemon = &service(&r, "metrics-agent")["options"][0];
+    assert!(daemon["reason"].as_str().unwrap().contains("daemon"), "{daemon}");
+}
+
+#[test]
+fn recommendations_carry_a_target_a_program_can_act_on() {
+    let r = demo_json();
+    let auth = &service(&r, "auth-service")["recommendation"];
+    assert_eq!(auth["action"], "rightsize");
+    assert_eq!(
+        auth["target"],
+        serde_json::json!({"compute": "fargate", "platform": "linux_arm", "capacity": "on-demand", "cpu_units": 256, "memory_mib": 1024})
+    );
+    let etl = &service(&r, "nightly-etl")["recommendation"];
+    assert_eq!(etl["action"], "switch");
+    assert_eq!(etl["target"]["capacity"], "spot");
+    let daemon = &service(&r, "metrics-agent")["recommendation"];
+    assert_eq!(daemon["action"], "replace-with-sidecar");
+    assert!(daemon["target"].is_null());
+    let actions = [
+        "keep",
+        "rightsize",
+        "switch",
+        "move-to-fargate",
+        "move-to-ec2",
+        "replace-with-sidecar",
+    ];
+    for s in r["services"].as_array().unwrap() {
+        let a = s["recommendation"]["action"].as_str().unwrap();
+        assert!(actions.contains(&a), "{a} is not a documented action");
+    }
+    assert_eq!(r["cluster"]["recommended_plan"], "all-fargate");
+}
+
+#[test]
+fn series_cover_the_window_and_add_up_to_the_monthly_figures() {
+    let r = demo_json();
+    let series = &r["series"];
+    let hourly = series["hourly_cost_usd"].as_array().unwrap();
+    let kinds: Vec<&str> = hourly.iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["current", "fargate", "ec2", "ec2-ideal"]);
+    // 30 days: 720 hours. A line's mean $/h x 730 is its monthly figure.
+    for (line, figure) in hourly.iter().zip([
+        usd(&r["cluster"]["current_monthly_usd"]),
+        usd(&r["cluster"]["fargate_monthly_usd"]),
+        usd(&r["cluster"]["ec2_monthly_usd"]),
+        usd(&cluster_option(&r, "ec2-ideal")["monthly_usd"]),
+    ]) {
+        let points = line["points"].as_array().unwrap();
+        assert_eq!(points.len(), 720);
+        let mean = points.iter().map(|p| p.as_f64().unwrap()).sum::<f64>() / 720.0;
+        assert!(
+            (mean * 730.0 - figure).abs() < 0.05 * 730.0 / 100.0 + 0.5,
+            "{}: {mean} x 730 vs {figure}",
+            line["kind"]
+        );
+    }
+    let fleet = &series["ec2_fleet_hourly"];
+    let alloc = fleet["cpu_units_allocated"].as_array().unwrap();
+    let avail = fleet["cpu_units_available"].as_array().unwrap();
+    assert_eq!(alloc.len(), 720);
+    assert!(
+        alloc.iter().zip(avail).all(|(a, v)| a.as_f64() <= v.as_f64()),
+        "allocated within available"
+    );
+    let daily = series["services_daily_cost_usd"].as_array().unwrap();
+    assert_eq!(daily.len(), r["services"].as_array().unwrap().len());
+    let notifications = daily.iter().find(|s| s["name"] == "notifications").unwrap();
+    assert_eq!(notifications["current"].as_array().unwrap().len(), 30);
+    // Steady 2 tasks: the same cost every day, 18.02 x 720 / 730 / 30.
+    assert!((notifications["current"][3].as_f64().unwrap() - 18.02005 * 720.0 / 730.0 / 30.0).abs() < 1e-3);
+}
+
+#[test]
+fn render_refuses_what_is_not_a_current_report_with_exit_3_and_writes_nothing() {
+    let (d, saved) = saved_demo_report();
+    let text = std::fs::read_to_string(&saved).unwrap();
+    let write = |name: &str, body: &str| {
+        let p = d.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let cases = [
+        (d.path().join("missing.json").to_str().unwrap().to_string(), "cannot read report"),
+        (write("other.json", "{\"hello\": 1}"), "is not an ecs-advisor report"),
+        (
+            write("old.json", &text.replacen("\"schema_version\": 3", "\"schema_version\": 2", 1)),
+            "is a version 2 report; this ecs-advisor reads version 3",
+        ),
+        (write("cut.json", &text[..text.len() / 2]), "is not valid JSON"),
+        (
+            write("bad.json", &text.replacen("\"action\": \"keep\"", "\"action\": \"explode\"", 1)),
+            "does not match the report format",
+        ),
+    ];
+    let out = d.path().join("out.md");
+    for (path, message) in cases {
+        let (code, err) = failure(&["render", &path, "-o", "markdown", "--out", out.to_str().unwrap()]);
+        assert_eq!(code, 3, "{err}");
+        assert!(err.contains(message) && err.contains(&format!("`{path}`")), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(!out.exists(), "nothing written");
+    }
+}
+
+#[test]
+fn the_json_schema_in_docs_is_fresh() {
+    let schema = ecs_advisor::report::json_schema();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.schema.json");
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, &schema).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == schema,
+        "docs/report.schema.json is stale: regenerate it with `UPDATE_SCHEMA=1 cargo test --test cli the_json_schema_in_docs_is_fresh`"
+    );
+}
+
+#[test]
+fn completions() {
+    insta::assert_snapshot!("completions_bash", stdout(&["completions", "bash"]));
+    for shell in ["zsh", "fish"] {
+        assert!(stdout(&["completions", shell]).contains("render"), "{shell}");
+    }
+    assert_eq!(failure(&["completions", "tcsh"]).0, 2);
 }

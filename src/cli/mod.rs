@@ -14,7 +14,7 @@ const EXIT_CODES: &str = "Exit codes:
   0  success
   1  budget exceeded (gate)
   2  bad command line
-  3  bad input: missing or corrupt snapshot or tasks file, invalid config, a task no instance type holds
+  3  bad input: missing or corrupt snapshot, tasks file or saved report, invalid config, a task no instance type holds
   4  pricing: unknown region or instance type, missing price
   5  AWS: no credentials or region, access denied, throttled, unreachable, cluster not found
   6  cannot write the output";
@@ -24,7 +24,7 @@ const EXIT_CODES: &str = "Exit codes:
     name = "ecs-advisor",
     version,
     about = "Fargate or EC2? Rightsizing, bin-packing simulation and cost recommendations for Amazon ECS",
-    after_help = format!("Examples:\n  ecs-advisor analyze --demo\n  ecs-advisor analyze --cluster prod --region us-east-1\n  ecs-advisor collect --cluster prod --out snapshots/prod\n  ecs-advisor analyze --snapshot snapshots/prod --output markdown\n  ecs-advisor pack --tasks tasks.csv --output json\n  ecs-advisor prices show --region eu-west-1 --output csv\n\n{EXIT_CODES}")
+    after_help = format!("Examples:\n  ecs-advisor analyze --demo\n  ecs-advisor analyze --cluster prod --region us-east-1\n  ecs-advisor collect --cluster prod --out snapshots/prod\n  ecs-advisor analyze --snapshot snapshots/prod --output markdown\n  ecs-advisor render report.json --output csv\n  ecs-advisor pack --tasks tasks.csv --output json\n  ecs-advisor prices show --region eu-west-1 --output csv\n\n{EXIT_CODES}")
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -38,6 +38,13 @@ pub enum Command {
         "Examples:\n  ecs-advisor analyze --demo\n  ecs-advisor analyze --cluster prod --region us-east-1 --lookback 30d\n  ecs-advisor analyze --demo --output json > report.json\n  ecs-advisor analyze --snapshot snapshots/prod --headroom-pct 30 --output markdown --out review.md\n\n{EXIT_CODES}"
     ))]
     Analyze(AnalyzeArgs),
+    /// Render a saved report (the JSON `analyze --output json` wrote) again, in any format, offline.
+    #[command(after_help = format!(
+        "The report is not analyzed again: rendering a report's JSON prints exactly what the original run printed.\n\n\
+         Examples:\n  ecs-advisor analyze --demo --output json --out report.json\n  \
+         ecs-advisor render report.json\n  ecs-advisor render report.json --output markdown --out review.md\n\n{EXIT_CODES}"
+    ))]
+    Render(RenderArgs),
     /// Collect a cluster's inventory (ECS) and usage (CloudWatch) into a snapshot directory.
     #[command(after_help = format!(
         "One cluster is written to DIR itself; several (or --all-clusters) to DIR/<cluster>.\n\n\
@@ -63,6 +70,28 @@ pub enum Command {
     /// The assumptions behind every figure.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  ecs-advisor completions bash > ~/.local/share/bash-completion/completions/ecs-advisor\n  ecs-advisor completions zsh > ~/.zfunc/_ecs-advisor\n  ecs-advisor completions fish > ~/.config/fish/completions/ecs-advisor.fish"
+    )]
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// A report saved by `analyze --output json` (one cluster, or an array of several).
+    #[arg(value_name = "REPORT.json")]
+    pub report: PathBuf,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

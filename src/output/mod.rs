@@ -1,5 +1,6 @@
 //! Output: renders the canonical [`Report`] (and the price catalog) as text. One file per format;
-//! every renderer reads only the report, so a saved JSON report renders the same offline.
+//! every renderer reads only the report, so a saved JSON report renders the same offline. What a
+//! table says (its rows and cells) is defined once here; each markup format only lays it out.
 
 pub mod csv;
 pub mod json;
@@ -9,7 +10,7 @@ pub mod prices;
 pub mod table;
 
 use crate::money::Usd;
-use crate::report::{Report, TaskSize};
+use crate::report::{FleetLine, OptionKind, Report, ServiceReport, TaskSize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -19,9 +20,15 @@ pub enum Format {
     Markdown,
 }
 
-pub fn render(report: &Report, format: Format) -> String {
+/// How to lay text out: the terminal's width for tables, where there is one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub width: Option<u16>,
+}
+
+pub fn render(report: &Report, format: Format, layout: Layout) -> String {
     match format {
-        Format::Table => table::render(report),
+        Format::Table => table::render(report, layout),
         Format::Json => json::render(report),
         Format::Csv => csv::render(report),
         Format::Markdown => markdown::render(report),
@@ -29,23 +36,25 @@ pub fn render(report: &Report, format: Format) -> String {
 }
 
 /// Several clusters' reports: a JSON array, or the texts one after the other.
-pub fn render_all(reports: &[Report], format: Format) -> String {
+pub fn render_all(reports: &[Report], format: Format, layout: Layout) -> String {
     match (reports, format) {
-        ([one], _) => render(one, format),
+        ([one], _) => render(one, format, layout),
         (_, Format::Json) => {
-            let parts: Vec<String> = reports.iter().map(|r| render(r, format).trim_end().to_string()).collect();
+            let parts: Vec<String> = reports.iter().map(|r| json::render(r).trim_end().to_string()).collect();
             format!("[\n{}\n]\n", parts.join(",\n"))
         }
-        _ => reports.iter().map(|r| render(r, format)).collect::<Vec<_>>().join("\n"),
+        _ => reports.iter().map(|r| render(r, format, layout)).collect::<Vec<_>>().join("\n"),
     }
 }
 
+/// `0.25 vCPU / 0.5 GiB`.
 pub(crate) fn size(t: &TaskSize) -> String {
-    crate::simulation::fargate::FargateSize {
-        cpu_units: t.cpu_units,
-        memory_mib: t.memory_mib,
-    }
-    .to_string()
+    let num = |x: f64| if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x}") };
+    format!(
+        "{} vCPU / {} GiB",
+        num(f64::from(t.cpu_units) / 1024.0),
+        num(f64::from(t.memory_mib) / 1024.0)
+    )
 }
 
 pub(crate) fn money(x: Option<Usd>) -> String {
@@ -61,7 +70,7 @@ pub(crate) fn share(used: Option<f64>, of: u32) -> String {
     }
 }
 
-pub(crate) fn fleet(lines: &[crate::report::FleetLine]) -> String {
+pub(crate) fn fleet(lines: &[FleetLine]) -> String {
     if lines.is_empty() {
         return "-".into();
     }
@@ -77,4 +86,119 @@ pub(crate) fn fleet(lines: &[crate::report::FleetLine]) -> String {
         s.push_str(&format!(" (+{off_peak} types off-peak)"));
     }
     s
+}
+
+/// A cell and whether it holds a figure (right-aligned).
+pub(crate) struct Cell {
+    pub text: String,
+    pub figure: bool,
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell {
+        text: s.into(),
+        figure: false,
+    }
+}
+
+fn figure(s: impl Into<String>) -> Cell {
+    Cell {
+        text: s.into(),
+        figure: true,
+    }
+}
+
+/// The per-service table's header, each column with whether it holds figures: fixed columns,
+/// then one per option that has one.
+pub(crate) fn service_header() -> Vec<(&'static str, bool)> {
+    let mut h = vec![
+        ("Service", false),
+        ("Launch", false),
+        ("Task size", false),
+        ("CPU p99 (units)", true),
+        ("Mem max (MiB)", true),
+        ("Current /mo", true),
+    ];
+    h.extend(OptionKind::ALL.iter().filter_map(|k| k.service_column()).map(|c| (c, true)));
+    h.extend([("Recommendation", false), ("Savings /mo", true)]);
+    h
+}
+
+pub(crate) fn service_row(s: &ServiceReport) -> Vec<Cell> {
+    let mut row = vec![
+        text(&s.name),
+        text(s.launch_type.as_str()),
+        text(size(&s.task_size)),
+        figure(share(s.usage.cpu_units_p99, s.task_size.cpu_units)),
+        figure(share(s.usage.memory_mib_max, s.task_size.memory_mib)),
+        figure(s.current_monthly_usd.to_string()),
+    ];
+    for kind in OptionKind::ALL.iter().filter(|k| k.service_column().is_some()) {
+        let o = s.options.iter().find(|o| o.kind == *kind);
+        row.push(figure(match o.and_then(|o| o.monthly_usd.map(|m| (m, o.size))) {
+            // The rightsized size beside the first Fargate figure; the others share it.
+            Some((m, Some(z))) if *kind == OptionKind::Fargate => format!("{m} ({})", size(&z)),
+            Some((m, _)) => m.to_string(),
+            None => "-".into(),
+        }));
+    }
+    let r = &s.recommendation;
+    row.push(text(format!("{}: {}", r.action.as_str(), r.summary)));
+    row.push(figure(r.savings_monthly_usd.to_string()));
+    row
+}
+
+/// The cluster table's rows: today, every option, the fragmentation, the recommendation.
+pub(crate) fn cluster_rows(r: &Report) -> Vec<[Cell; 3]> {
+    let c = &r.cluster;
+    let mut rows = vec![[
+        text("Current"),
+        figure(c.current_monthly_usd.to_string()),
+        text(fleet(&c.current_ec2_fleet)),
+    ]];
+    for o in &c.options {
+        let third = match (&o.monthly_usd, o.fleet.is_empty()) {
+            (None, _) => o.reason.clone().unwrap_or_default(),
+            (Some(_), false) => format!("{} at peak", fleet(&o.fleet)),
+            (Some(_), true) => o.kind.cluster_note().to_string(),
+        };
+        rows.push([text(o.kind.cluster_label()), figure(money(o.monthly_usd)), text(third)]);
+        if o.kind == OptionKind::Ec2Ideal {
+            if let (Some(ecs), Some(ideal)) = (c.ec2_monthly_usd, o.monthly_usd) {
+                rows.push([
+                    text("Fragmentation"),
+                    figure((ecs - ideal).to_string()),
+                    text("one type per group; tasks never move; instances go only when empty"),
+                ]);
+            }
+        }
+    }
+    rows.push([
+        text(format!("Recommended ({})", c.recommended_plan.as_str())),
+        figure(c.recommended_monthly_usd.to_string()),
+        text(fleet(&c.recommended_ec2_fleet)),
+    ]);
+    rows.push([text("Savings"), figure(c.savings_monthly_usd.to_string()), text("")]);
+    rows
+}
+
+/// What the figures assume, in one sentence.
+pub(crate) fn assumptions_line(r: &Report) -> String {
+    let a = &r.assumptions;
+    format!(
+        "CPU p{} + {}% headroom, memory p{} + {}% headroom, at least {} samples, {} MiB reserved per instance, ENI trunking {}, EC2 only when {}% cheaper{}; monthly = average hourly cost x 730",
+        a.rightsizing.cpu_percentile,
+        a.rightsizing.cpu_headroom_pct,
+        a.rightsizing.memory_percentile,
+        a.rightsizing.memory_headroom_pct,
+        a.rightsizing.min_data_points,
+        a.ec2.reserved_memory_mib,
+        if a.ec2.eni_trunking { "on" } else { "off" },
+        a.recommend.ec2_min_savings_pct,
+        if a.ec2.spot_share_pct > 0.0 {
+            format!(", {}% of EC2 on Spot at {}% off", a.ec2.spot_share_pct, a.ec2.spot_discount_pct)
+        } else {
+            String::new()
+        }
+    )
 }

@@ -32,21 +32,7 @@ pub enum PricingError {
     Corrupt(String),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Arch {
-    X86_64,
-    Arm64,
-}
-
-impl Arch {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Arch::X86_64 => "x86_64",
-            Arch::Arm64 => "arm64",
-        }
-    }
-}
+pub use crate::domain::Arch;
 
 /// An EC2 instance type as ECS sees it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -380,6 +380,19 @@ pub struct FleetSimulation {
     pub allocation: BTreeMap<usize, Usd>,
     /// Distinct task mixes packed (steps with the same counts share one packing).
     pub distinct_mixes: usize,
+    /// The fleet at every step, for charts.
+    pub per_step: StepFigures,
+}
+
+/// A simulated fleet step by step: its cost per hour, and the CPU and memory its instances offer
+/// tasks (after the OS, agent and daemon reservations) against what the tasks reserve.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct StepFigures {
+    pub hourly_usd: Vec<f64>,
+    pub cpu_units_available: Vec<u64>,
+    pub memory_mib_available: Vec<u64>,
+    pub cpu_units_allocated: Vec<u64>,
+    pub memory_mib_allocated: Vec<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -454,6 +467,7 @@ pub(crate) struct Tally {
     unplaced_steps: u32,
     unplaceable: Vec<usize>,
     instances: u64,
+    per_step: StepFigures,
 }
 
 impl Tally {
@@ -464,17 +478,24 @@ impl Tally {
             unplaced_steps: 0,
             unplaceable: Vec::new(),
             instances: 0,
+            per_step: StepFigures::default(),
         }
     }
 
     /// Records one step: instances per option, and whether (and whose) tasks were left out.
     pub(crate) fn step(&mut self, per_type: &[u32], options: &[InstanceOption], unplaced: bool, services: &[usize]) {
         let mut hourly = 0.0;
+        let (mut cpu, mut memory) = (0u64, 0u64);
         for (o, &n) in per_type.iter().enumerate() {
             self.instance_steps[o] += u64::from(n);
             hourly += f64::from(n) * options[o].hourly_f;
             self.instances += u64::from(n);
+            cpu += u64::from(n) * u64::from(options[o].cpu_units);
+            memory += u64::from(n) * u64::from(options[o].memory_mib);
         }
+        self.per_step.hourly_usd.push(hourly);
+        self.per_step.cpu_units_available.push(cpu);
+        self.per_step.memory_mib_available.push(memory);
         if hourly > self.peak.0 {
             self.peak = (hourly, per_type.to_vec());
         }
@@ -529,6 +550,23 @@ impl Tally {
             shares.push((*service, self.instances as f64 * weights.of(shape)));
         }
         let allocation = allocate(cost, &shares);
+        let mut per_step = self.per_step;
+        per_step.cpu_units_allocated = (0..steps)
+            .map(|t| {
+                workloads
+                    .iter()
+                    .map(|w| u64::from(w.counts[t]) * u64::from(w.shape.cpu_units))
+                    .sum()
+            })
+            .collect();
+        per_step.memory_mib_allocated = (0..steps)
+            .map(|t| {
+                workloads
+                    .iter()
+                    .map(|w| u64::from(w.counts[t]) * u64::from(w.shape.memory_mib))
+                    .sum()
+            })
+            .collect();
         FleetSimulation {
             cost,
             fleet,
@@ -537,6 +575,7 @@ impl Tally {
             unplaceable_services: self.unplaceable,
             allocation,
             distinct_mixes: 0,
+            per_step,
         }
     }
 }

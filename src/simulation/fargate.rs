@@ -43,20 +43,7 @@ fn fmt_num(x: f64) -> String {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Platform {
-    LinuxX86,
-    LinuxArm,
-    Windows,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Capacity {
-    OnDemand,
-    Spot,
-}
+pub use crate::domain::{Capacity, Platform};
 
 /// The CPU values Fargate offers and, for each, the memory values (MiB) allowed with it.
 fn memory_choices(cpu_units: u32) -> Vec<u32> {
@@ -175,6 +162,16 @@ pub fn task_cost(
 /// billed at least the minimum, so short-lived tasks are not undercounted. (This is exact when all
 /// tasks of a step run either shorter or longer than the minimum, the usual case.)
 pub fn billed_task_seconds(running_avg: &[f64], tasks_started: &[Option<f64>], step_seconds: u32, platform: Platform) -> f64 {
+    billed_per_step(running_avg, tasks_started, step_seconds, platform).sum()
+}
+
+/// Billed task-seconds at each step, as [`billed_task_seconds`] sums them.
+pub fn billed_per_step<'a>(
+    running_avg: &'a [f64],
+    tasks_started: &'a [Option<f64>],
+    step_seconds: u32,
+    platform: Platform,
+) -> impl Iterator<Item = f64> + 'a {
     let min = match platform {
         Platform::Windows => WINDOWS_MINIMUM_SECONDS,
         _ => LINUX_MINIMUM_SECONDS,
@@ -182,14 +179,13 @@ pub fn billed_task_seconds(running_avg: &[f64], tasks_started: &[Option<f64>], s
     running_avg
         .iter()
         .zip(tasks_started.iter().chain(std::iter::repeat(&None)))
-        .map(|(avg, started)| {
+        .map(move |(avg, started)| {
             let ran = avg * f64::from(step_seconds);
             match started {
                 Some(n) => ran.max(n * min),
                 None => ran,
             }
         })
-        .sum()
 }
 
 /// Cost of `task_seconds` (already billed seconds) at the hourly rate of one task.

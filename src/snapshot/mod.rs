@@ -106,6 +106,14 @@ pub struct Snapshot {
     pub usage: Vec<UsagePoint>,
 }
 
+/// Where a snapshot's CPU and memory figures come from (the manifest's `usage_source`).
+pub mod usage_source {
+    pub const CONTAINER_INSIGHTS: &str = "container_insights";
+    /// AWS/ECS utilization: percent of what the service reserved.
+    pub const AWS_ECS: &str = "aws_ecs";
+    pub const SYNTHETIC: &str = "synthetic";
+}
+
 pub mod columns {
     pub const TIMESTAMP: &str = "timestamp";
     pub const SERVICE: &str = "service";

@@ -517,7 +517,7 @@ pub fn generate() -> Snapshot {
             step_seconds: STEP_SECONDS,
             collected_at: end + Duration::minutes(7),
             source: "demo-generator".into(),
-            usage_source: "synthetic".into(),
+            usage_source: crate::snapshot::usage_source::SYNTHETIC.into(),
         },
         inventory: Inventory {
             services,

@@ -1,10 +1,11 @@
 //! Sources: where a snapshot comes from. The embedded demo (and its generator) and snapshot
 //! directories on disk, and live clusters through ECS and CloudWatch (`aws`), which also refreshes
-//! prices from the Pricing API. This is the only stage allowed network I/O or async; everything
+//! prices from the Pricing API; saved reports (`saved_report`) for `render`. This is the only stage allowed network I/O or async; everything
 //! after it works on a [`Snapshot`].
 
 pub mod aws;
 pub mod demo;
+pub mod saved_report;
 pub mod tasks;
 
 use std::path::Path;

@@ -92,8 +92,8 @@ const ECS_KINDS: [Kind; 2] = [Kind::CpuPct, Kind::MemoryPct];
 type Series = HashMap<(usize, Kind), Vec<Option<f64>>>;
 
 /// Where the usage came from, as the manifest names it.
-pub const SOURCE_INSIGHTS: &str = "container_insights";
-pub const SOURCE_AWS_ECS: &str = "aws_ecs";
+pub const SOURCE_INSIGHTS: &str = crate::snapshot::usage_source::CONTAINER_INSIGHTS;
+pub const SOURCE_AWS_ECS: &str = crate::snapshot::usage_source::AWS_ECS;
 
 /// Reads the usage of every service (standalone tasks have no service metrics) over the window.
 /// With Container Insights on, it is read first; if it has no data at all, AWS/ECS is used, and

@@ -1,0 +1,257 @@
+//! Per service, the numbers every decision rests on: today's cost, the rightsized need, the
+//! Fargate options with their rates, the EC2 task shape, and billed task-seconds per hour and per
+//! day for the charts. Numbers only; the words are in `words`.
+
+use crate::config::Assumptions;
+use crate::domain::{Arch, Capacity, Platform};
+use crate::money::{monthly, Usd};
+use crate::pricing::FargateRates;
+use crate::simulation::ec2::TaskShape;
+use crate::simulation::fargate::{self, FargateSize};
+use crate::simulation::SimulationError;
+use crate::snapshot::inventory::{NetworkMode, Placement, Service, TaskDefinition};
+use crate::usage::ServiceUsage;
+
+use super::plan::FargateChoice;
+use super::RecommendError;
+
+/// A Fargate option's figures: monthly cost and the hourly rate of one task.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Priced {
+    pub monthly: Usd,
+    pub hourly_rate: Usd,
+}
+
+/// The window's hours and days, for the charts' buckets.
+#[derive(Clone, Copy, Debug)]
+pub struct Buckets {
+    pub step_seconds: u32,
+    pub window_seconds: u64,
+}
+
+impl Buckets {
+    pub fn hours(&self) -> usize {
+        self.window_seconds.div_ceil(3600) as usize
+    }
+    pub fn days(&self) -> usize {
+        self.window_seconds.div_ceil(86_400) as usize
+    }
+    pub fn hour_of(&self, step: usize) -> usize {
+        ((step as u64 * u64::from(self.step_seconds)) / 3600).min(self.hours().saturating_sub(1) as u64) as usize
+    }
+    pub fn day_of(&self, step: usize) -> usize {
+        ((step as u64 * u64::from(self.step_seconds)) / 86_400).min(self.days().saturating_sub(1) as u64) as usize
+    }
+}
+
+/// Everything computed for one service before the plan is chosen.
+pub struct Candidate<'a> {
+    pub svc: &'a Service,
+    pub td: &'a TaskDefinition,
+    pub usage: &'a ServiceUsage,
+    pub platform: Platform,
+    pub placement: Placement,
+    pub storage_gib: u32,
+    pub current: Usd,
+    /// Today's hourly rate of one task on Fargate (on-demand and Spot blended by share).
+    pub current_rate: Option<Usd>,
+    pub low_data: bool,
+    /// Observed use plus headroom exceeds what the task reserves today.
+    pub at_limit: bool,
+    /// Rightsized needs (units, MiB), before rounding to a size.
+    pub need: Option<(f64, f64)>,
+    pub fargate_size: Option<FargateSize>,
+    pub fargate: Option<Priced>,
+    pub arm: Option<Priced>,
+    pub spot: Option<Priced>,
+    /// Cheapest Fargate option.
+    pub best_fargate: Option<(FargateChoice, Priced)>,
+    pub ec2_shape: Option<TaskShape>,
+    /// Billed task-seconds per hour and per day of the window (Fargate billing).
+    pub billed_hourly: Vec<f64>,
+    pub billed_daily: Vec<f64>,
+    /// Task-seconds run per day (the weight of a service's EC2 share in a day).
+    pub running_daily: Vec<f64>,
+}
+
+impl Candidate<'_> {
+    pub fn is_daemon(&self) -> bool {
+        self.svc.is_daemon()
+    }
+
+    pub fn spot_share_today(&self) -> f64 {
+        match self.placement {
+            Placement::Fargate { spot_share } => spot_share,
+            Placement::Ec2 => 0.0,
+        }
+    }
+
+    pub fn reserved(&self) -> FargateSize {
+        FargateSize {
+            cpu_units: self.td.reserved_cpu_units(),
+            memory_mib: self.td.reserved_memory_mib(),
+        }
+    }
+
+    pub fn best_monthly(&self) -> Option<Usd> {
+        self.best_fargate.map(|b| b.1.monthly)
+    }
+}
+
+fn round_up(x: f64, step: u32) -> u32 {
+    let s = f64::from(step.max(1));
+    ((x / s).ceil() * s).max(s) as u32
+}
+
+pub fn candidate<'a>(
+    svc: &'a Service,
+    td: &'a TaskDefinition,
+    u: &'a ServiceUsage,
+    a: &Assumptions,
+    rates: &FargateRates,
+    buckets: Buckets,
+) -> Result<Candidate<'a>, RecommendError> {
+    let err = |source| RecommendError::Service {
+        service: svc.name.clone(),
+        source,
+    };
+    let platform = if td.is_windows() {
+        Platform::Windows
+    } else if td.cpu_architecture == Arch::Arm64 {
+        Platform::LinuxArm
+    } else {
+        Platform::LinuxX86
+    };
+    let placement = svc.placement();
+    let storage_gib = td.ephemeral_storage_gib.unwrap_or(fargate::INCLUDED_STORAGE_GIB);
+    let step_seconds = buckets.step_seconds;
+    let billed = fargate::billed_task_seconds(&u.running_avg, &u.tasks_started, step_seconds, platform);
+    let mut billed_hourly = vec![0.0; buckets.hours()];
+    let mut billed_daily = vec![0.0; buckets.days()];
+    let mut running_daily = vec![0.0; buckets.days()];
+    for (t, b) in fargate::billed_per_step(&u.running_avg, &u.tasks_started, step_seconds, platform).enumerate() {
+        billed_hourly[buckets.hour_of(t)] += b;
+        billed_daily[buckets.day_of(t)] += b;
+        running_daily[buckets.day_of(t)] += u.running_avg[t] * f64::from(step_seconds);
+    }
+    let priced = |size: FargateSize, p: Platform, cap: Capacity| -> Result<Priced, SimulationError> {
+        let rate = fargate::hourly_rate(size, p, cap, storage_gib, rates)?;
+        Ok(Priced {
+            monthly: monthly(fargate::cost_of_task_seconds(rate, billed), buckets.window_seconds),
+            hourly_rate: rate,
+        })
+    };
+
+    let mut current = Usd::ZERO;
+    let mut current_rate = None;
+    if let Placement::Fargate { spot_share } = placement {
+        let size = FargateSize::new(td.reserved_cpu_units(), td.reserved_memory_mib(), platform).map_err(err)?;
+        let od = priced(size, platform, Capacity::OnDemand).map_err(err)?;
+        (current, current_rate) = match priced(size, platform, Capacity::Spot) {
+            Ok(spot) if spot_share > 0.0 => {
+                let s = rust_decimal::Decimal::try_from(spot_share).unwrap_or_default();
+                let o = rust_decimal::Decimal::try_from(1.0 - spot_share).unwrap_or_default();
+                (
+                    Usd(od.monthly.0 * o + spot.monthly.0 * s),
+                    Some(Usd(od.hourly_rate.0 * o + spot.hourly_rate.0 * s)),
+                )
+            }
+            _ => (od.monthly, Some(od.hourly_rate)),
+        };
+    }
+
+    let rs = &a.rightsizing;
+    let low_data = u.stats.data_points < rs.min_data_points;
+    let need = match (u.stats.cpu_units_for_sizing, u.stats.memory_mib_for_sizing) {
+        (Some(c), Some(mm)) if !low_data => Some((c * (1.0 + rs.cpu_headroom_pct / 100.0), mm * (1.0 + rs.memory_headroom_pct / 100.0))),
+        _ => None,
+    };
+    // Without enough data the task keeps what it reserves today.
+    let (need_cpu, need_mem) = need.unwrap_or((f64::from(td.reserved_cpu_units()), f64::from(td.reserved_memory_mib())));
+    let daemon = svc.is_daemon();
+    let arm_capable = platform == Platform::LinuxArm || svc.tag_is_true(&a.fargate.arm_tag);
+    let spot_ok = platform == Platform::LinuxX86
+        && (matches!(placement, Placement::Fargate { spot_share } if spot_share > 0.0) || svc.tag_is_true(&a.fargate.spot_tag));
+
+    let current_cpu = td.reserved_cpu_units();
+    let current_mem = td.reserved_memory_mib();
+    let mut fargate_size = if daemon {
+        None
+    } else {
+        FargateSize::smallest_fitting(need_cpu, need_mem, platform, rates)
+    };
+    // Never grow a task on cost grounds: a task that needs more than it has is throttled or
+    // scales out today, and the cost of growing it cannot be read off its current task count.
+    // It keeps its size, and the recommendation says it runs at its limit.
+    let mut at_limit = need.is_some() && (need_cpu > f64::from(current_cpu) || need_mem > f64::from(current_mem));
+    if let (Some(fitted), Ok(current_size)) = (fargate_size, FargateSize::new(current_cpu, current_mem, platform)) {
+        let rate = |z| fargate::hourly_rate(z, platform, Capacity::OnDemand, storage_gib, rates).ok();
+        if rate(fitted) > rate(current_size) {
+            fargate_size = Some(current_size);
+            at_limit = true;
+        }
+    }
+    let (mut fargate, mut arm, mut spot, mut best_fargate) = (None, None, None, None);
+    if let Some(size) = fargate_size {
+        let own = priced(size, platform, Capacity::OnDemand).map_err(err)?;
+        fargate = Some(own);
+        best_fargate = Some((FargateChoice::Own, own));
+        if arm_capable && platform == Platform::LinuxX86 {
+            let c = priced(size, Platform::LinuxArm, Capacity::OnDemand).map_err(err)?;
+            arm = Some(c);
+            if c.monthly < own.monthly {
+                best_fargate = Some((FargateChoice::Arm, c));
+            }
+        }
+        if spot_ok {
+            let c = priced(size, Platform::LinuxX86, Capacity::Spot).map_err(err)?;
+            spot = Some(c);
+            if best_fargate.is_none_or(|b: (FargateChoice, Priced)| c.monthly < b.1.monthly) {
+                best_fargate = Some((FargateChoice::Spot, c));
+            }
+        }
+    }
+
+    // On EC2 a task reserves what it needs, rounded to steps a task definition would use.
+    let awsvpc = td.network_mode == NetworkMode::Awsvpc;
+    let ec2_shape = if platform == Platform::Windows {
+        None
+    } else if daemon {
+        Some(TaskShape {
+            cpu_units: current_cpu,
+            memory_mib: current_mem,
+            awsvpc,
+            arm_ok: arm_capable,
+        })
+    } else {
+        Some(TaskShape {
+            cpu_units: round_up(need_cpu, a.ec2.cpu_step_units).min(current_cpu),
+            memory_mib: round_up(need_mem, a.ec2.memory_step_mib).min(current_mem),
+            awsvpc,
+            arm_ok: arm_capable,
+        })
+    };
+    Ok(Candidate {
+        svc,
+        td,
+        usage: u,
+        platform,
+        placement,
+        storage_gib,
+        current,
+        current_rate,
+        low_data,
+        at_limit,
+        need,
+        fargate_size,
+        fargate,
+        arm,
+        spot,
+
+        best_fargate,
+        ec2_shape,
+        billed_hourly,
+        billed_daily,
+        running_daily,
+    })
+}

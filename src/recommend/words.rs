@@ -1,0 +1,228 @@
+//! Every sentence a report says about its figures, written from the numbers and decisions that
+//! `candidate`, `plan` and `fleets` computed. Nothing is decided here.
+
+use crate::config::Assumptions;
+use crate::domain::Platform;
+use crate::money::Usd;
+use crate::report::{Action, Plan};
+use crate::simulation::fargate::{self, FargateSize, CPU_CHOICES};
+use crate::snapshot::inventory::Placement;
+
+use super::candidate::Candidate;
+use super::fleets::Ec2Runs;
+use super::plan::FargateChoice;
+
+/// Fargate's largest task, in words.
+fn largest_fargate_size() -> String {
+    let cpu = CPU_CHOICES[CPU_CHOICES.len() - 1];
+    let largest = FargateSize::grid(Platform::LinuxX86)
+        .filter(|s| s.cpu_units == cpu)
+        .max_by_key(|s| s.memory_mib)
+        .expect("the grid has sizes at the largest CPU");
+    largest.to_string()
+}
+
+pub fn fargate_label(platform: Platform, choice: FargateChoice) -> &'static str {
+    match (choice, platform) {
+        (FargateChoice::Spot, _) => "Fargate Spot",
+        (FargateChoice::Arm, _) | (FargateChoice::Own, Platform::LinuxArm) => "Fargate ARM",
+        (FargateChoice::Own, Platform::Windows) => "Fargate Windows",
+        (FargateChoice::Own, Platform::LinuxX86) => "Fargate",
+    }
+}
+
+pub fn describe_fargate(platform: Platform, choice: FargateChoice, size: FargateSize) -> String {
+    format!("{}, {size}", fargate_label(platform, choice))
+}
+
+pub fn describe_current(c: &Candidate) -> String {
+    let size = c.reserved();
+    match c.placement {
+        Placement::Ec2 => format!("EC2, {size}"),
+        Placement::Fargate { spot_share } if spot_share > 0.0 => format!("Fargate + Spot, {size}"),
+        Placement::Fargate { .. } => describe_fargate(c.platform, FargateChoice::Own, size),
+    }
+}
+
+pub fn describe_ec2(size: FargateSize, graviton_ready: bool) -> String {
+    format!("EC2{}, {size}", if graviton_ready { " (Graviton-ready)" } else { "" })
+}
+
+fn usage_words(c: &Candidate, a: &Assumptions) -> String {
+    let s = &c.usage.stats;
+    let cpu = s.cpu_units_for_sizing.map(|v| format!("{:.0}", v)).unwrap_or_else(|| "n/a".into());
+    let mem = s.memory_mib_for_sizing.map(|v| format!("{:.0}", v)).unwrap_or_else(|| "n/a".into());
+    format!(
+        "p{} CPU {} units of {}, p{} memory {} MiB of {} over {} samples",
+        a.rightsizing.cpu_percentile,
+        cpu,
+        c.td.reserved_cpu_units(),
+        a.rightsizing.memory_percentile,
+        mem,
+        c.td.reserved_memory_mib(),
+        s.data_points
+    )
+}
+
+pub const DAEMON_SIDECAR_SUMMARY: &str = "none (Fargate has no daemon scheduling)";
+pub const DAEMON_SIDECAR_WHY: &str = "with no EC2 instances left a daemon has nothing to run on; if its function is still needed, add it as a sidecar container to the tasks that need it (not priced here)";
+pub const NO_PLAN_WHY: &str = "no plan places every service; nothing changes";
+
+pub fn too_big_for_fargate() -> String {
+    format!("its tasks need more than Fargate's largest size ({})", largest_fargate_size())
+}
+
+/// Why a service recommended onto Fargate gets the size and option it gets.
+pub fn fargate_rationale(c: &Candidate, a: &Assumptions, action: Action, choice: FargateChoice, size: FargateSize) -> String {
+    let mut clauses = Vec::new();
+    if c.low_data {
+        clauses.push(format!(
+            "only {} samples (fewer than {}): keeps its current size",
+            c.usage.stats.data_points, a.rightsizing.min_data_points
+        ));
+    } else {
+        let (nc, nm) = c.need.unwrap_or_default();
+        clauses.push(format!(
+            "{}; with {}% / {}% headroom it needs {:.0} units / {:.0} MiB, and the cheapest Fargate size holding that is {}",
+            usage_words(c, a),
+            a.rightsizing.cpu_headroom_pct,
+            a.rightsizing.memory_headroom_pct,
+            nc,
+            nm,
+            size
+        ));
+    }
+    if choice == FargateChoice::Arm {
+        clauses.push("tagged ARM-ready, so Graviton's lower rate applies".into());
+    }
+    if choice == FargateChoice::Spot {
+        clauses.push("interruption-tolerant, so Fargate Spot applies (its rate floats)".into());
+    }
+    if c.storage_gib > fargate::INCLUDED_STORAGE_GIB {
+        clauses.push(format!(
+            "{} GiB ephemeral storage billed beyond {} GiB",
+            c.storage_gib,
+            fargate::INCLUDED_STORAGE_GIB
+        ));
+    }
+    if c.at_limit {
+        clauses.push(format!(
+            "it runs at its limit (observed use plus headroom exceeds {} units / {} MiB), so it keeps at least its size: consider more tasks or a larger size for performance, not cost",
+            c.td.reserved_cpu_units(),
+            c.td.reserved_memory_mib()
+        ));
+    }
+    let spot_share = c.spot_share_today();
+    if spot_share > 0.0 && action == Action::Keep {
+        clauses.push(format!(
+            "already runs {:.0}% of its tasks on Fargate Spot with an on-demand base for availability",
+            spot_share * 100.0
+        ));
+    }
+    let on_fargate = matches!(c.placement, Placement::Fargate { .. });
+    if action == Action::Keep && on_fargate && !c.at_limit && spot_share == 0.0 {
+        clauses.push("nothing cheaper fits".into());
+    }
+    clauses.join("; ")
+}
+
+/// Why a service goes to (or stays on) the EC2 fleet.
+pub fn ec2_rationale(c: &Candidate, a: &Assumptions, size: FargateSize, cost: Usd) -> String {
+    if c.is_daemon() {
+        return "runs one task on every instance; its share follows the fleet".into();
+    }
+    let fargate = match (c.best_fargate, c.fargate_size) {
+        (Some((choice, p)), Some(size)) => format!("{} as {}", p.monthly, describe_fargate(c.platform, choice, size)),
+        _ => "not possible".into(),
+    };
+    let mut why = format!(
+        "{}; on the EC2 fleet it reserves {size} and its share costs {cost} a month against {fargate} on Fargate (EC2 must save {}% or more)",
+        usage_words(c, a),
+        a.recommend.ec2_min_savings_pct
+    );
+    if c.at_limit {
+        why.push_str("; it runs at its limit, so it keeps at least its current reservation");
+    }
+    why
+}
+
+/// Why an option does not apply to a service.
+pub mod not_applicable {
+    pub const DAEMON: &str = "daemons have no Fargate equivalent (no daemon scheduling)";
+    pub const ALREADY_ARM: &str = "already ARM64: the `fargate` option is on Graviton";
+    pub const WINDOWS_ARM: &str = "Fargate runs Windows on x86 only";
+    pub const NOT_ARM_READY: &str = "not known to run on ARM64: tag the service with the ARM-ready tag to price it";
+    pub const WINDOWS_SPOT: &str = "Fargate Spot does not run Windows tasks";
+    pub const ARM_SPOT: &str = "Fargate Spot on ARM64 is not priced yet";
+    pub const NOT_SPOT_TOLERANT: &str =
+        "not known to tolerate interruptions: run it on FARGATE_SPOT or tag it with the Spot tag to price it";
+    pub const WINDOWS_EC2: &str = "Windows tasks are not simulated on EC2";
+    pub const NO_EC2_TYPES: &str = "no EC2 instance type in the region's catalog holds the tasks";
+    pub const TRUNKING_ASSUMED: &str = "ENI trunking is already assumed: see `ec2`";
+    pub const NOT_IN_PLAN_SIMULATION: &str = "no replica service to pack onto EC2";
+}
+
+/// Why the cluster takes its plan, naming every plan's figure.
+pub fn cluster_rationale(
+    plan: Plan,
+    fargate: Option<Usd>,
+    ec2: Option<Usd>,
+    mixed: Option<Usd>,
+    a: &Assumptions,
+    ec2_services: usize,
+    trunking: Option<Usd>,
+) -> String {
+    let f = |x: Option<Usd>| x.map(|v| v.to_string()).unwrap_or_else(|| "not possible".into());
+    let head = format!(
+        "all on Fargate {} a month, all on EC2 {}, best mix {}",
+        f(fargate),
+        f(ec2),
+        f(mixed)
+    );
+    let pct = a.recommend.ec2_min_savings_pct;
+    let mut out = match plan {
+        Plan::AllFargate => format!(
+            "{head}; EC2 does not save the required {pct}% over Fargate, so every service runs on Fargate, each at its cheapest option"
+        ),
+        Plan::AllEc2 => format!("{head}; the EC2 fleet saves more than {pct}% over Fargate for the cluster as a whole"),
+        Plan::Mixed => format!(
+            "{head}; {ec2_services} services (daemons included) pack onto EC2 for more than {pct}% less than Fargate, the rest run on Fargate"
+        ),
+        Plan::Current => format!("{head}; no plan places every service, so the figures show today's cost"),
+    };
+    if let Some(t) = trunking {
+        out.push_str(&format!(
+            "; the EC2 fleet is held back by ENIs (awsvpc tasks): with ENI trunking (account setting awsvpcTrunking, Nitro types) it would cost {t} a month"
+        ));
+    }
+    out
+}
+
+/// How the EC2 figures were simulated, in words.
+pub fn ec2_method(sim: Option<&Ec2Runs>, a: &Assumptions, step_seconds: u32, types: usize) -> String {
+    let groups = match sim {
+        Some(s) => s
+            .ecs
+            .groups
+            .iter()
+            .map(|g| format!("{} ({} services)", g.instance_type, g.services.len()))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        None => "none".into(),
+    };
+    let mixes = sim.and_then(|s| s.ideal.as_ref()).map(|i| i.distinct_mixes).unwrap_or(0);
+    let mut out = format!(
+        "as ECS runs it: Auto Scaling groups of one instance type each, chosen from {types} types and split by architecture or network mode where that is cheaper ({groups}), \
+         binpack placement on memory, managed scaling at {}% target capacity, empty instances terminated after {} minutes, tasks never moved; \
+         ideal: every {step_seconds}-second step re-packed by the packing optimizer with every task free to move ({mixes} distinct task mixes); \
+         the difference is the cost of fragmentation",
+        a.ec2.target_capacity_pct, a.ec2.scale_in_minutes,
+    );
+    if a.ec2.spot_share_pct > 0.0 {
+        out.push_str(&format!(
+            "; {}% of instance-hours on Spot at {}% off on-demand (assumed)",
+            a.ec2.spot_share_pct, a.ec2.spot_discount_pct
+        ));
+    }
+    out
+}
