@@ -56,10 +56,15 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             let assumptions = args.assumptions.resolve()?;
             let catalog = pricing::Catalog::load()?;
             let snapshots = sources::load(&args.source())?;
+            let line = cli::progress::ProgressLine::start(args.aws.quiet);
+            let packer = simulation::optimizer::OptimizingPacker {
+                budget: recommend::SIMULATION_BUDGET,
+            };
             let reports = snapshots
                 .iter()
-                .map(|s| recommend::analyze(s, &catalog, &assumptions))
+                .map(|s| recommend::analyze_with(s, &catalog, &assumptions, &packer, &mut |stage| line.stage(stage)))
                 .collect::<Result<Vec<_>, _>>()?;
+            drop(line);
             write_reports(&reports, args.output.into(), args.out.as_deref(), stdout)
         }
         Command::Render(args) => {
@@ -135,8 +140,12 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             emit(&text, None, stdout)?;
             Ok(Outcome::ok())
         }
-        Command::Demo(DemoCommand::Export { out }) => {
-            sources::demo::generate().write(&out)?;
+        Command::Demo(DemoCommand::Export { out, services, days, seed }) => {
+            let snapshot = match (services, days) {
+                (None, None) => sources::demo::generate(),
+                _ => sources::demo::generate_large(services.unwrap_or(27) as usize, days.unwrap_or(30), seed),
+            };
+            snapshot.write(&out)?;
             emit(&format!("wrote the demo snapshot to {}\n", out.display()), None, stdout)?;
             Ok(Outcome::ok())
         }

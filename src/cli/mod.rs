@@ -1,6 +1,8 @@
 //! The command line: clap structs, and their conversion into the validated settings the library
 //! takes. Nothing below `cli` knows about clap.
 
+pub mod progress;
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -338,11 +340,23 @@ pub enum PricesCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum DemoCommand {
-    /// Write the demo snapshot to a directory (regenerates it with the deterministic generator).
-    #[command(after_help = "Examples:\n  ecs-advisor demo export --out /tmp/demo\n  ecs-advisor analyze --snapshot /tmp/demo")]
+    /// Write the demo snapshot to a directory (regenerates it with the deterministic generator),
+    /// or, with --services or --days, a larger generated cluster modelled on it.
+    #[command(
+        after_help = "Examples:\n  ecs-advisor demo export --out /tmp/demo\n  ecs-advisor analyze --snapshot /tmp/demo\n  ecs-advisor demo export --services 500 --days 30 --seed 7 --out /tmp/big"
+    )]
     Export {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Services in a generated cluster (the first 27 are the demo's) [default: 27].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=5000))]
+        services: Option<u32>,
+        /// Days of 5-minute steps in a generated cluster [default: 30].
+        #[arg(long, value_name = "D", value_parser = clap::value_parser!(u32).range(1..=63))]
+        days: Option<u32>,
+        /// Seed of a generated cluster: the same settings give the same snapshot.
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
     },
 }
 

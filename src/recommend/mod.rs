@@ -61,10 +61,19 @@ pub const SIMULATION_BUDGET: Budget = Budget {
 };
 
 pub fn analyze(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions) -> Result<Report, RecommendError> {
-    analyze_with(snapshot, catalog, a, &OptimizingPacker { budget: SIMULATION_BUDGET })
+    analyze_with(snapshot, catalog, a, &OptimizingPacker { budget: SIMULATION_BUDGET }, &mut |_| {})
 }
 
-pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, packer: &dyn Packer) -> Result<Report, RecommendError> {
+/// [`analyze`] with another packer for the ideal re-pack, telling `progress` each stage it
+/// starts (the caller may draw it; this module prints nothing).
+pub fn analyze_with(
+    snapshot: &Snapshot,
+    catalog: &Catalog,
+    a: &Assumptions,
+    packer: &dyn Packer,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Report, RecommendError> {
+    progress("usage statistics");
     let m = &snapshot.manifest;
     let region = catalog.region(&m.region)?;
     let rates = &region.fargate;
@@ -156,11 +165,13 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
     };
     let pct = a.recommend.ec2_min_savings_pct;
     let ec2_able: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].ec2_shape.is_some()).collect();
+    progress("EC2 fleet as ECS runs it, and the ideal re-pack");
     let all_ec2 = fleets::simulate(&fleet_inputs, &ec2_able, &a.ec2, true)?;
     // awsvpc tasks often bind an EC2 fleet by ENIs, not CPU or memory; say what trunking changes.
     let trunked = if a.ec2.eni_trunking || all_ec2.is_none() {
         None
     } else {
+        progress("EC2 fleet with ENI trunking");
         let mut t = a.ec2.clone();
         t.eni_trunking = true;
         fleets::simulate(&fleet_inputs, &ec2_able, &t, false)?
@@ -202,6 +213,7 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
     let mixed_sim = if mixed_ec2.is_empty() || mixed_ec2 == ec2_able {
         None
     } else {
+        progress("EC2 fleet of the mixed plan");
         fleets::simulate(&fleet_inputs, &mixed_ec2, &a.ec2, false)?
     };
     let mixed_total = mixed_sim.as_ref().and_then(|sim| {
@@ -210,6 +222,7 @@ pub fn analyze_with(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions, pac
         Some(monthly(sim.ecs.sim.cost, window_s) + rest?)
     });
 
+    progress("recommendations");
     let plan = plan::choose_plan(all_fargate, all_ec2_total, mixed_total, pct);
     if plan == Plan::Current {
         // Nothing is feasible everywhere (a task too big for Fargate and no EC2 types): keep today.

@@ -95,8 +95,9 @@ enum Run {
     Ec2,
 }
 
+#[derive(Clone)]
 struct Spec {
-    name: &'static str,
+    name: String,
     run: Run,
     cpu: u32,
     memory: u32,
@@ -119,8 +120,8 @@ const NONE: &[(&str, &str)] = &[];
 fn specs() -> Vec<Spec> {
     use Pattern::*;
     use Run::*;
-    let s = |name, run, cpu, memory, awsvpc, pattern, cpu_util, mem_used, tags| Spec {
-        name,
+    let s = |name: &str, run, cpu, memory, awsvpc, pattern, cpu_util, mem_used, tags| Spec {
+        name: name.to_string(),
         run,
         cpu,
         memory,
@@ -315,16 +316,52 @@ pub fn window_end() -> DateTime<Utc> {
 
 /// Generates the demo snapshot. Same output on every machine and every run.
 pub fn generate() -> Snapshot {
-    let specs = specs();
-    let mut rng = Rng(SEED);
+    generate_from(&specs(), DAYS, SEED, CONTAINER_INSTANCES, CLUSTER)
+}
+
+/// A large generated cluster, for benchmarks and for trying the tool at scale: `services`
+/// services modelled on the demo's (the first 27 are the demo's own; later ones are copies of its
+/// replica services with their task counts scaled by a random factor from 0.5 to 2), over `days`
+/// days of 5-minute steps. The same settings give the same snapshot on every machine.
+pub fn generate_large(services: usize, days: u32, seed: u64) -> Snapshot {
+    let base = specs();
+    let replicas: Vec<&Spec> = base.iter().filter(|s| !matches!(s.pattern, Pattern::Daemon)).collect();
+    let mut rng = Rng(seed ^ 0x9E37_79B9_7F4A_7C15);
+    let mut out: Vec<Spec> = base.iter().take(services).cloned().collect();
+    for i in out.len()..services {
+        let mut spec = replicas[i % replicas.len()].clone();
+        spec.name = format!("{}-{i}", spec.name);
+        let f = 0.5 + 1.5 * rng.unit();
+        let scale = |n: u32| ((f64::from(n) * f).round() as u32).max(1);
+        spec.pattern = match spec.pattern {
+            Pattern::Steady(n) => Pattern::Steady(scale(n)),
+            Pattern::Diurnal { min, max } => Pattern::Diurnal {
+                min: scale(min),
+                max: scale(max).max(scale(min)),
+            },
+            Pattern::Queue { min, max } => Pattern::Queue {
+                min: scale(min),
+                max: scale(max).max(scale(min)),
+            },
+            p => p,
+        };
+        spec.cpu_util = (spec.cpu_util * (0.8 + 0.4 * rng.unit())).min(1.0);
+        out.push(spec);
+    }
+    let instances = CONTAINER_INSTANCES * services.div_ceil(base.len()) as u32;
+    generate_from(&out, i64::from(days), seed, instances, &format!("generated-{services}x{days}d"))
+}
+
+fn generate_from(specs: &[Spec], days: i64, seed: u64, container_instances: u32, cluster: &str) -> Snapshot {
+    let mut rng = Rng(seed);
     let end = window_end();
-    let start = end - Duration::days(DAYS);
-    let steps = (DAYS * 86_400 / i64::from(STEP_SECONDS)) as u32;
+    let start = end - Duration::days(days);
+    let steps = (days * 86_400 / i64::from(STEP_SECONDS)) as u32;
     let step_s = f64::from(STEP_SECONDS);
 
     let mut task_definitions = Vec::new();
     let mut services = Vec::new();
-    for spec in &specs {
+    for spec in specs {
         let fargate = !matches!(spec.run, Run::Ec2);
         let container_memory = if fargate { None } else { Some(spec.memory) };
         task_definitions.push(TaskDefinition {
@@ -369,11 +406,11 @@ pub fn generate() -> Snapshot {
         let desired = match spec.pattern {
             Pattern::Steady(n) => n,
             Pattern::Diurnal { min, .. } | Pattern::Queue { min, .. } => min,
-            Pattern::Daemon => CONTAINER_INSTANCES,
+            Pattern::Daemon => container_instances,
             _ => 0,
         };
         let mut tags: BTreeMap<String, String> = spec.tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        tags.insert("team".into(), team(spec.name).into());
+        tags.insert("team".into(), team(&spec.name).into());
         services.push(Service {
             name: spec.name.to_string(),
             task_definition: td,
@@ -389,7 +426,7 @@ pub fn generate() -> Snapshot {
             tags,
         });
     }
-    let container_instances = (0..CONTAINER_INSTANCES)
+    let instances = (0..container_instances)
         .map(|_| ContainerInstance {
             ec2_instance_id: format!("i-0{:016x}", rng.next_u64() >> 4),
             instance_type: INSTANCE_TYPE.into(),
@@ -439,7 +476,7 @@ pub fn generate() -> Snapshot {
             let minute_of_day = t.hour() * 60 + t.minute();
             let (avg, max, mut started) = match spec.pattern {
                 Pattern::Steady(n) => (f64::from(n), f64::from(n), 0.0),
-                Pattern::Daemon => (f64::from(CONTAINER_INSTANCES), f64::from(CONTAINER_INSTANCES), 0.0),
+                Pattern::Daemon => (f64::from(container_instances), f64::from(container_instances), 0.0),
                 Pattern::Diurnal { min, max } => {
                     let target = (f64::from(min) + f64::from(max - min) * (tr + rng.normal(0.04)).clamp(0.0, 1.0)).round();
                     scaled(prev, target, step == 0)
@@ -510,7 +547,7 @@ pub fn generate() -> Snapshot {
     Snapshot {
         manifest: Manifest {
             schema_version: SCHEMA_VERSION,
-            cluster: CLUSTER.into(),
+            cluster: cluster.into(),
             region: REGION.into(),
             window_start: start,
             window_end: end,
@@ -522,7 +559,7 @@ pub fn generate() -> Snapshot {
         inventory: Inventory {
             services,
             task_definitions,
-            container_instances,
+            container_instances: instances,
             capacity_providers,
         },
         usage,
@@ -570,6 +607,22 @@ mod tests {
             shipped.usage == fresh.usage,
             "usage differs: regenerate with `cargo run -- demo export --out data/demo`"
         );
+    }
+
+    #[test]
+    fn a_generated_cluster_has_the_services_and_days_asked_for_and_is_deterministic() {
+        let s = generate_large(60, 2, 7);
+        assert_eq!(s.inventory.services.len(), 60);
+        assert_eq!(s.manifest.steps(), 2 * 288);
+        let mut names: Vec<&str> = s.inventory.services.iter().map(|s| s.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 60, "unique names");
+        // Only the demo's own daemons: copies are replica services.
+        assert_eq!(s.inventory.services.iter().filter(|s| s.is_daemon()).count(), 2);
+        assert_eq!(s.inventory, generate_large(60, 2, 7).inventory);
+        assert!(s.usage == generate_large(60, 2, 7).usage);
+        assert_ne!(s.inventory, generate_large(60, 2, 8).inventory);
     }
 
     #[test]
