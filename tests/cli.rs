@@ -842,3 +842,16 @@ fn completions() {
     }
     assert_eq!(failure(&["completions", "tcsh"]).0, 2);
 }
+
+#[test]
+fn an_error_printed_to_a_closed_stderr_pipe_keeps_its_exit_code_instead_of_panicking() {
+    // A pipe whose reader is gone: writing to it fails with EPIPE (`2>&1 | head -0`).
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecs-advisor"))
+        .args(["analyze", "--snapshot", "/nonexistent/snap"])
+        .stderr(writer)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(3));
+}

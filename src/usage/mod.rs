@@ -44,13 +44,18 @@ pub struct UsageStats {
 
 /// Nearest-rank percentile of unsorted samples (`p` in 0..=100).
 pub fn percentile(samples: &[f64], p: f64) -> Option<f64> {
-    if samples.is_empty() {
-        return None;
-    }
     let mut v = samples.to_vec();
     v.sort_by(|a, b| a.total_cmp(b));
-    let rank = ((p / 100.0) * v.len() as f64).ceil() as usize;
-    Some(v[rank.clamp(1, v.len()) - 1])
+    percentile_sorted(&v, p)
+}
+
+/// Nearest-rank percentile of samples sorted ascending: sort once, read many.
+pub fn percentile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    Some(sorted[rank.clamp(1, sorted.len()) - 1])
 }
 
 pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
@@ -94,6 +99,9 @@ pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
             }
         }
         let task_hours = avg.iter().sum::<f64>() * step_hours;
+        cpu.sort_by(|a, b| a.total_cmp(b));
+        mem.sort_by(|a, b| a.total_cmp(b));
+        let percentile = percentile_sorted;
         let stats = UsageStats {
             data_points: cpu.len().max(mem.len()) as u32,
             coverage_pct: if steps == 0 {
