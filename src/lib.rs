@@ -60,10 +60,21 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             let packer = simulation::optimizer::OptimizingPacker {
                 budget: recommend::SIMULATION_BUDGET,
             };
-            let reports = snapshots
-                .iter()
-                .map(|s| recommend::analyze_with(s, &catalog, &assumptions, &packer, &mut |stage| line.stage(stage)))
-                .collect::<Result<Vec<_>, _>>()?;
+            let mut reports = Vec::new();
+            for mut s in snapshots {
+                line.stage("usage statistics");
+                let usages = usage::analyze(&s, &assumptions.rightsizing);
+                // The rows are in the dense series now; at 500 services they are 300 MB.
+                s.usage = Vec::new();
+                reports.push(recommend::analyze_with(
+                    &s,
+                    &usages,
+                    &catalog,
+                    &assumptions,
+                    &packer,
+                    &mut |stage| line.stage(stage),
+                )?);
+            }
             drop(line);
             write_reports(&reports, args.output.into(), args.out.as_deref(), stdout)
         }

@@ -27,7 +27,7 @@ use crate::simulation::optimizer::{Budget, OptimizingPacker};
 use crate::simulation::SimulationError;
 use crate::snapshot::inventory::{Placement, TaskDefinition};
 use crate::snapshot::Snapshot;
-use crate::usage;
+use crate::usage::{self, ServiceUsage};
 
 use candidate::{Buckets, Candidate};
 use fleets::{Ec2Runs, FleetInputs};
@@ -61,19 +61,23 @@ pub const SIMULATION_BUDGET: Budget = Budget {
 };
 
 pub fn analyze(snapshot: &Snapshot, catalog: &Catalog, a: &Assumptions) -> Result<Report, RecommendError> {
-    analyze_with(snapshot, catalog, a, &OptimizingPacker { budget: SIMULATION_BUDGET }, &mut |_| {})
+    let usages = usage::analyze(snapshot, &a.rightsizing);
+    let packer = OptimizingPacker { budget: SIMULATION_BUDGET };
+    analyze_with(snapshot, &usages, catalog, a, &packer, &mut |_| {})
 }
 
-/// [`analyze`] with another packer for the ideal re-pack, telling `progress` each stage it
-/// starts (the caller may draw it; this module prints nothing).
+/// [`analyze`] from usage already computed (`usage::analyze`), with another packer for the ideal
+/// re-pack, telling `progress` each stage it starts (the caller may draw it; this module prints
+/// nothing). Reads only the snapshot's manifest and inventory: a caller short of memory may drop
+/// its usage rows once the usage is computed.
 pub fn analyze_with(
     snapshot: &Snapshot,
+    usages: &[ServiceUsage],
     catalog: &Catalog,
     a: &Assumptions,
     packer: &dyn Packer,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Report, RecommendError> {
-    progress("usage statistics");
     let m = &snapshot.manifest;
     let region = catalog.region(&m.region)?;
     let rates = &region.fargate;
@@ -83,7 +87,6 @@ pub fn analyze_with(
         step_seconds: m.step_seconds,
         window_seconds: window_s,
     };
-    let usages = usage::analyze(snapshot, &a.rightsizing);
     let mut warnings = Vec::new();
     if let Some(w) = catalog.fallback_warning(&m.region) {
         warnings.push(w);
@@ -113,7 +116,7 @@ pub fn analyze_with(
 
     let defs: BTreeMap<String, &TaskDefinition> = snapshot.inventory.task_definitions.iter().map(|t| (t.reference(), t)).collect();
     let mut cands = Vec::new();
-    for (svc, u) in snapshot.inventory.services.iter().zip(&usages) {
+    for (svc, u) in snapshot.inventory.services.iter().zip(usages) {
         let td = defs[&svc.task_definition];
         cands.push(candidate::candidate(svc, td, u, a, rates, buckets)?);
     }

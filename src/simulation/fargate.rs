@@ -161,14 +161,14 @@ pub fn task_cost(
 /// `running_avg x step` task-seconds; when the tasks started in the step are known, each start is
 /// billed at least the minimum, so short-lived tasks are not undercounted. (This is exact when all
 /// tasks of a step run either shorter or longer than the minimum, the usual case.)
-pub fn billed_task_seconds(running_avg: &[f64], tasks_started: &[Option<f64>], step_seconds: u32, platform: Platform) -> f64 {
+pub fn billed_task_seconds(running_avg: &[f64], tasks_started: &[f64], step_seconds: u32, platform: Platform) -> f64 {
     billed_per_step(running_avg, tasks_started, step_seconds, platform).sum()
 }
 
 /// Billed task-seconds at each step, as [`billed_task_seconds`] sums them.
 pub fn billed_per_step<'a>(
     running_avg: &'a [f64],
-    tasks_started: &'a [Option<f64>],
+    tasks_started: &'a [f64],
     step_seconds: u32,
     platform: Platform,
 ) -> impl Iterator<Item = f64> + 'a {
@@ -178,14 +178,9 @@ pub fn billed_per_step<'a>(
     } as f64;
     running_avg
         .iter()
-        .zip(tasks_started.iter().chain(std::iter::repeat(&None)))
-        .map(move |(avg, started)| {
-            let ran = avg * f64::from(step_seconds);
-            match started {
-                Some(n) => ran.max(n * min),
-                None => ran,
-            }
-        })
+        .zip(tasks_started.iter().chain(std::iter::repeat(&f64::NAN)))
+        // Starts not known are NaN, and `max` ignores a NaN: the step bills what ran.
+        .map(move |(avg, started)| (avg * f64::from(step_seconds)).max(started * min))
 }
 
 /// Cost of `task_seconds` (already billed seconds) at the hourly rate of one task.
@@ -322,10 +317,10 @@ mod tests {
     #[test]
     fn short_lived_tasks_are_billed_the_minimum_per_start() {
         // 15 tasks of 45 s in a 5-minute step: 2.25 average tasks, but 15 x 60 s billed.
-        let billed = billed_task_seconds(&[2.25, 0.0], &[Some(15.0), Some(0.0)], 300, Platform::LinuxX86);
+        let billed = billed_task_seconds(&[2.25, 0.0], &[15.0, 0.0], 300, Platform::LinuxX86);
         assert_eq!(billed, 900.0);
         // Long-running tasks: the minimum does not bind.
-        assert_eq!(billed_task_seconds(&[3.0], &[Some(1.0)], 300, Platform::LinuxX86), 900.0);
-        assert_eq!(billed_task_seconds(&[3.0], &[None], 300, Platform::LinuxX86), 900.0);
+        assert_eq!(billed_task_seconds(&[3.0], &[1.0], 300, Platform::LinuxX86), 900.0);
+        assert_eq!(billed_task_seconds(&[3.0], &[f64::NAN], 300, Platform::LinuxX86), 900.0);
     }
 }

@@ -338,7 +338,7 @@ fn column<'a>(df: &'a DataFrame, path: &str, name: &'static str) -> Result<&'a C
     })
 }
 
-fn f64_column(df: &DataFrame, path: &str, name: &'static str) -> Result<Vec<Option<f64>>, SnapshotError> {
+fn f64_column(df: &DataFrame, path: &str, name: &'static str) -> Result<Float64Chunked, SnapshotError> {
     let c = column(df, path, name)?;
     match c.dtype() {
         DataType::Float64
@@ -361,117 +361,158 @@ fn f64_column(df: &DataFrame, path: &str, name: &'static str) -> Result<Vec<Opti
         path: path.to_string(),
         message: e.to_string(),
     })?;
-    let ca = c.f64().map_err(|e| SnapshotError::Parse {
+    c.f64().cloned().map_err(|e| SnapshotError::Parse {
         path: path.to_string(),
         message: e.to_string(),
-    })?;
-    Ok(ca.iter().collect())
+    })
 }
 
+/// Reads the usage table one column at a time into rows: a whole decoded table costs about as
+/// much memory as the rows it fills, so decoding every column at once would double the peak.
 fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result<Vec<UsagePoint>, SnapshotError> {
     use columns::*;
-    let df = ParquetReader::new(Cursor::new(bytes)).finish().map_err(|e| SnapshotError::Parse {
+    let unreadable = |e: PolarsError| SnapshotError::Parse {
         path: path.to_string(),
         message: format!("not a readable Parquet file ({e})"),
-    })?;
-    let ts = column(&df, path, TIMESTAMP)?;
-    let ts_ms: Vec<Option<i64>> = match ts.dtype() {
-        DataType::Datetime(unit, _) => {
-            let per_ms = match unit {
-                TimeUnit::Milliseconds => 1,
-                TimeUnit::Microseconds => 1_000,
-                TimeUnit::Nanoseconds => 1_000_000,
-            };
-            let c = ts.cast(&DataType::Int64).map_err(|e| SnapshotError::Parse {
-                path: path.to_string(),
-                message: e.to_string(),
-            })?;
-            c.i64()
-                .map_err(|e| SnapshotError::Parse {
-                    path: path.to_string(),
-                    message: e.to_string(),
-                })?
-                .iter()
-                .map(|v| v.map(|v| v / per_ms))
-                .collect()
-        }
-        other => {
-            return Err(SnapshotError::ColumnType {
-                path: path.to_string(),
-                column: TIMESTAMP,
-                found: other.to_string(),
-                expected: "datetime (UTC)",
-            })
-        }
     };
-    let svc = column(&df, path, SERVICE)?;
-    let svc = svc.str().map_err(|_| SnapshotError::ColumnType {
+    let schema = ParquetReader::new(Cursor::new(bytes)).schema().map_err(unreadable)?;
+    let read = |name: &'static str| -> Result<DataFrame, SnapshotError> {
+        if !schema.contains(name) {
+            return Err(SnapshotError::MissingColumn {
+                path: path.to_string(),
+                column: name,
+            });
+        }
+        ParquetReader::new(Cursor::new(bytes))
+            .with_columns(Some(vec![name.to_string()]))
+            .finish()
+            .map_err(unreadable)
+    };
+    let bad = |row: usize, message: String| SnapshotError::BadRow {
         path: path.to_string(),
-        column: SERVICE,
-        found: svc.dtype().to_string(),
-        expected: "string",
-    })?;
-    let avg = f64_column(&df, path, RUNNING_AVG)?;
-    let max = f64_column(&df, path, RUNNING_MAX)?;
-    let started = f64_column(&df, path, TASKS_STARTED)?;
-    let cpu = f64_column(&df, path, CPU_USED)?;
-    let mem = f64_column(&df, path, MEMORY_USED)?;
+        row,
+        message,
+    };
 
-    let index: HashMap<&str, u32> = inv.services.iter().enumerate().map(|(i, s)| (s.name.as_str(), i as u32)).collect();
+    // Timestamps to steps.
     let start_ms = m.window_start.timestamp_millis();
     let step_ms = i64::from(m.step_seconds) * 1000;
     let steps = m.steps();
-    let mut out = Vec::with_capacity(df.height());
-    for (row, name) in svc.iter().enumerate() {
-        let bad = |message: String| SnapshotError::BadRow {
+    let mut out: Vec<UsagePoint> = {
+        let df = read(TIMESTAMP)?;
+        let ts = column(&df, path, TIMESTAMP)?;
+        let per_ms = match ts.dtype() {
+            DataType::Datetime(TimeUnit::Milliseconds, _) => 1,
+            DataType::Datetime(TimeUnit::Microseconds, _) => 1_000,
+            DataType::Datetime(TimeUnit::Nanoseconds, _) => 1_000_000,
+            other => {
+                return Err(SnapshotError::ColumnType {
+                    path: path.to_string(),
+                    column: TIMESTAMP,
+                    found: other.to_string(),
+                    expected: "datetime (UTC)",
+                })
+            }
+        };
+        let c = ts.cast(&DataType::Int64).map_err(|e| SnapshotError::Parse {
             path: path.to_string(),
+            message: e.to_string(),
+        })?;
+        let ca = c.i64().map_err(|e| SnapshotError::Parse {
+            path: path.to_string(),
+            message: e.to_string(),
+        })?;
+        let mut out = Vec::with_capacity(ca.len());
+        for (row, t) in ca.iter().enumerate() {
+            let t = t.ok_or_else(|| bad(row, "`timestamp` is empty".into()))? / per_ms;
+            let offset = t - start_ms;
+            if offset < 0 || offset % step_ms != 0 || offset / step_ms >= i64::from(steps) {
+                return Err(bad(
+                    row,
+                    format!(
+                        "timestamp {} is outside the manifest window or not on a {}-second step",
+                        DateTime::<Utc>::from_timestamp_millis(t)
+                            .map(|d| d.to_rfc3339())
+                            .unwrap_or_default(),
+                        m.step_seconds
+                    ),
+                ));
+            }
+            out.push(UsagePoint {
+                step: (offset / step_ms) as u32,
+                service: 0,
+                running_tasks_avg: 0.0,
+                running_tasks_max: 0.0,
+                tasks_started: None,
+                cpu_units_used: None,
+                memory_mib_used: None,
+            });
+        }
+        out
+    };
+
+    {
+        let df = read(SERVICE)?;
+        let svc = column(&df, path, SERVICE)?;
+        let svc = svc.str().map_err(|_| SnapshotError::ColumnType {
+            path: path.to_string(),
+            column: SERVICE,
+            found: svc.dtype().to_string(),
+            expected: "string",
+        })?;
+        let index: HashMap<&str, u32> = inv.services.iter().enumerate().map(|(i, s)| (s.name.as_str(), i as u32)).collect();
+        for ((row, name), p) in svc.iter().enumerate().zip(out.iter_mut()) {
+            let name = name.ok_or_else(|| bad(row, "`service` is empty".into()))?;
+            p.service = *index
+                .get(name)
+                .ok_or_else(|| bad(row, format!("service `{name}` is not in inventory.json")))?;
+        }
+    }
+
+    let check = |row: usize, v: f64, c: &str| -> Result<f64, SnapshotError> {
+        if v.is_finite() && v >= 0.0 {
+            Ok(v)
+        } else {
+            Err(bad(row, format!("`{c}` is {v}; it must be a non-negative number")))
+        }
+    };
+    type Field = fn(&mut UsagePoint) -> &mut Option<f64>;
+    let required: [(&'static str, fn(&mut UsagePoint) -> &mut f64); 2] = [
+        (RUNNING_AVG, |p| &mut p.running_tasks_avg),
+        (RUNNING_MAX, |p| &mut p.running_tasks_max),
+    ];
+    for (name, field) in required {
+        let df = read(name)?;
+        let ca = f64_column(&df, path, name)?;
+        for ((row, v), p) in ca.iter().enumerate().zip(out.iter_mut()) {
+            let v = v.ok_or_else(|| bad(row, format!("`{name}` is empty")))?;
+            *field(p) = check(row, v, name)?;
+        }
+    }
+    if let Some((row, p)) = out
+        .iter()
+        .enumerate()
+        .find(|(_, p)| p.running_tasks_max + 1e-9 < p.running_tasks_avg)
+    {
+        return Err(bad(
             row,
-            message,
-        };
-        let name = name.ok_or_else(|| bad("`service` is empty".into()))?;
-        let service = *index
-            .get(name)
-            .ok_or_else(|| bad(format!("service `{name}` is not in inventory.json")))?;
-        let t = ts_ms[row].ok_or_else(|| bad("`timestamp` is empty".into()))?;
-        let offset = t - start_ms;
-        if offset < 0 || offset % step_ms != 0 || offset / step_ms >= i64::from(steps) {
-            return Err(bad(format!(
-                "timestamp {} is outside the manifest window or not on a {}-second step",
-                DateTime::<Utc>::from_timestamp_millis(t)
-                    .map(|d| d.to_rfc3339())
-                    .unwrap_or_default(),
-                m.step_seconds
-            )));
+            format!(
+                "`{RUNNING_MAX}` {} is below `{RUNNING_AVG}` {}",
+                p.running_tasks_max, p.running_tasks_avg
+            ),
+        ));
+    }
+    let optional: [(&'static str, Field); 3] = [
+        (TASKS_STARTED, |p| &mut p.tasks_started),
+        (CPU_USED, |p| &mut p.cpu_units_used),
+        (MEMORY_USED, |p| &mut p.memory_mib_used),
+    ];
+    for (name, field) in optional {
+        let df = read(name)?;
+        let ca = f64_column(&df, path, name)?;
+        for ((row, v), p) in ca.iter().enumerate().zip(out.iter_mut()) {
+            *field(p) = v.map(|v| check(row, v, name)).transpose()?;
         }
-        let need = |v: Option<f64>, c: &str| -> Result<f64, SnapshotError> {
-            match v {
-                Some(x) if x.is_finite() && x >= 0.0 => Ok(x),
-                Some(x) => Err(bad(format!("`{c}` is {x}; it must be a non-negative number"))),
-                None => Err(bad(format!("`{c}` is empty"))),
-            }
-        };
-        let opt = |v: Option<f64>, c: &str| -> Result<Option<f64>, SnapshotError> {
-            match v {
-                None => Ok(None),
-                Some(x) => need(Some(x), c).map(Some),
-            }
-        };
-        let running_tasks_avg = need(avg[row], RUNNING_AVG)?;
-        let running_tasks_max = need(max[row], RUNNING_MAX)?;
-        if running_tasks_max + 1e-9 < running_tasks_avg {
-            return Err(bad(format!(
-                "`{RUNNING_MAX}` {running_tasks_max} is below `{RUNNING_AVG}` {running_tasks_avg}"
-            )));
-        }
-        out.push(UsagePoint {
-            step: (offset / step_ms) as u32,
-            service,
-            running_tasks_avg,
-            running_tasks_max,
-            tasks_started: opt(started[row], TASKS_STARTED)?,
-            cpu_units_used: opt(cpu[row], CPU_USED)?,
-            memory_mib_used: opt(mem[row], MEMORY_USED)?,
-        });
     }
     out.sort_by_key(|p| (p.service, p.step));
     if let Some(w) = out.windows(2).find(|w| w[0].service == w[1].service && w[0].step == w[1].step) {
