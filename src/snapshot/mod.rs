@@ -477,7 +477,8 @@ fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result
         }
     };
     type Field = fn(&mut UsagePoint) -> &mut Option<f64>;
-    let required: [(&'static str, fn(&mut UsagePoint) -> &mut f64); 2] = [
+    type Required = fn(&mut UsagePoint) -> &mut f64;
+    let required: [(&'static str, Required); 2] = [
         (RUNNING_AVG, |p| &mut p.running_tasks_avg),
         (RUNNING_MAX, |p| &mut p.running_tasks_max),
     ];
