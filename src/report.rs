@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Assumptions;
-pub use crate::domain::{Capacity, Platform};
+pub use crate::domain::{Capacity, Platform, Window};
 use crate::money::Usd;
 
 pub const REPORT_SCHEMA_VERSION: u32 = 3;
@@ -33,15 +33,6 @@ pub struct Report {
     /// Time series for charts.
     pub series: Series,
     pub warnings: Vec<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Window {
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    pub days: f64,
-    pub step_seconds: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

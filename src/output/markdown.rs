@@ -23,7 +23,7 @@ pub fn render(r: &Report) -> String {
     let mut o = format!("# ECS cost review: `{}` ({})\n\n", esc(&r.cluster_name), r.region);
     o.push_str(&format!(
         "{} days from {} to {}, {}-second steps. Prices: {} catalog as of {} ({}).\n\n",
-        r.window.days,
+        r.window.days(),
         r.window.start.format("%Y-%m-%d"),
         r.window.end.format("%Y-%m-%d"),
         r.window.step_seconds,

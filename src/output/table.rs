@@ -34,7 +34,7 @@ pub fn render(r: &Report, layout: Layout) -> String {
         "ecs-advisor: cluster `{}` in {}, {} days from {} ({}-second steps), prices {} ({})\n\n",
         r.cluster_name,
         r.region,
-        r.window.days,
+        r.window.days(),
         r.window.start.format("%Y-%m-%d"),
         r.window.step_seconds,
         r.prices.as_of,

@@ -353,12 +353,7 @@ pub fn analyze_with(
         generated_by: format!("ecs-advisor {}", env!("CARGO_PKG_VERSION")),
         cluster_name: m.cluster.clone(),
         region: m.region.clone(),
-        window: Window {
-            start: m.window_start,
-            end: m.window_end,
-            days: round2(window_s as f64 / 86_400.0),
-            step_seconds: m.step_seconds,
-        },
+        window: m.window(),
         usage_source: m.usage_source.clone(),
         prices: PriceInfo {
             catalog: if region.source == crate::pricing::cache::SOURCE {

@@ -16,6 +16,8 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::domain::Window;
+
 pub use inventory::Inventory;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -74,12 +76,19 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// The window, whose fields the manifest keeps flat on disk.
+    pub fn window(&self) -> Window {
+        Window {
+            start: self.window_start,
+            end: self.window_end,
+            step_seconds: self.step_seconds,
+        }
+    }
     pub fn steps(&self) -> u32 {
-        let secs = (self.window_end - self.window_start).num_seconds().max(0) as u64;
-        (secs / u64::from(self.step_seconds.max(1))) as u32
+        self.window().steps()
     }
     pub fn window_seconds(&self) -> u64 {
-        u64::from(self.steps()) * u64::from(self.step_seconds)
+        self.window().seconds()
     }
 }
 

@@ -8,9 +8,9 @@ use aws_sdk_cloudwatch::primitives::DateTime as AwsDateTime;
 use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy};
 use aws_sdk_cloudwatch::Client;
 
-use super::collect::Window;
 use super::ecs::STANDALONE_PREFIX;
 use super::{classify, ApiCalls, AwsError, Progress};
+use crate::domain::Window;
 use crate::snapshot::{Inventory, UsagePoint};
 
 /// GetMetricData's limits per call.

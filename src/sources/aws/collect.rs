@@ -21,39 +21,20 @@ pub fn period_for(lookback_seconds: u64) -> u32 {
     }
 }
 
-/// The analysed window `[start, end)`, a whole number of steps ending on a step boundary.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Window {
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    pub step_seconds: u32,
-}
+use crate::domain::Window;
 
-impl Window {
-    /// The window of `lookback_seconds` (rounded up to whole steps) ending at `end` rounded down
-    /// to the step.
-    pub fn ending_at(end: DateTime<Utc>, lookback_seconds: u64) -> Window {
-        let step = period_for(lookback_seconds);
-        let step_i = i64::from(step);
-        let end_s = end.timestamp().div_euclid(step_i) * step_i;
-        let steps = lookback_seconds.div_ceil(u64::from(step)).max(1) as i64;
-        let at = |s: i64| Utc.timestamp_opt(s, 0).single().unwrap_or(end);
-        Window {
-            start: at(end_s - steps * step_i),
-            end: at(end_s),
-            step_seconds: step,
-        }
-    }
-
-    pub fn steps(&self) -> u32 {
-        ((self.end - self.start).num_seconds().max(0) / i64::from(self.step_seconds)) as u32
-    }
-
-    /// The step a CloudWatch timestamp (seconds) starts, if it is one inside the window.
-    pub fn step_of(&self, secs: i64) -> Option<usize> {
-        let offset = secs - self.start.timestamp();
-        let step = i64::from(self.step_seconds);
-        (offset >= 0 && offset % step == 0 && offset / step < i64::from(self.steps())).then_some((offset / step) as usize)
+/// The window of `lookback_seconds` (rounded up to whole steps) ending at `end` rounded down to
+/// the step CloudWatch's retention allows.
+pub fn window_ending_at(end: DateTime<Utc>, lookback_seconds: u64) -> Window {
+    let step = period_for(lookback_seconds);
+    let step_i = i64::from(step);
+    let end_s = end.timestamp().div_euclid(step_i) * step_i;
+    let steps = lookback_seconds.div_ceil(u64::from(step)).max(1) as i64;
+    let at = |s: i64| Utc.timestamp_opt(s, 0).single().unwrap_or(end);
+    Window {
+        start: at(end_s - steps * step_i),
+        end: at(end_s),
+        step_seconds: step,
     }
 }
 
@@ -97,7 +78,7 @@ async fn collect_async(settings: &CollectSettings) -> Result<Collected, Error> {
         settings.clusters.clone()
     };
     let now = Utc::now();
-    let window = Window::ending_at(settings.end.unwrap_or(now), settings.lookback_seconds);
+    let window = window_ending_at(settings.end.unwrap_or(now), settings.lookback_seconds);
     let mut snapshots = Vec::new();
     for name in &wanted {
         progress.update(&format!("{name}: describing the cluster"));
@@ -186,14 +167,14 @@ mod tests {
     #[test]
     fn windows_end_on_a_step_and_hold_whole_steps() {
         let end = Utc.with_ymd_and_hms(2026, 11, 26, 10, 7, 31).unwrap();
-        let w = Window::ending_at(end, 3 * 86_400);
+        let w = window_ending_at(end, 3 * 86_400);
         assert_eq!(w.end, Utc.with_ymd_and_hms(2026, 11, 26, 10, 5, 0).unwrap());
         assert_eq!(w.steps(), 864);
         assert_eq!(w.step_of(w.start.timestamp()), Some(0));
         assert_eq!(w.step_of(w.start.timestamp() + 300), Some(1));
         assert_eq!(w.step_of(w.start.timestamp() + 30), None);
         assert_eq!(w.step_of(w.end.timestamp()), None);
-        let w = Window::ending_at(end, 93 * 86_400);
+        let w = window_ending_at(end, 93 * 86_400);
         assert_eq!((w.step_seconds, w.steps()), (3600, 93 * 24));
     }
 }

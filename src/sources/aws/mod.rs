@@ -24,7 +24,7 @@ use aws_sdk_ecs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use thiserror::Error;
 
 pub use cloudwatch::{plan_batches, CallPlan, MAX_DATAPOINTS_PER_CALL, MAX_QUERIES_PER_CALL};
-pub use collect::{collect, period_for, CollectSettings, Collected, Window, MAX_LOOKBACK_DAYS};
+pub use collect::{collect, period_for, window_ending_at, CollectSettings, Collected, MAX_LOOKBACK_DAYS};
 pub use pricing::{parse_ec2_item, parse_fargate_item, refresh_prices, Ec2Price, FargatePrice, PRICING_REGION};
 
 /// Errors of live collection; all exit with [`crate::exit::AWS`].
