@@ -50,25 +50,19 @@ pub enum Error {
     SavedReport(#[from] SavedReportError),
     #[error("cannot write `{path}`: {message}")]
     Output { path: String, message: String },
-    #[error("{0}")]
-    Usage(String),
 }
 
 impl Error {
+    /// Each stage's error answers its own exit category.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Snapshot(SnapshotError::Write { .. }) => exit::OUTPUT,
-            Error::Config(_) | Error::Snapshot(_) => exit::INPUT,
+            Error::Config(_) | Error::SavedReport(_) | Error::TasksFile(_) => exit::INPUT,
+            Error::Snapshot(e) => e.exit_code(),
             Error::Pricing(_) => exit::PRICING,
             Error::Recommend(e) => e.exit_code(),
-            Error::SavedReport(_) => exit::INPUT,
-            Error::TasksFile(_) => exit::INPUT,
-            Error::Pack(PackError::Pricing(_)) => exit::PRICING,
-            Error::Pack(PackError::NoInstanceTypes) => exit::USAGE,
-            Error::Pack(PackError::Unplaceable { .. }) => exit::INPUT,
+            Error::Pack(e) => e.exit_code(),
             Error::Aws(_) => exit::AWS,
             Error::Output { .. } => exit::OUTPUT,
-            Error::Usage(_) => exit::USAGE,
         }
     }
 }

@@ -56,6 +56,16 @@ pub enum SnapshotError {
     Write { path: String, message: String },
 }
 
+impl SnapshotError {
+    /// A snapshot that cannot be written is an output failure; everything else is bad input.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            SnapshotError::Write { .. } => crate::exit::OUTPUT,
+            _ => crate::exit::INPUT,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
