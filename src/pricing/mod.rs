@@ -78,7 +78,12 @@ pub struct FargateRates {
 impl RegionPrices {
     /// Checked against the AWS price list: verified bundled prices or refreshed ones.
     pub fn is_checked(&self) -> bool {
-        self.source == "verified" || self.source == cache::SOURCE
+        self.source == "verified" || self.is_refreshed()
+    }
+
+    /// Read from the price cache that `prices refresh` wrote, not the bundled catalog.
+    pub fn is_refreshed(&self) -> bool {
+        self.source == cache::SOURCE
     }
 }
 

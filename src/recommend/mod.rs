@@ -356,12 +356,7 @@ pub fn analyze_with(
         window: m.window(),
         usage_source: m.usage_source.clone(),
         prices: PriceInfo {
-            catalog: if region.source == crate::pricing::cache::SOURCE {
-                "cache"
-            } else {
-                "bundled"
-            }
-            .into(),
+            catalog: if region.is_refreshed() { "cache" } else { "bundled" }.into(),
             as_of: region.as_of.clone(),
             region_source: region.source.clone(),
         },

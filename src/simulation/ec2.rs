@@ -9,8 +9,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::config::Ec2Assumptions;
+use crate::domain::Arch;
 use crate::money::{Usd, SECONDS_PER_HOUR};
-use crate::pricing::{Arch, Catalog, InstanceType, PricingError};
+use crate::pricing::{Catalog, InstanceType, PricingError};
 
 use super::SimulationError;
 

@@ -18,7 +18,7 @@
 
 use super::ec2::{FleetSimulation, InstanceOption, Load, ResourceWeights, Tally, TaskShape, Workload};
 use super::SimulationError;
-use crate::pricing::Arch;
+use crate::domain::Arch;
 
 /// How managed scaling runs a capacity provider's group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! Helpers shared by the simulation's unit tests.
 
 use crate::config::Assumptions;
-use crate::pricing::{Arch, Catalog};
+use crate::domain::Arch;
+use crate::pricing::Catalog;
 
 use super::ec2::{InstanceOption, Packing, TaskShape};
 

@@ -12,7 +12,7 @@ use std::f64::consts::PI;
 
 use chrono::{DateTime, Datelike, Duration, TimeZone, Timelike, Utc, Weekday};
 
-use crate::pricing::Arch;
+use crate::domain::Arch;
 use crate::snapshot::inventory::*;
 use crate::snapshot::{Manifest, Snapshot, SnapshotError, UsagePoint, SCHEMA_VERSION};
 

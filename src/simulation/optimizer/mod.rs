@@ -31,7 +31,7 @@ use std::hash::BuildHasherDefault;
 use super::ec2::{Bin, GreedyPacker, InstanceOption, Packer, Packing, SequencePacker, TaskShape};
 use super::knapsack::{self, Capacity, Item};
 use super::lp::{Column, CoveringLp};
-use crate::pricing::Arch;
+use crate::domain::Arch;
 
 mod exact;
 mod pricing;

@@ -8,7 +8,7 @@ use aws_sdk_ecs::types as ecs;
 use aws_sdk_ecs::Client;
 
 use super::{classify, ApiCalls, AwsError, Progress};
-use crate::pricing::Arch;
+use crate::domain::Arch;
 use crate::snapshot::inventory::{
     CapacityProvider, CapacityProviderStrategyItem, ContainerDefinition, ContainerInstance, Inventory, LaunchType, NetworkMode,
     SchedulingStrategy, Service, TaskDefinition, FARGATE, FARGATE_SPOT,
