@@ -1,7 +1,7 @@
 //! The terminal view: a table per service, then the cluster, then what the figures assume. On a
 //! terminal the tables wrap to its width; elsewhere they keep their full width.
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, ContentArrangement, Table};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, ColumnConstraint, ContentArrangement, Table};
 
 use super::{assumptions_line, cluster_rows, service_header, service_row, Cell, Layout};
 use crate::report::Report;
@@ -41,9 +41,20 @@ pub fn render(r: &Report, layout: Layout) -> String {
         r.prices.region_source
     );
     let mut t = table(layout);
-    t.set_header(service_header().into_iter().map(|(h, _)| h));
+    let header = service_header();
+    t.set_header(header.iter().map(|(h, _)| *h));
     for s in &r.services {
         t.add_row(service_row(s).into_iter().map(cell));
+    }
+    if layout.width.is_some() {
+        // On a narrow terminal the words wrap, never the names or the figures.
+        for (i, (_, figure)) in header.iter().enumerate() {
+            if *figure || i == 0 {
+                if let Some(c) = t.column_mut(i) {
+                    c.set_constraint(ColumnConstraint::ContentWidth);
+                }
+            }
+        }
     }
     out.push_str(&t.to_string());
     out.push_str("\n\n");
