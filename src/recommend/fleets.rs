@@ -1,5 +1,5 @@
-//! The EC2 fleets a plan needs, simulated on demand: as ECS runs them always, the ideal re-pack
-//! (the expensive one) only where its figure is shown.
+//! The EC2 fleets a plan needs, simulated on demand: as ECS runs them for every plan, the ideal
+//! re-pack (the expensive one) only for the all-EC2 plan, where its figure is shown.
 
 use rust_decimal::Decimal;
 
@@ -25,17 +25,24 @@ pub struct FleetInputs<'a, 'c> {
     pub region: &'a RegionPrices,
     pub step_seconds: u32,
     pub steps: usize,
-    pub packer: &'a dyn Packer,
+    pub packer: &'a (dyn Packer + Sync),
     pub weights: ResourceWeights,
 }
 
-/// Simulates the services of `subset` on EC2 (daemons on every instance); `None` when the subset
-/// holds no replica service.
-pub fn simulate(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions, with_ideal: bool) -> Result<Option<Ec2Runs>, RecommendError> {
+/// What a fleet simulation of a subset of services packs: the instance options (after the
+/// daemons' share of each), the replica services' task counts, the daemons.
+struct Prepared {
+    options: Vec<InstanceOption>,
+    workloads: Vec<Workload>,
+    daemons: Vec<(usize, TaskShape)>,
+}
+
+/// `None` when the subset holds no replica service.
+fn prepare(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions) -> Option<Prepared> {
     let cands = f.cands;
     let replicas: Vec<usize> = subset.iter().copied().filter(|&i| !cands[i].is_daemon()).collect();
     if replicas.is_empty() {
-        return Ok(None);
+        return None;
     }
     let daemons: Vec<(usize, TaskShape)> = subset
         .iter()
@@ -74,20 +81,32 @@ pub fn simulate(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions, with_idea
             })
         })
         .collect();
-    let ideal = if with_ideal {
-        Some(ec2::simulate(
-            &workloads,
-            &daemons,
-            &options,
-            f.step_seconds,
-            f.steps,
-            f.packer,
-            f.weights,
-        )?)
-    } else {
-        None
-    };
+    Some(Prepared {
+        options,
+        workloads,
+        daemons,
+    })
+}
+
+/// The services of `subset` on EC2 as ECS would run them (daemons on every instance); `None`
+/// when the subset holds no replica service. The ideal re-pack is left for [`ideal`].
+pub fn simulate(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions) -> Result<Option<Ec2Runs>, RecommendError> {
+    let Some(p) = prepare(f, subset, a) else { return Ok(None) };
     let scaling = Scaling::new(a.scale_in_minutes, a.target_capacity_pct, f.step_seconds);
-    let ecs = realistic::simulate(&workloads, &daemons, &options, f.step_seconds, f.steps, scaling, f.weights)?;
-    Ok(Some(Ec2Runs { ecs, ideal }))
+    let ecs = realistic::simulate(&p.workloads, &p.daemons, &p.options, f.step_seconds, f.steps, scaling, f.weights)?;
+    Ok(Some(Ec2Runs { ecs, ideal: None }))
+}
+
+/// The same services re-packed by the optimizer at every step, every task free to move.
+pub fn ideal(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions) -> Result<Option<FleetSimulation>, RecommendError> {
+    let Some(p) = prepare(f, subset, a) else { return Ok(None) };
+    Ok(Some(ec2::simulate(
+        &p.workloads,
+        &p.daemons,
+        &p.options,
+        f.step_seconds,
+        f.steps,
+        f.packer,
+        f.weights,
+    )?))
 }

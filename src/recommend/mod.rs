@@ -75,7 +75,7 @@ pub fn analyze_with(
     usages: &[ServiceUsage],
     catalog: &Catalog,
     a: &Assumptions,
-    packer: &dyn Packer,
+    packer: &(dyn Packer + Sync),
     progress: &mut dyn FnMut(&str),
 ) -> Result<Report, RecommendError> {
     let m = &snapshot.manifest;
@@ -168,25 +168,6 @@ pub fn analyze_with(
     };
     let pct = a.recommend.ec2_min_savings_pct;
     let ec2_able: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].ec2_shape.is_some()).collect();
-    progress("EC2 fleet as ECS runs it, and the ideal re-pack");
-    let all_ec2 = fleets::simulate(&fleet_inputs, &ec2_able, &a.ec2, true)?;
-    // awsvpc tasks often bind an EC2 fleet by ENIs, not CPU or memory; say what trunking changes.
-    let trunked = if a.ec2.eni_trunking || all_ec2.is_none() {
-        None
-    } else {
-        progress("EC2 fleet with ENI trunking");
-        let mut t = a.ec2.clone();
-        t.eni_trunking = true;
-        fleets::simulate(&fleet_inputs, &ec2_able, &t, false)?
-    };
-    let share_of = |sim: Option<&FleetSimulation>| -> BTreeMap<usize, Usd> {
-        sim.map(|s| s.allocation.iter().map(|(&i, &c)| (i, monthly(c, window_s))).collect())
-            .unwrap_or_default()
-    };
-    let ec2_share = share_of(all_ec2.as_ref().map(|s| &s.ecs.sim));
-    let ideal_share = share_of(all_ec2.as_ref().and_then(|s| s.ideal.as_ref()));
-    let trunked_share = share_of(trunked.as_ref().map(|s| &s.ecs.sim));
-
     // What each service costs in the all-Fargate plan: exactly what its Fargate recommendation
     // says (a daemon nothing: it becomes a sidecar), so the plan's total and the per-service
     // figures agree to the cent. A task too big for Fargate makes the plan impossible.
@@ -198,27 +179,59 @@ pub fn analyze_with(
     let all_fargate: Option<Usd> = fargate_plan.iter().copied().sum();
     let fargate_only: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].ec2_shape.is_none()).collect();
     let fargate_only_cost: Option<Usd> = fargate_only.iter().map(|&i| fargate_plan[i]).sum();
+    let share_of = |sim: Option<&FleetSimulation>| -> BTreeMap<usize, Usd> {
+        sim.map(|s| s.allocation.iter().map(|(&i, &c)| (i, monthly(c, window_s))).collect())
+            .unwrap_or_default()
+    };
+
+    // The ideal re-pack, the costliest part, runs on a thread of its own beside the simulations
+    // as ECS runs them; each result is what it would be alone, so figures never depend on timing.
+    let (all_ec2, trunked, mixed_ec2, mixed_sim) = std::thread::scope(|scope| -> Result<_, RecommendError> {
+        let ideal_run = scope.spawn(|| fleets::ideal(&fleet_inputs, &ec2_able, &a.ec2));
+        progress("EC2 fleet as ECS runs it, and the ideal re-pack");
+        let mut all_ec2 = fleets::simulate(&fleet_inputs, &ec2_able, &a.ec2)?;
+        // awsvpc tasks often bind an EC2 fleet by ENIs, not CPU or memory; say what trunking
+        // changes.
+        let trunked = if a.ec2.eni_trunking || all_ec2.is_none() {
+            None
+        } else {
+            progress("EC2 fleet with ENI trunking");
+            let mut t = a.ec2.clone();
+            t.eni_trunking = true;
+            fleets::simulate(&fleet_inputs, &ec2_able, &t)?
+        };
+        // The mix: replica services whose EC2 share beats their best Fargate option, with the
+        // daemons.
+        let ec2_share = share_of(all_ec2.as_ref().map(|s| &s.ecs.sim));
+        let mut mixed_ec2: Vec<usize> = ec2_able
+            .iter()
+            .copied()
+            .filter(|&i| !cands[i].is_daemon() && plan::joins_ec2_in_mix(ec2_share.get(&i).copied(), cands[i].best_monthly(), pct))
+            .collect();
+        if !mixed_ec2.is_empty() {
+            mixed_ec2.extend(ec2_able.iter().copied().filter(|&i| cands[i].is_daemon()));
+            mixed_ec2.sort_unstable();
+        }
+        let mixed_sim = if mixed_ec2.is_empty() || mixed_ec2 == ec2_able {
+            None
+        } else {
+            progress("EC2 fleet of the mixed plan");
+            fleets::simulate(&fleet_inputs, &mixed_ec2, &a.ec2)?
+        };
+        progress("the ideal re-pack");
+        let ideal = ideal_run.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        if let Some(runs) = all_ec2.as_mut() {
+            runs.ideal = ideal;
+        }
+        Ok((all_ec2, trunked, mixed_ec2, mixed_sim))
+    })?;
+    let ec2_share = share_of(all_ec2.as_ref().map(|s| &s.ecs.sim));
+    let ideal_share = share_of(all_ec2.as_ref().and_then(|s| s.ideal.as_ref()));
+    let trunked_share = share_of(trunked.as_ref().map(|s| &s.ecs.sim));
     let with_rest = |sim: Option<&FleetSimulation>| -> Option<Usd> { Some(monthly(sim?.cost, window_s) + fargate_only_cost?) };
     let all_ec2_total = with_rest(all_ec2.as_ref().map(|s| &s.ecs.sim));
     let ec2_ideal_total = with_rest(all_ec2.as_ref().and_then(|s| s.ideal.as_ref()));
     let ec2_trunking_total = with_rest(trunked.as_ref().map(|s| &s.ecs.sim));
-
-    // The mix: replica services whose EC2 share beats their best Fargate option, with the daemons.
-    let mut mixed_ec2: Vec<usize> = ec2_able
-        .iter()
-        .copied()
-        .filter(|&i| !cands[i].is_daemon() && plan::joins_ec2_in_mix(ec2_share.get(&i).copied(), cands[i].best_monthly(), pct))
-        .collect();
-    if !mixed_ec2.is_empty() {
-        mixed_ec2.extend(ec2_able.iter().copied().filter(|&i| cands[i].is_daemon()));
-        mixed_ec2.sort_unstable();
-    }
-    let mixed_sim = if mixed_ec2.is_empty() || mixed_ec2 == ec2_able {
-        None
-    } else {
-        progress("EC2 fleet of the mixed plan");
-        fleets::simulate(&fleet_inputs, &mixed_ec2, &a.ec2, false)?
-    };
     let mixed_total = mixed_sim.as_ref().and_then(|sim| {
         let on_ec2: BTreeSet<usize> = mixed_ec2.iter().copied().collect();
         let rest: Option<Usd> = (0..cands.len()).filter(|i| !on_ec2.contains(i)).map(|i| fargate_plan[i]).sum();
