@@ -3,7 +3,7 @@
 //! simulations (the ideal re-pack once), the plan, the report with its series.
 //! Run: `cargo bench --bench analyze_large`; `ANALYZE_SERVICES=100,500,2000 ANALYZE_DAYS=30`
 //! choose the sizes. Peak memory is measured on the CLI: `/usr/bin/time -v ecs-advisor analyze
-//! --snapshot DIR -o json --out /dev/null` (see benches/README.md).
+//! --snapshot DIR -o json --out /tmp/report.json` (see benches/README.md).
 
 use std::time::Instant;
 
