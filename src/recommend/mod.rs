@@ -92,13 +92,10 @@ pub fn analyze_with(
         warnings.push(w);
     }
     if !region.is_checked() {
-        warnings.push(format!(
-            "prices for `{}` in the bundled catalog are not yet checked against the AWS price list; treat dollar figures as estimates",
-            m.region
-        ));
+        warnings.push(words::warn::unchecked_prices(&m.region));
     }
     if m.usage_source == crate::snapshot::usage_source::AWS_ECS {
-        warnings.push("Container Insights was off: CPU and memory come from AWS/ECS utilization (percent of reservation)".into());
+        warnings.push(words::warn::NO_CONTAINER_INSIGHTS.into());
     }
 
     // Current EC2 fleet: the container instances, assumed to run the whole window.
@@ -145,7 +142,7 @@ pub fn analyze_with(
             cands[i].current = monthly(cost, window_s);
         }
     } else if !current_fleet.is_empty() {
-        warnings.push("container instances run but no service is placed on EC2; their cost is in the cluster's current figure only".into());
+        warnings.push(words::warn::IDLE_INSTANCES.into());
     }
 
     // Instance types the EC2 plans may use.
@@ -242,7 +239,7 @@ pub fn analyze_with(
     let plan = plan::choose_plan(all_fargate, all_ec2_total, mixed_total, pct);
     if plan == Plan::Current {
         // Nothing is feasible everywhere (a task too big for Fargate and no EC2 types): keep today.
-        warnings.push("no plan can place every service; figures show today's cost".into());
+        warnings.push(words::warn::NO_PLAN.into());
     }
     let (plan_runs, plan_ec2): (Option<&Ec2Runs>, BTreeSet<usize>) = match plan {
         Plan::AllFargate | Plan::Current => (None, BTreeSet::new()),
@@ -257,11 +254,7 @@ pub fn analyze_with(
                 .iter()
                 .map(|&i| format!("`{}`", cands[i].svc.name))
                 .collect();
-            warnings.push(format!(
-                "at {} steps some tasks of {} fit no instance type; those steps are under-costed",
-                sim.unplaced_steps,
-                names.join(", ")
-            ));
+            warnings.push(words::warn::unplaced(sim.unplaced_steps, &names));
         }
     }
 
@@ -294,10 +287,7 @@ pub fn analyze_with(
         .flatten();
     let rationale = words::cluster_rationale(plan, all_fargate, all_ec2_total, mixed_total, a, plan_ec2.len(), trunking_shown);
     if a.ec2.spot_share_pct > 0.0 && all_ec2.is_some() {
-        warnings.push(format!(
-            "EC2 figures assume {}% of instance-hours on Spot at {}% below on-demand; Spot prices float and interruptions are not modeled",
-            a.ec2.spot_share_pct, a.ec2.spot_discount_pct
-        ));
+        warnings.push(words::warn::ec2_spot(a));
     }
 
     let cluster_options = cluster_options(

@@ -226,3 +226,34 @@ pub fn ec2_method(sim: Option<&Ec2Runs>, a: &Assumptions, step_seconds: u32, typ
     }
     out
 }
+
+/// The report's warnings.
+pub mod warn {
+    use crate::config::Assumptions;
+
+    pub const NO_CONTAINER_INSIGHTS: &str =
+        "Container Insights was off: CPU and memory come from AWS/ECS utilization (percent of reservation)";
+    pub const IDLE_INSTANCES: &str =
+        "container instances run but no service is placed on EC2; their cost is in the cluster's current figure only";
+    pub const NO_PLAN: &str = "no plan can place every service; figures show today's cost";
+
+    pub fn unchecked_prices(region: &str) -> String {
+        format!(
+            "prices for `{region}` in the bundled catalog are not yet checked against the AWS price list; treat dollar figures as estimates"
+        )
+    }
+
+    pub fn unplaced(steps: u32, services: &[String]) -> String {
+        format!(
+            "at {steps} steps some tasks of {} fit no instance type; those steps are under-costed",
+            services.join(", ")
+        )
+    }
+
+    pub fn ec2_spot(a: &Assumptions) -> String {
+        format!(
+            "EC2 figures assume {}% of instance-hours on Spot at {}% below on-demand; Spot prices float and interruptions are not modeled",
+            a.ec2.spot_share_pct, a.ec2.spot_discount_pct
+        )
+    }
+}
