@@ -24,7 +24,8 @@ pub struct Rightsizing {
     pub memory_percentile: f64,
     pub cpu_headroom_pct: f64,
     pub memory_headroom_pct: f64,
-    pub min_data_points: u32,
+    pub min_data_days: f64,
+    pub min_data_samples: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -139,6 +140,13 @@ impl Assumptions {
             0.0,
             300.0,
             "a percentage from 0 to 300",
+        )?;
+        pct(
+            "rightsizing.min_data_days",
+            r.min_data_days,
+            0.0,
+            455.0,
+            "days from 0 to 455 (CloudWatch's longest retention)",
         )?;
         pct(
             "recommend.ec2_min_savings_pct",

@@ -210,7 +210,8 @@ pub struct PricedOption {
     /// For the cluster's EC2 options: the fleet at its peak step, with average counts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fleet: Vec<FleetLine>,
-    /// Why the option does not apply, or what its figure leaves out.
+    /// Why the option does not apply, or what its figure holds besides the fleet (services an
+    /// EC2 plan leaves on Fargate).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }

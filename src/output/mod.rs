@@ -159,7 +159,10 @@ pub(crate) fn cluster_rows(r: &Report) -> Vec<[Cell; 3]> {
     for o in &c.options {
         let third = match (&o.monthly_usd, o.fleet.is_empty()) {
             (None, _) => o.reason.clone().unwrap_or_default(),
-            (Some(_), false) => format!("{} at peak", fleet(&o.fleet)),
+            (Some(_), false) => match &o.reason {
+                Some(note) => format!("{} at peak; {note}", fleet(&o.fleet)),
+                None => format!("{} at peak", fleet(&o.fleet)),
+            },
             (Some(_), true) => o.kind.cluster_note().to_string(),
         };
         rows.push([text(o.kind.cluster_label()), figure(money(o.monthly_usd)), text(third)]);
@@ -186,12 +189,12 @@ pub(crate) fn cluster_rows(r: &Report) -> Vec<[Cell; 3]> {
 pub(crate) fn assumptions_line(r: &Report) -> String {
     let a = &r.assumptions;
     format!(
-        "CPU p{} + {}% headroom, memory p{} + {}% headroom, at least {} samples, {} MiB reserved per instance, ENI trunking {}, EC2 only when {}% cheaper{}; monthly = average hourly cost x 730",
+        "CPU p{} + {}% headroom, memory p{} + {}% headroom, at least {} days of data, {} MiB reserved per instance, ENI trunking {}, EC2 only when {}% cheaper{}; monthly = average hourly cost x 730",
         a.rightsizing.cpu_percentile,
         a.rightsizing.cpu_headroom_pct,
         a.rightsizing.memory_percentile,
         a.rightsizing.memory_headroom_pct,
-        a.rightsizing.min_data_points,
+        a.rightsizing.min_data_days,
         a.ec2.reserved_memory_mib,
         if a.ec2.eni_trunking { "on" } else { "off" },
         a.recommend.ec2_min_savings_pct,

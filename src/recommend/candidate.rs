@@ -55,9 +55,14 @@ pub struct Candidate<'a> {
     pub current: Usd,
     /// Today's hourly rate of one task on Fargate (on-demand and Spot blended by share).
     pub current_rate: Option<Usd>,
+    /// Share of today's billed task-seconds on Fargate Spot (0 to 1).
+    pub spot_share_today: f64,
     pub low_data: bool,
-    /// Observed use plus headroom exceeds what the task reserves today.
+    /// On Fargate, observed use plus headroom exceeds the task's size: it keeps its size.
     pub at_limit: bool,
+    /// On EC2, observed use plus headroom exceeds what the task reserves (a reservation is a
+    /// floor there): it is sized from what it uses.
+    pub above_reservation: bool,
     /// Rightsized needs (units, MiB), before rounding to a size.
     pub need: Option<(f64, f64)>,
     pub fargate_size: Option<FargateSize>,
@@ -80,10 +85,7 @@ impl Candidate<'_> {
     }
 
     pub fn spot_share_today(&self) -> f64 {
-        match self.placement {
-            Placement::Fargate { spot_share } => spot_share,
-            Placement::Ec2 => 0.0,
-        }
+        self.spot_share_today
     }
 
     pub fn reserved(&self) -> FargateSize {
@@ -123,7 +125,12 @@ pub fn candidate<'a>(
         Platform::LinuxX86
     };
     let placement = svc.placement();
-    let storage_gib = td.ephemeral_storage_gib.unwrap_or(fargate::INCLUDED_STORAGE_GIB);
+    // Fargate Windows tasks cannot set ephemeral storage: a value in the task definition is
+    // ignored (with a warning), never billed.
+    let storage_gib = match platform {
+        Platform::Windows => fargate::INCLUDED_STORAGE_GIB,
+        _ => td.ephemeral_storage_gib.unwrap_or(fargate::INCLUDED_STORAGE_GIB),
+    };
     let step_seconds = buckets.step_seconds;
     let billed = fargate::billed_task_seconds(&u.running_avg, &u.tasks_started, step_seconds, platform);
     let mut billed_hourly = vec![0.0; buckets.hours()];
@@ -144,13 +151,22 @@ pub fn candidate<'a>(
 
     let mut current = Usd::ZERO;
     let mut current_rate = None;
-    if let Placement::Fargate { spot_share } = placement {
+    let mut spot_share_today = 0.0;
+    if let Placement::Fargate { .. } = placement {
         let size = FargateSize::new(td.reserved_cpu_units(), td.reserved_memory_mib(), platform).map_err(err)?;
         let od = priced(size, platform, Capacity::OnDemand).map_err(err)?;
+        // The Spot share of the billed task-seconds, step by step: a strategy's `base` keeps its
+        // first tasks on its provider whatever the weights say.
+        let spot_seconds: f64 = fargate::billed_per_step(&u.running_avg, &u.tasks_started, step_seconds, platform)
+            .zip(&u.running_avg)
+            .filter(|(_, &n)| n > 0.0)
+            .map(|(b, &n)| b * svc.fargate_spot_tasks(n) / n)
+            .sum();
         (current, current_rate) = match priced(size, platform, Capacity::Spot) {
-            Ok(spot) if spot_share > 0.0 => {
-                let s = rust_decimal::Decimal::try_from(spot_share).unwrap_or_default();
-                let o = rust_decimal::Decimal::try_from(1.0 - spot_share).unwrap_or_default();
+            Ok(spot) if spot_seconds > 0.0 => {
+                spot_share_today = (spot_seconds / billed).clamp(0.0, 1.0);
+                let s = rust_decimal::Decimal::try_from(spot_share_today).unwrap_or_default();
+                let o = rust_decimal::Decimal::ONE - s;
                 (
                     Usd(od.monthly.0 * o + spot.monthly.0 * s),
                     Some(Usd(od.hourly_rate.0 * o + spot.hourly_rate.0 * s)),
@@ -161,7 +177,7 @@ pub fn candidate<'a>(
     }
 
     let rs = &a.rightsizing;
-    let low_data = u.stats.data_points < rs.min_data_points;
+    let low_data = (u.stats.data_span_seconds as f64) < rs.min_data_days * 86_400.0 || u.stats.data_points < rs.min_data_samples;
     let need = match (u.stats.cpu_units_for_sizing, u.stats.memory_mib_for_sizing) {
         (Some(c), Some(mm)) if !low_data => Some((c * (1.0 + rs.cpu_headroom_pct / 100.0), mm * (1.0 + rs.memory_headroom_pct / 100.0))),
         _ => None,
@@ -180,11 +196,16 @@ pub fn candidate<'a>(
     } else {
         FargateSize::smallest_fitting(need_cpu, need_mem, platform, rates)
     };
-    // Never grow a task on cost grounds: a task that needs more than it has is throttled or
-    // scales out today, and the cost of growing it cannot be read off its current task count.
-    // It keeps its size, and the recommendation says it runs at its limit.
-    let mut at_limit = need.is_some() && (need_cpu > f64::from(current_cpu) || need_mem > f64::from(current_mem));
-    if let (Some(fitted), Ok(current_size)) = (fargate_size, FargateSize::new(current_cpu, current_mem, platform)) {
+    let exceeds = need.is_some() && (need_cpu > f64::from(current_cpu) || need_mem > f64::from(current_mem));
+    let on_fargate_today = matches!(placement, Placement::Fargate { .. });
+    // On Fargate the task size is a hard cap. Never grow such a task on cost grounds: one that
+    // needs more than it has is throttled or scales out today, and the cost of growing it cannot
+    // be read off its current task count. It keeps its size, and the recommendation says it runs
+    // at its limit. On EC2 a container's CPU reservation is only a floor and it may use more:
+    // such a service is sized from what it uses, and a move to Fargate is priced at that size.
+    let mut at_limit = on_fargate_today && exceeds;
+    let above_reservation = !on_fargate_today && exceeds;
+    if let (true, Some(fitted), Ok(current_size)) = (on_fargate_today, fargate_size, FargateSize::new(current_cpu, current_mem, platform)) {
         let rate = |z| fargate::hourly_rate(z, platform, Capacity::OnDemand, storage_gib, rates).ok();
         if rate(fitted) > rate(current_size) {
             fargate_size = Some(current_size);
@@ -240,8 +261,10 @@ pub fn candidate<'a>(
         storage_gib,
         current,
         current_rate,
+        spot_share_today,
         low_data,
         at_limit,
+        above_reservation,
         need,
         fargate_size,
         fargate,

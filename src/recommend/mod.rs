@@ -10,6 +10,8 @@ mod candidate;
 mod fleets;
 pub mod plan;
 mod series;
+#[cfg(test)]
+mod tests;
 mod words;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -116,6 +118,15 @@ pub fn analyze_with(
     for (svc, u) in snapshot.inventory.services.iter().zip(usages) {
         let td = defs[&svc.task_definition];
         cands.push(candidate::candidate(svc, td, u, a, rates, buckets)?);
+    }
+
+    for c in cands.iter().filter(|c| c.platform == Platform::Windows) {
+        if let Some(gib) =
+            c.td.ephemeral_storage_gib
+                .filter(|&g| g > crate::simulation::fargate::INCLUDED_STORAGE_GIB)
+        {
+            warnings.push(words::warn::windows_storage(&c.svc.name, gib));
+        }
     }
 
     // Current EC2 services share the current fleet's cost by what they reserved over time.
@@ -494,9 +505,18 @@ fn cluster_options(
             None => PricedOption::not_applicable(kind, words::too_big_for_fargate()),
         }
     };
+    // The EC2 plans keep the services EC2 cannot run (Windows) on Fargate: their figure says so.
+    let on_fargate: Vec<(&str, Usd)> = cands
+        .iter()
+        .zip(fargate_plan)
+        .filter(|(c, _)| c.ec2_shape.is_none())
+        .filter_map(|(c, p)| Some((c.svc.name.as_str(), (*p)?)))
+        .collect();
+    let ec2_note = (!on_fargate.is_empty()).then(|| words::ec2_plan_keeps_on_fargate(&on_fargate));
     let ec2_option = |kind: OptionKind, (total, sim): (Option<Usd>, Option<&FleetSimulation>), reason: &str| match total {
         Some(t) => PricedOption {
             fleet: fleet_lines(sim),
+            reason: ec2_note.clone(),
             ..PricedOption::priced(kind, t)
         },
         None => PricedOption::not_applicable(kind, reason),

@@ -77,8 +77,11 @@ pub fn fargate_rationale(c: &Candidate, a: &Assumptions, action: Action, choice:
     let mut clauses = Vec::new();
     if c.low_data {
         clauses.push(format!(
-            "only {} samples (fewer than {}): keeps its current size",
-            c.usage.stats.data_points, a.rightsizing.min_data_points
+            "only {:.1} days of data in {} samples (it needs {} days and {} samples): keeps its current size",
+            c.usage.stats.data_span_seconds as f64 / 86_400.0,
+            c.usage.stats.data_points,
+            a.rightsizing.min_data_days,
+            a.rightsizing.min_data_samples
         ));
     } else {
         let (nc, nm) = c.need.unwrap_or_default();
@@ -108,6 +111,13 @@ pub fn fargate_rationale(c: &Candidate, a: &Assumptions, action: Action, choice:
     if c.at_limit {
         clauses.push(format!(
             "it runs at its limit (observed use plus headroom exceeds {} units / {} MiB), so it keeps at least its size: consider more tasks or a larger size for performance, not cost",
+            c.td.reserved_cpu_units(),
+            c.td.reserved_memory_mib()
+        ));
+    }
+    if c.above_reservation {
+        clauses.push(format!(
+            "on EC2 it uses more than the {} units / {} MiB it reserves (a reservation is a floor there), while Fargate caps a task at its size, so it is sized from what it uses",
             c.td.reserved_cpu_units(),
             c.td.reserved_memory_mib()
         ));
@@ -143,6 +153,14 @@ pub fn ec2_rationale(c: &Candidate, a: &Assumptions, size: FargateSize, cost: Us
     if c.at_limit {
         why.push_str("; it runs at its limit, so it keeps at least its current reservation");
     }
+    if c.above_reservation {
+        why.push_str(&format!(
+            "; it uses more than the {} units / {} MiB it reserves, which EC2 allows while its instance has room (on Fargate it would need {})",
+            c.td.reserved_cpu_units(),
+            c.td.reserved_memory_mib(),
+            c.fargate_size.map(|z| z.to_string()).unwrap_or_else(|| "more than the largest size".into())
+        ));
+    }
     why
 }
 
@@ -160,6 +178,13 @@ pub mod not_applicable {
     pub const NO_EC2_TYPES: &str = "no EC2 instance type in the region's catalog holds the tasks";
     pub const TRUNKING_ASSUMED: &str = "ENI trunking is already assumed: see `ec2`";
     pub const NOT_IN_PLAN_SIMULATION: &str = "no replica service to pack onto EC2";
+}
+
+/// What an EC2 plan's figure holds besides its fleet: the services it leaves on Fargate.
+pub fn ec2_plan_keeps_on_fargate(services: &[(&str, Usd)]) -> String {
+    let total: Usd = services.iter().map(|s| s.1).sum();
+    let names: Vec<String> = services.iter().map(|s| format!("`{}`", s.0)).collect();
+    format!("includes {total} for {} left on Fargate (Windows)", names.join(", "))
 }
 
 /// Why the cluster takes its plan, naming every plan's figure.
@@ -241,6 +266,10 @@ pub mod warn {
         format!(
             "prices for `{region}` in the bundled catalog are not yet checked against the AWS price list; treat dollar figures as estimates"
         )
+    }
+
+    pub fn windows_storage(service: &str, gib: u32) -> String {
+        format!("`{service}` asks for {gib} GiB of ephemeral storage, which Fargate Windows tasks cannot set: it is ignored, not billed")
     }
 
     pub fn unplaced(steps: u32, services: &[String]) -> String {

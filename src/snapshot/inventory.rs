@@ -208,6 +208,38 @@ impl Service {
         }
     }
 
+    /// How many of `running` tasks run on Fargate Spot, as ECS places them with this service's
+    /// capacity provider strategy: the first `base` tasks go to the provider that has a base,
+    /// the rest split by weight. 0 for a launch type.
+    pub fn fargate_spot_tasks(&self, running: f64) -> f64 {
+        if self.launch_type.is_some() {
+            return 0.0;
+        }
+        let fargate: Vec<_> = self
+            .capacity_provider_strategy
+            .iter()
+            .filter(|s| s.capacity_provider == FARGATE || s.capacity_provider == FARGATE_SPOT)
+            .collect();
+        let total: u32 = fargate.iter().map(|s| s.weight).sum();
+        let (mut spot, mut left) = (0.0, running.max(0.0));
+        for s in fargate.iter().filter(|s| s.base > 0) {
+            let on_base = left.min(f64::from(s.base));
+            if s.capacity_provider == FARGATE_SPOT {
+                spot += on_base;
+            }
+            left -= on_base;
+        }
+        if total > 0 {
+            let spot_weight: u32 = fargate
+                .iter()
+                .filter(|s| s.capacity_provider == FARGATE_SPOT)
+                .map(|s| s.weight)
+                .sum();
+            spot += left * f64::from(spot_weight) / f64::from(total);
+        }
+        spot
+    }
+
     pub fn tag_is_true(&self, key: &str) -> bool {
         self.tags.get(key).is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }

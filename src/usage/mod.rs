@@ -27,6 +27,8 @@ pub struct ServiceUsage {
 pub struct UsageStats {
     /// Steps with a usage point and tasks running: what rightsizing rests on.
     pub data_points: u32,
+    /// From the first step with data to the end of the last, seconds.
+    pub data_span_seconds: u64,
     /// Share of the window's steps that have a usage point (gaps lower it).
     pub coverage_pct: f64,
     pub cpu_units_p50: Option<f64>,
@@ -70,6 +72,7 @@ pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
         let mut cpu = Vec::new();
         let mut mem = Vec::new();
         let mut present = 0u32;
+        let (mut first_data, mut last_data) = (None, None);
         while let Some(p) = points.peek() {
             if p.service as usize != i {
                 break;
@@ -79,6 +82,10 @@ pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
             max[s] = p.running_tasks_max;
             started[s] = p.tasks_started.unwrap_or(f64::NAN);
             present += 1;
+            if p.running_tasks_avg > 0.0 && (p.cpu_units_used.is_some() || p.memory_mib_used.is_some()) {
+                first_data.get_or_insert(s);
+                last_data = Some(s);
+            }
             if p.running_tasks_avg > 0.0 {
                 if let Some(c) = p.cpu_units_used {
                     cpu.push(c / p.running_tasks_avg);
@@ -104,6 +111,10 @@ pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
         let percentile = percentile_sorted;
         let stats = UsageStats {
             data_points: cpu.len().max(mem.len()) as u32,
+            data_span_seconds: match (first_data, last_data) {
+                (Some(f), Some(l)) => (l - f + 1) as u64 * u64::from(snapshot.manifest.step_seconds),
+                _ => 0,
+            },
             coverage_pct: if steps == 0 {
                 0.0
             } else {

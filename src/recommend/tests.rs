@@ -1,0 +1,266 @@
+//! Billing rules on small hand-made snapshots, each figure computed by hand in the test. A test
+//! is named after what it guards against.
+
+use std::collections::BTreeMap;
+
+use chrono::{TimeZone, Utc};
+
+use crate::config::Assumptions;
+use crate::domain::Arch;
+use crate::pricing::Catalog;
+use crate::report::{OptionKind, Report};
+use crate::snapshot::inventory::*;
+use crate::snapshot::{Manifest, Snapshot, UsagePoint, SCHEMA_VERSION};
+
+/// us-east-1 Fargate rates (bundled catalog).
+const VCPU: f64 = 0.04048;
+const GB: f64 = 0.004445;
+const SPOT_VCPU: f64 = 0.0125488;
+const SPOT_GB: f64 = 0.00137795;
+
+/// One service's task definition: Linux x86 awsvpc unless changed.
+pub fn task_definition(family: &str, cpu: u32, memory: u32) -> TaskDefinition {
+    TaskDefinition {
+        family: family.into(),
+        revision: 1,
+        cpu: Some(cpu),
+        memory: Some(memory),
+        network_mode: NetworkMode::Awsvpc,
+        requires_compatibilities: vec!["FARGATE".into()],
+        cpu_architecture: Arch::X86_64,
+        operating_system_family: "LINUX".into(),
+        ephemeral_storage_gib: None,
+        containers: vec![ContainerDefinition {
+            name: family.into(),
+            image: "app".into(),
+            cpu,
+            memory: None,
+            memory_reservation: None,
+            essential: true,
+        }],
+    }
+}
+
+pub fn service(name: &str, launch_type: Option<LaunchType>, tasks: u32) -> Service {
+    Service {
+        name: name.into(),
+        task_definition: format!("{name}:1"),
+        launch_type,
+        capacity_provider_strategy: vec![],
+        scheduling_strategy: SchedulingStrategy::Replica,
+        desired_count: tasks,
+        running_count: tasks,
+        tags: BTreeMap::new(),
+    }
+}
+
+/// A 30-day, hourly-step snapshot where each service runs its `running_count` tasks all month,
+/// using `cpu_share` of its CPU and half its memory.
+pub fn steady(services: Vec<(Service, TaskDefinition)>, cpu_share: f64) -> Snapshot {
+    let start = Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap();
+    let steps = 30 * 24;
+    let mut usage = Vec::new();
+    for (i, (s, td)) in services.iter().enumerate() {
+        let n = f64::from(s.running_count);
+        for step in 0..steps {
+            usage.push(UsagePoint {
+                step,
+                service: i as u32,
+                running_tasks_avg: n,
+                running_tasks_max: n,
+                tasks_started: Some(0.0),
+                cpu_units_used: Some(n * f64::from(td.reserved_cpu_units()) * cpu_share),
+                memory_mib_used: Some(n * f64::from(td.reserved_memory_mib()) * 0.5),
+            });
+        }
+    }
+    let (services, task_definitions) = services.into_iter().unzip();
+    Snapshot {
+        manifest: Manifest {
+            schema_version: SCHEMA_VERSION,
+            cluster: "test".into(),
+            region: "us-east-1".into(),
+            window_start: start,
+            window_end: start + chrono::Duration::days(30),
+            step_seconds: 3600,
+            collected_at: start,
+            source: "test".into(),
+            usage_source: crate::snapshot::usage_source::SYNTHETIC.into(),
+        },
+        inventory: Inventory {
+            services,
+            task_definitions,
+            container_instances: vec![],
+            capacity_providers: vec![],
+        },
+        usage,
+    }
+}
+
+pub fn analyze(s: &Snapshot) -> Report {
+    super::analyze(s, &Catalog::bundled().unwrap(), &Assumptions::default()).unwrap()
+}
+
+/// Dollars to the cent, for comparing with a figure worked out by hand.
+fn cents(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+#[test]
+fn a_strategy_base_keeps_its_first_tasks_on_demand_not_all_on_spot() {
+    // Base 2 on FARGATE, weight only on FARGATE_SPOT, 5 tasks all month: 2 on demand, 3 on Spot
+    // (it was billed as 5 on Spot). 0.25 vCPU / 0.5 GiB, 30 days, x 730 / 720.
+    let mut s = service("worker", None, 5);
+    s.capacity_provider_strategy = vec![
+        CapacityProviderStrategyItem {
+            capacity_provider: FARGATE.into(),
+            base: 2,
+            weight: 0,
+        },
+        CapacityProviderStrategyItem {
+            capacity_provider: FARGATE_SPOT.into(),
+            base: 0,
+            weight: 1,
+        },
+    ];
+    let r = analyze(&steady(vec![(s, task_definition("worker", 256, 512))], 0.5));
+    let od = 0.25 * VCPU + 0.5 * GB;
+    let spot = 0.25 * SPOT_VCPU + 0.5 * SPOT_GB;
+    let expected = (2.0 * od + 3.0 * spot) * 730.0;
+    assert_eq!(
+        r.services[0].current_monthly_usd.cents().to_string(),
+        format!("${}", cents(expected))
+    );
+    let target = r.services[0].recommendation.target.as_ref().unwrap();
+    assert_eq!(target.spot_share_pct, Some(60.0), "3 of 5 tasks on Spot");
+}
+
+#[test]
+fn every_option_kind_is_reported_for_a_small_cluster() {
+    let r = analyze(&steady(
+        vec![(service("api", Some(LaunchType::Fargate), 2), task_definition("api", 512, 1024))],
+        0.3,
+    ));
+    let kinds: Vec<OptionKind> = r.services[0].options.iter().map(|o| o.kind).collect();
+    assert_eq!(kinds, OptionKind::ALL);
+}
+
+#[test]
+fn hourly_data_over_a_month_is_enough_to_rightsize() {
+    // 720 hourly samples over 30 days: fewer than 2,016 five-minute samples, but 30 days of data.
+    // 2 tasks of 0.5 vCPU / 1 GiB using 30% CPU (154 units) and half their memory (512 MiB):
+    // with 20% headroom 184 units / 614 MiB, so 0.25 vCPU / 1 GiB.
+    let r = analyze(&steady(
+        vec![(service("api", Some(LaunchType::Fargate), 2), task_definition("api", 512, 1024))],
+        0.3,
+    ));
+    let rec = &r.services[0].recommendation;
+    assert_eq!(rec.action, crate::report::Action::Rightsize, "{}", rec.rationale);
+    let expected = 2.0 * (0.25 * VCPU + 1.0 * GB) * 730.0;
+    assert_eq!(rec.monthly_usd.cents().to_string(), format!("${}", cents(expected)));
+}
+
+#[test]
+fn a_nightly_job_qualifies_on_the_nights_it_ran() {
+    // One task for one hour a night (5-minute steps), 30 nights: 360 samples spanning 29 days.
+    let mut s = steady(
+        vec![(service("etl", Some(LaunchType::Fargate), 0), task_definition("etl", 1024, 4096))],
+        0.2,
+    );
+    s.manifest.step_seconds = 300;
+    s.usage = (0..30 * 288)
+        .map(|step| {
+            let on = if step % 288 < 12 { 1.0 } else { 0.0 };
+            UsagePoint {
+                step,
+                service: 0,
+                running_tasks_avg: on,
+                running_tasks_max: on,
+                tasks_started: Some(if step % 288 == 0 { 1.0 } else { 0.0 }),
+                cpu_units_used: Some(200.0 * on),
+                memory_mib_used: Some(1000.0 * on),
+            }
+        })
+        .collect();
+    let r = analyze(&s);
+    let stats = &r.services[0].usage;
+    assert_eq!(stats.data_points, 360);
+    let rec = &r.services[0].recommendation;
+    assert!(!rec.rationale.contains("days of data"), "{}", rec.rationale);
+    // 240 units and 1,200 MiB with headroom: 0.25 vCPU / 2 GiB, 30 task-hours a month x 730 / 720.
+    assert_eq!(rec.action, crate::report::Action::Rightsize);
+    let expected = 30.0 * (0.25 * VCPU + 2.0 * GB) * 730.0 / 720.0;
+    assert_eq!(rec.monthly_usd.cents().to_string(), format!("${}", cents(expected)));
+}
+
+#[test]
+fn three_days_of_data_keep_the_current_size() {
+    let mut s = steady(
+        vec![(service("api", Some(LaunchType::Fargate), 2), task_definition("api", 512, 1024))],
+        0.3,
+    );
+    s.usage.retain(|p| p.step < 72);
+    let r = analyze(&s);
+    let rec = &r.services[0].recommendation;
+    assert_eq!(rec.action, crate::report::Action::Keep);
+    assert!(
+        rec.rationale.starts_with("only 3.0 days of data in 72 samples"),
+        "{}",
+        rec.rationale
+    );
+}
+
+#[test]
+fn an_ec2_service_using_more_cpu_than_it_reserves_is_moved_to_fargate_at_the_size_it_uses() {
+    // 512 units reserved on EC2 (a floor there), 900 used: with 20% headroom 1,080 units, so
+    // 2 vCPU / 4 GiB on Fargate, not the 0.5 vCPU it already exceeds. 2 tasks all month.
+    let r = analyze(&steady(
+        vec![(service("worker", Some(LaunchType::Ec2), 2), task_definition("worker", 512, 1024))],
+        900.0 / 512.0,
+    ));
+    let s = &r.services[0];
+    assert_eq!(s.fargate_size.map(|z| (z.cpu_units, z.memory_mib)), Some((2048, 4096)));
+    let expected = 2.0 * (2.0 * VCPU + 4.0 * GB) * 730.0;
+    assert_eq!(s.fargate_monthly_usd.unwrap().cents().to_string(), format!("${}", cents(expected)));
+    assert!(
+        s.recommendation
+            .rationale
+            .contains("uses more than the 512 units / 1024 MiB it reserves")
+            && s.recommendation.rationale.contains("2 vCPU / 4 GiB"),
+        "{}",
+        s.recommendation.rationale
+    );
+}
+
+#[test]
+fn a_fargate_service_at_its_limit_keeps_its_size() {
+    // On Fargate the size is a hard cap: 100% CPU used keeps 0.5 vCPU and is flagged.
+    let r = analyze(&steady(
+        vec![(service("api", Some(LaunchType::Fargate), 2), task_definition("api", 512, 1024))],
+        1.0,
+    ));
+    let s = &r.services[0];
+    assert_eq!(s.fargate_size.map(|z| z.cpu_units), Some(512));
+    assert_eq!(s.recommendation.action, crate::report::Action::Keep);
+    assert_eq!(s.recommendation.risk, crate::report::Risk::High);
+}
+
+#[test]
+fn windows_ephemeral_storage_is_ignored_with_a_warning_not_billed() {
+    // 1 vCPU / 2 GiB Windows, 60 GiB asked: billed without storage, at $0.09148 + $0.046 OS
+    // licence per vCPU-hour and $0.01005 per GB-hour, 1 task all month.
+    let mut td = task_definition("legacy", 1024, 2048);
+    td.operating_system_family = "WINDOWS_SERVER_2022_CORE".into();
+    td.ephemeral_storage_gib = Some(60);
+    let r = analyze(&steady(vec![(service("legacy", Some(LaunchType::Fargate), 1), td)], 0.9));
+    let expected = (1.0 * (0.09148 + 0.046) + 2.0 * 0.01005) * 730.0;
+    assert_eq!(
+        r.services[0].current_monthly_usd.cents().to_string(),
+        format!("${}", cents(expected))
+    );
+    assert!(
+        r.warnings.iter().any(|w| w.contains("`legacy` asks for 60 GiB")),
+        "{:?}",
+        r.warnings
+    );
+}
