@@ -63,6 +63,8 @@ pub struct Candidate<'a> {
     /// On EC2, observed use plus headroom exceeds what the task reserves (a reservation is a
     /// floor there): it is sized from what it uses.
     pub above_reservation: bool,
+    /// The task reserves no CPU (every container `cpu: 0`, no task-level CPU): sized from use.
+    pub no_cpu_reservation: bool,
     /// Rightsized needs (units, MiB), before rounding to a size.
     pub need: Option<(f64, f64)>,
     pub fargate_size: Option<FargateSize>,
@@ -189,6 +191,8 @@ pub fn candidate<'a>(
     let spot_ok = platform == Platform::LinuxX86
         && (matches!(placement, Placement::Fargate { spot_share } if spot_share > 0.0) || svc.tag_is_true(&a.fargate.spot_tag));
 
+    // A task that reserves no CPU (EC2 only) is sized from the CPU it uses.
+    let no_cpu_reservation = td.reserved_cpu_units() == 0;
     let current_cpu = td.reserved_cpu_units();
     let current_mem = td.reserved_memory_mib();
     let mut fargate_size = if daemon {
@@ -204,7 +208,7 @@ pub fn candidate<'a>(
     // at its limit. On EC2 a container's CPU reservation is only a floor and it may use more:
     // such a service is sized from what it uses, and a move to Fargate is priced at that size.
     let mut at_limit = on_fargate_today && exceeds;
-    let above_reservation = !on_fargate_today && exceeds;
+    let above_reservation = !on_fargate_today && exceeds && !no_cpu_reservation;
     if let (true, Some(fitted), Ok(current_size)) = (on_fargate_today, fargate_size, FargateSize::new(current_cpu, current_mem, platform)) {
         let rate = |z| fargate::hourly_rate(z, platform, Capacity::OnDemand, storage_gib, rates).ok();
         if rate(fitted) > rate(current_size) {
@@ -246,7 +250,11 @@ pub fn candidate<'a>(
         })
     } else {
         Some(TaskShape {
-            cpu_units: round_up(need_cpu, a.ec2.cpu_step_units).min(current_cpu),
+            cpu_units: if no_cpu_reservation {
+                round_up(need_cpu, a.ec2.cpu_step_units)
+            } else {
+                round_up(need_cpu, a.ec2.cpu_step_units).min(current_cpu)
+            },
             memory_mib: round_up(need_mem, a.ec2.memory_step_mib).min(current_mem),
             awsvpc,
             arm_ok: arm_capable,
@@ -265,6 +273,7 @@ pub fn candidate<'a>(
         low_data,
         at_limit,
         above_reservation,
+        no_cpu_reservation,
         need,
         fargate_size,
         fargate,

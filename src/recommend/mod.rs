@@ -143,9 +143,15 @@ pub fn analyze_with(
                     c.usage.running_avg.iter().sum::<f64>()
                 };
                 let r = c.reserved();
+                // A task reserving no CPU weighs what it uses (p99 per task).
+                let cpu = if c.no_cpu_reservation {
+                    c.usage.stats.cpu_units_p99.unwrap_or(0.0)
+                } else {
+                    f64::from(r.cpu_units)
+                };
                 (
                     i,
-                    tasks * (f64::from(r.cpu_units) * weights.per_cpu_unit + f64::from(r.memory_mib) * weights.per_memory_mib),
+                    tasks * (cpu * weights.per_cpu_unit + f64::from(r.memory_mib) * weights.per_memory_mib),
                 )
             })
             .collect();

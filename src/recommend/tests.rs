@@ -264,3 +264,36 @@ fn windows_ephemeral_storage_is_ignored_with_a_warning_not_billed() {
         r.warnings
     );
 }
+
+#[test]
+fn an_ec2_task_definition_reserving_no_cpu_is_analysed_from_what_it_uses() {
+    // Every container `cpu: 0`, 1 GiB hard limit, using 300 units and 512 MiB: with 20% headroom
+    // 360 units / 614 MiB, so 0.5 vCPU / 1 GiB on Fargate; 2 tasks all month.
+    let mut td = task_definition("worker", 0, 0);
+    td.cpu = None;
+    td.memory = None;
+    td.containers[0].memory = Some(1024);
+    let mut s = steady(vec![(service("worker", Some(LaunchType::Ec2), 2), td)], 0.0);
+    for p in &mut s.usage {
+        p.cpu_units_used = Some(600.0);
+    }
+    s.validate().unwrap();
+    let r = analyze(&s);
+    let svc = &r.services[0];
+    assert_eq!(svc.fargate_size.map(|z| (z.cpu_units, z.memory_mib)), Some((512, 1024)));
+    let expected = 2.0 * (0.5 * VCPU + 1.0 * GB) * 730.0;
+    assert_eq!(
+        svc.fargate_monthly_usd.unwrap().cents().to_string(),
+        format!("${}", cents(expected))
+    );
+    assert_eq!(
+        svc.options[3].size.map(|z| z.cpu_units),
+        Some(384),
+        "EC2 reserves what it uses, in 128-unit steps"
+    );
+    assert!(
+        svc.recommendation.rationale.contains("reserves no CPU"),
+        "{}",
+        svc.recommendation.rationale
+    );
+}

@@ -66,6 +66,7 @@ fn usage_words(c: &Candidate, a: &Assumptions) -> String {
 
 pub const DAEMON_SIDECAR_SUMMARY: &str = "none (Fargate has no daemon scheduling)";
 pub const DAEMON_SIDECAR_WHY: &str = "with no EC2 instances left a daemon has nothing to run on; if its function is still needed, add it as a sidecar container to the tasks that need it (not priced here)";
+pub const NO_CPU_RESERVATION: &str = "its task definition reserves no CPU (every container `cpu: 0`), so it is sized, and its share of the EC2 fleet weighed, by the CPU it uses";
 pub const NO_PLAN_WHY: &str = "no plan places every service; nothing changes";
 
 pub fn too_big_for_fargate() -> String {
@@ -115,6 +116,9 @@ pub fn fargate_rationale(c: &Candidate, a: &Assumptions, action: Action, choice:
             c.td.reserved_memory_mib()
         ));
     }
+    if c.no_cpu_reservation {
+        clauses.push(NO_CPU_RESERVATION.into());
+    }
     if c.above_reservation {
         clauses.push(format!(
             "on EC2 it uses more than the {} units / {} MiB it reserves (a reservation is a floor there), while Fargate caps a task at its size, so it is sized from what it uses",
@@ -152,6 +156,10 @@ pub fn ec2_rationale(c: &Candidate, a: &Assumptions, size: FargateSize, cost: Us
     );
     if c.at_limit {
         why.push_str("; it runs at its limit, so it keeps at least its current reservation");
+    }
+    if c.no_cpu_reservation {
+        why.push_str("; ");
+        why.push_str(NO_CPU_RESERVATION);
     }
     if c.above_reservation {
         why.push_str(&format!(

@@ -191,6 +191,12 @@ impl Snapshot {
         })
     }
 
+    /// Checks the inventory's consistency (the same checks `load` makes), for snapshots built in
+    /// memory.
+    pub fn validate(&self) -> Result<(), SnapshotError> {
+        validate_inventory(&self.inventory)
+    }
+
     /// Writes the snapshot into `dir` atomically: files go to a sibling temporary directory
     /// which is renamed into place, so a crash never leaves a half snapshot that loads.
     pub fn write(&self, dir: &Path) -> Result<(), SnapshotError> {
@@ -322,9 +328,11 @@ fn validate_inventory(inv: &Inventory) -> Result<(), SnapshotError> {
         if defs.insert(td.reference(), td).is_some() {
             return bad(format!("task definition `{}` is listed twice", td.reference()));
         }
-        if td.reserved_cpu_units() == 0 || td.reserved_memory_mib() == 0 {
+        // No CPU reservation is common on EC2 (every container `cpu: 0`): such a task is sized
+        // from what it uses. ECS itself refuses a task with no memory at all.
+        if td.reserved_memory_mib() == 0 {
             return bad(format!(
-                "task definition `{}` reserves no CPU or no memory; set task-level `cpu` and `memory`",
+                "task definition `{}` reserves no memory; set task-level `memory` or a container's `memory` or `memoryReservation`",
                 td.reference()
             ));
         }
