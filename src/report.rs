@@ -172,7 +172,7 @@ impl OptionKind {
     /// What the cluster row says beside a figure with no fleet.
     pub fn cluster_note(self) -> &'static str {
         match self {
-            OptionKind::Fargate => "each service at its cheapest Fargate option; daemons become sidecars",
+            OptionKind::Fargate => "each service at its cheapest Fargate option; daemons at today's cost (sidecars not priced)",
             OptionKind::FargateArm => "on demand, ARM-ready services on Graviton",
             OptionKind::FargateSpot => "on demand, interruption-tolerant services on Spot",
             OptionKind::Ec2 | OptionKind::Ec2Ideal => "",
@@ -365,7 +365,8 @@ pub struct FleetLine {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Plan {
-    /// Every service on Fargate, each at its cheapest Fargate option.
+    /// Every service on Fargate, each at its cheapest Fargate option (a daemon at today's cost:
+    /// its sidecars are not priced).
     AllFargate,
     /// Every Linux service on EC2 as ECS runs it (Windows services stay on Fargate).
     AllEc2,

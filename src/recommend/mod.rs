@@ -594,8 +594,10 @@ fn fargate_recommendation(c: &Candidate, a: &Assumptions) -> Recommendation {
             action: Action::ReplaceWithSidecar,
             target: None,
             summary: words::DAEMON_SIDECAR_SUMMARY.into(),
-            monthly_usd: Usd::ZERO,
-            savings_monthly_usd: c.current,
+            // A sidecar on every task that needs it is not free, and which tasks need it is not
+            // known: no saving is claimed, today's cost stands in for the sidecars'.
+            monthly_usd: c.current,
+            savings_monthly_usd: Usd::ZERO,
             rationale: words::DAEMON_SIDECAR_WHY.into(),
             risk: Risk::Medium,
         };

@@ -297,3 +297,30 @@ fn an_ec2_task_definition_reserving_no_cpu_is_analysed_from_what_it_uses() {
         svc.recommendation.rationale
     );
 }
+
+#[test]
+fn replacing_a_daemon_by_sidecars_claims_no_saving() {
+    let mut daemon = service("agent", Some(LaunchType::Ec2), 0);
+    daemon.scheduling_strategy = SchedulingStrategy::Daemon;
+    let mut s = steady(
+        vec![
+            (service("api", Some(LaunchType::Ec2), 2), task_definition("api", 512, 1024)),
+            (daemon, task_definition("agent", 128, 256)),
+        ],
+        0.3,
+    );
+    s.inventory.container_instances = vec![ContainerInstance {
+        ec2_instance_id: "i-1".into(),
+        instance_type: "m5.large".into(),
+        registered_cpu: 2048,
+        registered_memory: 7680,
+        capacity_provider_name: None,
+        status: "ACTIVE".into(),
+    }];
+    let r = analyze(&s);
+    let agent = &r.services[1];
+    assert_eq!(agent.recommendation.action, crate::report::Action::ReplaceWithSidecar);
+    assert!(agent.current_monthly_usd.0 > rust_decimal::Decimal::ZERO);
+    assert_eq!(agent.recommendation.monthly_usd, agent.current_monthly_usd);
+    assert!(agent.recommendation.savings_monthly_usd.is_zero());
+}

@@ -65,7 +65,7 @@ fn usage_words(c: &Candidate, a: &Assumptions) -> String {
 }
 
 pub const DAEMON_SIDECAR_SUMMARY: &str = "none (Fargate has no daemon scheduling)";
-pub const DAEMON_SIDECAR_WHY: &str = "with no EC2 instances left a daemon has nothing to run on; if its function is still needed, add it as a sidecar container to the tasks that need it (not priced here)";
+pub const DAEMON_SIDECAR_WHY: &str = "with no EC2 instances left a daemon has nothing to run on; if its function is still needed, add it as a sidecar container to the tasks that need it: which tasks those are is not known, so the sidecars are not priced and no saving is claimed (today's cost stands in for them)";
 pub const NO_CPU_RESERVATION: &str = "its task definition reserves no CPU (every container `cpu: 0`), so it is sized, and its share of the EC2 fleet weighed, by the CPU it uses";
 pub const NO_PLAN_WHY: &str = "no plan places every service; nothing changes";
 
