@@ -4,10 +4,11 @@
 use rust_decimal::Decimal;
 
 use crate::config::Ec2Assumptions;
-use crate::domain::Arch;
+use crate::domain::{Arch, Platform};
 use crate::pricing::{InstanceType, RegionPrices};
 use crate::simulation::ec2::{self, FleetSimulation, InstanceOption, Packer, ResourceWeights, TaskShape, Workload};
 use crate::simulation::realistic::{self, Realistic, Scaling};
+use crate::simulation::SimulationError;
 
 use super::candidate::Candidate;
 use super::RecommendError;
@@ -37,18 +38,35 @@ struct Prepared {
     daemons: Vec<(usize, TaskShape)>,
 }
 
-/// `None` when the subset holds no replica service.
-fn prepare(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions) -> Option<Prepared> {
+/// A task definition's architecture binds it: ARM64 tasks run only on Graviton, so they are
+/// packed on a Graviton fleet of their own; the others on any type they may run on (x86, and
+/// Graviton for those tagged ARM-ready). Packing the two apart can cost a little more than a
+/// scheduler sharing Graviton instances between them would.
+#[derive(Clone, Copy, PartialEq)]
+enum Part {
+    Graviton,
+    Rest,
+}
+
+/// `None` when the part holds no replica service.
+fn prepare(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions, part: Part) -> Option<Prepared> {
     let cands = f.cands;
-    let replicas: Vec<usize> = subset.iter().copied().filter(|&i| !cands[i].is_daemon()).collect();
+    let arm_only = |i: usize| cands[i].platform == Platform::LinuxArm;
+    let replicas: Vec<usize> = subset
+        .iter()
+        .copied()
+        .filter(|&i| !cands[i].is_daemon() && arm_only(i) == (part == Part::Graviton))
+        .collect();
     if replicas.is_empty() {
         return None;
     }
+    // Daemons run on every instance they can: an x86-only daemon has no task on Graviton.
     let daemons: Vec<(usize, TaskShape)> = subset
         .iter()
         .copied()
         .filter(|&i| cands[i].is_daemon())
         .filter_map(|i| cands[i].ec2_shape.map(|s| (i, s)))
+        .filter(|(_, s)| part == Part::Rest || s.arm_ok)
         .collect();
     let daemon_shapes: Vec<TaskShape> = daemons.iter().map(|d| d.1).collect();
     // A Spot share lowers every instance-hour by the same assumed factor.
@@ -57,9 +75,10 @@ fn prepare(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions) -> Option<Prep
     let options: Vec<InstanceOption> = f
         .types
         .iter()
+        .filter(|t| part == Part::Rest || t.arch == Arch::Arm64)
         .filter_map(|t| {
             let price = f.region.ec2_hourly.get(&t.instance_type)?;
-            let arm_daemons_ok = t.arch == Arch::X86_64 || daemon_shapes.iter().all(|d| d.arm_ok);
+            let arm_daemons_ok = part == Part::Graviton || t.arch == Arch::X86_64 || daemon_shapes.iter().all(|d| d.arm_ok);
             if !arm_daemons_ok {
                 return None;
             }
@@ -88,25 +107,48 @@ fn prepare(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions) -> Option<Prep
     })
 }
 
+/// Runs `run` on each part that holds replica services and merges the results.
+fn by_part<T>(
+    f: &FleetInputs,
+    subset: &[usize],
+    a: &Ec2Assumptions,
+    run: impl Fn(&Prepared) -> Result<T, SimulationError>,
+    merge: impl Fn(T, T) -> T,
+) -> Result<Option<T>, RecommendError> {
+    let mut out: Option<T> = None;
+    for part in [Part::Rest, Part::Graviton] {
+        if let Some(p) = prepare(f, subset, a, part) {
+            let r = run(&p)?;
+            out = Some(match out {
+                Some(o) => merge(o, r),
+                None => r,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// The services of `subset` on EC2 as ECS would run them (daemons on every instance); `None`
 /// when the subset holds no replica service. The ideal re-pack is left for [`ideal`].
 pub fn simulate(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions) -> Result<Option<Ec2Runs>, RecommendError> {
-    let Some(p) = prepare(f, subset, a) else { return Ok(None) };
     let scaling = Scaling::new(a.scale_in_minutes, a.target_capacity_pct, f.step_seconds);
-    let ecs = realistic::simulate(&p.workloads, &p.daemons, &p.options, f.step_seconds, f.steps, scaling, f.weights)?;
-    Ok(Some(Ec2Runs { ecs, ideal: None }))
+    let ecs = by_part(
+        f,
+        subset,
+        a,
+        |p| realistic::simulate(&p.workloads, &p.daemons, &p.options, f.step_seconds, f.steps, scaling, f.weights),
+        Realistic::merge,
+    )?;
+    Ok(ecs.map(|ecs| Ec2Runs { ecs, ideal: None }))
 }
 
 /// The same services re-packed by the optimizer at every step, every task free to move.
 pub fn ideal(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions) -> Result<Option<FleetSimulation>, RecommendError> {
-    let Some(p) = prepare(f, subset, a) else { return Ok(None) };
-    Ok(Some(ec2::simulate(
-        &p.workloads,
-        &p.daemons,
-        &p.options,
-        f.step_seconds,
-        f.steps,
-        f.packer,
-        f.weights,
-    )?))
+    by_part(
+        f,
+        subset,
+        a,
+        |p| ec2::simulate(&p.workloads, &p.daemons, &p.options, f.step_seconds, f.steps, f.packer, f.weights),
+        FleetSimulation::merge,
+    )
 }

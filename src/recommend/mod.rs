@@ -170,6 +170,12 @@ pub fn analyze_with(
         .filter(|t| a.ec2.include_burstable || !t.is_burstable())
         .collect();
     types.sort_by(|x, y| x.instance_type.cmp(&y.instance_type));
+    // ARM64 tasks run only on Graviton: without a Graviton type they stay on Fargate.
+    if !types.iter().any(|t| t.arch == Arch::Arm64) {
+        for c in cands.iter_mut().filter(|c| c.platform == Platform::LinuxArm) {
+            c.ec2_shape = None;
+        }
+    }
 
     let fleet_inputs = FleetInputs {
         cands: &cands,
@@ -453,7 +459,13 @@ fn service_options(
             }),
             ..PricedOption::priced(kind, x)
         },
-        None if c.ec2_shape.is_none() => PricedOption::not_applicable(kind, na::WINDOWS_EC2),
+        None if c.ec2_shape.is_none() => PricedOption::not_applicable(
+            kind,
+            match c.platform {
+                Platform::Windows => na::WINDOWS_EC2,
+                _ => na::NO_GRAVITON_TYPES,
+            },
+        ),
         None => PricedOption::not_applicable(kind, reason),
     };
     let ec2_missing = if ec2_simulated {

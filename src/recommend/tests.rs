@@ -324,3 +324,33 @@ fn replacing_a_daemon_by_sidecars_claims_no_saving() {
     assert_eq!(agent.recommendation.monthly_usd, agent.current_monthly_usd);
     assert!(agent.recommendation.savings_monthly_usd.is_zero());
 }
+
+#[test]
+fn arm64_tasks_are_packed_only_on_graviton_and_x86_tasks_only_on_x86() {
+    let mut arm = task_definition("arm", 1024, 2048);
+    arm.cpu_architecture = Arch::Arm64;
+    arm.network_mode = NetworkMode::Bridge;
+    let mut x86 = task_definition("x86", 1024, 2048);
+    x86.network_mode = NetworkMode::Bridge;
+    let r = analyze(&steady(
+        vec![
+            (service("arm", Some(LaunchType::Ec2), 6), arm),
+            (service("x86", Some(LaunchType::Ec2), 6), x86),
+        ],
+        0.5,
+    ));
+    let catalog = Catalog::bundled().unwrap();
+    let arch = |t: &str| catalog.instance_types[t].arch;
+    for kind in [OptionKind::Ec2, OptionKind::Ec2Ideal] {
+        let fleet = &r.cluster.options.iter().find(|o| o.kind == kind).unwrap().fleet;
+        assert!(fleet.iter().any(|l| arch(&l.instance_type) == Arch::Arm64), "{kind:?}: {fleet:?}");
+        assert!(fleet.iter().any(|l| arch(&l.instance_type) == Arch::X86_64), "{kind:?}: {fleet:?}");
+    }
+    // Each service's EC2 target names only its own architecture's types.
+    assert_eq!(r.cluster.recommended_plan, crate::report::Plan::AllEc2, "{}", r.cluster.rationale);
+    for (s, want) in r.services.iter().zip([Arch::Arm64, Arch::X86_64]) {
+        let t = s.recommendation.target.as_ref().unwrap();
+        assert!(!t.fleet.is_empty());
+        assert!(t.fleet.iter().all(|l| arch(&l.instance_type) == want), "{}: {:?}", s.name, t.fleet);
+    }
+}

@@ -183,6 +183,7 @@ pub mod not_applicable {
     pub const NOT_SPOT_TOLERANT: &str =
         "not known to tolerate interruptions: run it on FARGATE_SPOT or tag it with the Spot tag to price it";
     pub const WINDOWS_EC2: &str = "Windows tasks are not simulated on EC2";
+    pub const NO_GRAVITON_TYPES: &str = "ARM64 tasks run only on Graviton, and the region's catalog has no Graviton type";
     pub const NO_EC2_TYPES: &str = "no EC2 instance type in the region's catalog holds the tasks";
     pub const TRUNKING_ASSUMED: &str = "ENI trunking is already assumed: see `ec2`";
     pub const NOT_IN_PLAN_SIMULATION: &str = "no replica service to pack onto EC2";
@@ -192,7 +193,7 @@ pub mod not_applicable {
 pub fn ec2_plan_keeps_on_fargate(services: &[(&str, Usd)]) -> String {
     let total: Usd = services.iter().map(|s| s.1).sum();
     let names: Vec<String> = services.iter().map(|s| format!("`{}`", s.0)).collect();
-    format!("includes {total} for {} left on Fargate (Windows)", names.join(", "))
+    format!("includes {total} for {} left on Fargate (no EC2 type runs them)", names.join(", "))
 }
 
 /// Why the cluster takes its plan, naming every plan's figure.

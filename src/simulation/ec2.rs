@@ -385,6 +385,44 @@ pub struct FleetSimulation {
     pub per_step: StepFigures,
 }
 
+impl FleetSimulation {
+    /// Two fleets over the same steps run side by side (two groups of services that cannot share
+    /// instances): costs, instance-hours and shares add up; a type in both has its peak counts
+    /// added, which may overstate the joint peak.
+    pub fn merge(mut self, other: FleetSimulation) -> FleetSimulation {
+        self.cost += other.cost;
+        self.instance_hours += other.instance_hours;
+        self.unplaced_steps = self.unplaced_steps.max(other.unplaced_steps);
+        self.unplaceable_services.extend(other.unplaceable_services);
+        self.unplaceable_services.sort_unstable();
+        self.unplaceable_services.dedup();
+        for (k, v) in other.allocation {
+            *self.allocation.entry(k).or_insert(Usd::ZERO) += v;
+        }
+        self.distinct_mixes += other.distinct_mixes;
+        for e in other.fleet {
+            match self.fleet.iter_mut().find(|f| f.instance_type == e.instance_type) {
+                Some(f) => {
+                    f.count += e.count;
+                    f.average_count += e.average_count;
+                }
+                None => self.fleet.push(e),
+            }
+        }
+        self.fleet
+            .sort_by(|a, b| b.count.cmp(&a.count).then(a.instance_type.cmp(&b.instance_type)));
+        let add_f = |a: &mut Vec<f64>, b: Vec<f64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        let add_u = |a: &mut Vec<u64>, b: Vec<u64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        let o = other.per_step;
+        add_f(&mut self.per_step.hourly_usd, o.hourly_usd);
+        add_u(&mut self.per_step.cpu_units_available, o.cpu_units_available);
+        add_u(&mut self.per_step.memory_mib_available, o.memory_mib_available);
+        add_u(&mut self.per_step.cpu_units_allocated, o.cpu_units_allocated);
+        add_u(&mut self.per_step.memory_mib_allocated, o.memory_mib_allocated);
+        self
+    }
+}
+
 /// A simulated fleet step by step: its cost per hour, and the CPU and memory its instances offer
 /// tasks (after the OS, agent and daemon reservations) against what the tasks reserve.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

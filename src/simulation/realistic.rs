@@ -55,6 +55,18 @@ pub struct Realistic {
     pub groups: Vec<Group>,
 }
 
+impl Realistic {
+    /// Two fleets side by side (see [`FleetSimulation::merge`]), their groups together.
+    pub fn merge(self, other: Realistic) -> Realistic {
+        let mut groups = self.groups;
+        groups.extend(other.groups);
+        Realistic {
+            sim: self.sim.merge(other.sim),
+            groups,
+        }
+    }
+}
+
 /// Simulates ECS running `workloads` on the cheapest layout of Auto Scaling groups (capacity
 /// providers), each service on one group.
 pub fn simulate(
