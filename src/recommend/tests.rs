@@ -247,13 +247,13 @@ fn a_fargate_service_at_its_limit_keeps_its_size() {
 
 #[test]
 fn windows_ephemeral_storage_is_ignored_with_a_warning_not_billed() {
-    // 1 vCPU / 2 GiB Windows, 60 GiB asked: billed without storage, at $0.09148 + $0.046 OS
-    // licence per vCPU-hour and $0.01005 per GB-hour, 1 task all month.
+    // 1 vCPU / 2 GiB Windows, 60 GiB asked: billed without storage, at $0.046552 + $0.046 OS
+    // licence per vCPU-hour and $0.00511175 per GB-hour, 1 task all month.
     let mut td = task_definition("legacy", 1024, 2048);
     td.operating_system_family = "WINDOWS_SERVER_2022_CORE".into();
     td.ephemeral_storage_gib = Some(60);
     let r = analyze(&steady(vec![(service("legacy", Some(LaunchType::Fargate), 1), td)], 0.9));
-    let expected = (1.0 * (0.09148 + 0.046) + 2.0 * 0.01005) * 730.0;
+    let expected = (1.0 * (0.046552 + 0.046) + 2.0 * 0.00511175) * 730.0;
     assert_eq!(
         r.services[0].current_monthly_usd.cents().to_string(),
         format!("${}", cents(expected))
@@ -353,4 +353,14 @@ fn arm64_tasks_are_packed_only_on_graviton_and_x86_tasks_only_on_x86() {
         assert!(!t.fleet.is_empty());
         assert!(t.fleet.iter().all(|l| arch(&l.instance_type) == want), "{}: {:?}", s.name, t.fleet);
     }
+}
+
+#[test]
+fn fargate_windows_is_billed_at_the_2025_rates_not_twice_them() {
+    // us-east-1 price list (publication 2025-08-28): 2 vCPU / 8 GiB Windows, 1 task all month:
+    // (2 x (0.046552 + 0.046) + 8 x 0.00511175) x 730 = $164.98 (the stale rates gave $259.41).
+    let mut td = task_definition("legacy", 2048, 8192);
+    td.operating_system_family = "WINDOWS_SERVER_2019_CORE".into();
+    let r = analyze(&steady(vec![(service("legacy", Some(LaunchType::Fargate), 1), td)], 0.9));
+    assert_eq!(r.services[0].current_monthly_usd.cents().to_string(), "$164.98");
 }

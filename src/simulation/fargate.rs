@@ -268,7 +268,7 @@ mod tests {
 
     #[test]
     fn windows_adds_the_os_licence_per_vcpu() {
-        // 2 x (0.09148 + 0.046) + 8 x 0.01005
+        // 2 x (0.046552 + 0.046) + 8 x 0.00511175
         let r = hourly_rate(
             FargateSize::new(2048, 8192, Platform::Windows).unwrap(),
             Platform::Windows,
@@ -277,7 +277,7 @@ mod tests {
             &rates(),
         )
         .unwrap();
-        assert_eq!(r, Usd::parse("0.35536").unwrap());
+        assert_eq!(r, Usd::parse("0.225998").unwrap());
     }
 
     #[test]
