@@ -44,7 +44,8 @@ SIZES = [("medium", Decimal("0.5")), ("large", Decimal(1)), ("xlarge", Decimal(2
 # Fargate, per region: (vCPU-h, GB-h) for Linux/x86, Linux/ARM, Windows; Windows OS licence per
 # vCPU-h; ephemeral storage per GB-h beyond 20 GiB; Fargate Spot (floating: a recent reading).
 FARGATE = {
-    "us":             {"linux_x86": ("0.04048", "0.004445"), "linux_arm": ("0.03238", "0.00356"), "windows": ("0.09148", "0.01005"), "windows_license": "0.046", "storage": "0.000111", "spot": ("0.01254880", "0.00137795")},
+    # Windows: the 2025 rates of the AmazonECS us-east-1 offer file (publication 2025-08-28).
+    "us":             {"linux_x86": ("0.04048", "0.004445"), "linux_arm": ("0.03238", "0.00356"), "windows": ("0.046552", "0.00511175"), "windows_license": "0.046", "storage": "0.000111", "spot": ("0.01254880", "0.00137795")},
     "eu-west-1":      {"linux_x86": ("0.04048", "0.004445"), "linux_arm": ("0.03238", "0.00356"), "windows": ("0.09148", "0.01005"), "windows_license": "0.046", "storage": "0.000111", "spot": ("0.01295360", "0.00142240")},
     "eu-west-2":      {"linux_x86": ("0.04656", "0.00511"),  "linux_arm": ("0.03725", "0.00409"), "windows": ("0.10522", "0.01155"), "windows_license": "0.046", "storage": "0.000127", "spot": ("0.01489920", "0.00163520")},
     "eu-central-1":   {"linux_x86": ("0.04656", "0.00511"),  "linux_arm": ("0.03725", "0.00409"), "windows": ("0.10522", "0.01155"), "windows_license": "0.046", "storage": "0.000127", "spot": ("0.01536480", "0.00168630")},
@@ -104,7 +105,9 @@ def main():
                 ("ephemeral_storage", r["storage"], "GB-hour"),
             ]
             for dim, price, unit in rows:
-                w.writerow([region, dim, price, unit, "floating" if dim.startswith("spot") else src])
+                # Only us-east-1's Windows rates were checked against the current price list.
+                row_src = "unverified" if dim.startswith("windows") and region != "us-east-1" else src
+                w.writerow([region, dim, price, unit, "floating" if dim.startswith("spot") else row_src])
 
 
 if __name__ == "__main__":
