@@ -117,10 +117,12 @@ fn prices_csv_has_the_documented_columns_and_real_prices() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "instance_type,vcpu,memory_gib,arch,max_enis,price_per_hour_usd"
+        "instance_type,vcpu,memory_gib,arch,max_enis,price_per_hour_usd,checked"
     );
-    assert!(csv.contains("\nm5.large,2,8,x86_64,3,0.096\n"));
-    assert!(csv.contains("\nc7g.medium,1,2,arm64,2,0.0363\n"));
+    assert!(csv.contains("\nm5.large,2,8,x86_64,3,0.096,true\n"));
+    assert!(csv.contains("\nc7g.medium,1,2,arm64,2,0.0363,true\n"));
+    let unchecked = stdout(&["prices", "show", "--region", "eu-west-1", "--output", "csv"]);
+    assert!(unchecked.contains("\nm5.large,2,8,x86_64,3,0.107,false\n"), "{unchecked}");
     let json: Value = serde_json::from_str(&stdout(&["prices", "show", "--region", "us-east-1", "--output", "json"])).unwrap();
     assert_eq!(json["fargate"]["linux_x86"]["vcpu_hour"], 0.04048);
     assert_eq!(json["fargate"]["windows"]["os_license_vcpu_hour"], 0.046);

@@ -13,6 +13,8 @@ struct Row<'a> {
     arch: &'a str,
     max_enis: u32,
     price_per_hour_usd: Usd,
+    /// Checked against the AWS price list (verified bundled rows, or refreshed ones).
+    checked: bool,
 }
 
 /// Prices keep all their digits here (a price list has sub-cent rates).
@@ -34,6 +36,7 @@ pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String,
                 arch: spec.arch.as_str(),
                 max_enis: spec.max_enis,
                 price_per_hour_usd: *p,
+                checked: r.is_checked(),
             }
         })
         .collect();
@@ -47,7 +50,7 @@ pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String,
                 "source": r.source,
                 "ec2_linux_on_demand": rows.iter().map(|row| serde_json::json!({
                     "instance_type": row.instance_type, "vcpu": row.vcpu, "memory_gib": row.memory_gib,
-                    "arch": row.arch, "max_enis": row.max_enis, "price_per_hour_usd": num(row.price_per_hour_usd),
+                    "arch": row.arch, "max_enis": row.max_enis, "price_per_hour_usd": num(row.price_per_hour_usd), "checked": row.checked,
                 })).collect::<Vec<_>>(),
                 "fargate": {
                     "linux_x86": {"vcpu_hour": num(f.linux_x86_vcpu_hour), "gb_hour": num(f.linux_x86_gb_hour)},
@@ -62,16 +65,17 @@ pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String,
             s
         }
         Format::Csv => {
-            let mut out = String::from("instance_type,vcpu,memory_gib,arch,max_enis,price_per_hour_usd\n");
+            let mut out = String::from("instance_type,vcpu,memory_gib,arch,max_enis,price_per_hour_usd,checked\n");
             for row in &rows {
                 out.push_str(&format!(
-                    "{},{},{},{},{},{}\n",
+                    "{},{},{},{},{},{},{}\n",
                     row.instance_type,
                     row.vcpu,
                     row.memory_gib,
                     row.arch,
                     row.max_enis,
-                    exact(row.price_per_hour_usd)
+                    exact(row.price_per_hour_usd),
+                    row.checked
                 ));
             }
             out
@@ -79,7 +83,15 @@ pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String,
         Format::Table | Format::Markdown => {
             let mut t = Table::new();
             t.load_style(UTF8_FULL_CONDENSED);
-            t.set_header(vec!["Instance type", "vCPU", "Memory GiB", "Arch", "Max ENIs", "USD/hour"]);
+            t.set_header(vec![
+                "Instance type",
+                "vCPU",
+                "Memory GiB",
+                "Arch",
+                "Max ENIs",
+                "USD/hour",
+                "Checked",
+            ]);
             for row in &rows {
                 t.add_row(vec![
                     Cell::new(row.instance_type),
@@ -88,6 +100,8 @@ pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String,
                     Cell::new(row.arch),
                     Cell::new(row.max_enis).set_alignment(CellAlignment::Right),
                     Cell::new(exact(row.price_per_hour_usd)).set_alignment(CellAlignment::Right),
+                    // An unchecked row is marked on the row itself, not only in the title.
+                    Cell::new(if row.checked { "yes" } else { "NO: estimate" }),
                 ]);
             }
             let f = &r.fargate;
