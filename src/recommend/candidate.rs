@@ -188,7 +188,8 @@ pub fn candidate<'a>(
     let (need_cpu, need_mem) = need.unwrap_or((f64::from(td.reserved_cpu_units()), f64::from(td.reserved_memory_mib())));
     let daemon = svc.is_daemon();
     let arm_capable = platform == Platform::LinuxArm || svc.tag_is_true(&a.fargate.arm_tag);
-    let spot_ok = platform == Platform::LinuxX86
+    // Fargate Spot runs Linux on x86 and ARM64, never Windows.
+    let spot_ok = platform != Platform::Windows
         && (matches!(placement, Placement::Fargate { spot_share } if spot_share > 0.0) || svc.tag_is_true(&a.fargate.spot_tag));
 
     // A task that reserves no CPU (EC2 only) is sized from the CPU it uses.
@@ -229,7 +230,7 @@ pub fn candidate<'a>(
             }
         }
         if spot_ok {
-            let c = priced(size, Platform::LinuxX86, Capacity::Spot).map_err(err)?;
+            let c = priced(size, platform, Capacity::Spot).map_err(err)?;
             spot = Some(c);
             if best_fargate.is_none_or(|b: (FargateChoice, Priced)| c.monthly < b.1.monthly) {
                 best_fargate = Some((FargateChoice::Spot, c));

@@ -448,8 +448,7 @@ fn service_options(
     let spot_reason = match c.platform {
         _ if c.fargate.is_none() => unavailable,
         Platform::Windows => na::WINDOWS_SPOT,
-        Platform::LinuxArm => na::ARM_SPOT,
-        Platform::LinuxX86 => na::NOT_SPOT_TOLERANT,
+        Platform::LinuxArm | Platform::LinuxX86 => na::NOT_SPOT_TOLERANT,
     };
     let ec2_option = |kind: OptionKind, shares: &BTreeMap<usize, Usd>, reason: &str| match shares.get(&i) {
         Some(&x) => PricedOption {

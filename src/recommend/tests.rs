@@ -364,3 +364,29 @@ fn fargate_windows_is_billed_at_the_2025_rates_not_twice_them() {
     let r = analyze(&steady(vec![(service("legacy", Some(LaunchType::Fargate), 1), td)], 0.9));
     assert_eq!(r.services[0].current_monthly_usd.cents().to_string(), "$164.98");
 }
+
+#[test]
+fn an_arm64_service_on_fargate_spot_is_billed_at_spot_rates() {
+    // ARM64 0.25 vCPU / 0.5 GiB, all on FARGATE_SPOT, 2 tasks all month: ARM on demand
+    // (0.25 x 0.03238 + 0.5 x 0.00356 = 0.009875) at the region's Spot discount (31% of on
+    // demand): 2 x 0.00306125 x 730. It was billed on demand.
+    let mut td = task_definition("arm", 256, 512);
+    td.cpu_architecture = Arch::Arm64;
+    let mut s = service("arm", None, 2);
+    s.capacity_provider_strategy = vec![CapacityProviderStrategyItem {
+        capacity_provider: FARGATE_SPOT.into(),
+        base: 0,
+        weight: 1,
+    }];
+    let r = analyze(&steady(vec![(s, td)], 0.3));
+    let expected = 2.0 * (0.25 * 0.03238 + 0.5 * 0.00356) * 0.31 * 730.0;
+    assert_eq!(
+        r.services[0].current_monthly_usd.cents().to_string(),
+        format!("${}", cents(expected))
+    );
+    let spot = r.services[0].options.iter().find(|o| o.kind == OptionKind::FargateSpot).unwrap();
+    assert!(
+        spot.monthly_usd.is_some(),
+        "a Spot-tolerant ARM service has a Spot option: {spot:?}"
+    );
+}

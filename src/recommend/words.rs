@@ -24,6 +24,7 @@ fn largest_fargate_size() -> String {
 
 pub fn fargate_label(platform: Platform, choice: FargateChoice) -> &'static str {
     match (choice, platform) {
+        (FargateChoice::Spot, Platform::LinuxArm) => "Fargate Spot ARM",
         (FargateChoice::Spot, _) => "Fargate Spot",
         (FargateChoice::Arm, _) | (FargateChoice::Own, Platform::LinuxArm) => "Fargate ARM",
         (FargateChoice::Own, Platform::Windows) => "Fargate Windows",
@@ -179,7 +180,6 @@ pub mod not_applicable {
     pub const WINDOWS_ARM: &str = "Fargate runs Windows on x86 only";
     pub const NOT_ARM_READY: &str = "not known to run on ARM64: tag the service with the ARM-ready tag to price it";
     pub const WINDOWS_SPOT: &str = "Fargate Spot does not run Windows tasks";
-    pub const ARM_SPOT: &str = "Fargate Spot on ARM64 is not priced yet";
     pub const NOT_SPOT_TOLERANT: &str =
         "not known to tolerate interruptions: run it on FARGATE_SPOT or tag it with the Spot tag to price it";
     pub const WINDOWS_EC2: &str = "Windows tasks are not simulated on EC2";

@@ -125,11 +125,26 @@ pub fn hourly_rate(
         (Platform::LinuxX86, Capacity::OnDemand) => (r.linux_x86_vcpu_hour, r.linux_x86_gb_hour),
         (Platform::LinuxArm, Capacity::OnDemand) => (r.linux_arm_vcpu_hour, r.linux_arm_gb_hour),
         (Platform::LinuxX86, Capacity::Spot) => (r.spot_vcpu_hour, r.spot_gb_hour),
+        // Fargate Spot runs ARM64 too (since 2024). Spot rates float and the price list has none:
+        // ARM is taken at the region's x86 Spot discount applied to its ARM on-demand rates.
+        (Platform::LinuxArm, Capacity::Spot) => (
+            r.linux_arm_vcpu_hour * spot_fraction(r.spot_vcpu_hour, r.linux_x86_vcpu_hour),
+            r.linux_arm_gb_hour * spot_fraction(r.spot_gb_hour, r.linux_x86_gb_hour),
+        ),
         (Platform::Windows, Capacity::OnDemand) => (r.windows_vcpu_hour + r.windows_license_vcpu_hour, r.windows_gb_hour),
         (p, Capacity::Spot) => return Err(SimulationError::SpotUnsupported { platform: p }),
     };
     let extra_storage = Decimal::from(storage_gib.saturating_sub(INCLUDED_STORAGE_GIB));
     Ok(vcpu * size.vcpu() + gb * size.memory_gb() + r.ephemeral_storage_gb_hour * extra_storage)
+}
+
+/// Spot's price as a share of on-demand's.
+fn spot_fraction(spot: Usd, on_demand: Usd) -> Decimal {
+    if on_demand.is_zero() {
+        Decimal::ZERO
+    } else {
+        spot.0 / on_demand.0
+    }
 }
 
 /// Seconds billed for one task that ran `seconds`: rounded up to the second, at least the
@@ -263,7 +278,9 @@ mod tests {
         assert_eq!(arm, Usd::parse("0.03950").unwrap()); // 0.03238 + 2 x 0.00356
         assert!(arm < x86 && spot < arm);
         assert!(hourly_rate(s, Platform::Windows, Capacity::Spot, 20, &r).is_err());
-        assert!(hourly_rate(s, Platform::LinuxArm, Capacity::Spot, 20, &r).is_err());
+        // ARM on Spot: ARM on demand at x86 Spot's discount (31% of on demand in us-east-1).
+        let arm_spot = hourly_rate(s, Platform::LinuxArm, Capacity::Spot, 20, &r).unwrap();
+        assert_eq!(arm_spot.cents(), Usd(arm.0 * Decimal::new(31, 2)).cents());
     }
 
     #[test]
