@@ -33,6 +33,18 @@ pub struct Rightsizing {
 pub struct FargateAssumptions {
     pub spot_tag: String,
     pub arm_tag: String,
+    pub linux_minimum_seconds: u64,
+    pub windows_minimum_seconds: u64,
+}
+
+impl FargateAssumptions {
+    /// The least a task start is billed on `platform`.
+    pub fn minimum_seconds(&self, platform: crate::domain::Platform) -> u64 {
+        match platform {
+            crate::domain::Platform::Windows => self.windows_minimum_seconds,
+            _ => self.linux_minimum_seconds,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -181,6 +193,13 @@ impl Assumptions {
                 key: "ec2.scale_in_minutes",
                 value: self.ec2.scale_in_minutes.to_string(),
                 expected: "minutes from 0 to 1440",
+            });
+        }
+        if self.fargate.linux_minimum_seconds > 3600 || self.fargate.windows_minimum_seconds > 3600 {
+            return Err(ConfigError::OutOfRange {
+                key: "fargate.linux_minimum_seconds / fargate.windows_minimum_seconds",
+                value: format!("{} / {}", self.fargate.linux_minimum_seconds, self.fargate.windows_minimum_seconds),
+                expected: "seconds from 0 to 3600",
             });
         }
         if self.ec2.cpu_step_units == 0 || self.ec2.memory_step_mib == 0 {

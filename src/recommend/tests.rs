@@ -390,3 +390,23 @@ fn an_arm64_service_on_fargate_spot_is_billed_at_spot_rates() {
         "a Spot-tolerant ARM service has a Spot option: {spot:?}"
     );
 }
+
+#[test]
+fn a_short_windows_task_is_billed_the_windows_minimum() {
+    // One 2-minute Windows task started every hour: billed 15 minutes each (the Windows minimum in
+    // defaults.toml), 1 vCPU / 2 GiB at $0.046552 + $0.046 + 2 x $0.00511175 an hour:
+    // 0.25 h x 0.1027755 x 730 a month.
+    let mut td = task_definition("batch", 1024, 2048);
+    td.operating_system_family = "WINDOWS_SERVER_2022_CORE".into();
+    let mut s = steady(vec![(service("batch", Some(LaunchType::Fargate), 1), td)], 0.5);
+    for p in &mut s.usage {
+        p.running_tasks_avg = 120.0 / 3600.0;
+        p.tasks_started = Some(1.0);
+    }
+    let r = analyze(&s);
+    let expected = 0.25 * (0.046552 + 0.046 + 2.0 * 0.00511175) * 730.0;
+    assert_eq!(
+        r.services[0].current_monthly_usd.cents().to_string(),
+        format!("${}", cents(expected))
+    );
+}

@@ -11,9 +11,6 @@ use crate::pricing::FargateRates;
 
 use super::SimulationError;
 
-/// Minimum billed duration per task: Linux 1 minute, Windows 5 minutes.
-pub const LINUX_MINIMUM_SECONDS: u64 = 60;
-pub const WINDOWS_MINIMUM_SECONDS: u64 = 300;
 /// Ephemeral storage every task gets without charge, and the most it can have.
 pub const INCLUDED_STORAGE_GIB: u32 = 20;
 pub const MAX_STORAGE_GIB: u32 = 200;
@@ -148,13 +145,9 @@ fn spot_fraction(spot: Usd, on_demand: Usd) -> Decimal {
 }
 
 /// Seconds billed for one task that ran `seconds`: rounded up to the second, at least the
-/// platform's minimum.
-pub fn billed_seconds(seconds: f64, platform: Platform) -> u64 {
-    let min = match platform {
-        Platform::Windows => WINDOWS_MINIMUM_SECONDS,
-        _ => LINUX_MINIMUM_SECONDS,
-    };
-    (seconds.max(0.0).ceil() as u64).max(min)
+/// platform's minimum (`fargate.*_minimum_seconds` in the assumptions).
+pub fn billed_seconds(seconds: f64, minimum_seconds: u64) -> u64 {
+    (seconds.max(0.0).ceil() as u64).max(minimum_seconds)
 }
 
 /// Cost of one task that ran `seconds`.
@@ -164,11 +157,12 @@ pub fn task_cost(
     capacity: Capacity,
     storage_gib: u32,
     seconds: f64,
+    minimum_seconds: u64,
     r: &FargateRates,
 ) -> Result<Usd, SimulationError> {
     let rate = hourly_rate(size, platform, capacity, storage_gib, r)?;
     Ok(Usd(
-        rate.0 * Decimal::from(billed_seconds(seconds, platform)) / Decimal::from(SECONDS_PER_HOUR)
+        rate.0 * Decimal::from(billed_seconds(seconds, minimum_seconds)) / Decimal::from(SECONDS_PER_HOUR)
     ))
 }
 
@@ -176,8 +170,8 @@ pub fn task_cost(
 /// `running_avg x step` task-seconds; when the tasks started in the step are known, each start is
 /// billed at least the minimum, so short-lived tasks are not undercounted. (This is exact when all
 /// tasks of a step run either shorter or longer than the minimum, the usual case.)
-pub fn billed_task_seconds(running_avg: &[f64], tasks_started: &[f64], step_seconds: u32, platform: Platform) -> f64 {
-    billed_per_step(running_avg, tasks_started, step_seconds, platform).sum()
+pub fn billed_task_seconds(running_avg: &[f64], tasks_started: &[f64], step_seconds: u32, minimum_seconds: u64) -> f64 {
+    billed_per_step(running_avg, tasks_started, step_seconds, minimum_seconds).sum()
 }
 
 /// Billed task-seconds at each step, as [`billed_task_seconds`] sums them.
@@ -185,12 +179,9 @@ pub fn billed_per_step<'a>(
     running_avg: &'a [f64],
     tasks_started: &'a [f64],
     step_seconds: u32,
-    platform: Platform,
+    minimum_seconds: u64,
 ) -> impl Iterator<Item = f64> + 'a {
-    let min = match platform {
-        Platform::Windows => WINDOWS_MINIMUM_SECONDS,
-        _ => LINUX_MINIMUM_SECONDS,
-    } as f64;
+    let min = minimum_seconds as f64;
     running_avg
         .iter()
         .zip(tasks_started.iter().chain(std::iter::repeat(&f64::NAN)))
@@ -258,13 +249,13 @@ mod tests {
 
     #[test]
     fn billing_is_per_second_with_a_one_minute_minimum_on_linux() {
-        assert_eq!(billed_seconds(1.0, Platform::LinuxX86), 60);
-        assert_eq!(billed_seconds(59.2, Platform::LinuxArm), 60);
-        assert_eq!(billed_seconds(60.2, Platform::LinuxX86), 61);
-        assert_eq!(billed_seconds(3600.0, Platform::LinuxX86), 3600);
-        assert_eq!(billed_seconds(61.0, Platform::Windows), 300);
+        assert_eq!(billed_seconds(1.0, 60), 60);
+        assert_eq!(billed_seconds(59.2, 60), 60);
+        assert_eq!(billed_seconds(60.2, 60), 61);
+        assert_eq!(billed_seconds(3600.0, 60), 3600);
+        assert_eq!(billed_seconds(61.0, 900), 900);
         // A 10-second 4 vCPU / 8 GiB task is billed a full minute: (4 x 0.04048 + 8 x 0.004445) / 60
-        let c = task_cost(size(4096, 8192), Platform::LinuxX86, Capacity::OnDemand, 20, 10.0, &rates()).unwrap();
+        let c = task_cost(size(4096, 8192), Platform::LinuxX86, Capacity::OnDemand, 20, 10.0, 60, &rates()).unwrap();
         assert_eq!(c.0.round_dp(8), Usd::parse("0.00329133").unwrap().0);
     }
 
@@ -334,10 +325,10 @@ mod tests {
     #[test]
     fn short_lived_tasks_are_billed_the_minimum_per_start() {
         // 15 tasks of 45 s in a 5-minute step: 2.25 average tasks, but 15 x 60 s billed.
-        let billed = billed_task_seconds(&[2.25, 0.0], &[15.0, 0.0], 300, Platform::LinuxX86);
+        let billed = billed_task_seconds(&[2.25, 0.0], &[15.0, 0.0], 300, 60);
         assert_eq!(billed, 900.0);
         // Long-running tasks: the minimum does not bind.
-        assert_eq!(billed_task_seconds(&[3.0], &[1.0], 300, Platform::LinuxX86), 900.0);
-        assert_eq!(billed_task_seconds(&[3.0], &[f64::NAN], 300, Platform::LinuxX86), 900.0);
+        assert_eq!(billed_task_seconds(&[3.0], &[1.0], 300, 60), 900.0);
+        assert_eq!(billed_task_seconds(&[3.0], &[f64::NAN], 300, 60), 900.0);
     }
 }
