@@ -2,14 +2,19 @@
 //! Insights is off. Queries are batched into as few GetMetricData calls as the API's limits allow
 //! (500 queries and 100,800 data points a call), and every page is read.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 
 use aws_sdk_cloudwatch::primitives::DateTime as AwsDateTime;
 use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy};
 use aws_sdk_cloudwatch::Client;
+use futures_util::{stream, StreamExt, TryStreamExt};
 
 use super::ecs::STANDALONE_PREFIX;
 use super::{classify, ApiCalls, AwsError, Progress};
+
 use crate::domain::Window;
 use crate::snapshot::{Inventory, UsagePoint};
 
@@ -126,6 +131,20 @@ pub(crate) async fn usage(
     Ok((ecs_points(inventory, &services, &series, window), SOURCE_AWS_ECS))
 }
 
+/// GetMetricData requests in flight at once. CloudWatch allows 50 GetMetricData transactions a
+/// second per account and Region by default; four concurrent requests hide the latency of each
+/// (seconds for a full page) and stay far below that, with the SDK's retry for any throttling.
+const CONCURRENT_REQUESTS: usize = 4;
+
+/// What the requests of one collection share: the call counter and the progress line.
+struct Shared<'a> {
+    calls: RefCell<&'a mut ApiCalls>,
+    progress: RefCell<&'a mut Progress>,
+    calls_before: u32,
+    planned: usize,
+    cluster: &'a str,
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn fetch(
     client: &Client,
@@ -137,73 +156,124 @@ async fn fetch(
     calls: &mut ApiCalls,
     progress: &mut Progress,
 ) -> Result<Series, AwsError> {
-    let steps = window.steps() as usize;
     let queries: Vec<(usize, Kind)> = services.iter().flat_map(|&s| kinds.iter().map(move |&k| (s, k))).collect();
-    let plan = plan_batches(queries.len(), steps);
-    let calls_before = calls.get("cloudwatch:GetMetricData");
+    let plan = plan_batches(queries.len(), window.steps() as usize);
+    let shared = Shared {
+        calls_before: calls.get("cloudwatch:GetMetricData"),
+        calls: RefCell::new(calls),
+        progress: RefCell::new(progress),
+        planned: plan.calls,
+        cluster,
+    };
+    // Requests run concurrently, each following its own pages; the series do not depend on the
+    // order they answer in.
+    let answers: Vec<Series> = stream::iter(
+        queries
+            .chunks(plan.per_request)
+            .map(|batch| fetch_batch(client, cluster, inventory, batch, window, &shared)),
+    )
+    .buffer_unordered(CONCURRENT_REQUESTS)
+    .try_collect()
+    .await?;
+    Ok(answers.into_iter().flatten().collect())
+}
+
+/// One request's queries, all its pages. A request that times out (a slow page of many queries)
+/// is split in two and each half asked again, down to single queries, before the run gives up.
+fn fetch_batch<'a>(
+    client: &'a Client,
+    cluster: &'a str,
+    inventory: &'a Inventory,
+    batch: &'a [(usize, Kind)],
+    window: &'a Window,
+    shared: &'a Shared<'a>,
+) -> Pin<Box<dyn Future<Output = Result<Series, AwsError>> + 'a>> {
+    Box::pin(async move {
+        match fetch_pages(client, cluster, inventory, batch, window, shared).await {
+            Err(AwsError::Timeout { .. }) if batch.len() > 1 => {
+                let (left, right) = batch.split_at(batch.len() / 2);
+                let mut series = fetch_batch(client, cluster, inventory, left, window, shared).await?;
+                series.extend(fetch_batch(client, cluster, inventory, right, window, shared).await?);
+                Ok(series)
+            }
+            result => result,
+        }
+    })
+}
+
+async fn fetch_pages(
+    client: &Client,
+    cluster: &str,
+    inventory: &Inventory,
+    batch: &[(usize, Kind)],
+    window: &Window,
+    shared: &Shared<'_>,
+) -> Result<Series, AwsError> {
+    let steps = window.steps() as usize;
     let mut series: Series = HashMap::new();
     let start = AwsDateTime::from_secs(window.start.timestamp());
     let end = AwsDateTime::from_secs(window.end.timestamp());
-    for batch in queries.chunks(plan.per_request) {
-        let built: Vec<MetricDataQuery> = batch
-            .iter()
-            .enumerate()
-            .map(|(i, &(s, kind))| {
-                let (namespace, metric, stat) = kind.metric();
-                let dims = [("ClusterName", cluster), ("ServiceName", inventory.services[s].name.as_str())];
-                let mut m = Metric::builder().namespace(namespace).metric_name(metric);
-                for (name, value) in dims {
-                    m = m.dimensions(Dimension::builder().name(name).value(value).build());
-                }
-                MetricDataQuery::builder()
-                    .id(format!("q{i}"))
-                    .metric_stat(
-                        MetricStat::builder()
-                            .metric(m.build())
-                            .period(window.step_seconds as i32)
-                            .stat(stat)
-                            .build(),
-                    )
-                    .return_data(true)
-                    .build()
-            })
-            .collect();
-        let mut token: Option<String> = None;
-        loop {
-            progress.update(&format!(
-                "{cluster}: CloudWatch, GetMetricData call {} of about {}",
-                calls.get("cloudwatch:GetMetricData") - calls_before + 1,
-                plan.calls,
-            ));
+    let built: Vec<MetricDataQuery> = batch
+        .iter()
+        .enumerate()
+        .map(|(i, &(s, kind))| {
+            let (namespace, metric, stat) = kind.metric();
+            let dims = [("ClusterName", cluster), ("ServiceName", inventory.services[s].name.as_str())];
+            let mut m = Metric::builder().namespace(namespace).metric_name(metric);
+            for (name, value) in dims {
+                m = m.dimensions(Dimension::builder().name(name).value(value).build());
+            }
+            MetricDataQuery::builder()
+                .id(format!("q{i}"))
+                .metric_stat(
+                    MetricStat::builder()
+                        .metric(m.build())
+                        .period(window.step_seconds as i32)
+                        .stat(stat)
+                        .build(),
+                )
+                .return_data(true)
+                .build()
+        })
+        .collect();
+    let mut token: Option<String> = None;
+    loop {
+        {
+            let mut calls = shared.calls.borrow_mut();
             calls.add("cloudwatch:GetMetricData");
-            let out = client
-                .get_metric_data()
-                .set_metric_data_queries(Some(built.clone()))
-                .start_time(start)
-                .end_time(end)
-                .scan_by(ScanBy::TimestampAscending)
-                .set_next_token(token.clone())
-                .send()
-                .await
-                .map_err(|e| classify("cloudwatch:GetMetricData", e))?;
-            for r in out.metric_data_results() {
-                let Some(idx) = r.id().and_then(|id| id.strip_prefix('q')).and_then(|n| n.parse::<usize>().ok()) else {
-                    continue;
-                };
-                let Some(&key) = batch.get(idx) else { continue };
-                let values = series.entry(key).or_insert_with(|| vec![None; steps]);
-                for (t, v) in r.timestamps().iter().zip(r.values()) {
-                    if let Some(step) = window.step_of(t.secs()) {
-                        if v.is_finite() {
-                            values[step] = Some(*v);
-                        }
+            let done = calls.get("cloudwatch:GetMetricData") - shared.calls_before;
+            shared.progress.borrow_mut().update(&format!(
+                "{}: CloudWatch, GetMetricData call {done} of about {}",
+                shared.cluster, shared.planned,
+            ));
+        }
+        let out = client
+            .get_metric_data()
+            .set_metric_data_queries(Some(built.clone()))
+            .start_time(start)
+            .end_time(end)
+            .scan_by(ScanBy::TimestampAscending)
+            .set_next_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| classify("cloudwatch:GetMetricData", e))?;
+        for r in out.metric_data_results() {
+            let Some(idx) = r.id().and_then(|id| id.strip_prefix('q')).and_then(|n| n.parse::<usize>().ok()) else {
+                continue;
+            };
+            let Some(&key) = batch.get(idx) else { continue };
+            let values = series.entry(key).or_insert_with(|| vec![None; steps]);
+            for (t, v) in r.timestamps().iter().zip(r.values()) {
+                if let Some(step) = window.step_of(t.secs()) {
+                    if v.is_finite() {
+                        values[step] = Some(*v);
                     }
                 }
             }
-            token = out.next_token().map(str::to_string);
-            if token.is_none() {
-                break;
-            }
+        }
+        token = out.next_token().map(str::to_string);
+        if token.is_none() {
+            break;
         }
     }
     Ok(series)
