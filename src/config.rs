@@ -59,6 +59,7 @@ pub struct Ec2Assumptions {
     pub target_capacity_pct: u32,
     pub spot_share_pct: f64,
     pub spot_discount_pct: f64,
+    pub availability_zones: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -200,6 +201,13 @@ impl Assumptions {
                 key: "fargate.linux_minimum_seconds / fargate.windows_minimum_seconds",
                 value: format!("{} / {}", self.fargate.linux_minimum_seconds, self.fargate.windows_minimum_seconds),
                 expected: "seconds from 0 to 3600",
+            });
+        }
+        if !(1..=6).contains(&self.ec2.availability_zones) {
+            return Err(ConfigError::OutOfRange {
+                key: "ec2.availability_zones",
+                value: self.ec2.availability_zones.to_string(),
+                expected: "zones from 1 to 6",
             });
         }
         if self.ec2.cpu_step_units == 0 || self.ec2.memory_step_mib == 0 {

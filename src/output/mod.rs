@@ -171,7 +171,10 @@ pub(crate) fn cluster_rows(r: &Report) -> Vec<[Cell; 3]> {
                 rows.push([
                     text("Fragmentation"),
                     figure((ecs - ideal).to_string()),
-                    text("one type per group; tasks never move; instances go only when empty"),
+                    text(format!(
+                        "one type per group; each service spread over {} zones; tasks never move; instances go only when empty",
+                        r.assumptions.ec2.availability_zones
+                    )),
                 ]);
             }
         }

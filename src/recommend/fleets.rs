@@ -132,14 +132,44 @@ fn by_part<T>(
 /// when the subset holds no replica service. The ideal re-pack is left for [`ideal`].
 pub fn simulate(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions) -> Result<Option<Ec2Runs>, RecommendError> {
     let scaling = Scaling::new(a.scale_in_minutes, a.target_capacity_pct, f.step_seconds);
+    // ECS's default for services spreads each service's tasks across Availability Zones before
+    // binpack: each zone is its own set of instances holding its share of every service's tasks.
+    let zones = a.availability_zones.max(1);
     let ecs = by_part(
         f,
         subset,
         a,
-        |p| realistic::simulate(&p.workloads, &p.daemons, &p.options, f.step_seconds, f.steps, scaling, f.weights),
+        |p| {
+            let mut merged: Option<Realistic> = None;
+            for z in 0..zones {
+                let workloads = zone_share(&p.workloads, zones, z);
+                if z > 0 && workloads.iter().all(|w| w.counts.iter().all(|&n| n == 0)) {
+                    continue;
+                }
+                let r = realistic::simulate(&workloads, &p.daemons, &p.options, f.step_seconds, f.steps, scaling, f.weights)?;
+                merged = Some(match merged {
+                    Some(m) => m.merge(r),
+                    None => r,
+                });
+            }
+            Ok(merged.expect("zone 0 always runs"))
+        },
         Realistic::merge,
     )?;
     Ok(ecs.map(|ecs| Ec2Runs { ecs, ideal: None }))
+}
+
+/// Zone `z`'s share of every service's tasks when they are spread evenly over `zones` zones (the
+/// first zones take the remainder, as ECS's spread does).
+fn zone_share(workloads: &[Workload], zones: u32, z: u32) -> Vec<Workload> {
+    workloads
+        .iter()
+        .map(|w| Workload {
+            service: w.service,
+            shape: w.shape,
+            counts: w.counts.iter().map(|&n| n / zones + u32::from(z < n % zones)).collect(),
+        })
+        .collect()
 }
 
 /// The same services re-packed by the optimizer at every step, every task free to move.

@@ -410,3 +410,26 @@ fn a_short_windows_task_is_billed_the_windows_minimum() {
         format!("${}", cents(expected))
     );
 }
+
+#[test]
+fn ecs_spreads_a_services_tasks_over_zones_before_binpack() {
+    // 3 tasks of 0.5 vCPU / 1 GiB fit one large instance; spread over 3 zones they take one
+    // instance in each zone: 3 times the cost as ECS runs it, the ideal re-pack unchanged.
+    let mut td = task_definition("api", 512, 1024);
+    td.network_mode = NetworkMode::Bridge;
+    let s = steady(vec![(service("api", Some(LaunchType::Ec2), 3), td)], 0.5);
+    let run = |zones: u32| {
+        let mut a = Assumptions::default();
+        a.ec2.availability_zones = zones;
+        super::analyze(&s, &Catalog::bundled().unwrap(), &a).unwrap()
+    };
+    let figure = |r: &Report, kind: OptionKind| r.cluster.options.iter().find(|o| o.kind == kind).unwrap().monthly_usd.unwrap();
+    let (one, three) = (run(1), run(3));
+    assert_eq!(
+        figure(&three, OptionKind::Ec2).0,
+        figure(&one, OptionKind::Ec2).0 * rust_decimal::Decimal::from(3)
+    );
+    assert_eq!(figure(&three, OptionKind::Ec2Ideal), figure(&one, OptionKind::Ec2Ideal));
+    let fleet = |r: &Report| r.cluster.ec2_fleet.iter().map(|l| l.count).sum::<u32>();
+    assert_eq!((fleet(&one), fleet(&three)), (1, 3));
+}

@@ -247,10 +247,10 @@ pub fn ec2_method(sim: Option<&Ec2Runs>, a: &Assumptions, step_seconds: u32, typ
     let mixes = sim.and_then(|s| s.ideal.as_ref()).map(|i| i.distinct_mixes).unwrap_or(0);
     let mut out = format!(
         "as ECS runs it: Auto Scaling groups of one instance type each, chosen from {types} types and split by architecture or network mode where that is cheaper ({groups}), \
-         binpack placement on memory, managed scaling at {}% target capacity, empty instances terminated after {} minutes, tasks never moved; \
+         each service's tasks spread evenly over {} Availability Zones and then binpacked on memory in each, managed scaling at {}% target capacity, empty instances terminated after {} minutes, tasks never moved; \
          ideal: every {step_seconds}-second step re-packed by the packing optimizer with every task free to move ({mixes} distinct task mixes); \
          the difference is the cost of fragmentation",
-        a.ec2.target_capacity_pct, a.ec2.scale_in_minutes,
+        a.ec2.availability_zones, a.ec2.target_capacity_pct, a.ec2.scale_in_minutes,
     );
     if a.ec2.spot_share_pct > 0.0 {
         out.push_str(&format!(

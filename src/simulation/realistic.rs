@@ -59,7 +59,17 @@ impl Realistic {
     /// Two fleets side by side (see [`FleetSimulation::merge`]), their groups together.
     pub fn merge(self, other: Realistic) -> Realistic {
         let mut groups = self.groups;
-        groups.extend(other.groups);
+        for g in other.groups {
+            // The same Auto Scaling group in another zone, or another part of the fleet.
+            match groups.iter_mut().find(|h| h.instance_type == g.instance_type && h.arch == g.arch) {
+                Some(h) => {
+                    h.services.extend(g.services);
+                    h.services.sort_unstable();
+                    h.services.dedup();
+                }
+                None => groups.push(g),
+            }
+        }
         Realistic {
             sim: self.sim.merge(other.sim),
             groups,
