@@ -857,3 +857,28 @@ fn an_error_printed_to_a_closed_stderr_pipe_keeps_its_exit_code_instead_of_panic
         .unwrap();
     assert_eq!(status.code(), Some(3));
 }
+
+#[test]
+fn a_snapshot_path_that_is_a_file_is_called_a_file_not_a_missing_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("manifest.json");
+    std::fs::write(&file, "{}").unwrap();
+    let (code, err) = failure(&["analyze", "--snapshot", file.to_str().unwrap()]);
+    assert_eq!(code, 3);
+    assert!(err.contains("is a file, not a snapshot directory"), "{err}");
+}
+
+#[test]
+fn a_schema_version_written_as_a_string_or_a_fraction_is_named_not_called_missing() {
+    for bad in ["\"1\"", "1.5"] {
+        let (_d, snap) = exported();
+        let p = snap.join("manifest.json");
+        let text = std::fs::read_to_string(&p)
+            .unwrap()
+            .replace("\"schema_version\": 1", &format!("\"schema_version\": {bad}"));
+        std::fs::write(&p, text).unwrap();
+        let (code, err) = analyze_snapshot(&snap);
+        assert_eq!(code, 3);
+        assert!(err.contains(&format!("snapshot schema version {bad} is not supported")), "{err}");
+    }
+}

@@ -38,7 +38,9 @@ pub enum SnapshotError {
     #[error(
         "snapshot schema version {found} is not supported (this build reads version {supported}); re-collect it or upgrade ecs-advisor"
     )]
-    UnsupportedSchema { found: u32, supported: u32 },
+    UnsupportedSchema { found: String, supported: u32 },
+    #[error("`{path}` is a file, not a snapshot directory; pass the directory that `ecs-advisor collect` or `demo export` wrote")]
+    NotADirectory { path: String },
     #[error("`{path}`: column `{column}` is missing")]
     MissingColumn { path: String, column: &'static str },
     #[error("`{path}`: column `{column}` has type {found}, expected {expected}")]
@@ -146,6 +148,11 @@ pub mod columns {
 impl Snapshot {
     /// Reads and validates a snapshot directory.
     pub fn load(dir: &Path) -> Result<Snapshot, SnapshotError> {
+        if dir.is_file() {
+            return Err(SnapshotError::NotADirectory {
+                path: dir.display().to_string(),
+            });
+        }
         if !dir.is_dir() {
             return Err(SnapshotError::NotFound {
                 path: dir.display().to_string(),
@@ -284,11 +291,12 @@ fn parse_manifest(path: &str, bytes: &[u8]) -> Result<Manifest, SnapshotError> {
         path: path.to_string(),
         message: e.to_string(),
     })?;
-    match raw.get("schema_version").and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+    match raw.get("schema_version") {
+        Some(v) if v.as_u64() == Some(u64::from(SCHEMA_VERSION)) => {}
+        // A version written as a string or a fraction is a wrong version, not a missing one.
         Some(v) => {
             return Err(SnapshotError::UnsupportedSchema {
-                found: v as u32,
+                found: v.to_string(),
                 supported: SCHEMA_VERSION,
             })
         }
