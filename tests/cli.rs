@@ -882,3 +882,21 @@ fn a_schema_version_written_as_a_string_or_a_fraction_is_named_not_called_missin
         assert!(err.contains(&format!("snapshot schema version {bad} is not supported")), "{err}");
     }
 }
+
+#[test]
+fn a_region_that_is_not_a_region_code_and_an_end_outside_cloudwatchs_range_are_bad_command_lines() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["collect", "--cluster", "x", "--out", "/tmp/never", "--region", "not a region!"],
+            "is not an AWS Region code",
+        ),
+        (&["analyze", "--cluster", "x", "--region", ""], "is not an AWS Region code"),
+        (&["analyze", "--cluster", "x", "--end", "0000-01-01T00:00:00Z"], "outside the range"),
+        (&["analyze", "--cluster", "x", "--end", "2999-01-01T00:00:00Z"], "outside the range"),
+    ];
+    for (args, message) in cases {
+        let (code, err) = failure(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+}

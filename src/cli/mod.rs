@@ -144,7 +144,7 @@ pub struct CollectArgs {
 #[derive(Debug, Args)]
 pub struct AwsArgs {
     /// AWS region [default: AWS_REGION, or the profile's].
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", value_parser = parse_region)]
     pub region: Option<String>,
     /// Named profile from the shared AWS config files [default: AWS_PROFILE, or `default`].
     #[arg(long, value_name = "NAME")]
@@ -154,7 +154,7 @@ pub struct AwsArgs {
     #[arg(long, value_name = "DURATION", default_value = "14d", value_parser = parse_lookback)]
     pub lookback: u64,
     /// End of the window, RFC 3339 (e.g. 2026-11-01T00:00:00Z) [default: now].
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", value_parser = parse_end)]
     pub end: Option<chrono::DateTime<chrono::Utc>>,
     /// No progress indicator or summary on standard error.
     #[arg(long, short)]
@@ -179,6 +179,41 @@ impl AwsArgs {
             aws: self.options(),
         }
     }
+}
+
+/// An AWS Region code such as `us-east-1` or `ap-southeast-2`: lowercase words joined by dashes,
+/// ending in a number. Anything else is refused here, not sent to the network layer.
+pub fn parse_region(s: &str) -> Result<String, String> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let ok = parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty();
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!("`{s}` is not an AWS Region code; write one like us-east-1 or eu-west-2"))
+    }
+}
+
+/// The window's end: RFC 3339, no earlier than CloudWatch's launch (2009) and no later than a day
+/// from now (a window in the future has no data and would report $0 everywhere).
+pub fn parse_end(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let t = chrono::DateTime::parse_from_rfc3339(s.trim())
+        .map_err(|e| format!("`{s}` is not an RFC 3339 time ({e}); write e.g. 2026-11-01T00:00:00Z"))?
+        .with_timezone(&chrono::Utc);
+    let earliest = chrono::DateTime::parse_from_rfc3339("2009-01-01T00:00:00Z")
+        .expect("a valid constant")
+        .with_timezone(&chrono::Utc);
+    let latest = chrono::Utc::now() + chrono::Duration::days(1);
+    if t < earliest || t > latest {
+        return Err(format!(
+            "`{s}` is outside the range CloudWatch can have data for (2009 to now); pass a past time"
+        ));
+    }
+    Ok(t)
 }
 
 /// A duration: a whole number and a unit, `s`, `m`, `h`, `d` or `w` (`14d`, `36h`, `90m`).
