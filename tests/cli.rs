@@ -900,3 +900,22 @@ fn a_region_that_is_not_a_region_code_and_an_end_outside_cloudwatchs_range_are_b
         assert!(err.contains(message), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn an_unknown_operating_system_or_usage_source_is_refused_not_priced_as_linux() {
+    let (_d, snap) = exported();
+    let p = snap.join("inventory.json");
+    let text = std::fs::read_to_string(&p).unwrap().replacen("\"LINUX\"", "\"BEOS\"", 1);
+    std::fs::write(&p, text).unwrap();
+    let (code, err) = analyze_snapshot(&snap);
+    assert_eq!(code, 3);
+    assert!(err.contains("operating system family `BEOS`"), "{err}");
+
+    let (_d, snap) = exported();
+    let p = snap.join("manifest.json");
+    let text = std::fs::read_to_string(&p).unwrap().replace("\"synthetic\"", "\"guesswork\"");
+    std::fs::write(&p, text).unwrap();
+    let (code, err) = analyze_snapshot(&snap);
+    assert_eq!(code, 3);
+    assert!(err.contains("`usage_source` is `guesswork`"), "{err}");
+}

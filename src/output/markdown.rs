@@ -3,9 +3,10 @@
 use super::{assumptions_line, cluster_rows, service_header, service_row, Cell};
 use crate::report::Report;
 
-/// Text safe in a Markdown table cell: pipes escaped, line breaks folded to spaces.
+/// Text safe in a Markdown table cell: pipes escaped, line breaks folded to spaces, other control
+/// characters shown as escapes.
 fn esc(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    super::printable(&s.replace('|', "\\|").replace(['\n', '\r'], " "))
 }
 
 fn row(cells: impl IntoIterator<Item = String>) -> String {

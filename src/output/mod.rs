@@ -57,6 +57,23 @@ pub(crate) fn size(t: &TaskSize) -> String {
     )
 }
 
+/// A name from a snapshot made safe to print: control characters (newlines, terminal escape
+/// sequences) are shown as escapes, never passed to the terminal or into a table.
+pub(crate) fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 pub(crate) fn money(x: Option<Usd>) -> String {
     x.map(|v| v.to_string()).unwrap_or_else(|| "-".into())
 }
@@ -126,7 +143,7 @@ pub(crate) fn service_header() -> Vec<(&'static str, bool)> {
 
 pub(crate) fn service_row(s: &ServiceReport) -> Vec<Cell> {
     let mut row = vec![
-        text(&s.name),
+        text(printable(&s.name)),
         text(s.launch_type.as_str()),
         text(size(&s.task_size)),
         figure(share(s.usage.cpu_units_p99, s.task_size.cpu_units)),
@@ -207,4 +224,24 @@ pub(crate) fn assumptions_line(r: &Report) -> String {
             String::new()
         }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_names_with_newlines_or_terminal_escapes_are_printed_escaped() {
+        let mut snapshot = crate::sources::demo::generate();
+        snapshot.inventory.services[0].name = "evil\n\u{1b}[31mred|x".into();
+        let catalog = crate::pricing::Catalog::bundled().unwrap();
+        let report = crate::recommend::analyze(&snapshot, &catalog, &crate::config::Assumptions::default()).unwrap();
+        for format in [Format::Table, Format::Markdown] {
+            let text = render(&report, format, Layout::default());
+            assert!(!text.contains('\u{1b}'), "{format:?}: no raw escape reaches the terminal");
+            assert!(text.contains("evil\\n\\u{1b}[31mred"), "{format:?}");
+        }
+        let md = render(&report, Format::Markdown, Layout::default());
+        assert!(md.contains("red\\|x"), "a pipe cannot break a Markdown table");
+    }
 }

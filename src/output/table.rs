@@ -32,7 +32,7 @@ fn table(layout: Layout) -> Table {
 pub fn render(r: &Report, layout: Layout) -> String {
     let mut out = format!(
         "ecs-advisor: cluster `{}` in {}, {} days from {} ({}-second steps), prices {} ({})\n\n",
-        r.cluster_name,
+        super::printable(&r.cluster_name),
         r.region,
         r.window.days(),
         r.window.start.format("%Y-%m-%d"),
@@ -69,7 +69,7 @@ pub fn render(r: &Report, layout: Layout) -> String {
     out.push_str(&format!("EC2 simulation: {}.\n", r.cluster.ec2_method));
     out.push_str(&format!("Assumes: {}.\n", assumptions_line(r)));
     for w in &r.warnings {
-        out.push_str(&format!("warning: {w}\n"));
+        out.push_str(&format!("warning: {}\n", super::printable(w)));
     }
     out
 }

@@ -311,6 +311,17 @@ fn parse_manifest(path: &str, bytes: &[u8]) -> Result<Manifest, SnapshotError> {
         path: path.to_string(),
         message: e.to_string(),
     })?;
+    let known = [usage_source::CONTAINER_INSIGHTS, usage_source::AWS_ECS, usage_source::SYNTHETIC];
+    if !known.contains(&m.usage_source.as_str()) {
+        return Err(SnapshotError::Parse {
+            path: path.to_string(),
+            message: format!(
+                "`usage_source` is `{}`; it must be one of {}",
+                m.usage_source,
+                known.map(|k| format!("`{k}`")).join(", ")
+            ),
+        });
+    }
     if m.step_seconds == 0 || !m.step_seconds.is_multiple_of(60) {
         return Err(SnapshotError::Parse {
             path: path.to_string(),
@@ -335,6 +346,15 @@ fn validate_inventory(inv: &Inventory) -> Result<(), SnapshotError> {
     for td in &inv.task_definitions {
         if defs.insert(td.reference(), td).is_some() {
             return bad(format!("task definition `{}` is listed twice", td.reference()));
+        }
+        // ECS's operating system families: LINUX and the WINDOWS_SERVER_* editions. Anything
+        // else would be priced as Linux without a word.
+        let os = td.operating_system_family.as_str();
+        if os != "LINUX" && !os.starts_with("WINDOWS_SERVER_") {
+            return bad(format!(
+                "task definition `{}` has operating system family `{os}`; ECS knows LINUX and WINDOWS_SERVER_* (e.g. WINDOWS_SERVER_2022_CORE)",
+                td.reference()
+            ));
         }
         // No CPU reservation is common on EC2 (every container `cpu: 0`): such a task is sized
         // from what it uses. ECS itself refuses a task with no memory at all.
