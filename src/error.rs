@@ -61,6 +61,8 @@ impl Error {
             Error::Pricing(_) => exit::PRICING,
             Error::Recommend(e) => e.exit_code(),
             Error::Pack(e) => e.exit_code(),
+            // A setting the user must fix is a bad command line, not an AWS failure.
+            Error::Aws(AwsError::BadSetting { .. }) => exit::USAGE,
             Error::Aws(_) => exit::AWS,
             Error::Output { .. } => exit::OUTPUT,
         }

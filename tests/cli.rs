@@ -919,3 +919,25 @@ fn an_unknown_operating_system_or_usage_source_is_refused_not_priced_as_linux() 
     assert_eq!(code, 3);
     assert!(err.contains("`usage_source` is `guesswork`"), "{err}");
 }
+
+#[test]
+fn unreadable_aws_retry_settings_are_named_instead_of_panicking() {
+    for (var, value) in [
+        ("AWS_MAX_ATTEMPTS", "abc"),
+        ("AWS_MAX_ATTEMPTS", "0"),
+        ("AWS_MAX_ATTEMPTS", "-1"),
+        ("AWS_RETRY_MODE", "bogus"),
+    ] {
+        let out = bin()
+            .args(["analyze", "--cluster", "prod", "--region", "us-east-1"])
+            .env(var, value)
+            .env("AWS_ACCESS_KEY_ID", "x")
+            .env("AWS_SECRET_ACCESS_KEY", "x")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{var}={value}: {err}");
+        assert!(err.contains(var) && err.contains(&format!("`{value}`")), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

@@ -64,6 +64,12 @@ pub enum AwsError {
     },
     #[error("unexpected answer from `{action}`: {message}")]
     Unexpected { action: &'static str, message: String },
+    #[error("environment variable {variable} is `{value}`: it must be {expected}; fix or unset it")]
+    BadSetting {
+        variable: &'static str,
+        value: String,
+        expected: &'static str,
+    },
     #[error("cannot start the AWS client runtime: {0}")]
     Runtime(String),
 }
@@ -87,9 +93,27 @@ pub(crate) fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, AwsErr
     Ok(rt.block_on(f))
 }
 
+/// The SDK's config loader panics on a retry setting it cannot read: check them first, naming
+/// the variable.
+fn check_retry_settings() -> Result<(), AwsError> {
+    let bad = |variable: &'static str, value: String, expected: &'static str| AwsError::BadSetting { variable, value, expected };
+    if let Ok(v) = std::env::var("AWS_MAX_ATTEMPTS") {
+        if !v.trim().parse::<u32>().is_ok_and(|n| (1..=100).contains(&n)) {
+            return Err(bad("AWS_MAX_ATTEMPTS", v, "a whole number of attempts from 1 to 100"));
+        }
+    }
+    if let Ok(v) = std::env::var("AWS_RETRY_MODE") {
+        if !["standard", "adaptive", "legacy"].contains(&v.trim().to_ascii_lowercase().as_str()) {
+            return Err(bad("AWS_RETRY_MODE", v, "`standard` or `adaptive`"));
+        }
+    }
+    Ok(())
+}
+
 /// Loads the shared configuration and checks, before any call, that there are credentials and a
 /// region, so their absence is one clear error instead of a failure deep inside a request.
 pub(crate) async fn load_config(opts: &AwsOptions, region_override: Option<&str>) -> Result<SdkConfig, AwsError> {
+    check_retry_settings()?;
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
         TimeoutConfig::builder()
             .connect_timeout(Duration::from_secs(10))
