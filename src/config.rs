@@ -15,6 +15,7 @@ pub struct Assumptions {
     pub fargate: FargateAssumptions,
     pub ec2: Ec2Assumptions,
     pub recommend: RecommendAssumptions,
+    pub discounts: Discounts,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -66,6 +67,50 @@ pub struct Ec2Assumptions {
 #[serde(deny_unknown_fields)]
 pub struct RecommendAssumptions {
     pub ec2_min_savings_pct: f64,
+    pub min_savings_pct: f64,
+    pub min_savings_usd: f64,
+}
+
+/// Discounts off on-demand prices, so that figures match the bill.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Discounts {
+    /// Compute Savings Plans: percent off on-demand Fargate and EC2.
+    pub savings_plan_pct: f64,
+    /// Reserved Instances or EC2 Instance Savings Plans: percent off on-demand EC2 (wins over
+    /// `savings_plan_pct` for EC2).
+    pub ec2_discount_pct: f64,
+}
+
+impl Discounts {
+    pub fn any(&self) -> bool {
+        self.savings_plan_pct > 0.0 || self.ec2_discount_pct > 0.0
+    }
+
+    /// Percent off on-demand EC2.
+    pub fn ec2_pct(&self) -> f64 {
+        if self.ec2_discount_pct > 0.0 {
+            self.ec2_discount_pct
+        } else {
+            self.savings_plan_pct
+        }
+    }
+
+    /// The discounts in words, for every output: "on-demand prices" when there are none.
+    pub fn describe(&self) -> String {
+        match (self.savings_plan_pct > 0.0, self.ec2_discount_pct > 0.0) {
+            (false, false) => "on-demand prices, no Savings Plans or Reserved Instances".into(),
+            (true, false) => format!("Compute Savings Plans at {}% off Fargate and EC2", self.savings_plan_pct),
+            (false, true) => format!(
+                "EC2 at {}% off (Reserved Instances or Instance Savings Plans), Fargate on demand",
+                self.ec2_discount_pct
+            ),
+            (true, true) => format!(
+                "Compute Savings Plans at {}% off Fargate, EC2 at {}% off (Reserved Instances or Instance Savings Plans)",
+                self.savings_plan_pct, self.ec2_discount_pct
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Error)]
@@ -167,6 +212,34 @@ impl Assumptions {
             0.0,
             100.0,
             "a percentage from 0 to 100",
+        )?;
+        pct(
+            "recommend.min_savings_pct",
+            self.recommend.min_savings_pct,
+            0.0,
+            100.0,
+            "a percentage from 0 to 100",
+        )?;
+        pct(
+            "recommend.min_savings_usd",
+            self.recommend.min_savings_usd,
+            0.0,
+            1e9,
+            "dollars a month from 0 to 1,000,000,000",
+        )?;
+        pct(
+            "discounts.savings_plan_pct",
+            self.discounts.savings_plan_pct,
+            0.0,
+            99.0,
+            "a percentage from 0 to 99",
+        )?;
+        pct(
+            "discounts.ec2_discount_pct",
+            self.discounts.ec2_discount_pct,
+            0.0,
+            99.0,
+            "a percentage from 0 to 99",
         )?;
         pct(
             "ec2.spot_share_pct",

@@ -30,6 +30,8 @@ pub mod exit {
     pub const OUTPUT: u8 = 6;
 }
 
+use crate::review::ReviewError;
+
 #[derive(Debug, Error)]
 pub enum Error {
     #[error(transparent)]
@@ -48,6 +50,8 @@ pub enum Error {
     Aws(#[from] AwsError),
     #[error(transparent)]
     SavedReport(#[from] SavedReportError),
+    #[error(transparent)]
+    Review(#[from] ReviewError),
     #[error("cannot write `{path}`: {message}")]
     Output { path: String, message: String },
 }
@@ -64,6 +68,9 @@ impl Error {
             // A setting the user must fix is a bad command line, not an AWS failure.
             Error::Aws(AwsError::BadSetting { .. }) => exit::USAGE,
             Error::Aws(_) => exit::AWS,
+            Error::Review(ReviewError::MonthNotInSnapshot { .. }) => exit::INPUT,
+            Error::Review(ReviewError::FutureMonth { .. }) => exit::USAGE,
+            Error::Review(_) => exit::OUTPUT,
             Error::Output { .. } => exit::OUTPUT,
         }
     }

@@ -7,6 +7,7 @@
 //! for a given snapshot and price catalog. `cli` turns arguments into the settings the library
 //! takes; `main.rs` only parses, calls [`run`] and maps the error to an exit code.
 
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod domain;
@@ -17,6 +18,7 @@ pub mod pack;
 pub mod pricing;
 pub mod recommend;
 pub mod report;
+pub mod review;
 pub mod simulation;
 pub mod snapshot;
 pub mod sources;
@@ -76,7 +78,50 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
                 )?);
             }
             drop(line);
+            if let Some(dir) = &args.charts {
+                write_charts(dir, &reports)?;
+            }
             write_reports(&reports, args.output.into(), args.out.as_deref(), stdout)
+        }
+        Command::Report(args) => {
+            let assumptions = args.assumptions.resolve()?;
+            let catalog = pricing::Catalog::load()?;
+            let (snapshots, mut warnings) = report_sources(&args)?;
+            let line = cli::progress::ProgressLine::start(args.quiet);
+            let packer = simulation::optimizer::OptimizingPacker {
+                budget: recommend::SIMULATION_BUDGET,
+            };
+            let mut text = String::new();
+            for (mut s, month) in snapshots {
+                line.stage("usage statistics");
+                let usages = usage::analyze(&s, &assumptions.rightsizing);
+                s.usage = Vec::new();
+                let report = recommend::analyze_with(&s, &usages, &catalog, &assumptions, &packer, &mut |stage| line.stage(stage))?;
+                line.stage("charts and report");
+                let written = review::write(&args.out, report, month)?;
+                let r = &written.report;
+                let m = r.monthly.as_ref();
+                text.push_str(&format!(
+                    "wrote the {} report of `{}` to {}: today {} a month, recommended ({}) {}, saving {}; {}\n",
+                    month,
+                    r.cluster_name,
+                    written.dir.display(),
+                    r.cluster.current_monthly_usd,
+                    r.cluster.recommended_plan.as_str(),
+                    r.cluster.recommended_monthly_usd,
+                    r.cluster.savings_monthly_usd,
+                    match m.and_then(|m| m.comparison.as_ref()) {
+                        Some(c) => format!("compared with {}", c.previous_month),
+                        None => "no comparison".into(),
+                    }
+                ));
+                warnings.extend(r.warnings.iter().map(|w| format!("`{}`: {w}", r.cluster_name)));
+                warnings.extend(written.warnings);
+            }
+            drop(line);
+            text.push_str(&format!("index: {}\n", args.out.join("index.html").display()));
+            emit(&text, None, stdout)?;
+            Ok(Outcome::warn(warnings))
         }
         Command::Render(args) => {
             let reports = sources::saved_report::read(&args.report)?;
@@ -151,9 +196,16 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             emit(&text, None, stdout)?;
             Ok(Outcome::ok())
         }
-        Command::Demo(DemoCommand::Export { out, services, days, seed }) => {
-            let snapshot = match (services, days) {
-                (None, None) => sources::demo::generate(),
+        Command::Demo(DemoCommand::Export {
+            out,
+            services,
+            days,
+            seed,
+            month,
+        }) => {
+            let snapshot = match (services, days, month) {
+                (None, None, Some(m)) => demo_month(m)?,
+                (None, None, None) => sources::demo::generate(),
                 _ => sources::demo::generate_large(services.unwrap_or(27) as usize, days.unwrap_or(30), seed),
             };
             snapshot.write(&out)?;
@@ -165,6 +217,121 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             Ok(Outcome::ok())
         }
     }
+}
+
+/// A snapshot and the month its report covers.
+type MonthOf = (snapshot::Snapshot, review::Month);
+
+/// The snapshots a `report` covers, each with its month, and warnings about the windows.
+fn report_sources(args: &cli::ReportArgs) -> Result<(Vec<MonthOf>, Vec<String>), Error> {
+    let mut warnings = Vec::new();
+    let pick = |s: snapshot::Snapshot, warnings: &mut Vec<String>| -> Result<MonthOf, Error> {
+        let w = s.manifest.window();
+        let month = review::month_of_snapshot(&s.manifest.cluster, &w, args.month)?;
+        if w.start < month.start() || w.end > month.end() {
+            warnings.push(format!(
+                "`{}`: the snapshot's window ({} to {}) reaches beyond {month}; the figures cover the whole window",
+                s.manifest.cluster,
+                w.start.format("%Y-%m-%d"),
+                w.end.format("%Y-%m-%d")
+            ));
+        }
+        Ok((s, month))
+    };
+    let snapshots = if args.demo {
+        let s = match args.month {
+            Some(m) => demo_month(m)?,
+            None => sources::demo::embedded()?,
+        };
+        vec![pick(s, &mut warnings)?]
+    } else if let Some(dir) = &args.snapshot {
+        vec![pick(snapshot::Snapshot::load(dir)?, &mut warnings)?]
+    } else {
+        let now = chrono::Utc::now();
+        let month = args.month.unwrap_or_else(|| review::Month::last_full(now));
+        if month.start() >= now {
+            return Err(review::ReviewError::FutureMonth {
+                month: month.to_string(),
+                latest: review::Month::of(now).to_string(),
+            }
+            .into());
+        }
+        let end = month.end().min(now);
+        if end < month.end() {
+            warnings.push(format!(
+                "{month} is not over: the report covers {} to now",
+                month.start().format("%Y-%m-%d")
+            ));
+        }
+        let settings = sources::aws::CollectSettings {
+            clusters: args.cluster.clone(),
+            all_clusters: args.all_clusters,
+            lookback_seconds: (end - month.start()).num_seconds().max(300) as u64,
+            end: Some(end),
+            aws: sources::aws::AwsOptions {
+                region: args.region.clone(),
+                profile: args.profile.clone(),
+                quiet: args.quiet,
+            },
+        };
+        sources::aws::collect(&settings)?
+            .snapshots
+            .into_iter()
+            .map(|s| (s, month))
+            .collect()
+    };
+    Ok((snapshots, warnings))
+}
+
+fn demo_month(m: review::Month) -> Result<snapshot::Snapshot, Error> {
+    if m == review::Month::parse("2026-10").expect("a month") {
+        return Ok(sources::demo::embedded()?);
+    }
+    Ok(sources::demo::generate_month(m.year, m.month).expect("a parsed month has a first day"))
+}
+
+/// `analyze --charts DIR`: every chart of every report, as SVG and PNG.
+fn write_charts(dir: &Path, reports: &[report::Report]) -> Result<(), Error> {
+    for r in reports {
+        let target = if reports.len() > 1 {
+            dir.join(review::folder_name(&r.cluster_name))
+        } else {
+            dir.to_path_buf()
+        };
+        let err = |e: std::io::Error| Error::Output {
+            path: target.display().to_string(),
+            message: e.to_string(),
+        };
+        std::fs::create_dir_all(&target).map_err(err)?;
+        for c in charts::render(r).map_err(review::ReviewError::from)? {
+            let mut sink = std::io::sink();
+            emit(&c.svg, Some(&target.join(format!("{}.svg", c.data.name))), &mut sink)?;
+            write_bytes(&target.join(format!("{}.png", c.data.name)), &c.png)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes bytes to a file atomically (temporary file, then rename).
+fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let err = |e: std::io::Error| Error::Output {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+        std::process::id()
+    ));
+    std::fs::write(&tmp, bytes).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        err(e)
+    })?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        err(e)
+    })
 }
 
 /// Renders reports in a format, to a file or standard output. A table on a terminal fits its
@@ -191,23 +358,7 @@ fn write_reports(reports: &[report::Report], format: output::Format, out: Option
 /// Writes to a file atomically (temporary file, then rename) or to standard output.
 fn emit(text: &str, out: Option<&Path>, stdout: &mut dyn Write) -> Result<(), Error> {
     match out {
-        Some(path) => {
-            let err = |e: std::io::Error| Error::Output {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            };
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let tmp = dir.join(format!(
-                ".{}.tmp-{}",
-                path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
-                std::process::id()
-            ));
-            std::fs::write(&tmp, text).map_err(err)?;
-            std::fs::rename(&tmp, path).map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                err(e)
-            })
-        }
+        Some(path) => write_bytes(path, text.as_bytes()),
         None => match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
             // A closed pipe (`| head`) is the reader's choice, not a failure.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

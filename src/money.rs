@@ -53,6 +53,11 @@ impl Usd {
         Usd(self.0 / Decimal::from(d))
     }
 
+    /// A drawn or averaged figure as dollars (NaN and infinities as zero).
+    pub fn from_f64(x: f64) -> Usd {
+        Usd(Decimal::from_f64(x).unwrap_or_default())
+    }
+
     pub fn is_zero(self) -> bool {
         self.0.is_zero()
     }

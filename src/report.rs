@@ -11,12 +11,12 @@ use crate::config::Assumptions;
 pub use crate::domain::{Capacity, Platform, Window};
 use crate::money::Usd;
 
-pub const REPORT_SCHEMA_VERSION: u32 = 3;
+pub const REPORT_SCHEMA_VERSION: u32 = 4;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
-    /// 3 for this layout.
+    /// 4 for this layout.
     pub schema_version: u32,
     pub generated_by: String,
     pub cluster_name: String,
@@ -33,6 +33,113 @@ pub struct Report {
     /// Time series for charts.
     pub series: Series,
     pub warnings: Vec<String>,
+    /// Set by `ecs-advisor report`: the month under review, its charts and the comparison with
+    /// the month before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly: Option<MonthlyReview>,
+}
+
+/// What a monthly cost review adds to the analysis.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonthlyReview {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The charts in the report's `charts/` folder, each as `<file>.svg` and `<file>.png`.
+    pub charts: Vec<ChartRef>,
+    /// The comparison with the previous month's report, where one was found and read.
+    pub comparison: Option<Comparison>,
+    /// Why there is no comparison, where there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison_note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChartRef {
+    pub file: String,
+    pub title: String,
+}
+
+/// This month against the previous one, at today's cost (what the services cost as they ran).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Comparison {
+    /// `YYYY-MM`.
+    pub previous_month: String,
+    pub previous_monthly_usd: Usd,
+    pub monthly_usd: Usd,
+    pub change_usd: Usd,
+    /// Null when the previous month cost nothing.
+    pub change_pct: Option<f64>,
+    /// Every service in either month whose cost moved, the largest change first.
+    pub services: Vec<ServiceChange>,
+    /// Last month's recommendations to change something, and whether they were carried out.
+    pub follow_ups: Vec<FollowUp>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceChange {
+    pub name: String,
+    /// Null for a new service.
+    pub previous_monthly_usd: Option<Usd>,
+    /// Null for a removed service.
+    pub monthly_usd: Option<Usd>,
+    pub change_usd: Usd,
+    pub change_pct: Option<f64>,
+    /// What moved it, most telling first.
+    pub causes: Vec<Cause>,
+    /// The causes in words, with the figures.
+    pub explanation: String,
+}
+
+/// What moved a service's cost between two months.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cause {
+    NewService,
+    RemovedService,
+    LaunchType,
+    TaskSize,
+    TaskCount,
+    /// The same tasks cost a different amount per task-hour: prices, discounts, Spot share, or
+    /// on EC2 the service's share of a changed fleet.
+    Price,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FollowUpStatus {
+    /// The service now runs as recommended.
+    Done,
+    /// It does not yet.
+    Open,
+    /// The service is gone.
+    Removed,
+}
+
+impl FollowUpStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowUpStatus::Done => "done",
+            FollowUpStatus::Open => "open",
+            FollowUpStatus::Removed => "service removed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    pub service: String,
+    pub action: Action,
+    pub summary: String,
+    pub status: FollowUpStatus,
+    /// What last month's report said it would save.
+    pub estimated_savings_usd: Usd,
+    /// For a recommendation carried out: last month's cost less this month's.
+    pub realised_savings_usd: Option<Usd>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -131,7 +131,7 @@ fn prices_csv_has_the_documented_columns_and_real_prices() {
 #[test]
 fn report_json_carries_the_documented_fields() {
     let r = demo_json();
-    assert_eq!(r["schema_version"], 3);
+    assert_eq!(r["schema_version"], 4);
     for s in r["services"].as_array().unwrap() {
         for f in [
             "name",
@@ -803,8 +803,8 @@ fn render_refuses_what_is_not_a_current_report_with_exit_3_and_writes_nothing() 
         (d.path().join("missing.json").to_str().unwrap().to_string(), "cannot read report"),
         (write("other.json", "{\"hello\": 1}"), "is not an ecs-advisor report"),
         (
-            write("old.json", &text.replacen("\"schema_version\": 3", "\"schema_version\": 2", 1)),
-            "is a version 2 report; this ecs-advisor reads version 3",
+            write("old.json", &text.replacen("\"schema_version\": 4", "\"schema_version\": 3", 1)),
+            "is a version 3 report; this ecs-advisor reads version 4",
         ),
         (write("cut.json", &text[..text.len() / 2]), "is not valid JSON"),
         (

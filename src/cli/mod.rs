@@ -47,6 +47,26 @@ pub enum Command {
          ecs-advisor render report.json\n  ecs-advisor render report.json --output markdown --out review.md\n\n{EXIT_CODES}"
     ))]
     Render(RenderArgs),
+    /// Write the monthly cost review: report.json, report.md, report.html and charts, compared
+    /// with the month before.
+    #[command(after_help = format!(
+        "Writes OUT/<cluster>/<YYYY-MM>/ (report.json, report.md, report.html, charts/*.svg and *.png) as a whole
+         or not at all, and OUT/index.html listing every cluster and month in OUT. When OUT/<cluster>/ holds the
+         previous month's report.json, the report compares: cost change per service, what moved it, and which of
+         last month's recommendations were carried out.
+
+         The month: for live clusters, the calendar month's window (default: the last full month); for a
+         snapshot, the month its window ends in; for the demo, its October 2026, or any other month generated.
+
+         Examples:
+  ecs-advisor report --demo --out reports
+  ecs-advisor report --demo --month 2026-11 --out reports
+           ecs-advisor report --cluster prod --region us-east-1 --savings-plan-pct 20
+           ecs-advisor report --snapshot snapshots/prod --out reports
+
+{EXIT_CODES}"
+    ))]
+    Report(ReportArgs),
     /// Collect a cluster's inventory (ECS) and usage (CloudWatch) into a snapshot directory.
     #[command(after_help = format!(
         "One cluster is written to DIR itself; several (or --all-clusters) to DIR/<cluster>.\n\n\
@@ -81,6 +101,45 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["demo", "snapshot", "cluster", "all_clusters"])))]
+pub struct ReportArgs {
+    /// The embedded demo cluster (no AWS account needed).
+    #[arg(long)]
+    pub demo: bool,
+    /// A snapshot directory written by `collect` or `demo export`.
+    #[arg(long, value_name = "DIR")]
+    pub snapshot: Option<PathBuf>,
+    /// A live cluster (name or ARN; repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Vec<String>,
+    /// Every cluster in the region.
+    #[arg(long)]
+    pub all_clusters: bool,
+    /// The month to review, YYYY-MM [default: live, the last full month; a snapshot, the month
+    /// its window ends in; the demo, 2026-10].
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub month: Option<crate::review::Month>,
+    /// Folder of reports: the report goes to OUT/<cluster>/<YYYY-MM>/.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+    /// AWS region [default: AWS_REGION, or the profile's].
+    #[arg(long, value_name = "REGION", value_parser = parse_region)]
+    pub region: Option<String>,
+    /// Named profile from the shared AWS config files [default: AWS_PROFILE, or `default`].
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// No progress indicator or summary on standard error.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub assumptions: AssumptionArgs,
+}
+
+fn parse_month(s: &str) -> Result<crate::review::Month, String> {
+    crate::review::Month::parse(s)
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +178,9 @@ pub struct AnalyzeArgs {
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Also draw the charts (SVG and PNG) into DIR (DIR/<cluster>/ for several clusters).
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
     #[command(flatten)]
     pub assumptions: AssumptionArgs,
 }
@@ -339,6 +401,19 @@ pub struct AssumptionArgs {
     /// Share of EC2 instance-hours assumed on Spot, percent (at the config's spot_discount_pct).
     #[arg(long, value_name = "PCT")]
     pub spot_share_pct: Option<f64>,
+    /// A change to a service is recommended only if it saves at least this share of its cost
+    /// and --min-savings-usd [default: 5].
+    #[arg(long, value_name = "PCT")]
+    pub min_savings_pct: Option<f64>,
+    /// ... and at least these dollars a month [default: 10].
+    #[arg(long, value_name = "USD")]
+    pub min_savings_usd: Option<f64>,
+    /// Compute Savings Plans discount off on-demand Fargate and EC2, percent [default: 0, on demand].
+    #[arg(long, value_name = "PCT")]
+    pub savings_plan_pct: Option<f64>,
+    /// Reserved Instances or EC2 Instance Savings Plans discount off on-demand EC2, percent.
+    #[arg(long, value_name = "PCT")]
+    pub ec2_discount_pct: Option<f64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -392,6 +467,10 @@ pub enum DemoCommand {
         /// Seed of a generated cluster: the same settings give the same snapshot.
         #[arg(long, value_name = "S", default_value_t = 1)]
         seed: u64,
+        /// The demo cluster over another calendar month (2026-11 on: after its team acted on
+        /// October's report), for trying the monthly report's comparison.
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, conflicts_with_all = ["services", "days"])]
+        month: Option<crate::review::Month>,
     },
 }
 
@@ -472,6 +551,18 @@ impl AssumptionArgs {
         }
         if let Some(p) = self.spot_share_pct {
             a.ec2.spot_share_pct = p;
+        }
+        if let Some(p) = self.min_savings_pct {
+            a.recommend.min_savings_pct = p;
+        }
+        if let Some(u) = self.min_savings_usd {
+            a.recommend.min_savings_usd = u;
+        }
+        if let Some(p) = self.savings_plan_pct {
+            a.discounts.savings_plan_pct = p;
+        }
+        if let Some(p) = self.ec2_discount_pct {
+            a.discounts.ec2_discount_pct = p;
         }
         a.validate()?;
         Ok(a)

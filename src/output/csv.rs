@@ -1,5 +1,6 @@
 //! One row per service, for spreadsheets. Dollar columns are monthly, rounded to the cent;
 //! empty where an option does not apply. One `<option>_monthly_usd` column per compute option.
+//! The last two columns are the discounts every figure carries (0: on demand).
 
 use crate::money::Usd;
 use crate::report::{OptionKind, Report};
@@ -22,7 +23,18 @@ pub fn header() -> Vec<String> {
     .map(String::from)
     .into();
     h.extend(OptionKind::ALL.iter().map(|k| format!("{}_monthly_usd", k.column_stem())));
-    h.extend(["action", "target", "recommended_monthly_usd", "savings_monthly_usd", "risk"].map(String::from));
+    h.extend(
+        [
+            "action",
+            "target",
+            "recommended_monthly_usd",
+            "savings_monthly_usd",
+            "risk",
+            "savings_plan_pct",
+            "ec2_discount_pct",
+        ]
+        .map(String::from),
+    );
     h
 }
 
@@ -54,6 +66,8 @@ pub fn render(report: &Report) -> String {
             m(Some(r.monthly_usd)),
             m(Some(r.savings_monthly_usd)),
             r.risk.as_str().into(),
+            report.assumptions.discounts.savings_plan_pct.to_string(),
+            report.assumptions.discounts.ec2_discount_pct.to_string(),
         ]);
         w.write_record(row).expect("writing to memory");
     }

@@ -1,7 +1,11 @@
 //! Markdown, for a pull-request comment or a wiki page.
 
-use super::{assumptions_line, cluster_rows, service_header, service_row, Cell};
-use crate::report::Report;
+use super::{
+    assumptions_line, change_line, changes, cluster_rows, comparison_line, movers, nothing_to_change, service_header, service_row, signed,
+    signed_pct, Cell,
+};
+use crate::money::Usd;
+use crate::report::{MonthlyReview, Report};
 
 /// Text safe in a Markdown table cell: pipes escaped, line breaks folded to spaces, other control
 /// characters shown as escapes.
@@ -21,16 +25,23 @@ fn rule(figures: &[bool]) -> String {
 
 pub fn render(r: &Report) -> String {
     let c = &r.cluster;
-    let mut o = format!("# ECS cost review: `{}` ({})\n\n", esc(&r.cluster_name), r.region);
+    let month = r.monthly.as_ref().and_then(|m| crate::review::Month::parse(&m.month).ok());
+    let mut o = format!(
+        "# ECS cost review: `{}` ({}){}\n\n",
+        esc(&r.cluster_name),
+        r.region,
+        month.map(|m| format!(", {}", m.words())).unwrap_or_default()
+    );
     o.push_str(&format!(
-        "{} days from {} to {}, {}-second steps. Prices: {} catalog as of {} ({}).\n\n",
+        "{} days from {} to {}, {}-second steps. Prices: {} catalog as of {} ({}); {}.\n\n",
         r.window.days(),
         r.window.start.format("%Y-%m-%d"),
         r.window.end.format("%Y-%m-%d"),
         r.window.step_seconds,
         r.prices.catalog,
         r.prices.as_of,
-        r.prices.region_source
+        r.prices.region_source,
+        r.assumptions.discounts.describe()
     ));
     o.push_str("## Cluster\n\n| | Monthly | Fleet |\n|---|---:|---|\n");
     let rows = cluster_rows(r);
@@ -45,6 +56,19 @@ pub fn render(r: &Report) -> String {
         });
     }
     o.push_str(&format!("\n{}.\n\n", esc(&c.rationale)));
+    o.push_str("## Next steps\n\n");
+    match nothing_to_change(r) {
+        Some(line) => o.push_str(&format!("{}.\n\n", esc(&line))),
+        None => {
+            for (i, s) in changes(r).iter().enumerate() {
+                o.push_str(&format!("{}. **{}**: {}.\n", i + 1, esc(&s.name), esc(&change_line(s))));
+            }
+            o.push('\n');
+        }
+    }
+    if let Some(m) = &r.monthly {
+        o.push_str(&monthly(m));
+    }
     o.push_str("## Services\n\n");
     let mut header = service_header();
     header.push(("Risk", false));
@@ -67,5 +91,89 @@ pub fn render(r: &Report) -> String {
             o.push_str(&format!("- {}\n", esc(w)));
         }
     }
+    o
+}
+
+/// The monthly review's sections: charts, then month over month.
+fn monthly(m: &MonthlyReview) -> String {
+    let mut o = String::from("## Charts\n\n");
+    for c in &m.charts {
+        o.push_str(&format!("![{}](charts/{}.png)\n\n", esc(&c.title), c.file));
+    }
+    o.push_str("## Month over month\n\n");
+    let Some(c) = &m.comparison else {
+        o.push_str(&format!("{}.\n\n", esc(m.comparison_note.as_deref().unwrap_or("no comparison"))));
+        return o;
+    };
+    o.push_str(&format!("{}\n\n", comparison_line(c, &m.month)));
+    let money = |u: Option<Usd>| u.map(|u| u.to_string()).unwrap_or_else(|| "-".into());
+    for (title, up) in [("Largest increases", true), ("Largest decreases", false)] {
+        let rows = movers(c, up);
+        o.push_str(&format!("### {title}\n\n"));
+        if rows.is_empty() {
+            o.push_str("None.\n\n");
+            continue;
+        }
+        o.push_str(&row([
+            "Service".into(),
+            c.previous_month.clone(),
+            m.month.clone(),
+            "Change".into(),
+            "".into(),
+            "What moved it".into(),
+        ]));
+        o.push_str(&rule(&[false, true, true, true, true, false]));
+        for s in rows {
+            o.push_str(&row([
+                esc(&s.name),
+                money(s.previous_monthly_usd),
+                money(s.monthly_usd),
+                signed(s.change_usd),
+                signed_pct(s.change_pct),
+                esc(&s.explanation),
+            ]));
+        }
+        o.push('\n');
+    }
+    o.push_str(&format!("### {}'s recommendations\n\n", c.previous_month));
+    if c.follow_ups.is_empty() {
+        o.push_str("It recommended no change.\n\n");
+        return o;
+    }
+    let done: Usd = c.follow_ups.iter().filter_map(|f| f.realised_savings_usd).sum();
+    let open: Usd = c
+        .follow_ups
+        .iter()
+        .filter(|f| f.status == crate::report::FollowUpStatus::Open)
+        .map(|f| f.estimated_savings_usd)
+        .sum();
+    o.push_str(&format!(
+        "Carried out: {} of {}, realising {} a month; still open: {} a month by last month's estimate.\n\n",
+        c.follow_ups
+            .iter()
+            .filter(|f| f.status == crate::report::FollowUpStatus::Done)
+            .count(),
+        c.follow_ups.len(),
+        done,
+        open
+    ));
+    o.push_str(&row([
+        "Service".into(),
+        "Recommendation".into(),
+        "Status".into(),
+        "Estimated /mo".into(),
+        "Realised /mo".into(),
+    ]));
+    o.push_str(&rule(&[false, false, false, true, true]));
+    for f in &c.follow_ups {
+        o.push_str(&row([
+            esc(&f.service),
+            esc(&format!("{}: {}", f.action.as_str(), f.summary)),
+            f.status.as_str().into(),
+            f.estimated_savings_usd.to_string(),
+            money(f.realised_savings_usd),
+        ]));
+    }
+    o.push('\n');
     o
 }

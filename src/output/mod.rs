@@ -3,6 +3,7 @@
 //! table says (its rows and cells) is defined once here; each markup format only lays it out.
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod pack;
@@ -10,7 +11,7 @@ pub mod prices;
 pub mod table;
 
 use crate::money::Usd;
-use crate::report::{FleetLine, OptionKind, Report, ServiceReport, TaskSize};
+use crate::report::{Action, Comparison, FleetLine, OptionKind, Report, ServiceChange, ServiceReport, TaskSize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -205,11 +206,89 @@ pub(crate) fn cluster_rows(r: &Report) -> Vec<[Cell; 3]> {
     rows
 }
 
+/// The services whose recommendation changes something, the largest saving first.
+pub(crate) fn changes(r: &Report) -> Vec<&ServiceReport> {
+    let mut v: Vec<&ServiceReport> = r.services.iter().filter(|s| s.recommendation.action != Action::Keep).collect();
+    v.sort_by(|a, b| {
+        b.recommendation
+            .savings_monthly_usd
+            .cmp(&a.recommendation.savings_monthly_usd)
+            .then(a.name.cmp(&b.name))
+    });
+    v
+}
+
+/// One recommended change in a sentence: `user-profile`: rightsize to ..., saves $63.79 a month.
+pub(crate) fn change_line(s: &ServiceReport) -> String {
+    let r = &s.recommendation;
+    let saving = if r.savings_monthly_usd.0.is_sign_negative() && !r.savings_monthly_usd.is_zero() {
+        format!("costs {} a month more", Usd(-r.savings_monthly_usd.0))
+    } else {
+        format!("saves {} a month", r.savings_monthly_usd)
+    };
+    format!("{}: {}; {saving}, {} risk", r.action.as_str(), r.summary, r.risk.as_str())
+}
+
+/// Why nothing is recommended, when nothing is.
+pub(crate) fn nothing_to_change(r: &Report) -> Option<String> {
+    changes(r).is_empty().then(|| {
+        format!(
+            "Nothing to change: every service already runs at its cheapest size and launch type, or a change would save less than {}% or ${} a month (each service's reason is under Why)",
+            r.assumptions.recommend.min_savings_pct, r.assumptions.recommend.min_savings_usd
+        )
+    })
+}
+
+/// The largest increases or decreases of a comparison, at most ten.
+pub(crate) fn movers(c: &Comparison, increases: bool) -> Vec<&ServiceChange> {
+    c.services
+        .iter()
+        .filter(|s| {
+            if increases {
+                s.change_usd.0.is_sign_positive()
+            } else {
+                s.change_usd.0.is_sign_negative()
+            }
+        })
+        .filter(|s| !s.change_usd.cents().is_zero())
+        .take(10)
+        .collect()
+}
+
+/// A change with its sign: `+$12.30`, `-$4.00`.
+pub(crate) fn signed(u: Usd) -> String {
+    if u.0.is_sign_negative() && !u.cents().is_zero() {
+        format!("-{}", Usd(-u.0))
+    } else {
+        format!("+{u}")
+    }
+}
+
+pub(crate) fn signed_pct(p: Option<f64>) -> String {
+    match p {
+        Some(p) => format!("{p:+.1}%"),
+        None => "new".into(),
+    }
+}
+
+/// The headline of a comparison in a sentence.
+pub(crate) fn comparison_line(c: &Comparison, month: &str) -> String {
+    format!(
+        "What the cluster cost as it ran went from {} in {} to {} in {} ({}, {}).",
+        c.previous_monthly_usd,
+        c.previous_month,
+        c.monthly_usd,
+        month,
+        signed(c.change_usd),
+        signed_pct(c.change_pct)
+    )
+}
+
 /// What the figures assume, in one sentence.
 pub(crate) fn assumptions_line(r: &Report) -> String {
     let a = &r.assumptions;
     format!(
-        "CPU p{} + {}% headroom, memory p{} + {}% headroom, at least {} days of data, {} MiB reserved per instance, ENI trunking {}, EC2 only when {}% cheaper{}; monthly = average hourly cost x 730",
+        "CPU p{} + {}% headroom, memory p{} + {}% headroom, at least {} days of data, {} MiB reserved per instance, ENI trunking {}, EC2 only when {}% cheaper, service changes only when they save {}% or ${}{}; {}; monthly = average hourly cost x 730",
         a.rightsizing.cpu_percentile,
         a.rightsizing.cpu_headroom_pct,
         a.rightsizing.memory_percentile,
@@ -218,11 +297,14 @@ pub(crate) fn assumptions_line(r: &Report) -> String {
         a.ec2.reserved_memory_mib,
         if a.ec2.eni_trunking { "on" } else { "off" },
         a.recommend.ec2_min_savings_pct,
+        a.recommend.min_savings_pct,
+        a.recommend.min_savings_usd,
         if a.ec2.spot_share_pct > 0.0 {
             format!(", {}% of EC2 on Spot at {}% off", a.ec2.spot_share_pct, a.ec2.spot_discount_pct)
         } else {
             String::new()
-        }
+        },
+        a.discounts.describe()
     )
 }
 

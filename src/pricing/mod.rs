@@ -134,6 +134,35 @@ fn parse_price(s: &str, what: &str) -> Result<Usd, PricingError> {
 }
 
 impl Catalog {
+    /// The same prices with the account's discounts taken off on-demand rates: Compute Savings
+    /// Plans off Fargate vCPU and memory, and off EC2 unless an EC2 discount (Reserved Instances,
+    /// EC2 Instance Savings Plans) is set. Spot, the Windows licence fee and ephemeral storage
+    /// stay as listed: no Savings Plan covers them.
+    pub fn discounted(&self, d: &crate::config::Discounts) -> Catalog {
+        let keep = |pct: f64| {
+            Decimal::ONE - <Decimal as rust_decimal::prelude::FromPrimitive>::from_f64(pct).unwrap_or_default() / Decimal::ONE_HUNDRED
+        };
+        let (fargate, ec2) = (keep(d.savings_plan_pct), keep(d.ec2_pct()));
+        let mut out = self.clone();
+        for r in out.regions.values_mut() {
+            for price in r.ec2_hourly.values_mut() {
+                *price = *price * ec2;
+            }
+            let f = &mut r.fargate;
+            for rate in [
+                &mut f.linux_x86_vcpu_hour,
+                &mut f.linux_x86_gb_hour,
+                &mut f.linux_arm_vcpu_hour,
+                &mut f.linux_arm_gb_hour,
+                &mut f.windows_vcpu_hour,
+                &mut f.windows_gb_hour,
+            ] {
+                *rate = *rate * fargate;
+            }
+        }
+        out
+    }
+
     /// The catalog bundled in the binary.
     pub fn bundled() -> Result<Catalog, PricingError> {
         Catalog::parse(BUNDLED_AS_OF, INSTANCE_TYPES_CSV, EC2_PRICES_CSV, FARGATE_CSV)

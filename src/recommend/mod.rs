@@ -81,6 +81,13 @@ pub fn analyze_with(
     progress: &mut dyn FnMut(&str),
 ) -> Result<Report, RecommendError> {
     let m = &snapshot.manifest;
+    let discounted;
+    let catalog = if a.discounts.any() {
+        discounted = catalog.discounted(&a.discounts);
+        &discounted
+    } else {
+        catalog
+    };
     let region = catalog.region(&m.region)?;
     let rates = &region.fargate;
     let window_s = m.window_seconds();
@@ -391,6 +398,7 @@ pub fn analyze_with(
         cluster,
         series,
         warnings,
+        monthly: None,
     })
 }
 
@@ -625,6 +633,17 @@ fn fargate_recommendation(c: &Candidate, a: &Assumptions) -> Recommendation {
         cost: best.monthly,
         current: c.current,
     });
+    let saving = c.current - best.monthly;
+    let on_fargate_today = matches!(c.placement, Placement::Fargate { .. });
+    if on_fargate_today
+        && action != Action::Keep
+        && !plan::worth_changing(saving, c.current, a.recommend.min_savings_pct, a.recommend.min_savings_usd)
+    {
+        return keep_today(
+            c,
+            words::below_threshold(c, a, saving, &words::describe_fargate(c.platform, choice, size)),
+        );
+    }
     let rationale = words::fargate_rationale(c, a, action, choice, size);
     let risk = risk_at(c, size.cpu_units, size.memory_mib);
     if action == Action::Keep {

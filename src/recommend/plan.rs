@@ -101,6 +101,13 @@ pub fn fargate_action(f: FargateFacts) -> Action {
     }
 }
 
+/// A change to a service is worth making when it saves at least `min_pct` percent of what the
+/// service costs today and at least `min_usd` dollars a month; below either it is noise.
+pub fn worth_changing(saving: Usd, current: Usd, min_pct: f64, min_usd: f64) -> bool {
+    let min_usd = Decimal::from_f64(min_usd).unwrap_or_default();
+    saving.0 > Decimal::ZERO && saving.0 >= min_usd && saving.0 >= current.0 * (Decimal::ONE - keep_share(min_pct))
+}
+
 pub fn ec2_action(on_ec2_today: bool, resized: bool) -> Action {
     if !on_ec2_today {
         Action::MoveToEc2
@@ -173,6 +180,25 @@ mod tests {
             cost: usd(cost).unwrap(),
             current: usd("100").unwrap(),
         }
+    }
+
+    #[test]
+    fn a_change_must_clear_both_the_share_and_the_dollar_threshold() {
+        let usd = |s: &str| Usd::parse(s).unwrap();
+        for (saving, current, want) in [
+            ("10.00", "200.00", true),   // 5% and $10: both met exactly
+            ("9.99", "100.00", false),   // 10%, but under $10
+            ("50.00", "1001.00", false), // $50, but under 5%
+            ("50.05", "1001.00", true),
+            ("0", "0", false),
+            ("-5", "100", false),
+        ] {
+            assert_eq!(worth_changing(usd(saving), usd(current), 5.0, 10.0), want, "{saving} of {current}");
+        }
+        assert!(
+            worth_changing(usd("0.01"), usd("100"), 0.0, 0.0),
+            "thresholds at zero take any saving"
+        );
     }
 
     #[test]

@@ -101,6 +101,14 @@ pub fn analyze(s: &Snapshot) -> Report {
     super::analyze(s, &Catalog::bundled().unwrap(), &Assumptions::default()).unwrap()
 }
 
+/// With no minimum saving: every change, however small, is recommended.
+fn analyze_any_saving(s: &Snapshot) -> Report {
+    let mut a = Assumptions::default();
+    a.recommend.min_savings_pct = 0.0;
+    a.recommend.min_savings_usd = 0.0;
+    super::analyze(s, &Catalog::bundled().unwrap(), &a).unwrap()
+}
+
 /// Dollars to the cent, for comparing with a figure worked out by hand.
 fn cents(x: f64) -> String {
     format!("{x:.2}")
@@ -182,7 +190,7 @@ fn a_nightly_job_qualifies_on_the_nights_it_ran() {
             }
         })
         .collect();
-    let r = analyze(&s);
+    let r = analyze_any_saving(&s);
     let stats = &r.services[0].usage;
     assert_eq!(stats.data_points, 360);
     let rec = &r.services[0].recommendation;
@@ -432,4 +440,32 @@ fn ecs_spreads_a_services_tasks_over_zones_before_binpack() {
     assert_eq!(figure(&three, OptionKind::Ec2Ideal), figure(&one, OptionKind::Ec2Ideal));
     let fleet = |r: &Report| r.cluster.ec2_fleet.iter().map(|l| l.count).sum::<u32>();
     assert_eq!((fleet(&one), fleet(&three)), (1, 3));
+}
+
+#[test]
+fn a_rightsize_saving_under_the_threshold_keeps_the_size_and_says_why() {
+    // 1 vCPU / 2 GiB, one task, using 205 units and 1,024 MiB: with 20% headroom 0.25 vCPU /
+    // 2 GiB holds it, saving 0.75 vCPU x 730 h = $22.16 a month (over $10 and 5%): recommended.
+    // With a $25 minimum it keeps its size and the rationale says so, with the figures.
+    let s = steady(
+        vec![(service("api", Some(LaunchType::Fargate), 1), task_definition("api", 1024, 2048))],
+        0.2,
+    );
+    let rec = analyze(&s).services[0].recommendation.clone();
+    assert_eq!(rec.action, crate::report::Action::Rightsize);
+    let saving = 0.75 * VCPU * 730.0;
+    assert_eq!(rec.savings_monthly_usd.cents().to_string(), format!("${}", cents(saving)));
+
+    let mut a = Assumptions::default();
+    a.recommend.min_savings_usd = 25.0;
+    let r = super::analyze(&s, &Catalog::bundled().unwrap(), &a).unwrap();
+    let rec = &r.services[0].recommendation;
+    assert_eq!(rec.action, crate::report::Action::Keep);
+    assert!(rec.savings_monthly_usd.is_zero());
+    assert!(
+        rec.rationale.contains(&format!("would save ${} a month", cents(saving)))
+            && rec.rationale.contains("under the threshold for a change (5% and $25 a month)"),
+        "{}",
+        rec.rationale
+    );
 }

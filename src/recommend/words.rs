@@ -141,6 +141,21 @@ pub fn fargate_rationale(c: &Candidate, a: &Assumptions, action: Action, choice:
     clauses.join("; ")
 }
 
+/// Why a service that could save a little keeps what it runs.
+pub fn below_threshold(c: &Candidate, a: &Assumptions, saving: Usd, change: &str) -> String {
+    let pct = if c.current.is_zero() {
+        0.0
+    } else {
+        saving.to_f64() / c.current.to_f64() * 100.0
+    };
+    format!(
+        "{}; {change} would save {saving} a month ({pct:.1}%), under the threshold for a change ({}% and ${} a month), so it keeps what it runs",
+        usage_words(c, a),
+        a.recommend.min_savings_pct,
+        a.recommend.min_savings_usd
+    )
+}
+
 /// Why a service goes to (or stays on) the EC2 fleet.
 pub fn ec2_rationale(c: &Candidate, a: &Assumptions, size: FargateSize, cost: Usd) -> String {
     if c.is_daemon() {

@@ -1,0 +1,343 @@
+//! HTML: the monthly report as one self-contained file (charts inline as SVG, CSS inline, no
+//! script, nothing from the network), which opens from disk and prints on A4 without cut tables;
+//! and the index of every report in a reports folder.
+
+use super::{assumptions_line, change_line, changes, cluster_rows, comparison_line, movers, nothing_to_change, signed, signed_pct};
+use crate::money::Usd;
+use crate::report::{FollowUpStatus, MonthlyReview, Report};
+use crate::review::IndexEntry;
+
+/// Text safe in HTML content and attributes.
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c if c.is_control() && c != '\n' => o.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+const STYLE: &str = r#"
+:root { color-scheme: light; }
+body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; color: #222; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+h2 { font-size: 1.25rem; border-bottom: 1px solid #ccc; padding-bottom: .2rem; margin-top: 2rem; }
+h3 { font-size: 1.05rem; }
+.meta { color: #555; font-size: .9rem; }
+.cards { display: flex; gap: 1rem; flex-wrap: wrap; margin: 1rem 0; }
+.card { border: 1px solid #ccc; border-radius: 6px; padding: .6rem 1rem; min-width: 11rem; }
+.card .label { font-size: .8rem; color: #555; }
+.card .value { font-size: 1.4rem; font-weight: bold; }
+table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0 1rem; }
+th, td { border: 1px solid #ccc; padding: .25rem .4rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th { background: #f2f2f2; }
+td.n, th.n { text-align: right; white-space: nowrap; }
+tr.rec td { font-weight: bold; }
+figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; }
+figure svg { width: 100%; height: auto; display: block; border: 1px solid #eee; }
+svg text { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; }
+figcaption { font-size: .85rem; color: #555; }
+ul.why li, ol.steps li { margin-bottom: .3rem; }
+@page { size: A4; margin: 14mm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 9pt; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  table { font-size: 8pt; }
+  tr, .card { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+}
+"#;
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        esc(title)
+    )
+}
+
+fn table(header: &[(&str, bool)], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut o = String::from("<table>\n<thead><tr>");
+    for (h, n) in header {
+        o.push_str(&format!("<th{}>{}</th>", if *n { " class=\"n\"" } else { "" }, esc(h)));
+    }
+    o.push_str("</tr></thead>\n<tbody>\n");
+    for r in rows {
+        o.push_str("<tr>");
+        for (cell, (_, n)) in r.iter().zip(header) {
+            o.push_str(&format!("<td{}>{}</td>", if *n { " class=\"n\"" } else { "" }, cell));
+        }
+        o.push_str("</tr>\n");
+    }
+    o.push_str("</tbody>\n</table>\n");
+    o
+}
+
+fn card(label: &str, value: &str) -> String {
+    format!(
+        "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div></div>",
+        esc(label),
+        esc(value)
+    )
+}
+
+/// The monthly report. `charts` are the report's charts as SVG text, by file name.
+pub fn render(r: &Report, charts: &[(&str, &str)]) -> String {
+    let c = &r.cluster;
+    let month = r.monthly.as_ref().and_then(|m| crate::review::Month::parse(&m.month).ok());
+    let title = format!(
+        "ECS cost review: {} ({}){}",
+        r.cluster_name,
+        r.region,
+        month.map(|m| format!(", {}", m.words())).unwrap_or_default()
+    );
+    let mut b = format!(
+        "<header>\n<h1>ECS cost review: <code>{}</code> ({}){}</h1>\n<p class=\"meta\">{} days from {} to {}, {}-second steps. Prices: {} catalog as of {} ({}); {}.</p>\n</header>\n",
+        esc(&r.cluster_name),
+        esc(&r.region),
+        month.map(|m| format!(", {}", m.words())).unwrap_or_default(),
+        r.window.days(),
+        r.window.start.format("%Y-%m-%d"),
+        r.window.end.format("%Y-%m-%d"),
+        r.window.step_seconds,
+        esc(&r.prices.catalog),
+        esc(&r.prices.as_of),
+        esc(&r.prices.region_source),
+        esc(&r.assumptions.discounts.describe())
+    );
+    b.push_str("<div class=\"cards\">");
+    b.push_str(&card("Today, a month", &c.current_monthly_usd.to_string()));
+    b.push_str(&card(
+        &format!("Recommended ({}), a month", c.recommended_plan.as_str()),
+        &c.recommended_monthly_usd.to_string(),
+    ));
+    b.push_str(&card("Saving, a month", &c.savings_monthly_usd.to_string()));
+    b.push_str("</div>\n");
+
+    b.push_str("<h2>Cluster</h2>\n");
+    let rows = cluster_rows(r);
+    let last = rows.len() - 2;
+    let mut t = String::from("<table>\n<thead><tr><th></th><th class=\"n\">Monthly</th><th>Fleet</th></tr></thead>\n<tbody>\n");
+    for (i, [label, monthly, third]) in rows.into_iter().enumerate() {
+        t.push_str(&format!(
+            "<tr{}><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
+            if i == last { " class=\"rec\"" } else { "" },
+            esc(&label.text),
+            esc(&monthly.text),
+            esc(&third.text)
+        ));
+    }
+    t.push_str("</tbody>\n</table>\n");
+    b.push_str(&t);
+    b.push_str(&format!("<p>{}.</p>\n", esc(&c.rationale)));
+
+    b.push_str("<h2>Next steps</h2>\n");
+    match nothing_to_change(r) {
+        Some(line) => b.push_str(&format!("<p>{}.</p>\n", esc(&line))),
+        None => {
+            b.push_str("<ol class=\"steps\">\n");
+            for s in changes(r) {
+                b.push_str(&format!("<li><strong>{}</strong>: {}.</li>\n", esc(&s.name), esc(&change_line(s))));
+            }
+            b.push_str("</ol>\n");
+        }
+    }
+
+    if !charts.is_empty() {
+        b.push_str("<h2>Charts</h2>\n");
+        let titles = r.monthly.as_ref().map(|m| m.charts.as_slice()).unwrap_or_default();
+        for (name, svg) in charts {
+            let caption = titles.iter().find(|c| c.file == *name).map(|c| c.title.as_str()).unwrap_or(name);
+            b.push_str(&format!(
+                "<figure id=\"chart-{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
+                esc(name),
+                strip_xml_declaration(svg),
+                esc(caption)
+            ));
+        }
+    }
+    if let Some(m) = &r.monthly {
+        b.push_str(&monthly(m));
+    }
+
+    b.push_str("<h2>Services</h2>\n");
+    b.push_str(&table(
+        &[
+            ("Service", false),
+            ("Today", false),
+            ("Today /mo", true),
+            ("Recommendation", false),
+            ("Recommended /mo", true),
+            ("Saving /mo", true),
+            ("Risk", false),
+        ],
+        r.services.iter().map(|s| {
+            let rec = &s.recommendation;
+            vec![
+                esc(&s.name),
+                esc(&format!("{} {}", s.launch_type.as_str(), super::size(&s.task_size))),
+                esc(&s.current_monthly_usd.to_string()),
+                esc(&format!("{}: {}", rec.action.as_str(), rec.summary)),
+                esc(&rec.monthly_usd.to_string()),
+                esc(&rec.savings_monthly_usd.to_string()),
+                esc(rec.risk.as_str()),
+            ]
+        }),
+    ));
+    b.push_str("<h2>Why</h2>\n<ul class=\"why\">\n");
+    for s in &r.services {
+        b.push_str(&format!(
+            "<li><strong>{}</strong>: {}.</li>\n",
+            esc(&s.name),
+            esc(&s.recommendation.rationale)
+        ));
+    }
+    b.push_str("</ul>\n");
+    b.push_str(&format!(
+        "<h2>Method</h2>\n<ul>\n<li>EC2: {}.</li>\n<li>Assumes: {}.</li>\n</ul>\n",
+        esc(&c.ec2_method),
+        esc(&assumptions_line(r))
+    ));
+    if !r.warnings.is_empty() {
+        b.push_str("<h2>Warnings</h2>\n<ul>\n");
+        for w in &r.warnings {
+            b.push_str(&format!("<li>{}</li>\n", esc(w)));
+        }
+        b.push_str("</ul>\n");
+    }
+    b.push_str(&format!("<p class=\"meta\">{}.</p>\n", esc(&r.generated_by)));
+    page(&title, &b)
+}
+
+fn strip_xml_declaration(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    }
+}
+
+fn monthly(m: &MonthlyReview) -> String {
+    let mut o = String::from("<h2>Month over month</h2>\n");
+    let Some(c) = &m.comparison else {
+        o.push_str(&format!(
+            "<p>{}.</p>\n",
+            esc(m.comparison_note.as_deref().unwrap_or("no comparison"))
+        ));
+        return o;
+    };
+    o.push_str(&format!("<p>{}</p>\n", esc(&comparison_line(c, &m.month))));
+    let money = |u: Option<Usd>| esc(&u.map(|u| u.to_string()).unwrap_or_else(|| "-".into()));
+    for (title, up) in [("Largest increases", true), ("Largest decreases", false)] {
+        o.push_str(&format!("<h3>{title}</h3>\n"));
+        let rows = movers(c, up);
+        if rows.is_empty() {
+            o.push_str("<p>None.</p>\n");
+            continue;
+        }
+        o.push_str(&table(
+            &[
+                ("Service", false),
+                (&c.previous_month, true),
+                (&m.month, true),
+                ("Change", true),
+                ("", true),
+                ("What moved it", false),
+            ],
+            rows.into_iter().map(|s| {
+                vec![
+                    esc(&s.name),
+                    money(s.previous_monthly_usd),
+                    money(s.monthly_usd),
+                    esc(&signed(s.change_usd)),
+                    esc(&signed_pct(s.change_pct)),
+                    esc(&s.explanation),
+                ]
+            }),
+        ));
+    }
+    o.push_str(&format!("<h3>{}'s recommendations</h3>\n", esc(&c.previous_month)));
+    if c.follow_ups.is_empty() {
+        o.push_str("<p>It recommended no change.</p>\n");
+        return o;
+    }
+    let done: Usd = c.follow_ups.iter().filter_map(|f| f.realised_savings_usd).sum();
+    let open: Usd = c
+        .follow_ups
+        .iter()
+        .filter(|f| f.status == FollowUpStatus::Open)
+        .map(|f| f.estimated_savings_usd)
+        .sum();
+    o.push_str(&format!(
+        "<p>Carried out: {} of {}, realising {} a month; still open: {} a month by last month's estimate.</p>\n",
+        c.follow_ups.iter().filter(|f| f.status == FollowUpStatus::Done).count(),
+        c.follow_ups.len(),
+        esc(&done.to_string()),
+        esc(&open.to_string())
+    ));
+    o.push_str(&table(
+        &[
+            ("Service", false),
+            ("Recommendation", false),
+            ("Status", false),
+            ("Estimated /mo", true),
+            ("Realised /mo", true),
+        ],
+        c.follow_ups.iter().map(|f| {
+            vec![
+                esc(&f.service),
+                esc(&format!("{}: {}", f.action.as_str(), f.summary)),
+                esc(f.status.as_str()),
+                esc(&f.estimated_savings_usd.to_string()),
+                money(f.realised_savings_usd),
+            ]
+        }),
+    ));
+    o
+}
+
+/// The reports folder's index: every cluster and month present, with its headline figures.
+pub fn index(entries: &[IndexEntry]) -> String {
+    let mut b = String::from("<h1>ECS cost reviews</h1>\n");
+    if entries.is_empty() {
+        b.push_str("<p>No reports yet.</p>\n");
+        return page("ECS cost reviews", &b);
+    }
+    b.push_str(&table(
+        &[
+            ("Cluster", false),
+            ("Month", false),
+            ("Region", false),
+            ("Today /mo", true),
+            ("Recommended /mo", true),
+            ("Saving /mo", true),
+            ("Plan", false),
+            ("Change on the month before", true),
+        ],
+        entries.iter().map(|e| {
+            let r = &e.report;
+            let change = r
+                .monthly
+                .as_ref()
+                .and_then(|m| m.comparison.as_ref())
+                .map(|c| format!("{} ({})", signed(c.change_usd), signed_pct(c.change_pct)))
+                .unwrap_or_else(|| "-".into());
+            vec![
+                esc(&r.cluster_name),
+                format!("<a href=\"{0}/{1}/report.html\">{1}</a>", esc(&e.folder), esc(&e.month)),
+                esc(&r.region),
+                esc(&r.cluster.current_monthly_usd.to_string()),
+                esc(&r.cluster.recommended_monthly_usd.to_string()),
+                esc(&r.cluster.savings_monthly_usd.to_string()),
+                esc(r.cluster.recommended_plan.as_str()),
+                esc(&change),
+            ]
+        }),
+    ));
+    page("ECS cost reviews", &b)
+}
