@@ -33,6 +33,35 @@ fn analyze_demo(bencher: divan::Bencher) {
     bencher.bench(|| recommend::analyze(&s, &c, &a).unwrap().services.len());
 }
 
+/// Drawing the demo report's six charts, each as SVG and PNG.
+#[divan::bench(sample_count = 10)]
+fn charts_demo(bencher: divan::Bencher) {
+    let r = recommend::analyze(
+        &sources::demo::embedded().unwrap(),
+        &Catalog::bundled().unwrap(),
+        &Assumptions::default(),
+    )
+    .unwrap();
+    bencher.bench(|| ecs_advisor::charts::render(&r).unwrap().len());
+}
+
+/// The whole monthly report of the analysed demo: charts, comparison with a previous month,
+/// report.json, report.md, report.html, the index, written to a folder.
+#[divan::bench(sample_count = 10)]
+fn report_demo(bencher: divan::Bencher) {
+    let r = recommend::analyze(
+        &sources::demo::embedded().unwrap(),
+        &Catalog::bundled().unwrap(),
+        &Assumptions::default(),
+    )
+    .unwrap();
+    let month = ecs_advisor::review::Month::parse("2026-10").unwrap();
+    let dir = std::env::temp_dir().join(format!("ecs-advisor-bench-report-{}", std::process::id()));
+    ecs_advisor::review::write(&dir, r.clone(), month.previous()).unwrap();
+    bencher.bench(|| ecs_advisor::review::write(&dir, r.clone(), month).unwrap().dir);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// One packing of `n` tasks in Fargate-valid sizes onto eight instance types, large to 4xlarge.
 #[divan::bench(args = [20, 200, 2000], sample_count = 20)]
 fn greedy_pack(bencher: divan::Bencher, n: u32) {

@@ -288,7 +288,7 @@ pub(crate) fn comparison_line(c: &Comparison, month: &str) -> String {
 pub(crate) fn assumptions_line(r: &Report) -> String {
     let a = &r.assumptions;
     format!(
-        "CPU p{} + {}% headroom, memory p{} + {}% headroom, at least {} days of data, {} MiB reserved per instance, ENI trunking {}, EC2 only when {}% cheaper, service changes only when they save {}% or ${}{}; {}; monthly = average hourly cost x 730",
+        "CPU p{} + {}% headroom, memory p{} + {}% headroom, at least {} days of data, {} MiB reserved per instance, ENI trunking {}, EC2 only when {}% cheaper, service changes only when they save {}% and ${} a month{}; {}; monthly = average hourly cost x 730",
         a.rightsizing.cpu_percentile,
         a.rightsizing.cpu_headroom_pct,
         a.rightsizing.memory_percentile,

@@ -352,9 +352,10 @@ pub fn generate_month(year: i32, month: u32) -> Option<Snapshot> {
 fn evolve(specs: &mut Vec<Spec>) {
     for spec in specs.iter_mut() {
         match spec.name.as_str() {
-            "user-profile" => (spec.cpu, spec.memory) = (512, 2048),
+            // The same work on half the CPU: twice the share of it.
+            "user-profile" => (spec.cpu, spec.memory, spec.cpu_util) = (512, 2048, spec.cpu_util * 2.0),
             "inventory-sync" => {
-                (spec.run, spec.cpu, spec.memory, spec.awsvpc) = (Run::Fargate, 512, 1024, true);
+                (spec.run, spec.cpu, spec.memory, spec.awsvpc, spec.cpu_util) = (Run::Fargate, 512, 1024, true, spec.cpu_util * 2.0);
             }
             "search-api" => spec.pattern = Pattern::Diurnal { min: 3, max: 10 },
             _ => {}
