@@ -141,7 +141,9 @@ impl Assumptions {
             message,
         };
         let mut base: toml::Table = toml::from_str(DEFAULTS_TOML).map_err(|e| parse(e.to_string()))?;
-        let user: toml::Table = toml::from_str(text).map_err(|e| parse(e.message().to_string()))?;
+        let mut user: toml::Table = toml::from_str(text).map_err(|e| parse(e.message().to_string()))?;
+        // The gate's rules live in the same file; `gate` reads them.
+        user.remove("gate");
         merge(&mut base, user);
         let a: Assumptions = toml::Value::Table(base)
             .try_into()

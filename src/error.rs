@@ -52,6 +52,8 @@ pub enum Error {
     SavedReport(#[from] SavedReportError),
     #[error(transparent)]
     Review(#[from] ReviewError),
+    #[error(transparent)]
+    Gate(#[from] crate::gate::GateError),
     #[error("cannot write `{path}`: {message}")]
     Output { path: String, message: String },
 }
@@ -71,6 +73,7 @@ impl Error {
             Error::Review(ReviewError::MonthNotInSnapshot { .. }) => exit::INPUT,
             Error::Review(ReviewError::FutureMonth { .. }) => exit::USAGE,
             Error::Review(_) => exit::OUTPUT,
+            Error::Gate(e) => e.exit_code(),
             Error::Output { .. } => exit::OUTPUT,
         }
     }

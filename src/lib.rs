@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod gate;
 pub mod money;
 pub mod output;
 pub mod pack;
@@ -36,6 +37,8 @@ pub use error::{exit, Error};
 pub struct Outcome {
     pub exit_code: u8,
     pub warnings: Vec<String>,
+    /// Lines for standard error as they are, after the warnings: the gate's verdict.
+    pub lines: Vec<String>,
 }
 
 impl Outcome {
@@ -47,6 +50,7 @@ impl Outcome {
         Outcome {
             exit_code: exit::OK,
             warnings: warnings.into_iter().collect(),
+            lines: Vec::new(),
         }
     }
 }
@@ -127,6 +131,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             let reports = sources::saved_report::read(&args.report)?;
             write_reports(&reports, args.output.into(), args.out.as_deref(), stdout)
         }
+        Command::Gate(args) => run_gate(&args, stdout),
         Command::Completions { shell } => {
             let mut text = Vec::new();
             clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "ecs-advisor", &mut text);
@@ -217,6 +222,99 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             Ok(Outcome::ok())
         }
     }
+}
+
+/// Analyses every snapshot of a source (the `analyze` pipeline), with progress on a terminal.
+fn analyze_source(
+    source: &sources::Source,
+    assumptions: &config::Assumptions,
+    catalog: &pricing::Catalog,
+    quiet: bool,
+) -> Result<Vec<report::Report>, Error> {
+    let snapshots = sources::load(source)?;
+    let line = cli::progress::ProgressLine::start(quiet);
+    let packer = simulation::optimizer::OptimizingPacker {
+        budget: recommend::SIMULATION_BUDGET,
+    };
+    let mut reports = Vec::new();
+    for mut s in snapshots {
+        line.stage("usage statistics");
+        let usages = usage::analyze(&s, &assumptions.rightsizing);
+        // The rows are in the dense series now; at 500 services they are 300 MB.
+        s.usage = Vec::new();
+        reports.push(recommend::analyze_with(&s, &usages, catalog, assumptions, &packer, &mut |stage| {
+            line.stage(stage)
+        })?);
+    }
+    Ok(reports)
+}
+
+/// `gate`: everything is read and checked before anything is written.
+fn run_gate(args: &cli::GateArgs, stdout: &mut dyn Write) -> Result<Outcome, Error> {
+    let rules = args.rules()?;
+    let catalog = pricing::Catalog::load()?;
+    let mut proposal = gate::Proposal::default();
+    for p in &args.task_definition {
+        proposal.task_definitions.push(gate::taskdef::read(p)?);
+    }
+    for (name, p) in &args.service {
+        proposal.service_task_definitions.push((name.clone(), gate::taskdef::read(p)?));
+    }
+    proposal.desired = args.set_desired.clone();
+    if let Some(p) = &args.terraform_plan {
+        proposal.plan = Some(gate::terraform::read(p)?);
+    }
+    let baseline = match &args.baseline {
+        Some(p) => Some((sources::saved_report::read(p)?, format!("the baseline `{}`", p.display()))),
+        None => None,
+    };
+    let current = match &args.report {
+        Some(p) => sources::saved_report::read(p)?,
+        None => {
+            let assumptions = args.assumptions.resolve()?;
+            analyze_source(&args.source(), &assumptions, &catalog, args.aws.quiet)?
+        }
+    };
+    let g = gate::evaluate(
+        &current,
+        baseline.as_ref().map(|(r, w)| (r.as_slice(), w.clone())),
+        &proposal,
+        &rules,
+        &catalog,
+    )?;
+    let text = output::gate::render(&g, args.output.into());
+    let markdown = output::gate::render(&g, output::Format::Markdown);
+    if let Some(path) = &args.junit {
+        write_bytes(path, output::gate::junit(&g).as_bytes())?;
+    }
+    emit(&text, args.out.as_deref(), stdout)?;
+    if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
+        let path = std::path::PathBuf::from(summary);
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(|e| Error::Output {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+        f.write_all(format!("{markdown}\n").as_bytes()).map_err(|e| Error::Output {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+    }
+    Ok(Outcome {
+        exit_code: if g.verdict == gate::Verdict::Fail {
+            exit::BUDGET_EXCEEDED
+        } else {
+            exit::OK
+        },
+        warnings: current
+            .iter()
+            .flat_map(|r| r.warnings.iter().map(|w| format!("`{}`: {w}", r.cluster_name)))
+            .collect(),
+        lines: vec![g.verdict_line()],
+    })
 }
 
 /// A snapshot and the month its report covers.

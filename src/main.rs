@@ -11,6 +11,9 @@ fn main() -> ExitCode {
             for w in &outcome.warnings {
                 say(&format!("warning: {w}"));
             }
+            for line in &outcome.lines {
+                say(line);
+            }
             outcome.exit_code
         }
         Err(e) => {

@@ -354,12 +354,16 @@ pub fn option_usd(options: &[PricedOption], kind: OptionKind) -> Option<Usd> {
 #[serde(deny_unknown_fields)]
 pub struct ServiceReport {
     pub name: String,
+    /// The task definition it runs, `family:revision`.
+    pub task_definition: String,
     pub launch_type: LaunchType,
     pub scheduling_strategy: Scheduling,
     pub platform: Platform,
     /// `awsvpc`, `bridge`, `host` or `none`.
     pub network_mode: String,
     pub task_size: TaskSize,
+    /// Ephemeral storage each task declares, GiB (20 when it declares none).
+    pub ephemeral_storage_gib: u32,
     pub usage: UsageSummary,
     pub current_monthly_usd: Usd,
     /// The `fargate` option's figure: rightsized, on demand, on the service's own platform.

@@ -67,6 +67,23 @@ pub enum Command {
 {EXIT_CODES}"
     ))]
     Report(ReportArgs),
+    /// Price a proposed change (task definitions, desired counts, a Terraform plan) against how
+    /// the services run, and fail (exit 1) when it breaks a budget rule.
+    #[command(after_help = format!(
+        "The current state is analysed as `analyze` does (or read from --report); a change is priced on the
+         services' observed task-hours. Exit 0: pass (warnings included); 1: a rule is breached; 2 to 5: the gate
+         itself failed (see below), so CI can tell a breach from a broken run. The verdict is one line on
+         standard error; GITHUB_STEP_SUMMARY, when set, gets the Markdown too.
+
+         Examples:
+  ecs-advisor gate --demo --budget 5000
+           ecs-advisor gate --snapshot snap --task-definition taskdef.json --max-increase 5 --output markdown
+           ecs-advisor gate --report report.json --terraform-plan plan.json --max-increase-usd 200 --junit gate.xml
+           ecs-advisor gate --cluster prod --set-desired checkout-api=8 --budget 12000 --warn-at 90
+
+{EXIT_CODES}"
+    ))]
+    Gate(Box<GateArgs>),
     /// Collect a cluster's inventory (ECS) and usage (CloudWatch) into a snapshot directory.
     #[command(after_help = format!(
         "One cluster is written to DIR itself; several (or --all-clusters) to DIR/<cluster>.\n\n\
@@ -136,6 +153,171 @@ pub struct ReportArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub assumptions: AssumptionArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("state").required(true).args(["demo", "snapshot", "cluster", "all_clusters", "report"])))]
+pub struct GateArgs {
+    /// The embedded demo cluster as the current state.
+    #[arg(long)]
+    pub demo: bool,
+    /// A snapshot directory as the current state.
+    #[arg(long, value_name = "DIR")]
+    pub snapshot: Option<PathBuf>,
+    /// A live cluster as the current state (name or ARN; repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Vec<String>,
+    /// Every cluster in the region.
+    #[arg(long)]
+    pub all_clusters: bool,
+    /// A saved report (`analyze --output json`, or a monthly report.json) as the current state.
+    #[arg(long, value_name = "REPORT.json")]
+    pub report: Option<PathBuf>,
+    /// A proposed task definition (JSON: register-task-definition input or describe-task-definition
+    /// output; repeatable). It applies to the services running its family; a family none runs is
+    /// a new service.
+    #[arg(long = "task-definition", value_name = "FILE")]
+    pub task_definition: Vec<PathBuf>,
+    /// A proposed task definition for a named service (repeatable).
+    #[arg(long, value_name = "NAME=FILE", value_parser = parse_service_file)]
+    pub service: Vec<(String, PathBuf)>,
+    /// A proposed desired count (repeatable); for a new service, its task count.
+    #[arg(long, value_name = "SERVICE=N", value_parser = parse_desired)]
+    pub set_desired: Vec<(String, u32)>,
+    /// A Terraform plan in JSON (`terraform show -json PLAN`).
+    #[arg(long, value_name = "PLAN.json")]
+    pub terraform_plan: Option<PathBuf>,
+    /// Fail when the proposed monthly total exceeds USD.
+    #[arg(long, value_name = "USD", value_parser = parse_usd, allow_negative_numbers = true)]
+    pub budget: Option<f64>,
+    /// Fail when the monthly total rises more than PCT percent over the baseline.
+    #[arg(long, value_name = "PCT", value_parser = parse_limit_pct, allow_negative_numbers = true)]
+    pub max_increase: Option<f64>,
+    /// Fail when the monthly total rises more than USD over the baseline.
+    #[arg(long, value_name = "USD", value_parser = parse_usd, allow_negative_numbers = true)]
+    pub max_increase_usd: Option<f64>,
+    /// Warn (exit 0) when the proposed total reaches PCT percent of the budget.
+    #[arg(long, value_name = "PCT", value_parser = parse_limit_pct, allow_negative_numbers = true)]
+    pub warn_at: Option<f64>,
+    /// The baseline for --max-increase: a saved report of the same cluster [default: the current
+    /// state, when changes are proposed].
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = GateFormat::Table)]
+    pub output: GateFormat,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also write JUnit XML (one test case per rule) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    #[command(flatten)]
+    pub assumptions: AssumptionArgs,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum GateFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+impl From<GateFormat> for Format {
+    fn from(f: GateFormat) -> Self {
+        match f {
+            GateFormat::Table => Format::Table,
+            GateFormat::Json => Format::Json,
+            GateFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+/// Dollars a month: a number from 0 to a trillion.
+fn parse_usd(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .trim_start_matches('$')
+        .replace(',', "")
+        .parse()
+        .map_err(|_| format!("`{s}` is not an amount of dollars: give a number such as 5000 or 5000.50"))?;
+    if !v.is_finite() || v < 0.0 {
+        return Err(format!("`{s}` is not a budget: give dollars from 0 up"));
+    }
+    if v > 1e12 {
+        return Err(format!("`{s}` is out of range: give at most 1000000000000 dollars"));
+    }
+    Ok(v)
+}
+
+/// A percentage from 0 to 1,000.
+fn parse_limit_pct(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("`{s}` is not a percentage: give a number such as 5 or 12.5"))?;
+    if !v.is_finite() || !(0.0..=1000.0).contains(&v) {
+        return Err(format!("`{s}` is out of range: give a percentage from 0 to 1000"));
+    }
+    Ok(v)
+}
+
+fn parse_desired(s: &str) -> Result<(String, u32), String> {
+    let (name, n) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not SERVICE=N: give the service's name, `=`, and its desired count"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| *n <= 100_000)
+        .ok_or_else(|| format!("`{s}`: the desired count must be a whole number from 0 to 100000"))?;
+    if name.trim().is_empty() {
+        return Err(format!("`{s}` names no service"));
+    }
+    Ok((name.trim().to_string(), n))
+}
+
+fn parse_service_file(s: &str) -> Result<(String, PathBuf), String> {
+    let (name, file) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not NAME=FILE: give the service's name, `=`, and a task definition file"))?;
+    if name.trim().is_empty() || file.trim().is_empty() {
+        return Err(format!("`{s}` is not NAME=FILE"));
+    }
+    Ok((name.trim().to_string(), PathBuf::from(file)))
+}
+
+impl GateArgs {
+    pub fn source(&self) -> Source {
+        match &self.snapshot {
+            Some(dir) => Source::SnapshotDir(dir.clone()),
+            None if self.cluster.is_empty() && !self.all_clusters => Source::Demo,
+            None => Source::Live(self.aws.collect_settings(&self.cluster, self.all_clusters)),
+        }
+    }
+
+    /// The config file's `[gate]` rules, overridden by the flags.
+    pub fn rules(&self) -> Result<crate::gate::Rules, Error> {
+        let mut rules = match &self.assumptions.config {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|source| crate::config::ConfigError::Read {
+                    path: p.display().to_string(),
+                    source,
+                })?;
+                crate::gate::Rules::from_config(&text, &p.display().to_string())?
+            }
+            None => crate::gate::Rules::default(),
+        };
+        rules.budget_usd = self.budget.or(rules.budget_usd);
+        rules.max_increase_pct = self.max_increase.or(rules.max_increase_pct);
+        rules.max_increase_usd = self.max_increase_usd.or(rules.max_increase_usd);
+        rules.warn_at_pct = self.warn_at.or(rules.warn_at_pct);
+        Ok(rules)
+    }
 }
 
 fn parse_month(s: &str) -> Result<crate::review::Month, String> {

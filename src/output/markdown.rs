@@ -9,7 +9,7 @@ use crate::report::{MonthlyReview, Report};
 
 /// Text safe in a Markdown table cell: pipes escaped, line breaks folded to spaces, other control
 /// characters shown as escapes.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     super::printable(&s.replace('|', "\\|").replace(['\n', '\r'], " "))
 }
 

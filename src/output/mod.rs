@@ -3,6 +3,7 @@
 //! table says (its rows and cells) is defined once here; each markup format only lays it out.
 
 pub mod csv;
+pub mod gate;
 pub mod html;
 pub mod json;
 pub mod markdown;

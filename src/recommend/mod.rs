@@ -736,6 +736,7 @@ fn service_report(c: &Candidate, options: Vec<PricedOption>, recommendation: Rec
     let r1 = |x: Option<f64>| x.map(|v| (v * 10.0).round() / 10.0);
     ServiceReport {
         name: c.svc.name.clone(),
+        task_definition: c.svc.task_definition.clone(),
         launch_type: match c.placement {
             Placement::Ec2 => LaunchType::Ec2,
             Placement::Fargate { spot_share } if spot_share > 0.0 => LaunchType::FargateSpot,
@@ -745,6 +746,7 @@ fn service_report(c: &Candidate, options: Vec<PricedOption>, recommendation: Rec
         platform: c.platform,
         network_mode: format!("{:?}", c.td.network_mode).to_lowercase(),
         task_size: task_size(c.reserved()),
+        ephemeral_storage_gib: c.storage_gib,
         usage: UsageSummary {
             data_points: s.data_points,
             coverage_pct: round2(s.coverage_pct),

@@ -1,0 +1,314 @@
+//! A Terraform plan in JSON (`terraform show -json PLAN`): the `aws_ecs_task_definition` and
+//! `aws_ecs_service` resources it creates, updates, replaces or deletes. A value known only after
+//! apply is reported, never guessed; a service whose task definition is created in the same plan
+//! is resolved through the plan's `configuration` references. Other resources are ignored, and
+//! counted.
+
+use serde_json::Value;
+
+use super::taskdef::{self, Declared};
+use super::GateError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+}
+
+/// Which task definition a planned service runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TaskDefRef {
+    /// Not changed by the plan.
+    Unchanged,
+    /// A family (from `family:revision` or an ARN).
+    Family(String),
+    /// A task definition resource of this plan, by address.
+    Resource(String),
+    /// Known only after apply and not resolvable from the configuration.
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Strategy {
+    pub capacity_provider: String,
+    pub base: u32,
+    pub weight: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedService {
+    pub address: String,
+    pub action: Action,
+    pub name: String,
+    /// The cluster name (from a name or an ARN), where known.
+    pub cluster: Option<String>,
+    /// A new desired count, where the plan sets or changes one.
+    pub desired: Option<u32>,
+    /// A new launch type, where the plan sets or changes one.
+    pub launch_type: Option<String>,
+    /// A new capacity provider strategy, where the plan sets or changes one.
+    pub strategy: Option<Vec<Strategy>>,
+    pub task_definition: TaskDefRef,
+    pub daemon: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedTaskDef {
+    pub address: String,
+    pub action: Action,
+    /// None for a deletion.
+    pub declared: Option<Declared>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Plan {
+    pub services: Vec<PlannedService>,
+    pub task_definitions: Vec<PlannedTaskDef>,
+    /// Values known only after apply, and what was done about them.
+    pub notes: Vec<String>,
+    /// Addresses of resources outside ECS cost, ignored.
+    pub ignored: Vec<String>,
+}
+
+pub fn read(path: &std::path::Path) -> Result<Plan, GateError> {
+    let source = path.display().to_string();
+    let bad = |message: String| GateError::Input {
+        file: source.clone(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| bad(format!("is not valid JSON ({e})")))?;
+    parse(&value, &source)
+}
+
+fn family_of(reference: &str) -> String {
+    let tail = reference.rsplit('/').next().unwrap_or(reference);
+    tail.split(':').next().unwrap_or(tail).to_string()
+}
+
+/// A cluster name from a name or an ARN.
+fn cluster_name(v: &str) -> String {
+    v.rsplit('/').next().unwrap_or(v).to_string()
+}
+
+pub fn parse(plan: &Value, source: &str) -> Result<Plan, GateError> {
+    let bad = |message: String| GateError::Input {
+        file: source.to_string(),
+        message,
+    };
+    static NONE: Vec<Value> = Vec::new();
+    let Some(changes) = plan.get("resource_changes").and_then(Value::as_array).or_else(|| {
+        // A plan with no changes at all has no `resource_changes`.
+        plan.get("format_version").map(|_| &NONE)
+    }) else {
+        return Err(bad(
+            "is not a Terraform plan in JSON (no `resource_changes`); write one with `terraform show -json PLAN > plan.json`".into(),
+        ));
+    };
+    let mut out = Plan::default();
+    for (i, rc) in changes.iter().enumerate() {
+        let address = rc
+            .get("address")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad(format!("resource_changes[{i}] has no `address`")))?
+            .to_string();
+        let kind = rc.get("type").and_then(Value::as_str).unwrap_or_default();
+        let change = rc.get("change").ok_or_else(|| bad(format!("`{address}` has no `change`")))?;
+        let actions: Vec<&str> = change
+            .get("actions")
+            .and_then(Value::as_array)
+            .ok_or_else(|| bad(format!("`{address}` has no `change.actions`")))?
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let action = match actions.as_slice() {
+            ["create"] => Action::Create,
+            ["update"] => Action::Update,
+            ["delete"] => Action::Delete,
+            ["delete", "create"] | ["create", "delete"] => Action::Update,
+            _ => continue, // no-op, read
+        };
+        if rc.get("mode").and_then(Value::as_str) == Some("data") {
+            continue;
+        }
+        let before = change.get("before").filter(|v| v.is_object());
+        let after = change.get("after").filter(|v| v.is_object());
+        let unknown = |field: &str| change.pointer(&format!("/after_unknown/{field}")) == Some(&Value::Bool(true));
+        match kind {
+            "aws_ecs_task_definition" => {
+                let declared = match (action, after) {
+                    (Action::Delete, _) => None,
+                    (_, Some(a)) => {
+                        for field in ["cpu", "memory", "container_definitions"] {
+                            if unknown(field) {
+                                out.notes.push(format!(
+                                    "`{address}`: `{field}` is known only after apply; its size is read from what the plan knows"
+                                ));
+                            }
+                        }
+                        Some(taskdef::from_terraform(a, &format!("{source}: {address}"))?)
+                    }
+                    (_, None) => return Err(bad(format!("`{address}` is created or updated but has no `change.after`"))),
+                };
+                out.task_definitions.push(PlannedTaskDef { address, action, declared });
+            }
+            "aws_ecs_service" => {
+                let state = if action == Action::Delete { before } else { after };
+                let state = state.ok_or_else(|| {
+                    bad(format!(
+                        "`{address}` has no `change.{}`",
+                        if action == Action::Delete { "before" } else { "after" }
+                    ))
+                })?;
+                let name = state
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| bad(format!("`{address}` has no `name`")))?
+                    .to_string();
+                let changed =
+                    |field: &str| action == Action::Create || before.and_then(|b| b.get(field)) != after.and_then(|a| a.get(field));
+                let desired = if action != Action::Delete && unknown("desired_count") {
+                    out.notes.push(format!(
+                        "`{address}`: `desired_count` is known only after apply; today's task count is kept"
+                    ));
+                    None
+                } else if action != Action::Delete && changed("desired_count") {
+                    state
+                        .get("desired_count")
+                        .and_then(Value::as_u64)
+                        .map(|n| n.min(u64::from(u32::MAX)) as u32)
+                } else {
+                    None
+                };
+                let launch_type = (action != Action::Delete && changed("launch_type"))
+                    .then(|| {
+                        state
+                            .get("launch_type")
+                            .and_then(Value::as_str)
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string)
+                    })
+                    .flatten();
+                let strategy = (action != Action::Delete && changed("capacity_provider_strategy"))
+                    .then(|| {
+                        state
+                            .get("capacity_provider_strategy")
+                            .and_then(Value::as_array)
+                            .filter(|a| !a.is_empty())
+                            .map(|items| {
+                                items
+                                    .iter()
+                                    .map(|s| Strategy {
+                                        capacity_provider: s
+                                            .get("capacity_provider")
+                                            .and_then(Value::as_str)
+                                            .unwrap_or_default()
+                                            .to_string(),
+                                        base: s.get("base").and_then(Value::as_u64).unwrap_or(0) as u32,
+                                        weight: s.get("weight").and_then(Value::as_u64).unwrap_or(0) as u32,
+                                    })
+                                    .collect()
+                            })
+                    })
+                    .flatten();
+                let task_definition = if action == Action::Delete {
+                    TaskDefRef::Unchanged
+                } else if unknown("task_definition") {
+                    match referenced_task_definition(plan, &address) {
+                        Some(r) => TaskDefRef::Resource(r),
+                        None => {
+                            out.notes.push(format!(
+                                "`{address}`: its task definition is known only after apply and not found in the plan; its size is kept"
+                            ));
+                            TaskDefRef::Unknown
+                        }
+                    }
+                } else if changed("task_definition") {
+                    match state.get("task_definition").and_then(Value::as_str) {
+                        Some(r) => TaskDefRef::Family(family_of(r)),
+                        None => TaskDefRef::Unknown,
+                    }
+                } else {
+                    TaskDefRef::Unchanged
+                };
+                let cluster = if unknown("cluster") {
+                    None
+                } else {
+                    state.get("cluster").and_then(Value::as_str).map(cluster_name)
+                };
+                out.services.push(PlannedService {
+                    address,
+                    action,
+                    name,
+                    cluster,
+                    desired,
+                    launch_type,
+                    strategy,
+                    task_definition,
+                    daemon: state.get("scheduling_strategy").and_then(Value::as_str) == Some("DAEMON"),
+                });
+            }
+            _ => out.ignored.push(address),
+        }
+    }
+    Ok(out)
+}
+
+/// The address of the `aws_ecs_task_definition` a service's `task_definition` expression
+/// references, from the plan's configuration (root module or nested modules).
+fn referenced_task_definition(plan: &Value, service_address: &str) -> Option<String> {
+    // module.a.module.b.aws_ecs_service.x -> modules [a, b], resource aws_ecs_service.x
+    let mut parts: Vec<&str> = service_address.split('.').collect();
+    let mut modules = Vec::new();
+    while parts.len() > 2 && parts[0] == "module" {
+        modules.push(parts[1].split('[').next().unwrap_or(parts[1]));
+        parts.drain(..2);
+    }
+    let resource = parts.join(".");
+    let resource = resource.split('[').next().unwrap_or(&resource).to_string();
+    let mut module = plan.pointer("/configuration/root_module")?;
+    for m in &modules {
+        module = module.get("module_calls")?.get(*m)?.get("module")?;
+    }
+    let config = module
+        .get("resources")?
+        .as_array()?
+        .iter()
+        .find(|r| r.get("address").and_then(Value::as_str) == Some(resource.as_str()))?;
+    let refs = config.pointer("/expressions/task_definition/references")?.as_array()?;
+    let target = refs
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|r| r.starts_with("aws_ecs_task_definition."))?;
+    let mut pieces = target.split('.');
+    let local = format!("{}.{}", pieces.next()?, pieces.next()?);
+    let prefix: String = modules.iter().map(|m| format!("module.{m}.")).collect();
+    Some(format!("{prefix}{local}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plan_from_terraform_1_1_creating_an_ec2_task_definition_reads_its_containers() {
+        let text = include_str!("../../tests/fixtures/tfplans/ec2-task-definition-create-tf1.1.5.json");
+        let plan = parse(&serde_json::from_str(text).unwrap(), "plan.json").unwrap();
+        assert_eq!(plan.task_definitions.len(), 1);
+        let d = plan.task_definitions[0].declared.as_ref().unwrap();
+        // Two containers, cpu 10 + 10, memory 512 + 256, no task-level size.
+        assert_eq!(
+            (d.family.as_str(), d.cpu_units, d.memory_mib, d.fargate),
+            ("service", 20, 768, false)
+        );
+        assert!(plan.services.is_empty() && plan.ignored.is_empty());
+    }
+
+    #[test]
+    fn families_and_clusters_are_read_from_arns() {
+        assert_eq!(family_of("arn:aws:ecs:us-east-1:123:task-definition/api:7"), "api");
+        assert_eq!(family_of("api:7"), "api");
+        assert_eq!(cluster_name("arn:aws:ecs:us-east-1:123:cluster/prod"), "prod");
+    }
+}

@@ -1,0 +1,550 @@
+//! The CI budget gate through the real binary: pass, warn and every kind of breach, each kind of
+//! proposed change priced by hand, every input format, each exit code, and the Markdown, JSON and
+//! JUnit outputs (the JUnit validated against Jenkins' junit-10.xsd).
+
+mod support {
+    pub mod junit;
+}
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+fn bin() -> Command {
+    let mut c = Command::cargo_bin("ecs-advisor").unwrap();
+    c.env(
+        "ECS_ADVISOR_CACHE_DIR",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-price-cache"),
+    )
+    .env_remove("GITHUB_STEP_SUMMARY");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// The demo's report, saved once (`--report` makes each gate run instant).
+fn demo_report() -> &'static PathBuf {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gate-demo");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("report-{}.json", std::process::id()));
+        let o = run(&["analyze", "--demo", "--output", "json", "--out", s(&path)]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        path
+    })
+}
+
+fn demo() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(demo_report()).unwrap()).unwrap()
+}
+
+fn usd(v: &Value) -> Decimal {
+    v.as_str().unwrap_or_else(|| panic!("{v} is a decimal string")).parse().unwrap()
+}
+
+fn service(r: &Value, name: &str) -> Value {
+    r["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap()
+        .clone()
+}
+
+/// `gate --report <demo> ARGS --output json`: the exit code and the JSON.
+fn gate_json(args: &[&str]) -> (i32, Value, String) {
+    let mut all = vec!["gate", "--report", s(demo_report()), "--output", "json"];
+    all.extend_from_slice(args);
+    let o = run(&all);
+    let v = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
+    (o.status.code().unwrap(), v, stderr(&o))
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn cents(d: Decimal) -> String {
+    format!("{:.2}", d.round_dp(2))
+}
+
+#[test]
+fn a_budget_below_the_demo_fails_with_exit_1_stating_the_cost_and_the_budget() {
+    let o = run(&["gate", "--demo", "--quiet", "--budget", "4000"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let verdict = err.lines().last().unwrap();
+    assert!(
+        verdict.starts_with("gate: FAIL:") && verdict.contains("$4,940.18") && verdict.contains("$4,000.00"),
+        "{err}"
+    );
+    let o = run(&["gate", "--demo", "--quiet", "--budget", "5000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("gate: PASS: proposed $4,940.18 a month"), "{}", stderr(&o));
+}
+
+#[test]
+fn taking_one_service_from_1_vcpu_to_4_under_max_increase_5_fails_and_names_it() {
+    let d = tmp();
+    let td = write(
+        d.path(),
+        "checkout.json",
+        r#"{"family": "checkout-api", "cpu": "4096", "memory": "8192", "requiresCompatibilities": ["FARGATE"],
+            "networkMode": "awsvpc", "containerDefinitions": [{"name": "app", "image": "<IMAGE1_NAME>", "essential": true}]}"#,
+    );
+    let o = run(&["gate", "--demo", "--quiet", "--task-definition", s(&td), "--max-increase", "5"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("over the 5% allowed") && err.contains("`checkout-api`"), "{err}");
+    // 4 vCPU / 8 GiB is exactly four times 1 vCPU / 2 GiB at any Fargate rate.
+    let (code, g, _) = gate_json(&["--task-definition", s(&td), "--max-increase", "5"]);
+    assert_eq!(code, 1);
+    let today = usd(&service(&demo(), "checkout-api")["current_monthly_usd"]);
+    let row = &g["services"][0];
+    assert_eq!(row["name"], "checkout-api");
+    assert_eq!(
+        usd(&row["proposed_monthly_usd"]).round_dp(12),
+        (today * Decimal::from(4)).round_dp(12)
+    );
+    assert_eq!(usd(&g["change_monthly_usd"]).round_dp(12), (today * Decimal::from(3)).round_dp(12));
+    assert_eq!(g["verdict"], "fail");
+    assert_eq!(g["rules"][0]["rule"], "max-increase-pct");
+    assert_eq!(g["rules"][0]["outcome"], "fail");
+}
+
+#[test]
+fn warn_at_a_share_of_the_budget_warns_and_passes() {
+    let (code, g, err) = gate_json(&["--budget", "5200", "--warn-at", "90"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(g["verdict"], "warn");
+    assert!(
+        err.contains("gate: WARN:") && err.contains("95% of the budget of $5,200.00"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_kind_of_breach_fails() {
+    let d = tmp();
+    let td = write(
+        d.path(),
+        "ua.json",
+        r#"{"family": "user-profile", "cpu": 2048, "memory": 8192, "requiresCompatibilities": ["FARGATE"]}"#,
+    );
+    // user-profile 1 vCPU / 4 GiB -> 2 vCPU / 8 GiB: twice today's $127.59, +$127.59.
+    for (args, rule) in [
+        (vec!["--budget", "100"], "budget"),
+        (vec!["--task-definition", s(&td), "--max-increase", "1"], "max-increase-pct"),
+        (vec!["--task-definition", s(&td), "--max-increase-usd", "100"], "max-increase-usd"),
+    ] {
+        let (code, g, err) = gate_json(&args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        let fired: Vec<&Value> = g["rules"].as_array().unwrap().iter().filter(|r| r["outcome"] == "fail").collect();
+        assert_eq!(fired.len(), 1, "{g}");
+        assert_eq!(fired[0]["rule"], rule);
+    }
+    let (code, _, _) = gate_json(&["--task-definition", s(&td), "--max-increase-usd", "128"]);
+    assert_eq!(code, 0, "+$127.59 is within $128");
+}
+
+#[test]
+fn per_service_budgets_and_rules_come_from_the_config_file() {
+    let d = tmp();
+    let config = write(
+        d.path(),
+        "gate.toml",
+        "[rightsizing]\ncpu_headroom_pct = 20.0\n\n[gate]\nbudget_usd = 10000\n\n[gate.services.search-api]\nbudget_usd = 400\n\n[gate.services.catalog-api]\nmax_increase_pct = 50\n",
+    );
+    let (code, g, err) = gate_json(&["--config", s(&config), "--set-desired", "catalog-api=6"]);
+    assert_eq!(code, 1, "{err}");
+    let outcome = |rule: &str, scope: &str| {
+        g["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"] == rule && r["scope"] == scope)
+            .unwrap_or_else(|| panic!("{rule} {scope} in {g}"))["outcome"]
+            .clone()
+    };
+    assert_eq!(outcome("budget", "total"), "pass");
+    // search-api costs $454.31 against its $400.
+    assert_eq!(outcome("service-budget", "search-api"), "fail");
+    // catalog-api: 3 tasks -> 6 doubles it, +100% against 50%.
+    assert_eq!(outcome("service-max-increase-pct", "catalog-api"), "fail");
+    assert!(
+        err.contains("`search-api`: proposed $454.31 a month is over the budget of $400.00"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_desired_count_scales_the_observed_task_count() {
+    let (code, g, err) = gate_json(&["--set-desired", "notifications=5", "--max-increase", "100"]);
+    assert_eq!(code, 0, "{err}");
+    let svc = service(&demo(), "notifications");
+    let today = usd(&svc["current_monthly_usd"]);
+    let avg: Decimal = svc["usage"]["average_tasks"].to_string().parse().unwrap();
+    let row = &g["services"][0];
+    assert_eq!(row["name"], "notifications");
+    // Today's cost x 5 / the average observed (2 tasks).
+    assert_eq!(cents(usd(&row["proposed_monthly_usd"])), cents(today * Decimal::from(5) / avg));
+}
+
+#[test]
+fn a_family_no_service_runs_is_a_new_service_priced_at_its_size() {
+    let d = tmp();
+    let td = write(
+        d.path(),
+        "new.json",
+        r#"{"taskDefinition": {"family": "ledger", "cpu": "512", "memory": "1024", "requiresCompatibilities": ["FARGATE"],
+            "runtimePlatform": {"cpuArchitecture": "X86_64", "operatingSystemFamily": "LINUX"}, "someFieldEcsAddsLater": {"x": 1}},
+            "tags": []}"#,
+    );
+    let (code, g, err) = gate_json(&["--task-definition", s(&td), "--set-desired", "ledger=2", "--budget", "10000"]);
+    assert_eq!(code, 0, "{err}");
+    let row = g["services"].as_array().unwrap().iter().find(|r| r["name"] == "ledger").unwrap();
+    assert_eq!(row["new"], true);
+    assert!(row["baseline_monthly_usd"].is_null());
+    // 2 tasks x 730 h x (0.5 vCPU x $0.04048 + 1 GB x $0.004445) = $36.04.
+    assert_eq!(cents(usd(&row["proposed_monthly_usd"])), "36.04");
+    assert!(g["notes"].to_string().contains("new service with no usage history"), "{g}");
+}
+
+#[test]
+fn the_windows_describe_output_from_a_real_repository_is_priced_with_its_licence() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/taskdefs/fargate-windows-2019-core-describe.json");
+    let (code, g, err) = gate_json(&["--task-definition", s(&fixture), "--budget", "10000"]);
+    assert_eq!(code, 0, "{err}");
+    let row = g["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "api-my-tech-parking-meter")
+        .unwrap();
+    // 1 vCPU / 2 GB Windows: ($0.046552 + $0.046 licence) per vCPU-hour + 2 x $0.00511175 per GB-hour,
+    // one task all month: $75.03.
+    assert_eq!(cents(usd(&row["proposed_monthly_usd"])), "75.03");
+}
+
+/// A plan as `terraform show -json` writes it: a service updated to a new task definition
+/// created in the same plan (known only after apply, resolved through `configuration`), a desired
+/// count changed, a service deleted, a new service created, and a resource outside ECS.
+fn plan() -> Value {
+    let td_after = |family: &str, cpu: &str, memory: &str| {
+        json!({
+            "family": family, "cpu": cpu, "memory": memory, "network_mode": "awsvpc",
+            "requires_compatibilities": ["FARGATE"],
+            "container_definitions": "[{\"name\":\"app\",\"image\":\"${IMAGE}\",\"essential\":true}]",
+            "runtime_platform": [{"cpu_architecture": "X86_64", "operating_system_family": "LINUX"}],
+            "ephemeral_storage": []
+        })
+    };
+    json!({
+        "format_version": "1.2",
+        "terraform_version": "1.9.0",
+        "resource_changes": [
+            {"address": "aws_ecs_task_definition.search", "mode": "managed", "type": "aws_ecs_task_definition", "name": "search",
+             "change": {"actions": ["delete", "create"], "before": td_after("search-api", "2048", "4096"),
+                        "after": td_after("search-api", "4096", "8192"), "after_unknown": {"arn": true, "revision": true}}},
+            {"address": "aws_ecs_service.search", "mode": "managed", "type": "aws_ecs_service", "name": "search",
+             "change": {"actions": ["update"],
+                        "before": {"name": "search-api", "cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/demo-prod", "desired_count": 2, "task_definition": "search-api:7", "launch_type": "FARGATE"},
+                        "after": {"name": "search-api", "cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/demo-prod", "desired_count": 2, "launch_type": "FARGATE"},
+                        "after_unknown": {"task_definition": true}}},
+            {"address": "aws_ecs_service.email", "mode": "managed", "type": "aws_ecs_service", "name": "email",
+             "change": {"actions": ["update"],
+                        "before": {"name": "email-worker", "cluster": "demo-prod", "desired_count": 2, "task_definition": "email-worker:3"},
+                        "after": {"name": "email-worker", "cluster": "demo-prod", "desired_count": 4, "task_definition": "email-worker:3"},
+                        "after_unknown": {}}},
+            {"address": "aws_ecs_service.admin", "mode": "managed", "type": "aws_ecs_service", "name": "admin",
+             "change": {"actions": ["delete"], "before": {"name": "admin-portal", "cluster": "demo-prod", "desired_count": 1}, "after": null}},
+            {"address": "module.billing.aws_ecs_task_definition.this", "mode": "managed", "type": "aws_ecs_task_definition", "name": "this",
+             "change": {"actions": ["create"], "before": null, "after": td_after("invoices", "1024", "2048"), "after_unknown": {"arn": true}}},
+            {"address": "module.billing.aws_ecs_service.this", "mode": "managed", "type": "aws_ecs_service", "name": "this",
+             "change": {"actions": ["create"], "before": null,
+                        "after": {"name": "invoices", "desired_count": 3, "launch_type": "FARGATE", "scheduling_strategy": "REPLICA"},
+                        "after_unknown": {"task_definition": true, "cluster": true, "id": true}}},
+            {"address": "aws_iam_role.task", "mode": "managed", "type": "aws_iam_role", "name": "task",
+             "change": {"actions": ["create"], "before": null, "after": {"name": "task"}}}
+        ],
+        "configuration": {"root_module": {
+            "resources": [
+                {"address": "aws_ecs_service.search", "type": "aws_ecs_service", "name": "search",
+                 "expressions": {"task_definition": {"references": ["aws_ecs_task_definition.search.arn", "aws_ecs_task_definition.search"]}}}
+            ],
+            "module_calls": {"billing": {"module": {"resources": [
+                {"address": "aws_ecs_service.this", "type": "aws_ecs_service", "name": "this",
+                 "expressions": {"task_definition": {"references": ["aws_ecs_task_definition.this.arn", "aws_ecs_task_definition.this"]}}}
+            ]}}}
+        }}
+    })
+}
+
+#[test]
+fn a_terraform_plan_updates_creates_and_deletes_services() {
+    let d = tmp();
+    let p = write(d.path(), "plan.json", &plan().to_string());
+    let (code, g, err) = gate_json(&["--terraform-plan", s(&p), "--max-increase-usd", "1000"]);
+    assert_eq!(code, 0, "{err}");
+    let r = demo();
+    let row = |name: &str| {
+        g["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {g}"))
+            .clone()
+    };
+    // search-api: its new task definition, created in the same plan, is twice the size.
+    let search = usd(&service(&r, "search-api")["current_monthly_usd"]);
+    assert_eq!(
+        usd(&row("search-api")["proposed_monthly_usd"]).round_dp(12),
+        (search * Decimal::from(2)).round_dp(12)
+    );
+    // email-worker: 2 tasks -> 4.
+    let email = service(&r, "email-worker");
+    let avg: Decimal = email["usage"]["average_tasks"].to_string().parse().unwrap();
+    assert_eq!(
+        cents(usd(&row("email-worker")["proposed_monthly_usd"])),
+        cents(usd(&email["current_monthly_usd"]) * Decimal::from(4) / avg)
+    );
+    // admin-portal: deleted.
+    assert_eq!(row("admin-portal")["removed"], true);
+    assert_eq!(usd(&row("admin-portal")["proposed_monthly_usd"]), Decimal::ZERO);
+    // invoices: new, in a module, its task definition resolved from the module's configuration:
+    // 3 tasks x 730 h x (1 x $0.04048 + 2 x $0.004445) = $108.12.
+    let inv = row("invoices");
+    assert_eq!(inv["new"], true);
+    assert_eq!(cents(usd(&inv["proposed_monthly_usd"])), "108.12");
+    assert!(
+        g["notes"].to_string().contains("aws_iam_role.task"),
+        "resources outside ECS are named: {g}"
+    );
+    // The totals add up.
+    let changes: Decimal = g["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| usd(&x["change_monthly_usd"]))
+        .sum();
+    assert_eq!(usd(&g["change_monthly_usd"]).round_dp(12), changes.round_dp(12));
+}
+
+#[test]
+fn the_terraform_1_1_fixture_from_a_real_repository_is_read_and_its_lone_task_definition_noted() {
+    // One task definition created, no service: nothing runs it, so nothing is priced, and the
+    // output says so.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tfplans/ec2-task-definition-create-tf1.1.5.json");
+    let (code, g, err) = gate_json(&["--terraform-plan", s(&fixture), "--budget", "10000"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(g["services"].as_array().unwrap().is_empty(), "{g}");
+    assert!(
+        g["notes"]
+            .to_string()
+            .contains("`aws_ecs_task_definition.service` defines family `service`, which no service runs"),
+        "{g}"
+    );
+}
+
+#[test]
+fn a_saved_report_and_the_snapshot_it_came_from_gate_alike() {
+    let a = run(&[
+        "gate",
+        "--demo",
+        "--quiet",
+        "--budget",
+        "5000",
+        "--set-desired",
+        "catalog-api=4",
+        "--output",
+        "json",
+    ]);
+    let b = run(&[
+        "gate",
+        "--report",
+        s(demo_report()),
+        "--budget",
+        "5000",
+        "--set-desired",
+        "catalog-api=4",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(String::from_utf8_lossy(&a.stdout), String::from_utf8_lossy(&b.stdout));
+}
+
+#[test]
+fn a_baseline_report_is_compared_with() {
+    let d = tmp();
+    let later = d.path().join("nov");
+    assert!(run(&["demo", "export", "--month", "2026-11", "--out", s(&later)]).status.success());
+    let o = run(&[
+        "gate",
+        "--snapshot",
+        s(&later),
+        "--quiet",
+        "--baseline",
+        s(demo_report()),
+        "--max-increase",
+        "1",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let g: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(usd(&g["baseline_monthly_usd"]), usd(&demo()["cluster"]["current_monthly_usd"]));
+    assert!(g["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["name"] == "checkout-v2" && s["baseline_monthly_usd"].is_null()));
+    assert!(g["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["name"] == "admin-portal" && s["removed"] == true));
+}
+
+#[test]
+fn markdown_and_junit_outputs_are_pinned_and_the_junit_is_valid() {
+    let d = tmp();
+    let td = write(
+        d.path(),
+        "checkout.json",
+        r#"{"family": "checkout-api", "cpu": "4 vCPU", "memory": "8 GB", "requiresCompatibilities": ["FARGATE"]}"#,
+    );
+    let junit = d.path().join("gate.xml");
+    let summary = write(d.path(), "summary.md", "earlier step\n");
+    let o = bin()
+        .args([
+            "gate",
+            "--report",
+            s(demo_report()),
+            "--task-definition",
+            s(&td),
+            "--max-increase",
+            "5",
+            "--budget",
+            "6000",
+        ])
+        .args(["--output", "markdown", "--junit", s(&junit)])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let md = String::from_utf8(o.stdout).unwrap().replace(s(&td), "checkout.json");
+    insta::assert_snapshot!("gate_markdown", md);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    insta::assert_snapshot!("gate_junit", xml.replace(s(&td), "checkout.json"));
+    support::junit::validate(&junit).unwrap();
+    assert!(xml.contains("<failure") && xml.contains("tests=\"2\" failures=\"1\""));
+    let appended = std::fs::read_to_string(&summary).unwrap();
+    assert!(appended.starts_with("earlier step\n### ECS cost gate: **FAIL**"), "{appended}");
+}
+
+#[test]
+fn bad_input_is_one_line_a_tool_failure_code_and_nothing_written() {
+    let d = tmp();
+    let out = d.path().join("out.md");
+    let junit = d.path().join("gate.xml");
+    let good_td = write(
+        d.path(),
+        "ok.json",
+        r#"{"family": "checkout-api", "cpu": "1024", "memory": "2048", "requiresCompatibilities": ["FARGATE"]}"#,
+    );
+    let bad_size = write(
+        d.path(),
+        "bad.json",
+        r#"{"family": "checkout-api", "cpu": "1024", "memory": "1024", "requiresCompatibilities": ["FARGATE"]}"#,
+    );
+    let bad_field = write(
+        d.path(),
+        "field.json",
+        r#"{"family": "checkout-api", "cpu": "lots", "memory": "2048"}"#,
+    );
+    let not_json = write(d.path(), "cut.json", r#"{"family": "checkout-api", "cpu": "#);
+    let not_plan = write(d.path(), "plan.json", r#"{"resources": []}"#);
+    let other = write(
+        d.path(),
+        "other.json",
+        &std::fs::read_to_string(demo_report())
+            .unwrap()
+            .replace("\"demo-prod\"", "\"staging\""),
+    );
+    let old = write(
+        d.path(),
+        "old.json",
+        &std::fs::read_to_string(demo_report())
+            .unwrap()
+            .replacen("\"schema_version\": 4", "\"schema_version\": 3", 1),
+    );
+    let report = s(demo_report());
+    let named = format!("nope={}", s(&good_td));
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+        (vec!["--budget", "abc"], 2, "`abc` is not an amount of dollars"),
+        (vec!["--budget", "-5"], 2, "is not a budget"),
+        (vec!["--max-increase", "1500"], 2, "from 0 to 1000"),
+        (vec!["--max-increase", "5"], 2, "compare with a baseline"),
+        (vec![], 2, "no rule to check"),
+        (vec!["--budget", "1", "--set-desired", "checkout-api"], 2, "is not SERVICE=N"),
+        (
+            vec!["--budget", "1", "--task-definition", "/nonexistent/td.json"],
+            3,
+            "cannot read it",
+        ),
+        (vec!["--budget", "1", "--task-definition", s(&not_json)], 3, "is not valid JSON"),
+        (vec!["--budget", "1", "--task-definition", s(&bad_field)], 3, "`cpu` is \"lots\""),
+        (
+            vec!["--budget", "1", "--task-definition", s(&bad_size)],
+            3,
+            "memory must be one of 2048, 3072",
+        ),
+        (
+            vec!["--budget", "1", "--terraform-plan", s(&not_plan)],
+            3,
+            "is not a Terraform plan",
+        ),
+        (vec!["--budget", "1", "--set-desired", "nope=2"], 3, "no service `nope`"),
+        (vec!["--max-increase", "5", "--baseline", s(&other)], 3, "the baseline"),
+        (vec!["--max-increase", "5", "--baseline", s(&old)], 3, "is a version 3 report"),
+        (vec!["--budget", "1", "--service", &named], 3, "no service `nope`"),
+    ];
+    for (args, code, says) in cases {
+        let mut all = vec!["gate", "--report", report, "--out", s(&out), "--junit", s(&junit)];
+        all.extend_from_slice(&args);
+        let o = run(&all);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        // clap adds its pointer to --help under a bad flag's line.
+        let lines: Vec<&str> = err
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with("For more information"))
+            .collect();
+        assert_eq!(lines.len(), 1, "{args:?}: one line: {err}");
+        assert!(!out.exists() && !junit.exists(), "{args:?} wrote a file");
+    }
+}
