@@ -15,7 +15,7 @@ use crate::sources::tasks::TasksFileError;
 pub mod exit {
     /// Everything went well.
     pub const OK: u8 = 0;
-    /// A budget gate was breached (reserved for `gate`).
+    /// `gate`: a budget rule was breached.
     pub const BUDGET_EXCEEDED: u8 = 1;
     /// Bad command line: unknown flag, missing value (clap's own code).
     pub const USAGE: u8 = 2;

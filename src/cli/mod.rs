@@ -14,7 +14,7 @@ use crate::sources::Source;
 
 const EXIT_CODES: &str = "Exit codes:
   0  success
-  1  budget exceeded (gate)
+  1  gate: a budget rule is breached
   2  bad command line
   3  bad input: missing or corrupt snapshot, tasks file or saved report, invalid config, a task no instance type holds
   4  pricing: unknown region or instance type, missing price
