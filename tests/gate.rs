@@ -233,6 +233,58 @@ fn a_family_no_service_runs_is_a_new_service_priced_at_its_size() {
 }
 
 #[test]
+fn ephemeral_storage_beyond_20_gib_is_priced_with_the_new_size() {
+    let d = tmp();
+    // metrics-ingest declares 60 GiB; the same size and storage again changes nothing, and
+    // 2 vCPU / 4 GiB with it adds exactly the vCPU and memory (storage is per task, unchanged).
+    let same = write(
+        d.path(),
+        "same.json",
+        r#"{"family": "metrics-ingest", "cpu": "1024", "memory": "2048", "ephemeralStorage": {"sizeInGiB": 60}, "requiresCompatibilities": ["FARGATE"]}"#,
+    );
+    let (_, g, err) = gate_json(&["--task-definition", s(&same), "--budget", "10000"]);
+    assert!(
+        g["services"].as_array().unwrap().iter().all(|x| x["name"] != "metrics-ingest"),
+        "{err}: {g}"
+    );
+    let bigger = write(
+        d.path(),
+        "big.json",
+        r#"{"family": "metrics-ingest", "cpu": "2048", "memory": "4096", "ephemeralStorage": {"sizeInGiB": 60}, "requiresCompatibilities": ["FARGATE"]}"#,
+    );
+    let (_, g, _) = gate_json(&["--task-definition", s(&bigger), "--budget", "10000"]);
+    let today = usd(&service(&demo(), "metrics-ingest")["current_monthly_usd"]);
+    let (vcpu, gb, storage) = (Decimal::new(4048, 5), Decimal::new(4445, 6), Decimal::new(111, 6));
+    let old = vcpu + Decimal::from(2) * gb + Decimal::from(40) * storage;
+    let new = Decimal::from(2) * vcpu + Decimal::from(4) * gb + Decimal::from(40) * storage;
+    assert_eq!(cents(usd(&g["services"][0]["proposed_monthly_usd"])), cents(today * new / old));
+}
+
+#[test]
+fn pricing_and_aws_failures_have_their_own_exit_codes() {
+    let d = tmp();
+    let elsewhere = write(
+        d.path(),
+        "r.json",
+        &std::fs::read_to_string(demo_report())
+            .unwrap()
+            .replace("\"us-east-1\"", "\"xx-nowhere-9\""),
+    );
+    let o = run(&["gate", "--report", s(&elsewhere), "--budget", "1"]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(stderr(&o).contains("xx-nowhere-9"), "{}", stderr(&o));
+    let o = bin()
+        .args(["gate", "--cluster", "prod", "--region", "us-east-1", "--budget", "1", "--quiet"])
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+}
+
+#[test]
 fn the_windows_describe_output_from_a_real_repository_is_priced_with_its_licence() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/taskdefs/fargate-windows-2019-core-describe.json");
     let (code, g, err) = gate_json(&["--task-definition", s(&fixture), "--budget", "10000"]);
@@ -286,6 +338,17 @@ fn plan() -> Value {
              "change": {"actions": ["create"], "before": null,
                         "after": {"name": "invoices", "desired_count": 3, "launch_type": "FARGATE", "scheduling_strategy": "REPLICA"},
                         "after_unknown": {"task_definition": true, "cluster": true, "id": true}}},
+            {"address": "aws_ecs_service.orders", "mode": "managed", "type": "aws_ecs_service", "name": "orders",
+             "change": {"actions": ["update"],
+                        "before": {"name": "orders-db-proxy", "cluster": "demo-prod", "desired_count": 4, "launch_type": "EC2", "task_definition": "orders-db-proxy:2"},
+                        "after": {"name": "orders-db-proxy", "cluster": "demo-prod", "desired_count": 4, "launch_type": "FARGATE", "task_definition": "orders-db-proxy:2"},
+                        "after_unknown": {}}},
+            {"address": "aws_ecs_service.feature_flags", "mode": "managed", "type": "aws_ecs_service", "name": "feature_flags",
+             "change": {"actions": ["update"],
+                        "before": {"name": "feature-flags", "cluster": "demo-prod", "desired_count": 2, "launch_type": "FARGATE", "capacity_provider_strategy": []},
+                        "after": {"name": "feature-flags", "cluster": "demo-prod", "desired_count": 2, "launch_type": "",
+                                  "capacity_provider_strategy": [{"capacity_provider": "FARGATE", "base": 1, "weight": 1}, {"capacity_provider": "FARGATE_SPOT", "base": 0, "weight": 1}]},
+                        "after_unknown": {}}},
             {"address": "aws_iam_role.task", "mode": "managed", "type": "aws_iam_role", "name": "task",
              "change": {"actions": ["create"], "before": null, "after": {"name": "task"}}}
         ],

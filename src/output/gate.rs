@@ -128,11 +128,17 @@ fn markdown(g: &GateReport) -> String {
         ));
     }
     if !g.services.is_empty() {
-        o.push_str("\n| Service | Cluster | Baseline /mo | Proposed /mo | Change /mo | What changed |\n|---|---|---:|---:|---:|---|\n");
+        o.push_str("\n| Service | Cluster | Baseline /mo | Proposed /mo | Change /mo | What changed | Rule fired |\n|---|---|---:|---:|---:|---|---|\n");
         for s in g.services.iter().take(MARKDOWN_SERVICES) {
             let changes = clip(&s.changes.join("; "), 160);
+            let fired: Vec<String> = g
+                .rules
+                .iter()
+                .filter(|r| r.scope == s.name && r.outcome != Verdict::Pass)
+                .map(|r| format!("{} ({})", r.rule, r.outcome.as_str()))
+                .collect();
             o.push_str(&format!(
-                "| {}{} | {} | {} | {} | {} | {} |\n",
+                "| {}{} | {} | {} | {} | {} | {} | {} |\n",
                 esc(&clip(&s.name, 60)),
                 if s.new {
                     " (new)"
@@ -145,13 +151,14 @@ fn markdown(g: &GateReport) -> String {
                 money(s.baseline_monthly_usd),
                 s.proposed_monthly_usd,
                 signed(s.change_monthly_usd),
-                esc(&changes)
+                esc(&changes),
+                if fired.is_empty() { "-".to_string() } else { fired.join(", ") }
             ));
         }
         if g.services.len() > MARKDOWN_SERVICES {
             let rest = &g.services[MARKDOWN_SERVICES..];
             let sum: Usd = rest.iter().map(|s| s.change_monthly_usd).sum();
-            o.push_str(&format!("| {} more services | | | | {} | |\n", rest.len(), signed(sum)));
+            o.push_str(&format!("| {} more services | | | | {} | | |\n", rest.len(), signed(sum)));
         }
     }
     if !g.notes.is_empty() {
@@ -258,6 +265,9 @@ mod tests {
         };
         let md = render(&g, Format::Markdown);
         assert!(md.len() < 60_000, "{} bytes", md.len());
-        assert!(md.contains("| 4900 more services | | | | +$980,000.00 | |"), "the rest are summed");
+        assert!(
+            md.contains("| 4900 more services | | | | +$980,000.00 | | |"),
+            "the rest are summed"
+        );
     }
 }
