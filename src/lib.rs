@@ -410,26 +410,47 @@ fn write_charts(dir: &Path, reports: &[report::Report]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes bytes to a file atomically (temporary file, then rename).
+/// Writes bytes to a file atomically: a short temporary name beside it, then a rename; the
+/// temporary file is removed whatever fails. An existing device, FIFO or socket (`--out
+/// /dev/null`, even through a link) is written through, never replaced by a regular file; a link
+/// to a regular file is followed and its target replaced.
 fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let err = |e: std::io::Error| Error::Output {
         path: path.display().to_string(),
         message: e.to_string(),
     };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes).map_err(|e| {
+    if let Ok(m) = std::fs::metadata(path) {
+        if m.is_dir() {
+            return Err(err(std::io::Error::other("it is a directory")));
+        }
+        if !m.is_file() {
+            let mut f = std::fs::OpenOptions::new().write(true).open(path).map_err(err)?;
+            return f.write_all(bytes).and_then(|_| f.flush()).map_err(err);
+        }
+    }
+    let mut target = path.to_path_buf();
+    // Follow links (a few hops; a dangling one names the file to create).
+    for _ in 0..8 {
+        match std::fs::symlink_metadata(&target) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&target).map_err(err)?;
+                target = match target.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
+            }
+            _ => break,
+        }
+    }
+    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".ecs-advisor.{}.{n}.tmp", std::process::id()));
+    let written = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, &target));
+    if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
-        err(e)
-    })?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        err(e)
-    })
+    }
+    written.map_err(err)
 }
 
 /// Renders reports in a format, to a file or standard output. A table on a terminal fits its

@@ -941,3 +941,93 @@ fn unreadable_aws_retry_settings_are_named_instead_of_panicking() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn an_empty_or_garbled_aws_region_variable_is_a_bad_command_line_not_a_network_error() {
+    for value in ["", "not a region!"] {
+        let out = bin()
+            .args(["analyze", "--cluster", "prod"])
+            .env("AWS_REGION", value)
+            .env("AWS_ACCESS_KEY_ID", "x")
+            .env("AWS_SECRET_ACCESS_KEY", "x")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "AWS_REGION={value:?}: {err}");
+        assert!(err.contains("AWS_REGION"), "{err}");
+    }
+}
+
+#[test]
+fn out_naming_a_fifo_or_device_is_written_through_never_replaced_by_a_file() {
+    use std::os::unix::fs::FileTypeExt;
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = run(&["analyze", "--demo", "--output", "csv", "--out", fifo.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(reader.join().unwrap().starts_with("service,"));
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "still a FIFO");
+    // A link to a device: the device stays, the link stays.
+    let link = d.path().join("null");
+    std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+    let out = run(&["analyze", "--demo", "--output", "csv", "--out", link.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+}
+
+#[test]
+fn out_through_a_link_replaces_the_target_and_leaves_no_temporary_file() {
+    let d = tempfile::tempdir().unwrap();
+    let link = d.path().join("report.csv");
+    std::os::unix::fs::symlink("real.csv", &link).unwrap();
+    let out = run(&["analyze", "--demo", "--output", "csv", "--out", link.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(),
+        "the link stays a link"
+    );
+    assert!(std::fs::read_to_string(d.path().join("real.csv")).unwrap().starts_with("service,"));
+    // A write that fails (a device with no room) names the file and leaves nothing behind.
+    let full = d.path().join("full");
+    std::os::unix::fs::symlink("/dev/full", &full).unwrap();
+    let out = run(&["analyze", "--demo", "--output", "csv", "--out", full.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(6), "{}", String::from_utf8_lossy(&out.stderr));
+    let names: Vec<String> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains("tmp")), "{names:?}");
+    // A name at the file system's limit: the temporary name is short, so it still works.
+    let long = d.path().join("r".repeat(250));
+    let out = run(&["analyze", "--demo", "--output", "csv", "--out", long.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_cached_price_of_1e20_is_refused_naming_the_file_instead_of_overflowing() {
+    let d = tempfile::tempdir().unwrap();
+    let prices = d.path().join("prices");
+    std::fs::create_dir_all(&prices).unwrap();
+    std::fs::write(
+        prices.join("us-east-1.json"),
+        r#"{"region": "us-east-1", "fetched_at": "2026-11-01T00:00:00Z", "ec2_hourly": {"m5.large": "0.096"},
+            "fargate": {"linux_x86_vcpu": "100000000000000000000"}}"#,
+    )
+    .unwrap();
+    let out = Command::cargo_bin("ecs-advisor")
+        .unwrap()
+        .args(["analyze", "--demo"])
+        .env("ECS_ADVISOR_CACHE_DIR", d.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(err.contains("out of range") && err.contains("us-east-1.json"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -81,6 +81,12 @@ pub fn read_all(base: &Path) -> Result<Vec<CachedRegion>, PricingError> {
         if p.file_stem().is_none_or(|s| s.to_string_lossy() != region.region) {
             return Err(corrupt(&p, format!("it holds region `{}`", region.region)));
         }
+        for (what, price) in region.ec2_hourly.iter().chain(region.fargate.iter()) {
+            super::parse_price(price, what).map_err(|e| match e {
+                PricingError::Corrupt(m) => corrupt(&p, m),
+                other => other,
+            })?;
+        }
         out.push(region);
     }
     Ok(out)

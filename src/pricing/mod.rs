@@ -126,10 +126,17 @@ struct FargateRow {
     source: String,
 }
 
-fn parse_price(s: &str, what: &str) -> Result<Usd, PricingError> {
+/// The most any price in the catalog may be, per hour: the largest EC2 types cost about $100 to
+/// $220 an hour. A larger figure is a broken price list, and would overflow exact sums.
+pub const MAX_PRICE_PER_HOUR: i64 = 10_000;
+
+pub fn parse_price(s: &str, what: &str) -> Result<Usd, PricingError> {
     match Usd::parse(s) {
-        Some(p) if p.0 >= Decimal::ZERO => Ok(p),
-        _ => Err(PricingError::Corrupt(format!("price `{s}` for {what} is not a number"))),
+        Some(p) if p.0 >= Decimal::ZERO && p.0 <= Decimal::from(MAX_PRICE_PER_HOUR) => Ok(p),
+        Some(_) => Err(PricingError::Corrupt(format!(
+            "price `{s}` for {what} is out of range: a price is between $0 and ${MAX_PRICE_PER_HOUR} an hour"
+        ))),
+        None => Err(PricingError::Corrupt(format!("price `{s}` for {what} is not a number"))),
     }
 }
 

@@ -25,6 +25,20 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 pub const INVENTORY_FILE: &str = "inventory.json";
 pub const USAGE_FILE: &str = "usage.parquet";
 
+/// Limits on what a snapshot may ask of an analysis: work and memory grow with each, so a value
+/// beyond them is refused by name before anything is allocated for it (README, "Limits").
+pub mod limits {
+    /// Steps in the window: 63 days at 5 minutes is 18,144; 455 days hourly is 10,920.
+    pub const MAX_STEPS: u32 = 20_000;
+    /// The window's length: CloudWatch keeps hourly data 455 days.
+    pub const MAX_WINDOW_DAYS: i64 = 456;
+    pub const MAX_SERVICES: usize = 5_000;
+    /// Tasks of one service at one step (twice ECS's default quota of 5,000 tasks per service).
+    pub const MAX_TASKS_PER_SERVICE: f64 = 10_000.0;
+    pub const MAX_CONTAINER_INSTANCES: usize = 10_000;
+    pub const MAX_TASK_DEFINITIONS: usize = 20_000;
+}
+
 #[derive(Debug, Error)]
 pub enum SnapshotError {
     #[error("snapshot directory `{path}` does not exist; create one with `ecs-advisor collect` or try `--demo`")]
@@ -331,10 +345,31 @@ fn parse_manifest(path: &str, bytes: &[u8]) -> Result<Manifest, SnapshotError> {
             ),
         });
     }
-    if m.window_end <= m.window_start || (m.window_end - m.window_start).num_seconds() % i64::from(m.step_seconds) != 0 {
+    let span = m.window_end - m.window_start;
+    if m.window_end <= m.window_start || span.num_seconds() % i64::from(m.step_seconds) != 0 {
         return Err(SnapshotError::Parse {
             path: path.to_string(),
-            message: "`window_end` must follow `window_start` by a whole number of steps".into(),
+            message: format!(
+                "`window_end` {} must follow `window_start` {} by a whole number of {}-second steps",
+                m.window_end.to_rfc3339(),
+                m.window_start.to_rfc3339(),
+                m.step_seconds
+            ),
+        });
+    }
+    let steps = span.num_seconds() / i64::from(m.step_seconds);
+    if span.num_days() > limits::MAX_WINDOW_DAYS || steps > i64::from(limits::MAX_STEPS) {
+        return Err(SnapshotError::Parse {
+            path: path.to_string(),
+            message: format!(
+                "the window from `window_start` {} to `window_end` {} is {} days in {steps} steps of {} seconds; a snapshot holds at most {} days and {} steps (5-minute steps up to 63 days, hourly up to 455)",
+                m.window_start.to_rfc3339(),
+                m.window_end.to_rfc3339(),
+                span.num_days(),
+                m.step_seconds,
+                limits::MAX_WINDOW_DAYS,
+                limits::MAX_STEPS
+            ),
         });
     }
     Ok(m)
@@ -342,6 +377,43 @@ fn parse_manifest(path: &str, bytes: &[u8]) -> Result<Manifest, SnapshotError> {
 
 fn validate_inventory(inv: &Inventory) -> Result<(), SnapshotError> {
     let bad = |m: String| Err(SnapshotError::Inconsistent(m));
+    for (what, n, max) in [
+        ("services", inv.services.len(), limits::MAX_SERVICES),
+        (
+            "container instances",
+            inv.container_instances.len(),
+            limits::MAX_CONTAINER_INSTANCES,
+        ),
+        ("task definitions", inv.task_definitions.len(), limits::MAX_TASK_DEFINITIONS),
+    ] {
+        if n > max {
+            return bad(format!(
+                "the inventory holds {n} {what}; a snapshot holds at most {max}: collect the clusters one at a time"
+            ));
+        }
+    }
+    let providers: Vec<&str> = inv.capacity_providers.iter().map(|c| c.name.as_str()).collect();
+    for s in &inv.services {
+        for c in [s.desired_count, s.running_count] {
+            if f64::from(c) > limits::MAX_TASKS_PER_SERVICE {
+                return bad(format!(
+                    "service `{}` counts {c} tasks; a service holds at most {} in a snapshot",
+                    s.name,
+                    limits::MAX_TASKS_PER_SERVICE
+                ));
+            }
+        }
+        for item in &s.capacity_provider_strategy {
+            let p = item.capacity_provider.as_str();
+            if p != inventory::FARGATE && p != inventory::FARGATE_SPOT && !providers.contains(&p) {
+                return bad(format!(
+                    "service `{}` uses capacity provider `{p}`, which the inventory's `capacity_providers` does not describe (known: FARGATE, FARGATE_SPOT{})",
+                    s.name,
+                    providers.iter().map(|p| format!(", {p}")).collect::<String>()
+                ));
+            }
+        }
+    }
     let mut defs = HashMap::new();
     for td in &inv.task_definitions {
         if defs.insert(td.reference(), td).is_some() {
@@ -531,6 +603,19 @@ fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result
             Err(bad(row, format!("`{c}` is {v}; it must be a non-negative number")))
         }
     };
+    let tasks = |row: usize, v: f64, c: &str| -> Result<f64, SnapshotError> {
+        let v = check(row, v, c)?;
+        if v > limits::MAX_TASKS_PER_SERVICE {
+            return Err(bad(
+                row,
+                format!(
+                    "`{c}` is {v}; a service runs at most {} tasks at a step in a snapshot",
+                    limits::MAX_TASKS_PER_SERVICE
+                ),
+            ));
+        }
+        Ok(v)
+    };
     type Field = fn(&mut UsagePoint) -> &mut Option<f64>;
     type Required = fn(&mut UsagePoint) -> &mut f64;
     let required: [(&'static str, Required); 2] = [
@@ -542,7 +627,7 @@ fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result
         let ca = f64_column(&df, path, name)?;
         for ((row, v), p) in ca.iter().enumerate().zip(out.iter_mut()) {
             let v = v.ok_or_else(|| bad(row, format!("`{name}` is empty")))?;
-            *field(p) = check(row, v, name)?;
+            *field(p) = tasks(row, v, name)?;
         }
     }
     if let Some((row, p)) = out
@@ -578,4 +663,80 @@ fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result
         )));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    fn reload(s: &Snapshot) -> Result<Snapshot, SnapshotError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("snap");
+        s.write(&path)?;
+        Snapshot::load(&path)
+    }
+
+    #[test]
+    fn a_usage_row_of_a_billion_tasks_is_refused_by_row_before_any_simulation() {
+        let mut s = crate::sources::demo::embedded().unwrap();
+        s.usage[5].running_tasks_avg = 1e9;
+        s.usage[5].running_tasks_max = 1e308;
+        let e = reload(&s).unwrap_err().to_string();
+        assert!(
+            e.contains("`running_tasks_avg` is 1000000000") && e.contains("at most 10000 tasks"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_running_count_at_the_u32_maximum_is_refused_naming_the_service() {
+        let mut s = crate::sources::demo::embedded().unwrap();
+        s.inventory.services[0].running_count = u32::MAX;
+        let e = s.validate().unwrap_err().to_string();
+        assert!(e.contains("service `checkout-api` counts 4294967295 tasks"), "{e}");
+    }
+
+    #[test]
+    fn a_window_of_over_a_century_is_refused_naming_its_start_and_end() {
+        let text = r#"{"schema_version": 1, "cluster": "c", "region": "us-east-1", "window_start": "1900-01-01T00:00:00Z",
+            "window_end": "2026-01-01T00:00:00Z", "step_seconds": 60, "usage_source": "synthetic", "collected_at": "2026-01-01T00:00:00Z",
+            "source": "x"}"#;
+        let e = parse_manifest("manifest.json", text.as_bytes())
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`window_start` 1900-01-01") && e.contains("`window_end` 2026-01-01") && e.contains("at most 456 days"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_bad_window_message_names_window_start_and_window_end() {
+        let text = r#"{"schema_version": 1, "cluster": "c", "region": "us-east-1", "window_start": "2026-01-02T00:00:00Z",
+            "window_end": "2026-01-01T00:00:00Z", "step_seconds": 300, "usage_source": "synthetic", "collected_at": "2026-01-01T00:00:00Z",
+            "source": "x"}"#;
+        let e = parse_manifest("manifest.json", text.as_bytes())
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`window_end` 2026-01-01T00:00:00+00:00 must follow `window_start` 2026-01-02"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_capacity_provider_is_refused_not_taken_for_ec2() {
+        let mut s = crate::sources::demo::embedded().unwrap();
+        let svc = &mut s.inventory.services[0];
+        svc.launch_type = None;
+        svc.capacity_provider_strategy = vec![inventory::CapacityProviderStrategyItem {
+            capacity_provider: "my-mystery-provider".into(),
+            base: 0,
+            weight: 1,
+        }];
+        let e = s.validate().unwrap_err().to_string();
+        assert!(e.contains("capacity provider `my-mystery-provider`"), "{e}");
+    }
 }

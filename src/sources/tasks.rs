@@ -35,9 +35,19 @@ pub enum TasksFileError {
     },
     #[error("tasks file `{path}` has no tasks; add rows under the header `cpu_units,memory_mib,count`")]
     Empty { path: String },
+    #[error("tasks file `{path}` holds {count} tasks; `pack` takes at most {max} at once: pack the services in parts")]
+    TooMany { path: String, count: u64, max: u64 },
+    #[error("tasks file `{path}`: the column `{column}` appears twice; keep one")]
+    DuplicateColumn { path: String, column: String },
 }
 
 const REQUIRED: [&str; 3] = ["cpu_units", "memory_mib", "count"];
+/// The most tasks one `pack` run takes, all rows together: packing time grows with the tasks,
+/// and 100,000 packs in seconds.
+pub const MAX_TASKS: u64 = 100_000;
+/// Task sizes beyond any instance type: 192 vCPU and 24 TiB (the largest EC2 types).
+const MAX_CPU_UNITS: i64 = 192 * 1024;
+const MAX_MEMORY_MIB: i64 = 24 * 1024 * 1024;
 const OPTIONAL: [&str; 3] = ["awsvpc", "arm64", "name"];
 
 pub fn read(path: &Path) -> Result<Vec<TaskRow>, TasksFileError> {
@@ -62,6 +72,12 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<TaskRow>, TasksFileError> {
         .iter()
         .map(|h| h.to_ascii_lowercase())
         .collect();
+    if let Some(dup) = header.iter().enumerate().find(|(i, h)| header[..*i].contains(h)) {
+        return Err(TasksFileError::DuplicateColumn {
+            path: path.into(),
+            column: dup.1.clone(),
+        });
+    }
     if header.len() < 3 || header[..3] != REQUIRED {
         return Err(TasksFileError::Header {
             path: path.into(),
@@ -69,7 +85,7 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<TaskRow>, TasksFileError> {
         });
     }
     for h in &header[3..] {
-        if !OPTIONAL.contains(&h.as_str()) || header.iter().filter(|x| *x == h).count() > 1 {
+        if !OPTIONAL.contains(&h.as_str()) {
             return Err(TasksFileError::UnknownColumn {
                 path: path.into(),
                 column: h.clone(),
@@ -92,11 +108,15 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<TaskRow>, TasksFileError> {
             err(line, e.to_string())
         })?;
         let line = record.position().map(|p| p.line()).unwrap_or(line);
-        let positive = |i: usize, what: &str| -> Result<u32, TasksFileError> {
+        let positive = |i: usize, what: &str, max: i64| -> Result<u32, TasksFileError> {
             let v = &record[i];
+            let too_large = || err(line, format!("{what} `{v}` is too large: at most {max}"));
             match v.parse::<i64>() {
-                Ok(n) if n >= 1 && n <= i64::from(u32::MAX) => Ok(n as u32),
-                Ok(_) => Err(err(line, format!("{what} must be a whole number of at least 1, not `{v}`"))),
+                Ok(n) if n < 1 => Err(err(line, format!("{what} must be a whole number of at least 1, not `{v}`"))),
+                Ok(n) if n > max => Err(too_large()),
+                Ok(n) => Ok(n as u32),
+                // Digits beyond i64: a whole number, and far too large.
+                Err(_) if !v.is_empty() && v.trim_start_matches('+').chars().all(|c| c.is_ascii_digit()) => Err(too_large()),
                 Err(_) => Err(err(line, format!("{what} `{v}` is not a whole number"))),
             }
         };
@@ -109,9 +129,9 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<TaskRow>, TasksFileError> {
             }
         };
         rows.push(TaskRow {
-            cpu_units: positive(0, "cpu_units")?,
-            memory_mib: positive(1, "memory_mib")?,
-            count: positive(2, "count")?,
+            cpu_units: positive(0, "cpu_units", MAX_CPU_UNITS)?,
+            memory_mib: positive(1, "memory_mib", MAX_MEMORY_MIB)?,
+            count: positive(2, "count", MAX_TASKS as i64)?,
             awsvpc: flag(awsvpc, "awsvpc")?,
             arm64: flag(arm64, "arm64")?,
             name: name.map(|i| record[i].to_string()).filter(|n| !n.is_empty()),
@@ -119,6 +139,14 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<TaskRow>, TasksFileError> {
     }
     if rows.is_empty() {
         return Err(TasksFileError::Empty { path: path.into() });
+    }
+    let total: u64 = rows.iter().map(|r| u64::from(r.count)).sum();
+    if total > MAX_TASKS {
+        return Err(TasksFileError::TooMany {
+            path: path.into(),
+            count: total,
+            max: MAX_TASKS,
+        });
     }
     Ok(rows)
 }
@@ -169,5 +197,31 @@ mod tests {
             Err(TasksFileError::Empty { .. })
         ));
         assert!(matches!(parse("", "t.csv"), Err(TasksFileError::Header { .. })));
+    }
+
+    #[test]
+    fn a_duplicated_count_column_is_named_as_duplicated_not_unknown() {
+        let e = parse("cpu_units,memory_mib,count,count\n1,1,1,1\n", "t.csv").unwrap_err();
+        assert_eq!(e.to_string(), "tasks file `t.csv`: the column `count` appears twice; keep one");
+    }
+
+    #[test]
+    fn a_twenty_digit_count_is_too_large_not_a_fraction() {
+        let e = parse("cpu_units,memory_mib,count\n512,1024,12345678901234567890\n", "t.csv").unwrap_err();
+        assert!(
+            e.to_string().contains("count `12345678901234567890` is too large: at most 100000"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_count_that_would_pack_for_minutes_is_refused_before_packing() {
+        let e = parse("cpu_units,memory_mib,count\n512,1024,4294967295\n", "t.csv").unwrap_err();
+        assert!(e.to_string().contains("at most 100000"), "{e}");
+        let e = parse("cpu_units,memory_mib,count\n512,1024,60000\n256,512,60000\n", "t.csv").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "tasks file `t.csv` holds 120000 tasks; `pack` takes at most 100000 at once: pack the services in parts"
+        );
     }
 }

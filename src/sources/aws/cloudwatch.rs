@@ -237,6 +237,7 @@ async fn fetch_pages(
         })
         .collect();
     let mut token: Option<String> = None;
+    let mut pages = super::Pages::new("cloudwatch:GetMetricData");
     loop {
         {
             let mut calls = shared.calls.borrow_mut();
@@ -271,7 +272,7 @@ async fn fetch_pages(
                 }
             }
         }
-        token = out.next_token().map(str::to_string);
+        token = pages.next(out.next_token())?;
         if token.is_none() {
             break;
         }

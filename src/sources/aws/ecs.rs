@@ -38,6 +38,7 @@ impl ClusterInfo {
 pub async fn list_cluster_names(client: &Client, calls: &mut ApiCalls) -> Result<Vec<String>, AwsError> {
     let mut names = Vec::new();
     let mut token = None;
+    let mut pages = super::Pages::new("ecs:ListClusters");
     loop {
         calls.add("ecs:ListClusters");
         let out = client
@@ -47,7 +48,7 @@ pub async fn list_cluster_names(client: &Client, calls: &mut ApiCalls) -> Result
             .await
             .map_err(|e| classify("ecs:ListClusters", e))?;
         names.extend(out.cluster_arns().iter().map(|a| a.rsplit('/').next().unwrap_or(a).to_string()));
-        token = out.next_token().map(str::to_string);
+        token = pages.next(out.next_token())?;
         if token.is_none() {
             break;
         }
@@ -118,6 +119,7 @@ pub async fn inventory(
     progress.update(&format!("{name}: listing services"));
     let mut service_arns = Vec::new();
     let mut token = None;
+    let mut pages = super::Pages::new("ecs:ListServices");
     loop {
         calls.add("ecs:ListServices");
         let out = client
@@ -129,7 +131,7 @@ pub async fn inventory(
             .await
             .map_err(|e| classify("ecs:ListServices", e))?;
         service_arns.extend(out.service_arns().iter().cloned());
-        token = out.next_token().map(str::to_string);
+        token = pages.next(out.next_token())?;
         if token.is_none() {
             break;
         }
@@ -219,6 +221,7 @@ pub async fn inventory(
     progress.update(&format!("{name}: container instances"));
     let mut instance_arns = Vec::new();
     let mut token = None;
+    let mut pages = super::Pages::new("ecs:ListContainerInstances");
     loop {
         calls.add("ecs:ListContainerInstances");
         let out = client
@@ -230,7 +233,7 @@ pub async fn inventory(
             .await
             .map_err(|e| classify("ecs:ListContainerInstances", e))?;
         instance_arns.extend(out.container_instance_arns().iter().cloned());
-        token = out.next_token().map(str::to_string);
+        token = pages.next(out.next_token())?;
         if token.is_none() {
             break;
         }
@@ -441,6 +444,7 @@ async fn standalone_tasks(
 ) -> Result<BTreeMap<(String, Launch), u32>, AwsError> {
     let mut arns = Vec::new();
     let mut token = None;
+    let mut pages = super::Pages::new("ecs:ListTasks");
     loop {
         calls.add("ecs:ListTasks");
         let out = client
@@ -453,7 +457,7 @@ async fn standalone_tasks(
             .await
             .map_err(|e| classify("ecs:ListTasks", e))?;
         arns.extend(out.task_arns().iter().cloned());
-        token = out.next_token().map(str::to_string);
+        token = pages.next(out.next_token())?;
         if token.is_none() {
             break;
         }

@@ -24,6 +24,51 @@ use aws_sdk_ecs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use thiserror::Error;
 
 pub use cloudwatch::{plan_batches, CallPlan, MAX_DATAPOINTS_PER_CALL, MAX_QUERIES_PER_CALL};
+/// Pages of one paginated call before ecs-advisor stops following `NextToken`: far above any
+/// real account (100 clusters, 5,000 services, 10,000 instances, the Pricing API's EC2 list)
+/// and bounded, so an endpoint that never ends its list cannot keep a run going forever.
+pub const MAX_PAGES: usize = 5_000;
+
+/// Follows one paginated call's tokens: refuses a repeated token and more than [`MAX_PAGES`].
+pub struct Pages {
+    action: &'static str,
+    pages: usize,
+    seen: std::collections::HashSet<String>,
+}
+
+impl Pages {
+    pub fn new(action: &'static str) -> Self {
+        Pages {
+            action,
+            pages: 0,
+            seen: std::collections::HashSet::new(),
+        }
+    }
+
+    /// The token for the next page, `None` when the list has ended.
+    pub fn next(&mut self, token: Option<&str>) -> Result<Option<String>, AwsError> {
+        self.pages += 1;
+        let Some(t) = token.filter(|t| !t.is_empty()) else {
+            return Ok(None);
+        };
+        if !self.seen.insert(t.to_string()) {
+            return Err(AwsError::Paging {
+                action: self.action,
+                pages: self.pages,
+                why: " (it sent the same NextToken twice)",
+            });
+        }
+        if self.pages >= MAX_PAGES {
+            return Err(AwsError::Paging {
+                action: self.action,
+                pages: self.pages,
+                why: "",
+            });
+        }
+        Ok(Some(t.to_string()))
+    }
+}
+
 pub use collect::{collect, period_for, window_ending_at, CollectSettings, Collected, MAX_LOOKBACK_DAYS};
 pub use pricing::{parse_ec2_item, parse_fargate_item, refresh_prices, Ec2Price, FargatePrice, PRICING_REGION};
 
@@ -64,6 +109,12 @@ pub enum AwsError {
     },
     #[error("unexpected answer from `{action}`: {message}")]
     Unexpected { action: &'static str, message: String },
+    #[error("`{action}` is still paging after {pages} pages{why}; the endpoint does not end its list: check AWS_ENDPOINT_URL")]
+    Paging {
+        action: &'static str,
+        pages: usize,
+        why: &'static str,
+    },
     #[error("environment variable {variable} is `{value}`: it must be {expected}; fix or unset it")]
     BadSetting {
         variable: &'static str,
@@ -100,6 +151,15 @@ fn check_retry_settings() -> Result<(), AwsError> {
     if let Ok(v) = std::env::var("AWS_MAX_ATTEMPTS") {
         if !v.trim().parse::<u32>().is_ok_and(|n| (1..=100).contains(&n)) {
             return Err(bad("AWS_MAX_ATTEMPTS", v, "a whole number of attempts from 1 to 100"));
+        }
+    }
+    for variable in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
+        // Set but not a Region code (empty, or `not a region!`): the SDK would send it on to the
+        // network layer. An unset variable is the chain's to fill.
+        if let Ok(v) = std::env::var(variable) {
+            if crate::cli::parse_region(v.trim()).is_err() {
+                return Err(bad(variable, v, "an AWS Region code such as us-east-1"));
+            }
         }
     }
     if let Ok(v) = std::env::var("AWS_RETRY_MODE") {

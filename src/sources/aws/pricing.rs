@@ -151,6 +151,7 @@ async fn products(
 ) -> Result<Vec<String>, AwsError> {
     let mut items = Vec::new();
     let mut token = None;
+    let mut pages = super::Pages::new("pricing:GetProducts");
     loop {
         progress.update(&format!("{label}: {} products", items.len()));
         calls.add("pricing:GetProducts");
@@ -165,7 +166,7 @@ async fn products(
             .await
             .map_err(|e| classify("pricing:GetProducts", e))?;
         items.extend(out.price_list().iter().cloned());
-        token = out.next_token().filter(|t| !t.is_empty()).map(str::to_string);
+        token = pages.next(out.next_token())?;
         if token.is_none() {
             break;
         }
@@ -254,6 +255,11 @@ pub fn refresh_prices(regions: &[String], opts: &AwsOptions, catalog: &Catalog) 
                     ec2_hourly.len(),
                     fargate.len()
                 ))));
+            }
+            // Checked as the catalog will load them, before anything is cached.
+            for (what, price) in ec2_hourly.iter().chain(fargate.iter()) {
+                crate::pricing::parse_price(price, &format!("`{what}` in {region}"))
+                    .map_err(|e| bad(format!("{e}; nothing was cached")))?;
             }
             let kept_fargate = FARGATE_DIMENSIONS.iter().copied().filter(|d| !fargate.contains_key(*d)).collect();
             let cached = CachedRegion {
