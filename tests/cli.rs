@@ -1031,3 +1031,47 @@ fn a_cached_price_of_1e20_is_refused_naming_the_file_instead_of_overflowing() {
     assert!(err.contains("out of range") && err.contains("us-east-1.json"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn an_unreachable_endpoint_or_a_garbage_answer_is_said_in_words_not_type_dumps() {
+    let aws = |endpoint: &str| {
+        bin()
+            .args(["analyze", "--cluster", "prod", "--region", "us-east-1", "--quiet"])
+            .env("AWS_ENDPOINT_URL", endpoint)
+            .env("AWS_ACCESS_KEY_ID", "x")
+            .env("AWS_SECRET_ACCESS_KEY", "x")
+            .env("AWS_MAX_ATTEMPTS", "1")
+            .output()
+            .unwrap()
+    };
+    // Nothing listens on the discard port.
+    let out = aws("http://127.0.0.1:9");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains("Connection refused") && err.contains("http://127.0.0.1:9"), "{err}");
+    assert!(!err.contains('}') && !err.contains("::"), "no type dumps: {err}");
+    // A server that answers every request with an HTML 503.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 65536];
+            let _ = std::io::Read::read(&mut stream, &mut buf);
+            let body = "<html>down for maintenance</html>";
+            let _ = std::io::Write::write_all(
+                &mut stream,
+                format!(
+                    "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+                .as_bytes(),
+            );
+        }
+    });
+    let out = aws(&format!("http://127.0.0.1:{port}"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains("HTTP 503") && err.contains(&port.to_string()), "{err}");
+    assert!(!err.contains('}'), "no type dumps: {err}");
+}

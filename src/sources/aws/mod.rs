@@ -202,22 +202,24 @@ pub(crate) async fn load_config(opts: &AwsOptions, region_override: Option<&str>
 }
 
 /// Turns an SDK error into one line that names the IAM action and says what to do.
-pub(crate) fn classify<E, R>(action: &'static str, err: SdkError<E, R>) -> AwsError
+pub(crate) fn classify<E>(action: &'static str, err: SdkError<E, aws_sdk_ecs::config::http::HttpResponse>) -> AwsError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
-    let context = DisplayErrorContext(&err).to_string();
     match &err {
         SdkError::TimeoutError(_) => AwsError::Timeout { action },
         SdkError::DispatchFailure(d) if d.is_timeout() => AwsError::Timeout { action },
         SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_) => AwsError::Unreachable {
             action,
-            message: one_line(&last_cause(&context)),
+            message: format!("{} ({})", what_failed(&err), endpoint_words(action)),
         },
-        SdkError::ResponseError(_) => AwsError::Unexpected {
+        SdkError::ResponseError(r) => AwsError::Unexpected {
             action,
-            message: one_line(&last_cause(&context)),
+            message: format!(
+                "not an AWS answer (HTTP {}) from {}",
+                r.raw().status().as_u16(),
+                endpoint_words(action)
+            ),
         },
         _ => {
             let code = err.code().unwrap_or("Unknown").to_string();
@@ -242,14 +244,42 @@ where
     }
 }
 
+/// What went wrong under a failed dispatch, in words: the operating system's error where there
+/// is one (connection refused, no route to host), else the innermost message that is not a
+/// debug dump of the SDK's types.
+fn what_failed(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    let mut plain = None;
+    while let Some(e) = source {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return one_line(&io.to_string());
+        }
+        let text = e.to_string();
+        if !text.contains(['{', '}']) && !text.contains("::") && !text.trim().is_empty() {
+            plain = Some(text);
+        }
+        source = e.source();
+    }
+    one_line(&plain.unwrap_or_else(|| "the connection failed".into()))
+}
+
+/// The endpoint a call went to, as far as the settings say.
+fn endpoint_words(action: &str) -> String {
+    let service = action.split(':').next().unwrap_or_default().to_ascii_uppercase();
+    [format!("AWS_ENDPOINT_URL_{service}"), "AWS_ENDPOINT_URL".to_string()]
+        .iter()
+        .find_map(|v| {
+            std::env::var(v)
+                .ok()
+                .filter(|u| !u.is_empty())
+                .map(|u| format!("endpoint {u}, from {v}"))
+        })
+        .unwrap_or_else(|| "the AWS endpoint for the region".into())
+}
+
 /// Error chains can span lines; a message is one line.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The innermost message of a chained error display, which is the one that says what happened.
-fn last_cause(context: &str) -> String {
-    context.rsplit(": ").next().unwrap_or(context).trim().to_string()
 }
 
 /// How many calls each API took: reported after every collection.
