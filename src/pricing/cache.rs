@@ -99,10 +99,12 @@ pub fn write(base: &Path, region: &CachedRegion) -> std::io::Result<PathBuf> {
     let path = dir.join(format!("{}.json", region.region));
     let tmp = dir.join(format!(".{}.json.tmp-{}", region.region, std::process::id()));
     let text = serde_json::to_vec_pretty(region).map_err(std::io::Error::other)?;
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, &path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })?;
+    // Whatever fails (a full disk), the temporary file goes.
+    std::fs::write(&tmp, text)
+        .and_then(|_| std::fs::rename(&tmp, &path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })?;
     Ok(path)
 }
 

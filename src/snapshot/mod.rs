@@ -474,6 +474,8 @@ fn f64_column(df: &DataFrame, path: &str, name: &'static str) -> Result<Float64C
         | DataType::Int32
         | DataType::UInt32
         | DataType::UInt64
+        // Spark and Athena write DECIMAL: a number, read as one.
+        | DataType::Decimal(..)
         | DataType::Null => {}
         other => {
             return Err(SnapshotError::ColumnType {
@@ -668,6 +670,47 @@ fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result
 #[cfg(test)]
 mod limit_tests {
     use super::*;
+
+    /// The demo's usage table with one column rewritten by `f`.
+    fn with_usage_column(f: impl Fn(Column) -> Column) -> Result<Snapshot, SnapshotError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("snap");
+        crate::sources::demo::embedded().unwrap().write(&path).unwrap();
+        let file = path.join(USAGE_FILE);
+        let mut df = ParquetReader::new(std::fs::File::open(&file).unwrap()).finish().unwrap();
+        let c = f(df.column(columns::CPU_USED).unwrap().clone());
+        df.with_column(c).unwrap();
+        ParquetWriter::new(std::fs::File::create(&file).unwrap()).finish(&mut df).unwrap();
+        Snapshot::load(&path)
+    }
+
+    #[test]
+    fn a_decimal_usage_column_as_spark_and_athena_write_it_is_read_as_numbers() {
+        let s = with_usage_column(|c| c.cast(&DataType::Decimal(18, 4)).unwrap()).unwrap();
+        let demo = crate::sources::demo::embedded().unwrap();
+        let close = s
+            .usage
+            .iter()
+            .zip(&demo.usage)
+            .all(|(a, b)| match (a.cpu_units_used, b.cpu_units_used) {
+                (Some(x), Some(y)) => (x - y).abs() < 1e-3,
+                (x, y) => x.is_none() == y.is_none(),
+            });
+        assert!(close);
+    }
+
+    #[test]
+    fn a_usage_column_of_lists_is_refused_by_name() {
+        let e = with_usage_column(|c| {
+            let n = c.len();
+            let lists: Vec<Series> = (0..n).map(|_| Series::new("".into(), &[1.0f64])).collect();
+            Series::new(c.name().clone(), lists).into_column()
+        })
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("`cpu_units_used`") && e.contains("a number"), "{e}");
+    }
 
     fn reload(s: &Snapshot) -> Result<Snapshot, SnapshotError> {
         let dir = tempfile::tempdir().unwrap();
