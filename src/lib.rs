@@ -61,27 +61,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
         Command::Analyze(args) => {
             let assumptions = args.assumptions.resolve()?;
             let catalog = pricing::Catalog::load()?;
-            let snapshots = sources::load(&args.source())?;
-            let line = cli::progress::ProgressLine::start(args.aws.quiet);
-            let packer = simulation::optimizer::OptimizingPacker {
-                budget: recommend::SIMULATION_BUDGET,
-            };
-            let mut reports = Vec::new();
-            for mut s in snapshots {
-                line.stage("usage statistics");
-                let usages = usage::analyze(&s, &assumptions.rightsizing);
-                // The rows are in the dense series now; at 500 services they are 300 MB.
-                s.usage = Vec::new();
-                reports.push(recommend::analyze_with(
-                    &s,
-                    &usages,
-                    &catalog,
-                    &assumptions,
-                    &packer,
-                    &mut |stage| line.stage(stage),
-                )?);
-            }
-            drop(line);
+            let reports = analyze_snapshots(sources::load(&args.source())?, &assumptions, &catalog, args.aws.quiet)?;
             if let Some(dir) = &args.charts {
                 write_charts(dir, &reports)?;
             }
@@ -91,17 +71,10 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             let assumptions = args.assumptions.resolve()?;
             let catalog = pricing::Catalog::load()?;
             let (snapshots, mut warnings) = report_sources(&args)?;
-            let line = cli::progress::ProgressLine::start(args.quiet);
-            let packer = simulation::optimizer::OptimizingPacker {
-                budget: recommend::SIMULATION_BUDGET,
-            };
+            let months: Vec<review::Month> = snapshots.iter().map(|(_, m)| *m).collect();
+            let reports = analyze_snapshots(snapshots.into_iter().map(|(s, _)| s).collect(), &assumptions, &catalog, args.quiet)?;
             let mut text = String::new();
-            for (mut s, month) in snapshots {
-                line.stage("usage statistics");
-                let usages = usage::analyze(&s, &assumptions.rightsizing);
-                s.usage = Vec::new();
-                let report = recommend::analyze_with(&s, &usages, &catalog, &assumptions, &packer, &mut |stage| line.stage(stage))?;
-                line.stage("charts and report");
+            for (report, month) in reports.into_iter().zip(months) {
                 let written = review::write(&args.out, report, month)?;
                 let r = &written.report;
                 let m = r.monthly.as_ref();
@@ -122,7 +95,6 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
                 warnings.extend(r.warnings.iter().map(|w| format!("`{}`: {w}", r.cluster_name)));
                 warnings.extend(written.warnings);
             }
-            drop(line);
             text.push_str(&format!("index: {}\n", args.out.join("index.html").display()));
             emit(&text, None, stdout)?;
             Ok(Outcome::warn(warnings))
@@ -224,14 +196,13 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
     }
 }
 
-/// Analyses every snapshot of a source (the `analyze` pipeline), with progress on a terminal.
-fn analyze_source(
-    source: &sources::Source,
+/// Analyses snapshots (the `analyze` pipeline), with progress on a terminal.
+fn analyze_snapshots(
+    snapshots: Vec<snapshot::Snapshot>,
     assumptions: &config::Assumptions,
     catalog: &pricing::Catalog,
     quiet: bool,
 ) -> Result<Vec<report::Report>, Error> {
-    let snapshots = sources::load(source)?;
     let line = cli::progress::ProgressLine::start(quiet);
     let packer = simulation::optimizer::OptimizingPacker {
         budget: recommend::SIMULATION_BUDGET,
@@ -272,7 +243,7 @@ fn run_gate(args: &cli::GateArgs, stdout: &mut dyn Write) -> Result<Outcome, Err
         Some(p) => sources::saved_report::read(p)?,
         None => {
             let assumptions = args.assumptions.resolve()?;
-            analyze_source(&args.source(), &assumptions, &catalog, args.aws.quiet)?
+            analyze_snapshots(sources::load(&args.source())?, &assumptions, &catalog, args.aws.quiet)?
         }
     };
     let g = gate::evaluate(

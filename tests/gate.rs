@@ -3,42 +3,17 @@
 //! JUnit outputs (the JUnit validated against Jenkins' junit-10.xsd).
 
 mod support {
+    pub mod cmd;
     pub mod junit;
 }
 
+use support::cmd::{bin, run, s, stderr, tmp};
+
 use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
-
-fn bin() -> Command {
-    let mut c = Command::cargo_bin("ecs-advisor").unwrap();
-    c.env(
-        "ECS_ADVISOR_CACHE_DIR",
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-price-cache"),
-    )
-    .env_remove("GITHUB_STEP_SUMMARY");
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 /// The demo's report, saved once (`--report` makes each gate run instant).
 fn demo_report() -> &'static PathBuf {

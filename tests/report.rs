@@ -4,13 +4,14 @@
 
 mod support {
     pub mod chromium;
+    pub mod cmd;
 }
+
+use support::cmd::{run, s, stderr, tmp};
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 use ecs_advisor::charts::data::{charts, Body};
@@ -25,35 +26,10 @@ const CHARTS: [&str; 6] = [
     "break-even",
 ];
 
-fn bin() -> Command {
-    let mut c = Command::cargo_bin("ecs-advisor").unwrap();
-    c.env(
-        "ECS_ADVISOR_CACHE_DIR",
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-price-cache"),
-    );
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
-}
-
 fn ok(args: &[&str]) -> String {
     let out = run(args);
     assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn tmp() -> tempfile::TempDir {
-    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 /// `report --demo` into a fresh folder; returns the folder and the month's directory.

@@ -4,6 +4,7 @@
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 
+use super::html::esc as xml;
 use super::markdown::esc;
 use super::Format;
 use crate::gate::{signed, GateReport, Verdict};
@@ -168,23 +169,6 @@ fn markdown(g: &GateReport) -> String {
         }
         if g.notes.len() > 30 {
             o.push_str(&format!("- and {} more notes\n", g.notes.len() - 30));
-        }
-    }
-    o
-}
-
-fn xml(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            // XML 1.0 has no place for other control characters.
-            c if c.is_control() && !matches!(c, '\n' | '\t') => o.push(' '),
-            c => o.push(c),
         }
     }
     o

@@ -7,8 +7,9 @@ use crate::money::Usd;
 use crate::report::{FollowUpStatus, MonthlyReview, Report};
 use crate::review::IndexEntry;
 
-/// Text safe in HTML content and attributes.
-fn esc(s: &str) -> String {
+/// Text safe in HTML (and XML) content and attributes; control characters shown as escapes
+/// (XML 1.0 has no place for them).
+pub(crate) fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

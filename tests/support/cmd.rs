@@ -1,0 +1,34 @@
+//! Running the real binary in tests: isolated from the user's price cache and from the CI
+//! environment's GITHUB_STEP_SUMMARY.
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+
+pub fn bin() -> Command {
+    let mut c = Command::cargo_bin("ecs-advisor").unwrap();
+    c.env(
+        "ECS_ADVISOR_CACHE_DIR",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-price-cache"),
+    )
+    .env_remove("GITHUB_STEP_SUMMARY");
+    c
+}
+
+pub fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A temporary directory under the target directory (removed when dropped).
+pub fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
+}
+
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
