@@ -439,3 +439,32 @@ fn a_region_the_price_list_lacks_caches_nothing() {
         .unwrap();
     one_line_error(&out, 4, "unknown region `mars-north-1`");
 }
+
+#[test]
+fn prices_refresh_stops_when_the_endpoint_sends_the_same_next_token_for_ever() {
+    let server = pricing_server::start(pricing_server::Mode::EndlessPages);
+    let cache = tempfile::tempdir().unwrap();
+    let out = pricing_cmd(&server, cache.path())
+        .args(["prices", "refresh", "--region", "us-east-1", "--quiet"])
+        .output()
+        .unwrap();
+    one_line_error(
+        &out,
+        5,
+        "`pricing:GetProducts` is still paging after 2 pages (it sent the same NextToken twice)",
+    );
+    assert!(!cache.path().join("prices").join("us-east-1.json").exists(), "nothing cached");
+}
+
+#[test]
+fn prices_refresh_caches_nothing_it_would_reject_such_as_a_price_of_1e20() {
+    let server = pricing_server::start(pricing_server::Mode::HugePrices);
+    let cache = tempfile::tempdir().unwrap();
+    let out = pricing_cmd(&server, cache.path())
+        .args(["prices", "refresh", "--region", "us-east-1", "--quiet"])
+        .output()
+        .unwrap();
+    one_line_error(&out, 5, "is out of range");
+    assert!(stderr(&out).contains("nothing was cached"), "{}", stderr(&out));
+    assert!(!cache.path().join("prices").join("us-east-1.json").exists(), "nothing cached");
+}

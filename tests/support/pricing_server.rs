@@ -27,6 +27,10 @@ pub enum Mode {
     Prices,
     /// Status and `__type` of an AWS JSON error, for every request.
     Error(u16, &'static str, &'static str),
+    /// A page of nothing and the same NextToken, for ever.
+    EndlessPages,
+    /// The real items, with us-east-1's Fargate vCPU rate at $100,000,000,000,000,000,000.
+    HugePrices,
 }
 
 pub fn start(mode: Mode) -> Server {
@@ -78,10 +82,16 @@ fn serve(stream: TcpStream, mode: &Mode, counter: &AtomicUsize) {
         counter.fetch_add(1, Ordering::SeqCst);
         let (status, answer) = match mode {
             Mode::Error(status, kind, message) => (*status, json!({"__type": kind, "message": message})),
-            Mode::Prices if target == "AWSPriceListService.GetProducts" => {
-                (200, get_products(&serde_json::from_slice(&body).unwrap_or(Value::Null)))
+            Mode::EndlessPages => (200, json!({"FormatVersion": "aws_v1", "PriceList": [], "NextToken": "again"})),
+            Mode::Prices | Mode::HugePrices if target == "AWSPriceListService.GetProducts" => {
+                let mut answer = get_products(&serde_json::from_slice(&body).unwrap_or(Value::Null));
+                if matches!(mode, Mode::HugePrices) {
+                    let text = answer.to_string().replace("0.0420000000", "100000000000000000000");
+                    answer = serde_json::from_str(&text).unwrap();
+                }
+                (200, answer)
             }
-            Mode::Prices => (
+            Mode::Prices | Mode::HugePrices => (
                 400,
                 json!({"__type": "InvalidParameterException", "message": format!("unknown target {target}")}),
             ),

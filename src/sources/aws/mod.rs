@@ -28,12 +28,16 @@ pub use cloudwatch::{plan_batches, CallPlan, MAX_DATAPOINTS_PER_CALL, MAX_QUERIE
 /// real account (100 clusters, 5,000 services, 10,000 instances, the Pricing API's EC2 list)
 /// and bounded, so an endpoint that never ends its list cannot keep a run going forever.
 pub const MAX_PAGES: usize = 5_000;
+/// Time one paginated call may take, all pages together.
+pub const MAX_PAGING: Duration = Duration::from_secs(30 * 60);
 
-/// Follows one paginated call's tokens: refuses a repeated token and more than [`MAX_PAGES`].
+/// Follows one paginated call's tokens: refuses a repeated token, more than [`MAX_PAGES`] pages
+/// and more than [`MAX_PAGING`] in all.
 pub struct Pages {
     action: &'static str,
     pages: usize,
     seen: std::collections::HashSet<String>,
+    started: std::time::Instant,
 }
 
 impl Pages {
@@ -42,6 +46,7 @@ impl Pages {
             action,
             pages: 0,
             seen: std::collections::HashSet::new(),
+            started: std::time::Instant::now(),
         }
     }
 
@@ -63,6 +68,13 @@ impl Pages {
                 action: self.action,
                 pages: self.pages,
                 why: "",
+            });
+        }
+        if self.started.elapsed() > MAX_PAGING {
+            return Err(AwsError::Paging {
+                action: self.action,
+                pages: self.pages,
+                why: " and 30 minutes",
             });
         }
         Ok(Some(t.to_string()))
