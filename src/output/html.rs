@@ -37,7 +37,7 @@ h3 { font-size: 1.05rem; }
 .card .label { font-size: .8rem; color: #555; }
 .card .value { font-size: 1.4rem; font-weight: bold; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0 1rem; }
-th, td { border: 1px solid #ccc; padding: .25rem .4rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid #ccc; padding: .25rem .4rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 th { background: #f2f2f2; }
 td.n, th.n { text-align: right; white-space: nowrap; }
 tr.rec td { font-weight: bold; }
