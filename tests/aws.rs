@@ -7,6 +7,8 @@
 mod moto;
 #[path = "support/pricing_server.rs"]
 mod pricing_server;
+#[path = "support/slow_proxy.rs"]
+mod slow_proxy;
 
 use std::path::Path;
 use std::process::Output;
@@ -48,9 +50,13 @@ fn cmd(endpoint: &str, cache: &Path) -> Command {
 /// moto computes GetMetricData in Python, many seconds for the seeded days, and answers
 /// concurrent requests one at a time: commands against it run one after another, so that no
 /// request waits behind the others' past the SDK's 60-second attempt timeout on a slow machine.
-fn live(args: &[&str]) -> (Output, tempfile::TempDir) {
+fn moto_turn() -> std::sync::MutexGuard<'static, ()> {
     static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn live(args: &[&str]) -> (Output, tempfile::TempDir) {
+    let _turn = moto_turn();
     let cache = tempfile::tempdir().unwrap();
     let out = cmd(&moto::seeded().endpoint, cache.path()).args(args).output().unwrap();
     (out, cache)
@@ -467,4 +473,38 @@ fn prices_refresh_caches_nothing_it_would_reject_such_as_a_price_of_1e20() {
     one_line_error(&out, 5, "is out of range");
     assert!(stderr(&out).contains("nothing was cached"), "{}", stderr(&out));
     assert!(!cache.path().join("prices").join("us-east-1.json").exists(), "nothing cached");
+}
+
+#[test]
+fn a_get_metric_data_request_that_times_out_is_split_and_asked_again() {
+    let live_report = analyze_live("prod");
+    let _turn = moto_turn();
+    let proxy = slow_proxy::start(&moto::seeded().endpoint, std::time::Duration::from_secs(12));
+    let cache = tempfile::tempdir().unwrap();
+    let mut args = vec!["analyze", "--cluster", "prod", "--output", "json"];
+    args.extend(WINDOW);
+    let out = cmd(&moto::seeded().endpoint, cache.path())
+        .env("AWS_ENDPOINT_URL_CLOUDWATCH", &proxy.endpoint)
+        .env("ECS_ADVISOR_AWS_ATTEMPT_TIMEOUT", "10")
+        .args(&args)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    // The one request, held past the 10-second attempt timeout, then its halves (split again
+    // if moto, slow on a loaded machine, is slower than the timeout too).
+    let requests = proxy.metric_requests.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(requests >= 3, "{requests} requests: {err}");
+    assert!(err.contains(&format!("cloudwatch:GetMetricData {requests}")), "{err}");
+    assert_eq!(json(&out), live_report, "the same figures as an undisturbed collection");
+}
+
+#[test]
+fn an_unreadable_attempt_timeout_is_named() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = cmd("http://127.0.0.1:1", cache.path())
+        .env("ECS_ADVISOR_AWS_ATTEMPT_TIMEOUT", "soon")
+        .args(["analyze", "--cluster", "prod", "--region", "us-east-1"])
+        .output()
+        .unwrap();
+    one_line_error(&out, 2, "ECS_ADVISOR_AWS_ATTEMPT_TIMEOUT is `soon`");
 }

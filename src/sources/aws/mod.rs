@@ -182,15 +182,33 @@ fn check_retry_settings() -> Result<(), AwsError> {
     Ok(())
 }
 
+/// Environment variable: seconds one API attempt may take (default 60), for slow links.
+pub const ATTEMPT_TIMEOUT_ENV: &str = "ECS_ADVISOR_AWS_ATTEMPT_TIMEOUT";
+
+fn attempt_timeout() -> Result<Duration, AwsError> {
+    match std::env::var(ATTEMPT_TIMEOUT_ENV) {
+        Err(_) => Ok(Duration::from_secs(60)),
+        Ok(v) => match v.trim().parse::<u64>() {
+            Ok(n) if (1..=600).contains(&n) => Ok(Duration::from_secs(n)),
+            _ => Err(AwsError::BadSetting {
+                variable: ATTEMPT_TIMEOUT_ENV,
+                value: v,
+                expected: "whole seconds from 1 to 600",
+            }),
+        },
+    }
+}
+
 /// Loads the shared configuration and checks, before any call, that there are credentials and a
 /// region, so their absence is one clear error instead of a failure deep inside a request.
 pub(crate) async fn load_config(opts: &AwsOptions, region_override: Option<&str>) -> Result<SdkConfig, AwsError> {
     check_retry_settings()?;
+    let attempt = attempt_timeout()?;
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
         TimeoutConfig::builder()
             .connect_timeout(Duration::from_secs(10))
-            .operation_attempt_timeout(Duration::from_secs(60))
-            .operation_timeout(Duration::from_secs(180))
+            .operation_attempt_timeout(attempt)
+            .operation_timeout(attempt * 3)
             .build(),
     );
     if let Some(r) = region_override.or(opts.region.as_deref()) {
