@@ -307,13 +307,13 @@ fn report_sources(args: &cli::ReportArgs) -> Result<(Vec<MonthOf>, Vec<String>),
         }
         Ok((s, month))
     };
-    let snapshots = if args.demo {
+    let snapshots = if args.state.demo {
         let s = match args.month {
             Some(m) => demo_month(m)?,
             None => sources::demo::embedded()?,
         };
         vec![pick(s, &mut warnings)?]
-    } else if let Some(dir) = &args.snapshot {
+    } else if let Some(dir) = &args.state.snapshot {
         vec![pick(snapshot::Snapshot::load(dir)?, &mut warnings)?]
     } else {
         let now = chrono::Utc::now();
@@ -333,8 +333,8 @@ fn report_sources(args: &cli::ReportArgs) -> Result<(Vec<MonthOf>, Vec<String>),
             ));
         }
         let settings = sources::aws::CollectSettings {
-            clusters: args.cluster.clone(),
-            all_clusters: args.all_clusters,
+            clusters: args.state.cluster.clone(),
+            all_clusters: args.state.all_clusters,
             lookback_seconds: (end - month.start()).num_seconds().max(300) as u64,
             end: Some(end),
             aws: sources::aws::AwsOptions {

@@ -120,21 +120,39 @@ pub enum Command {
     },
 }
 
+/// Where the current state comes from: the demo, a snapshot, or live clusters.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["demo", "snapshot", "cluster", "all_clusters"])))]
-pub struct ReportArgs {
+pub struct StateArgs {
     /// The embedded demo cluster (no AWS account needed).
     #[arg(long)]
     pub demo: bool,
     /// A snapshot directory written by `collect` or `demo export`.
     #[arg(long, value_name = "DIR")]
     pub snapshot: Option<PathBuf>,
-    /// A live cluster (name or ARN; repeatable).
+    /// A live cluster (name or ARN; repeatable), collected in memory.
     #[arg(long, value_name = "NAME")]
     pub cluster: Vec<String>,
     /// Every cluster in the region.
     #[arg(long)]
     pub all_clusters: bool,
+}
+
+impl StateArgs {
+    /// The source these flags name, with the AWS settings for a live one.
+    pub fn source(&self, aws: &AwsArgs) -> Source {
+        match &self.snapshot {
+            Some(dir) => Source::SnapshotDir(dir.clone()),
+            None if self.cluster.is_empty() && !self.all_clusters => Source::Demo,
+            None => Source::Live(aws.collect_settings(&self.cluster, self.all_clusters)),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["demo", "snapshot", "cluster", "all_clusters"])))]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
     /// The month to review, YYYY-MM [default: live, the last full month; a snapshot, the month
     /// its window ends in; the demo, 2026-10].
     #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
@@ -158,18 +176,8 @@ pub struct ReportArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("state").required(true).args(["demo", "snapshot", "cluster", "all_clusters", "report"])))]
 pub struct GateArgs {
-    /// The embedded demo cluster as the current state.
-    #[arg(long)]
-    pub demo: bool,
-    /// A snapshot directory as the current state.
-    #[arg(long, value_name = "DIR")]
-    pub snapshot: Option<PathBuf>,
-    /// A live cluster as the current state (name or ARN; repeatable).
-    #[arg(long, value_name = "NAME")]
-    pub cluster: Vec<String>,
-    /// Every cluster in the region.
-    #[arg(long)]
-    pub all_clusters: bool,
+    #[command(flatten)]
+    pub state: StateArgs,
     /// A saved report (`analyze --output json`, or a monthly report.json) as the current state.
     #[arg(long, value_name = "REPORT.json")]
     pub report: Option<PathBuf>,
@@ -293,11 +301,7 @@ fn parse_service_file(s: &str) -> Result<(String, PathBuf), String> {
 
 impl GateArgs {
     pub fn source(&self) -> Source {
-        match &self.snapshot {
-            Some(dir) => Source::SnapshotDir(dir.clone()),
-            None if self.cluster.is_empty() && !self.all_clusters => Source::Demo,
-            None => Source::Live(self.aws.collect_settings(&self.cluster, self.all_clusters)),
-        }
+        self.state.source(&self.aws)
     }
 
     /// The config file's `[gate]` rules, overridden by the flags.
@@ -340,18 +344,8 @@ pub struct RenderArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["demo", "snapshot", "cluster", "all_clusters"])))]
 pub struct AnalyzeArgs {
-    /// Analyze the embedded demo cluster (no AWS account needed).
-    #[arg(long)]
-    pub demo: bool,
-    /// Analyze a snapshot directory written by `collect` or `demo export`.
-    #[arg(long, value_name = "DIR")]
-    pub snapshot: Option<PathBuf>,
-    /// Analyze a live cluster (name or ARN; repeatable): collect in memory, then analyze.
-    #[arg(long, value_name = "NAME")]
-    pub cluster: Vec<String>,
-    /// Analyze every cluster in the region.
-    #[arg(long)]
-    pub all_clusters: bool,
+    #[command(flatten)]
+    pub state: StateArgs,
     #[command(flatten)]
     pub aws: AwsArgs,
     /// Output format.
@@ -700,11 +694,7 @@ impl From<PricesFormat> for Format {
 
 impl AnalyzeArgs {
     pub fn source(&self) -> Source {
-        match &self.snapshot {
-            Some(dir) => Source::SnapshotDir(dir.clone()),
-            None if self.cluster.is_empty() && !self.all_clusters => Source::Demo,
-            None => Source::Live(self.aws.collect_settings(&self.cluster, self.all_clusters)),
-        }
+        self.state.source(&self.aws)
     }
 }
 
