@@ -407,13 +407,38 @@ where
         .bold_line_style(GRID)
         .draw()?;
     let oy = label_col.get_base_pixel().1;
-    for (i, (a, b, tone, label, figure)) in spans.iter().enumerate() {
+    // The bars by colour, each colour once in the legend.
+    let bar = |i: usize| {
+        let (a, b, tone, ..) = &spans[i];
         let y = n - 1.0 - i as f64;
         let (lo, hi) = if a <= b { (*a, *b) } else { (*b, *a) };
-        chart.draw_series(std::iter::once(Rectangle::new(
-            [(lo, y - 0.35), (hi, y + 0.35)],
-            colour(*tone).filled(),
-        )))?;
+        Rectangle::new([(lo, y - 0.35), (hi, y + 0.35)], colour(*tone).filled())
+    };
+    for (tone, name) in [
+        (Tone::Current, "today"),
+        (Tone::Saving, "saving"),
+        (Tone::Increase, "increase"),
+        (Tone::Recommended, "recommended"),
+    ] {
+        let c = colour(tone);
+        let mine: Vec<usize> = (0..spans.len()).filter(|&i| spans[i].2 == tone).collect();
+        if !mine.is_empty() {
+            chart
+                .draw_series(mine.into_iter().map(bar))?
+                .label(name)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], c.filled()));
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(INK)
+        .label_font(font(13.0))
+        .draw()?;
+    for (i, (a, b, tone, label, figure)) in spans.iter().enumerate() {
+        let y = n - 1.0 - i as f64;
+        let hi = a.max(*b);
         let (px, py) = chart.backend_coord(&(hi, y));
         let text = if matches!(tone, Tone::Saving | Tone::Increase) {
             format!("{}{}", if *figure > 0.0 { "+" } else { "" }, cents(*figure))
