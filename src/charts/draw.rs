@@ -4,6 +4,8 @@
 use std::error::Error as StdError;
 
 use chrono::{DateTime, Duration, Utc};
+use plotters::chart::MeshStyle;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -92,6 +94,34 @@ where
     }
 }
 
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The axes every chart shares: tick labels at `text` points, axis titles two larger, a light
+/// grid.
+fn mesh<'a, 'b, DB: DrawingBackend>(chart: &'b mut Chart<'a, DB>, text: f64) -> MeshStyle<'a, 'b, RangedCoordf64, RangedCoordf64, DB> {
+    let mut m = chart.configure_mesh();
+    m.axis_desc_style(font(text + 2.0))
+        .label_style(font(text))
+        .light_line_style(WHITE)
+        .bold_line_style(GRID);
+    m
+}
+
+/// The legend every chart draws: boxed, on white, at `at`.
+fn legend<'a, DB: DrawingBackend + 'a>(chart: &mut Chart<'a, DB>, at: SeriesLabelPosition, text: f64) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .position(at)
+        .background_style(WHITE.mix(0.9))
+        .border_style(INK)
+        .label_font(font(text))
+        .draw()?;
+    Ok(())
+}
+
 fn max_of(values: impl Iterator<Item = f64>) -> f64 {
     values.filter(|v| v.is_finite()).fold(0.0, f64::max)
 }
@@ -107,16 +137,11 @@ where
         .x_label_area_size(70)
         .y_label_area_size(100)
         .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)?;
-    chart
-        .configure_mesh()
+    mesh(&mut chart, 14.0)
         .disable_x_mesh()
         .x_labels(0)
         .y_desc("USD a month")
         .y_label_formatter(&|v| dollars(*v))
-        .axis_desc_style(font(16.0))
-        .label_style(font(14.0))
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
         .draw()?;
     let (ax, ay) = area.get_base_pixel();
     for (i, b) in bars.iter().enumerate() {
@@ -178,17 +203,12 @@ where
         .x_label_area_size(50)
         .y_label_area_size(100)
         .build_cartesian_2d(0.0..n, 0.0..top)?;
-    chart
-        .configure_mesh()
+    mesh(&mut chart, 14.0)
         .x_labels(10)
         .x_label_formatter(&|h| date_at(start, *h))
         .x_desc("Date (UTC)")
         .y_desc("USD an hour")
         .y_label_formatter(&|v| dollars(*v))
-        .axis_desc_style(font(16.0))
-        .label_style(font(14.0))
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
         .draw()?;
     for l in lines {
         let c = colour(l.tone);
@@ -200,13 +220,7 @@ where
             .label(l.label.clone())
             .legend(legend_line(c));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(INK)
-        .label_font(font(15.0))
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 15.0)?;
     Ok(())
 }
 
@@ -240,7 +254,7 @@ fn draw_usage_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
     rows: &[UsageTriple],
-    legend: bool,
+    with_legend: bool,
 ) -> Result<Vec<i32>, Box<dyn StdError>>
 where
     DB::ErrorType: 'static,
@@ -258,16 +272,11 @@ where
         .x_label_area_size(50)
         .y_label_area_size(4)
         .build_cartesian_2d(0.0..right, -0.5..n - 0.5)?;
-    chart
-        .configure_mesh()
+    mesh(&mut chart, 13.0)
         .disable_y_mesh()
         .y_labels(0)
         .x_desc(title)
         .x_label_formatter(&|v| format!("{v:.0}%"))
-        .axis_desc_style(font(15.0))
-        .label_style(font(13.0))
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
         .draw()?;
     let y_of = |i: usize| n - 1.0 - i as f64;
     let p99 = colour(Tone::UsedPeak);
@@ -301,14 +310,8 @@ where
         }))?
         .label("recommended size")
         .legend(|(x, y)| PathElement::new(vec![(x + 10, y - 8), (x + 10, y + 8)], colour(Tone::Ec2).stroke_width(4)));
-    if legend {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(INK)
-            .label_font(font(13.0))
-            .draw()?;
+    if with_legend {
+        legend(&mut chart, SeriesLabelPosition::LowerRight, 13.0)?;
     }
     let base = area.get_base_pixel().1;
     let _ = base;
@@ -335,16 +338,11 @@ where
         .x_label_area_size(if dates { 44 } else { 20 })
         .y_label_area_size(100)
         .build_cartesian_2d(0.0..n, 0.0..top)?;
-    chart
-        .configure_mesh()
+    mesh(&mut chart, 13.0)
         .x_labels(if dates { 10 } else { 0 })
         .x_label_formatter(&|h| date_at(start, *h))
         .y_desc(unit)
         .y_label_formatter(&|v| format!("{v:.0}"))
-        .axis_desc_style(font(15.0))
-        .label_style(font(13.0))
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
         .draw()?;
     let avail = colour(Tone::FargateArm);
     let alloc = colour(Tone::Fargate);
@@ -363,13 +361,7 @@ where
         ))?
         .label("reserved by tasks")
         .legend(legend_line(alloc));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(INK)
-        .label_font(font(13.0))
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 13.0)?;
     Ok(())
 }
 
@@ -395,16 +387,11 @@ where
         .x_label_area_size(50)
         .y_label_area_size(4)
         .build_cartesian_2d(0.0..right, -0.5..n - 0.5)?;
-    chart
-        .configure_mesh()
+    mesh(&mut chart, 13.0)
         .disable_y_mesh()
         .y_labels(0)
         .x_desc("USD a month")
         .x_label_formatter(&|v| dollars(*v))
-        .axis_desc_style(font(15.0))
-        .label_style(font(13.0))
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
         .draw()?;
     let oy = label_col.get_base_pixel().1;
     // The bars by colour, each colour once in the legend.
@@ -429,13 +416,7 @@ where
                 .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 20, y + 6)], c.filled()));
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(INK)
-        .label_font(font(13.0))
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight, 13.0)?;
     for (i, (a, b, tone, label, figure)) in spans.iter().enumerate() {
         let y = n - 1.0 - i as f64;
         let hi = a.max(*b);
@@ -480,16 +461,11 @@ where
         .x_label_area_size(50)
         .y_label_area_size(100)
         .build_cartesian_2d(lo * 100.0..100.0, 0.0..top)?;
-    chart
-        .configure_mesh()
+    mesh(&mut chart, 13.0)
         .x_desc("Packing utilisation of the binding resource (CPU or memory), %")
         .y_desc("USD a month")
         .x_label_formatter(&|v| format!("{v:.0}%"))
         .y_label_formatter(&|v| dollars(*v))
-        .axis_desc_style(font(15.0))
-        .label_style(font(13.0))
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
         .draw()?;
     let ec2c = colour(Tone::Ec2);
     let fc = colour(Tone::Fargate);
@@ -527,13 +503,7 @@ where
             font(14.0),
         ))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(INK)
-        .label_font(font(15.0))
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 15.0)?;
     Ok(())
 }
 
