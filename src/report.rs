@@ -148,7 +148,8 @@ pub struct PriceInfo {
     /// `bundled` or `cache` (refreshed from the Pricing API).
     pub catalog: String,
     pub as_of: String,
-    /// `verified` or `unverified` for this region's figures.
+    /// `verified` (every EC2 and Fargate on-demand rate used was checked against the AWS price
+    /// list), `unverified` (some were not; a warning names them) or `pricing-api` (refreshed).
     pub region_source: String,
 }
 

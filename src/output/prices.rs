@@ -48,6 +48,7 @@ pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String,
                 "region": region,
                 "as_of": r.as_of,
                 "source": r.source,
+                "fargate_unchecked": r.fargate_unchecked(),
                 "ec2_linux_on_demand": rows.iter().map(|row| serde_json::json!({
                     "instance_type": row.instance_type, "vcpu": row.vcpu, "memory_gib": row.memory_gib,
                     "arch": row.arch, "max_enis": row.max_enis, "price_per_hour_usd": num(row.price_per_hour_usd), "checked": row.checked,
@@ -106,7 +107,7 @@ pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String,
             }
             let f = &r.fargate;
             format!(
-                "EC2 Linux on-demand prices in {region}, as of {} ({})\n{t}\n\nFargate per hour: Linux/x86 {} per vCPU, {} per GB; Linux/ARM {} per vCPU, {} per GB; Spot {} per vCPU, {} per GB (floating); Windows {} per vCPU + {} OS licence per vCPU, {} per GB; ephemeral storage beyond 20 GiB {} per GB.\n",
+                "EC2 Linux on-demand prices in {region}, as of {} ({})\n{t}\n\nFargate per hour: Linux/x86 {} per vCPU, {} per GB; Linux/ARM {} per vCPU, {} per GB; Spot {} per vCPU, {} per GB (floating); Windows {} per vCPU + {} OS licence per vCPU, {} per GB; ephemeral storage beyond 20 GiB {} per GB.{}\n",
                 r.as_of,
                 r.source,
                 exact(f.linux_x86_vcpu_hour),
@@ -119,6 +120,10 @@ pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String,
                 exact(f.windows_license_vcpu_hour),
                 exact(f.windows_gb_hour),
                 exact(f.ephemeral_storage_gb_hour),
+                match r.fargate_unchecked() {
+                    [] => String::new(),
+                    groups => format!(" Not yet checked against the AWS price list: Fargate {} rates.", groups.join(", ")),
+                },
             )
         }
     })

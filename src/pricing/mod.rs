@@ -16,7 +16,7 @@ const INSTANCE_TYPES_CSV: &str = include_str!("../../data/prices/instance-types.
 const EC2_PRICES_CSV: &str = include_str!("../../data/prices/ec2-linux-on-demand.csv");
 const FARGATE_CSV: &str = include_str!("../../data/prices/fargate.csv");
 /// Date of the public price list the bundled catalog was taken from.
-pub const BUNDLED_AS_OF: &str = "2026-01-19";
+pub const BUNDLED_AS_OF: &str = "2026-11-30";
 
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum PricingError {
@@ -76,9 +76,20 @@ pub struct FargateRates {
 }
 
 impl RegionPrices {
-    /// Checked against the AWS price list: verified bundled prices or refreshed ones.
+    /// The EC2 prices were checked against the AWS price list: verified bundled prices or
+    /// refreshed ones.
     pub fn is_checked(&self) -> bool {
         self.source == "verified" || self.is_refreshed()
+    }
+
+    /// The Fargate rates that are not yet checked against the AWS price list (Spot floats and
+    /// is never "checked"): empty for refreshed prices.
+    pub fn fargate_unchecked(&self) -> &[String] {
+        if self.is_refreshed() {
+            &[]
+        } else {
+            &self.fargate_unchecked
+        }
     }
 
     /// Read from the price cache that `prices refresh` wrote, not the bundled catalog.
@@ -97,6 +108,9 @@ pub struct RegionPrices {
     pub as_of: String,
     pub ec2_hourly: BTreeMap<String, Usd>,
     pub fargate: FargateRates,
+    /// Fargate rate groups (`linux_x86`, `windows`, ...) recorded but not checked against the
+    /// AWS price list; see [`RegionPrices::fargate_unchecked`].
+    pub fargate_unchecked: Vec<String>,
 }
 
 /// The whole catalog: instance specs (region-independent) and per-region prices.
@@ -122,8 +136,16 @@ struct FargateRow {
     price_usd: String,
     #[allow(dead_code)]
     unit: String,
-    #[allow(dead_code)]
     source: String,
+}
+
+/// The rate group a Fargate price-list dimension belongs to: `linux_x86_vcpu` → `linux_x86`,
+/// `windows_license_vcpu` → `windows`, `ephemeral_storage` → itself.
+fn fargate_group(dimension: &str) -> &str {
+    ["linux_x86", "linux_arm", "windows", "spot"]
+        .into_iter()
+        .find(|g| dimension.starts_with(g))
+        .unwrap_or(dimension)
 }
 
 /// The most any price in the catalog may be, per hour: the largest EC2 types cost about $100 to
@@ -199,9 +221,18 @@ impl Catalog {
             entry.1.insert(r.instance_type, price);
         }
         let mut fargate: BTreeMap<String, BTreeMap<String, Usd>> = BTreeMap::new();
+        let mut fargate_unchecked: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for row in csv::Reader::from_reader(fargate_csv.as_bytes()).deserialize::<FargateRow>() {
             let r = row.map_err(corrupt)?;
             let p = parse_price(&r.price_usd, &r.dimension)?;
+            if r.source == "unverified" {
+                // `windows_license_vcpu` and `windows_vcpu` are one group: `windows`.
+                let group = fargate_group(&r.dimension).to_string();
+                let list = fargate_unchecked.entry(r.region.clone()).or_default();
+                if !list.contains(&group) {
+                    list.push(group);
+                }
+            }
             fargate.entry(r.region).or_default().insert(r.dimension, p);
         }
         let mut regions = BTreeMap::new();
@@ -229,6 +260,7 @@ impl Catalog {
             regions.insert(
                 region.clone(),
                 RegionPrices {
+                    fargate_unchecked: fargate_unchecked.remove(&region).unwrap_or_default(),
                     region,
                     source,
                     as_of: as_of.to_string(),

@@ -100,8 +100,15 @@ pub fn analyze_with(
     if let Some(w) = catalog.fallback_warning(&m.region) {
         warnings.push(w);
     }
+    let mut unchecked = Vec::new();
     if !region.is_checked() {
-        warnings.push(words::warn::unchecked_prices(&m.region));
+        unchecked.push("EC2 prices".to_string());
+    }
+    if !region.fargate_unchecked().is_empty() {
+        unchecked.push(format!("Fargate {} rates", region.fargate_unchecked().join(", ")));
+    }
+    if !unchecked.is_empty() {
+        warnings.push(words::warn::unchecked_prices(&m.region, &unchecked.join(" and ")));
     }
     if m.usage_source == crate::snapshot::usage_source::AWS_ECS {
         warnings.push(words::warn::NO_CONTAINER_INSIGHTS.into());
@@ -391,7 +398,11 @@ pub fn analyze_with(
         prices: PriceInfo {
             catalog: if region.is_refreshed() { "cache" } else { "bundled" }.into(),
             as_of: region.as_of.clone(),
-            region_source: region.source.clone(),
+            region_source: if region.is_checked() && !region.fargate_unchecked().is_empty() {
+                "unverified".to_string()
+            } else {
+                region.source.clone()
+            },
         },
         assumptions: a.clone(),
         services,

@@ -286,9 +286,10 @@ pub mod warn {
         "container instances run but no service is placed on EC2; their cost is in the cluster's current figure only";
     pub const NO_PLAN: &str = "no plan can place every service; figures show today's cost";
 
-    pub fn unchecked_prices(region: &str) -> String {
+    /// `parts` names what is unchecked: "EC2 prices", "Fargate windows rates", or both.
+    pub fn unchecked_prices(region: &str, parts: &str) -> String {
         format!(
-            "prices for `{region}` in the bundled catalog are not yet checked against the AWS price list; treat dollar figures as estimates"
+            "{parts} for `{region}` in the bundled catalog are not yet checked against the AWS price list; treat the figures that use them as estimates (`prices refresh` fetches current ones)"
         )
     }
 
