@@ -159,7 +159,8 @@ pub(super) fn price(s: &ServiceReport, c: &Change, rates: &FargateRates) -> Resu
                 .map_err(|e| cannot(format!("the new size {} is not a Fargate size: {e}", shape.words())))?;
         }
         let (old, new) = (weight(today, on_fargate, rates), weight(shape, on_fargate, rates));
-        if old.is_zero() {
+        // The same weight is no change: x / y * y can miss x in the last of 28 digits.
+        if old.is_zero() || new == old {
             Usd(s.current_monthly_usd.0)
         } else {
             Usd(s.current_monthly_usd.0 * new / old)
@@ -192,11 +193,11 @@ pub(super) fn price(s: &ServiceReport, c: &Change, rates: &FargateRates) -> Resu
                         memory_mib: z.memory_mib,
                         ..today
                     });
-                let old = weight(at.unwrap_or(today), false, rates);
-                if old.is_zero() {
+                let (old, new) = (weight(at.unwrap_or(today), false, rates), weight(shape, false, rates));
+                if old.is_zero() || new == old {
                     ec2
                 } else {
-                    Usd(ec2.0 * weight(shape, false, rates) / old)
+                    Usd(ec2.0 * new / old)
                 }
             }
         }

@@ -135,11 +135,12 @@ pub fn candidate<'a>(
     };
     let step_seconds = buckets.step_seconds;
     let minimum = a.fargate.minimum_seconds(platform);
-    let billed = fargate::billed_task_seconds(&u.running_avg, &u.tasks_started, step_seconds, minimum);
+    let billed_steps = fargate::billed_per_step(&u.running_avg, &u.running_max, &u.tasks_started, step_seconds, minimum);
+    let billed: f64 = billed_steps.iter().sum();
     let mut billed_hourly = vec![0.0; buckets.hours()];
     let mut billed_daily = vec![0.0; buckets.days()];
     let mut running_daily = vec![0.0; buckets.days()];
-    for (t, b) in fargate::billed_per_step(&u.running_avg, &u.tasks_started, step_seconds, minimum).enumerate() {
+    for (t, &b) in billed_steps.iter().enumerate() {
         billed_hourly[buckets.hour_of(t)] += b;
         billed_daily[buckets.day_of(t)] += b;
         running_daily[buckets.day_of(t)] += u.running_avg[t] * f64::from(step_seconds);
@@ -160,7 +161,8 @@ pub fn candidate<'a>(
         let od = priced(size, platform, Capacity::OnDemand).map_err(err)?;
         // The Spot share of the billed task-seconds, step by step: a strategy's `base` keeps its
         // first tasks on its provider whatever the weights say.
-        let spot_seconds: f64 = fargate::billed_per_step(&u.running_avg, &u.tasks_started, step_seconds, minimum)
+        let spot_seconds: f64 = billed_steps
+            .iter()
             .zip(&u.running_avg)
             .filter(|(_, &n)| n > 0.0)
             .map(|(b, &n)| b * svc.fargate_spot_tasks(n) / n)

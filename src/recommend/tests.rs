@@ -420,6 +420,30 @@ fn a_short_windows_task_is_billed_the_windows_minimum() {
 }
 
 #[test]
+fn short_tasks_sharing_a_step_with_long_running_ones_pay_their_minimum() {
+    // Two tasks run all month; every hour ten more start and run 10 s each (at most three at
+    // once). Billed per hour: 2 x 3,600 s + 10 x 60 s = 7,800 s, 2.1667 tasks on average, at
+    // 1 vCPU / 2 GiB ($0.04048 + 2 x $0.004445 an hour) x 730. The step rule billed the 7,300 s
+    // that ran ($73.08): the short tasks' minimum hid behind the long-running tasks' seconds.
+    let mut s = steady(
+        vec![(service("api", Some(LaunchType::Fargate), 2), task_definition("api", 1024, 2048))],
+        0.5,
+    );
+    for p in &mut s.usage {
+        p.running_tasks_avg = 2.0 + 100.0 / 3600.0;
+        p.running_tasks_max = 3.0;
+        p.tasks_started = Some(10.0);
+    }
+    let r = analyze(&s);
+    let expected = 7800.0 / 3600.0 * (0.04048 + 2.0 * 0.004445) * 730.0;
+    assert_eq!(cents(expected), "78.09");
+    assert_eq!(
+        r.services[0].current_monthly_usd.cents().to_string(),
+        format!("${}", cents(expected))
+    );
+}
+
+#[test]
 fn ecs_spreads_a_services_tasks_over_zones_before_binpack() {
     // 3 tasks of 0.5 vCPU / 1 GiB fit one large instance; spread over 3 zones they take one
     // instance in each zone: 3 times the cost as ECS runs it, the ideal re-pack unchanged.

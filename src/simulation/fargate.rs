@@ -166,28 +166,9 @@ pub fn task_cost(
     ))
 }
 
-/// Billed task-seconds for a service over a series of steps. In each step the service ran
-/// `running_avg x step` task-seconds; when the tasks started in the step are known, each start is
-/// billed at least the minimum, so short-lived tasks are not undercounted. (This is exact when all
-/// tasks of a step run either shorter or longer than the minimum, the usual case.)
-pub fn billed_task_seconds(running_avg: &[f64], tasks_started: &[f64], step_seconds: u32, minimum_seconds: u64) -> f64 {
-    billed_per_step(running_avg, tasks_started, step_seconds, minimum_seconds).sum()
-}
-
-/// Billed task-seconds at each step, as [`billed_task_seconds`] sums them.
-pub fn billed_per_step<'a>(
-    running_avg: &'a [f64],
-    tasks_started: &'a [f64],
-    step_seconds: u32,
-    minimum_seconds: u64,
-) -> impl Iterator<Item = f64> + 'a {
-    let min = minimum_seconds as f64;
-    running_avg
-        .iter()
-        .zip(tasks_started.iter().chain(std::iter::repeat(&f64::NAN)))
-        // Starts not known are NaN, and `max` ignores a NaN: the step bills what ran.
-        .map(move |(avg, started)| (avg * f64::from(step_seconds)).max(started * min))
-}
+/// Billed task-seconds per step: what ran, plus each start's minimum charge where the tasks
+/// started are known ([`super::minimum_charge`] says how it is estimated).
+pub use super::minimum_charge::billed_per_step;
 
 /// Cost of `task_seconds` (already billed seconds) at the hourly rate of one task.
 pub fn cost_of_task_seconds(rate: Usd, task_seconds: f64) -> Usd {
@@ -324,11 +305,11 @@ mod tests {
 
     #[test]
     fn short_lived_tasks_are_billed_the_minimum_per_start() {
+        let billed = |avg: &[f64], max: &[f64], started: &[f64]| billed_per_step(avg, max, started, 300, 60).iter().sum::<f64>();
         // 15 tasks of 45 s in a 5-minute step: 2.25 average tasks, but 15 x 60 s billed.
-        let billed = billed_task_seconds(&[2.25, 0.0], &[15.0, 0.0], 300, 60);
-        assert_eq!(billed, 900.0);
-        // Long-running tasks: the minimum does not bind.
-        assert_eq!(billed_task_seconds(&[3.0], &[1.0], 300, 60), 900.0);
-        assert_eq!(billed_task_seconds(&[3.0], &[f64::NAN], 300, 60), 900.0);
+        assert_eq!(billed(&[2.25, 0.0], &[15.0, 0.0], &[15.0, 0.0]), 900.0);
+        // Long-running tasks (three at most, one of them started): the minimum does not bind.
+        assert_eq!(billed(&[3.0], &[3.0], &[1.0]), 900.0);
+        assert_eq!(billed(&[3.0], &[3.0], &[f64::NAN]), 900.0);
     }
 }

@@ -6,6 +6,7 @@ pub mod ec2;
 pub mod fargate;
 mod knapsack;
 mod lp;
+pub mod minimum_charge;
 pub mod optimizer;
 pub mod realistic;
 #[cfg(test)]
