@@ -5,7 +5,8 @@
 //!
 //! Only `sources` may do network I/O or async; every later stage is synchronous and deterministic
 //! for a given snapshot and price catalog. `cli` turns arguments into the settings the library
-//! takes; `main.rs` only parses, calls [`run`] and maps the error to an exit code.
+//! takes; `main.rs` only parses, picks standard output ([`stdout`]), calls [`run`] and maps the
+//! error to an exit code.
 
 pub mod charts;
 pub mod cli;
@@ -23,6 +24,7 @@ pub mod review;
 pub mod simulation;
 pub mod snapshot;
 pub mod sources;
+pub mod stdout;
 pub mod usage;
 
 use std::io::{IsTerminal, Write};

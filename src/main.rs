@@ -6,7 +6,12 @@ use ecs_advisor::{cli::Cli, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let code = match run(cli, &mut std::io::stdout().lock()) {
+    let result = if ecs_advisor::stdout::was_closed() {
+        run(cli, &mut ecs_advisor::stdout::Closed)
+    } else {
+        run(cli, &mut std::io::stdout().lock())
+    };
+    let code = match result {
         Ok(outcome) => {
             for w in &outcome.warnings {
                 say(&format!("warning: {w}"));

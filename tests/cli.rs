@@ -897,6 +897,34 @@ fn an_error_printed_to_a_closed_stderr_pipe_keeps_its_exit_code_instead_of_panic
     assert_eq!(status.code(), Some(3));
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_closed_standard_output_is_an_output_error_not_a_lost_report_with_exit_0() {
+    // `>&-` closes it; Rust reopens it on /dev/null before main, so the report went nowhere and
+    // the run said 0. `> /dev/null` is still a choice the tool respects, and `--out` still works.
+    let run = |redirect: &str, extra: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("exec \"$0\" analyze --demo {extra} {redirect}"))
+            .arg(assert_cmd::cargo::cargo_bin("ecs-advisor"))
+            .output()
+            .unwrap()
+    };
+    let closed = run(">&-", "");
+    let err = String::from_utf8_lossy(&closed.stderr);
+    assert_eq!(closed.status.code(), Some(6), "{err}");
+    assert!(
+        err.contains("standard output") && err.contains(">&-") && err.contains("--out FILE"),
+        "{err}"
+    );
+    assert_eq!(run("> /dev/null", "").status.code(), Some(0));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.json");
+    let written = run(">&-", &format!("-o json --out {}", out.display()));
+    assert_eq!(written.status.code(), Some(0), "{}", String::from_utf8_lossy(&written.stderr));
+    assert!(std::fs::read_to_string(&out).unwrap().contains("demo-prod"));
+}
+
 #[test]
 fn a_snapshot_path_that_is_a_file_is_called_a_file_not_a_missing_directory() {
     let dir = tempfile::tempdir().unwrap();
