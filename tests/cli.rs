@@ -926,6 +926,24 @@ fn a_closed_standard_output_is_an_output_error_not_a_lost_report_with_exit_0() {
 }
 
 #[test]
+fn a_map_or_struct_usage_column_as_spark_writes_them_is_refused_by_name_not_a_panic() {
+    // Polars panicked decoding them; it cannot write them either, so the fixtures are pyarrow's
+    // (tests/fixtures/parquet/make_map_usage.py).
+    for (file, column) in [
+        ("usage-map-column.parquet", "`cpu_units_used` has type map"),
+        ("usage-struct-column.parquet", "`running_tasks_avg` has type struct"),
+    ] {
+        let (_d, snap) = exported();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parquet").join(file);
+        std::fs::copy(fixture, snap.join("usage.parquet")).unwrap();
+        let (code, err) = analyze_snapshot(&snap);
+        assert_eq!(code, 3, "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(column) && err.contains("expected a number"), "{err}");
+    }
+}
+
+#[test]
 fn a_snapshot_path_that_is_a_file_is_called_a_file_not_a_missing_directory() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("manifest.json");

@@ -496,6 +496,20 @@ fn f64_column(df: &DataFrame, path: &str, name: &'static str) -> Result<Float64C
     })
 }
 
+/// What polars, built without struct support, cannot decode: a map (read as a list of key-value
+/// structs), a struct or a union, at any depth.
+fn nested_kind(dtype: &ArrowDataType) -> Option<&'static str> {
+    match dtype {
+        ArrowDataType::Map(..) => Some("map"),
+        ArrowDataType::Struct(..) => Some("struct"),
+        ArrowDataType::Union(..) => Some("union"),
+        ArrowDataType::List(f) | ArrowDataType::LargeList(f) | ArrowDataType::FixedSizeList(f, _) => {
+            nested_kind(f.dtype()).map(|_| "map or list of structs")
+        }
+        _ => None,
+    }
+}
+
 /// Reads the usage table one column at a time into rows: a whole decoded table costs about as
 /// much memory as the rows it fills, so decoding every column at once would double the peak.
 fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result<Vec<UsagePoint>, SnapshotError> {
@@ -506,10 +520,24 @@ fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result
     };
     let schema = ParquetReader::new(Cursor::new(bytes)).schema().map_err(unreadable)?;
     let read = |name: &'static str| -> Result<DataFrame, SnapshotError> {
-        if !schema.contains(name) {
+        let Some(field) = schema.get(name) else {
             return Err(SnapshotError::MissingColumn {
                 path: path.to_string(),
                 column: name,
+            });
+        };
+        // Polars is built without nested types beyond lists and panics decoding a MAP or a
+        // struct (Spark writes maps): refuse them by name before decoding.
+        if let Some(found) = nested_kind(field.dtype()) {
+            return Err(SnapshotError::ColumnType {
+                path: path.to_string(),
+                column: name,
+                found: found.to_string(),
+                expected: match name {
+                    TIMESTAMP => "datetime (UTC)",
+                    SERVICE => "string",
+                    _ => "a number",
+                },
             });
         }
         ParquetReader::new(Cursor::new(bytes))
