@@ -925,22 +925,36 @@ fn a_closed_standard_output_is_an_output_error_not_a_lost_report_with_exit_0() {
     assert!(std::fs::read_to_string(&out).unwrap().contains("demo-prod"));
 }
 
+/// The demo snapshot with one of the usage files pyarrow wrote (polars cannot write them):
+/// `tests/fixtures/parquet/make_usage_fixtures.py`.
+fn with_usage_fixture(file: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (d, snap) = exported();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parquet").join(file);
+    std::fs::copy(fixture, snap.join("usage.parquet")).unwrap();
+    (d, snap)
+}
+
 #[test]
-fn a_map_or_struct_usage_column_as_spark_writes_them_is_refused_by_name_not_a_panic() {
-    // Polars panicked decoding them; it cannot write them either, so the fixtures are pyarrow's
-    // (tests/fixtures/parquet/make_map_usage.py).
+fn a_map_struct_or_float16_usage_column_is_refused_by_name_not_a_panic() {
+    // Polars panicked decoding each of them (Spark and Athena write maps).
     for (file, column) in [
         ("usage-map-column.parquet", "`cpu_units_used` has type map"),
         ("usage-struct-column.parquet", "`running_tasks_avg` has type struct"),
+        ("usage-float16-column.parquet", "`running_tasks_avg` has type float16"),
     ] {
-        let (_d, snap) = exported();
-        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parquet").join(file);
-        std::fs::copy(fixture, snap.join("usage.parquet")).unwrap();
+        let (_d, snap) = with_usage_fixture(file);
         let (code, err) = analyze_snapshot(&snap);
         assert_eq!(code, 3, "{err}");
         assert_eq!(err.lines().count(), 1, "{err}");
-        assert!(err.contains(column) && err.contains("expected a number"), "{err}");
+        assert!(err.contains(column) && err.contains("expected a number (int32"), "{err}");
     }
+}
+
+#[test]
+fn a_dictionary_encoded_service_column_as_pandas_writes_categories_is_read_as_names() {
+    let (_d, snap) = with_usage_fixture("usage-category-service.parquet");
+    let out = run(&["analyze", "--snapshot", snap.to_str().unwrap(), "-o", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]

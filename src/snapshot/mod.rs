@@ -482,7 +482,7 @@ fn f64_column(df: &DataFrame, path: &str, name: &'static str) -> Result<Float64C
                 path: path.to_string(),
                 column: name,
                 found: other.to_string(),
-                expected: "a number",
+                expected: NUMBER_TYPES,
             })
         }
     }
@@ -496,16 +496,25 @@ fn f64_column(df: &DataFrame, path: &str, name: &'static str) -> Result<Float64C
     })
 }
 
-/// What polars, built without struct support, cannot decode: a map (read as a list of key-value
-/// structs), a struct or a union, at any depth.
-fn nested_kind(dtype: &ArrowDataType) -> Option<&'static str> {
+/// The number types a usage column may have.
+const NUMBER_TYPES: &str = "a number (int32, int64, uint32, uint64, float32, float64 or a DECIMAL of up to 38 digits)";
+
+/// What this build of polars cannot decode (it panics or fails without naming the column): a map
+/// (read as a list of key-value structs), a struct or a union at any depth, a fixed-size list, and
+/// the number types it is built without.
+fn undecodable(dtype: &ArrowDataType) -> Option<&'static str> {
     match dtype {
         ArrowDataType::Map(..) => Some("map"),
         ArrowDataType::Struct(..) => Some("struct"),
         ArrowDataType::Union(..) => Some("union"),
-        ArrowDataType::List(f) | ArrowDataType::LargeList(f) | ArrowDataType::FixedSizeList(f, _) => {
-            nested_kind(f.dtype()).map(|_| "map or list of structs")
-        }
+        ArrowDataType::FixedSizeList(..) => Some("fixed-size list"),
+        ArrowDataType::List(f) | ArrowDataType::LargeList(f) => undecodable(f.dtype()).map(|_| "map, or list of structs"),
+        ArrowDataType::Float16 => Some("float16"),
+        ArrowDataType::Int8 => Some("int8"),
+        ArrowDataType::Int16 => Some("int16"),
+        ArrowDataType::UInt8 => Some("uint8"),
+        ArrowDataType::UInt16 => Some("uint16"),
+        ArrowDataType::Decimal256(..) => Some("decimal of more than 38 digits"),
         _ => None,
     }
 }
@@ -526,9 +535,9 @@ fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result
                 column: name,
             });
         };
-        // Polars is built without nested types beyond lists and panics decoding a MAP or a
-        // struct (Spark writes maps): refuse them by name before decoding.
-        if let Some(found) = nested_kind(field.dtype()) {
+        // Refused by name before decoding: polars panics on a map or struct (Spark writes maps)
+        // and on float16, and fails naming no column on the rest.
+        if let Some(found) = undecodable(field.dtype()) {
             return Err(SnapshotError::ColumnType {
                 path: path.to_string(),
                 column: name,
@@ -536,7 +545,7 @@ fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result
                 expected: match name {
                     TIMESTAMP => "datetime (UTC)",
                     SERVICE => "string",
-                    _ => "a number",
+                    _ => NUMBER_TYPES,
                 },
             });
         }
@@ -611,6 +620,14 @@ fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result
     {
         let df = read(SERVICE)?;
         let svc = column(&df, path, SERVICE)?;
+        // A dictionary-encoded column (pandas' category) is read as categorical: its strings.
+        let svc = match svc.dtype() {
+            DataType::Categorical(..) | DataType::Enum(..) => svc.cast(&DataType::String).map_err(|e| SnapshotError::Parse {
+                path: path.to_string(),
+                message: e.to_string(),
+            })?,
+            _ => svc.clone(),
+        };
         let svc = svc.str().map_err(|_| SnapshotError::ColumnType {
             path: path.to_string(),
             column: SERVICE,
