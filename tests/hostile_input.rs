@@ -1,5 +1,5 @@
 //! Property tests over every input that comes from outside: the snapshot's manifest and
-//! inventory, the usage table's numbers, the tasks file, the price cache, saved reports, task
+//! inventory, the usage table (its values and its columns' types), the tasks file, the price cache, saved reports, task
 //! definitions and Terraform plans. Each is mutated at random (a field replaced by a hostile
 //! value: huge, negative, fractional, the wrong type, control characters, cut short) and every
 //! reader must answer Ok or an error (never panic), in bounded time, and an analysis of whatever
@@ -187,6 +187,159 @@ proptest! {
     fn a_hostile_terraform_plan_is_an_error_or_a_plan(plan in mutated(PLAN)) {
         if let Ok(value) = serde_json::from_str::<Value>(&plan) {
             let _ = ecs_advisor::gate::terraform::parse(&value, "plan.json");
+        }
+    }
+}
+
+/// A value of a usage cell: mostly ordinary, so that whole tables load about a third of the
+/// time, else hostile.
+fn cell() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        300 => 0.0f64..20.0,
+        1 => Just(f64::NAN),
+        1 => Just(f64::INFINITY),
+        1 => Just(-1.0),
+        1 => Just(1e308),
+        1 => Just(4294967295.0),
+        1 => any::<f64>(),
+    ]
+}
+
+/// Column types polars can write into a usage file (map, struct and float16 are fixtures in
+/// tests/fixtures/parquet: polars cannot write them).
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    F64,
+    F32,
+    I32,
+    I64,
+    U32,
+    U64,
+    Decimal,
+    Text,
+    Bool,
+    Null,
+    List,
+    DatetimeMs,
+    DatetimeNs,
+}
+
+fn kind() -> impl Strategy<Value = Kind> {
+    use Kind::*;
+    prop_oneof![
+        Just(F64),
+        Just(F32),
+        Just(I32),
+        Just(I64),
+        Just(U32),
+        Just(U64),
+        Just(Decimal),
+        Just(Text),
+        Just(Bool),
+        Just(Null),
+        Just(List),
+        Just(DatetimeMs),
+        Just(DatetimeNs),
+    ]
+}
+
+/// A usage column of `values` written as `kind` (lossy casts become nulls, as a careless export
+/// would leave them).
+fn usage_column(name: &str, values: &[f64], kind: Kind) -> polars::prelude::Column {
+    use polars::prelude::*;
+    let floats = Column::new(name.into(), values);
+    let ms = |unit: TimeUnit, tz: Option<TimeZone>| {
+        let per_ms = match unit {
+            TimeUnit::Nanoseconds => 1e6,
+            TimeUnit::Microseconds => 1e3,
+            TimeUnit::Milliseconds => 1.0,
+        };
+        let scaled: Vec<f64> = values.iter().map(|v| v * per_ms).collect();
+        Column::new(name.into(), scaled)
+            .cast(&DataType::Int64)
+            .and_then(|c| c.cast(&DataType::Datetime(unit, tz)))
+            .unwrap_or_else(|_| floats.clone())
+    };
+    let cast = |dt: DataType| {
+        floats
+            .cast(&dt)
+            .unwrap_or_else(|_| Column::full_null(name.into(), values.len(), &dt))
+    };
+    match kind {
+        Kind::F64 => floats.clone(),
+        Kind::F32 => cast(DataType::Float32),
+        Kind::I32 => cast(DataType::Int32),
+        Kind::I64 => cast(DataType::Int64),
+        Kind::U32 => cast(DataType::UInt32),
+        Kind::U64 => cast(DataType::UInt64),
+        Kind::Decimal => cast(DataType::Decimal(38, 4)),
+        Kind::Text => Column::new(name.into(), values.iter().map(|v| format!("{v}")).collect::<Vec<_>>()),
+        Kind::Bool => Column::new(name.into(), values.iter().map(|v| *v > 1.0).collect::<Vec<_>>()),
+        Kind::Null => Column::full_null(name.into(), values.len(), &DataType::Null),
+        Kind::List => {
+            let lists: Vec<Series> = values.iter().map(|v| Series::new("".into(), &[*v])).collect();
+            Column::new(name.into(), lists)
+        }
+        Kind::DatetimeMs => ms(TimeUnit::Milliseconds, Some(TimeZone::UTC)),
+        Kind::DatetimeNs => ms(TimeUnit::Nanoseconds, None),
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn a_hostile_usage_table_is_an_error_or_an_analysis_never_a_panic(
+        rows in proptest::collection::vec(proptest::collection::vec(cell(), 5), 0..12),
+        // Mostly the right types and a well-formed grid, so that what loads reaches the analysis.
+        ts_kind in prop_oneof![12 => Just(Kind::DatetimeMs), 2 => Just(Kind::DatetimeNs), 1 => kind()],
+        service_kind in prop_oneof![12 => Just(Kind::Text), 1 => kind()],
+        kinds in proptest::collection::vec(prop_oneof![30 => Just(Kind::F64), 1 => kind()], 5),
+        dropped in proptest::option::weighted(0.05, 0usize..7),
+        off_grid in proptest::option::weighted(0.05, 0usize..12),
+        repeated in proptest::option::weighted(0.05, 0usize..12),
+        service in prop_oneof![12 => Just("checkout-api".to_string()), 1 => Just("".into()), 1 => "[a-z-]{0,12}"],
+    ) {
+        use polars::prelude::*;
+        // Row i at step i of the demo's 5-minute grid, with five number cells; maybe one row a
+        // millisecond off the grid, or one step given twice.
+        let start_ms = 1_790_812_800_000i64; // 2026-10-01T00:00:00Z
+        let step_of = |i: usize| if repeated == Some(i) && i > 0 { i - 1 } else { i };
+        let ts: Vec<f64> = (0..rows.len())
+            .map(|i| start_ms as f64 + step_of(i) as f64 * 300_000.0 + if off_grid == Some(i) { 1.0 } else { 0.0 })
+            .collect();
+        let services: Vec<&str> = rows.iter().map(|_| service.as_str()).collect();
+        let mut columns = vec![
+            match ts_kind {
+                Kind::Text => Column::new("timestamp".into(), ts.iter().map(|t| format!("{t}")).collect::<Vec<_>>()),
+                k => usage_column("timestamp", &ts, k),
+            },
+            match service_kind {
+                Kind::Text => Column::new("service".into(), services),
+                k => usage_column("service", &ts, k),
+            },
+        ];
+        for (i, name) in ["running_tasks_avg", "running_tasks_max", "tasks_started", "cpu_units_used", "memory_mib_used"].iter().enumerate() {
+            let values: Vec<f64> = rows.iter().map(|c| c[i]).collect();
+            columns.push(usage_column(name, &values, kinds[i]));
+        }
+        if let Some(d) = dropped {
+            columns.remove(d);
+        }
+        let mut buf = Vec::new();
+        if let Ok(mut df) = DataFrame::new_infer_height(columns) {
+            if ParquetWriter::new(&mut buf).finish(&mut df).is_ok() {
+                let t = Instant::now();
+                let loaded = ecs_advisor::snapshot::Snapshot::from_parts(
+                    ("manifest.json", MANIFEST.as_bytes()),
+                    ("inventory.json", INVENTORY.as_bytes()),
+                    ("usage.parquet", &buf),
+                );
+                if let Ok(s) = loaded {
+                    let _ = ecs_advisor::recommend::analyze(&s, &Catalog::bundled().unwrap(), &Assumptions::default());
+                }
+                prop_assert!(t.elapsed() < Duration::from_secs(60), "took {:?}", t.elapsed());
+            }
         }
     }
 }
