@@ -643,20 +643,24 @@ fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result
         }
     }
 
+    // A number as a line can hold it: 1e300, not three hundred digits.
+    let shown = |v: f64| if v.abs() >= 1e15 { format!("{v:e}") } else { format!("{v}") };
     let check = |row: usize, v: f64, c: &str| -> Result<f64, SnapshotError> {
         if v.is_finite() && v >= 0.0 {
             Ok(v)
         } else {
-            Err(bad(row, format!("`{c}` is {v}; it must be a non-negative number")))
+            Err(bad(row, format!("`{c}` is {}; it must be a non-negative number", shown(v))))
         }
     };
     let tasks = |row: usize, v: f64, c: &str| -> Result<f64, SnapshotError> {
         let v = check(row, v, c)?;
         if v > limits::MAX_TASKS_PER_SERVICE {
+            let verb = if c == TASKS_STARTED { "starts" } else { "runs" };
             return Err(bad(
                 row,
                 format!(
-                    "`{c}` is {v}; a service runs at most {} tasks at a step in a snapshot",
+                    "`{c}` is {}; a service {verb} at most {} tasks at a step in a snapshot",
+                    shown(v),
                     limits::MAX_TASKS_PER_SERVICE
                 ),
             ));
@@ -699,7 +703,11 @@ fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result
         let df = read(name)?;
         let ca = f64_column(&df, path, name)?;
         for ((row, v), p) in ca.iter().enumerate().zip(out.iter_mut()) {
-            *field(p) = v.map(|v| check(row, v, name)).transpose()?;
+            *field(p) = match name {
+                // Starts are tasks too: one bad number must not bill millions of minimums.
+                TASKS_STARTED => v.map(|v| tasks(row, v, name)).transpose()?,
+                _ => v.map(|v| check(row, v, name)).transpose()?,
+            };
         }
     }
     out.sort_by_key(|p| (p.service, p.step));
@@ -774,6 +782,14 @@ mod limit_tests {
             e.contains("`running_tasks_avg` is 1000000000") && e.contains("at most 10000 tasks"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_usage_row_starting_1e300_tasks_is_refused_by_row_not_billed() {
+        let mut s = crate::sources::demo::embedded().unwrap();
+        s.usage[7].tasks_started = Some(1e300);
+        let e = reload(&s).unwrap_err().to_string();
+        assert!(e.contains("`tasks_started` is 1e300") && e.contains("at most 10000 tasks"), "{e}");
     }
 
     #[test]
