@@ -72,12 +72,12 @@ fn a_budget_below_the_demo_fails_with_exit_1_stating_the_cost_and_the_budget() {
     let err = stderr(&o);
     let verdict = err.lines().last().unwrap();
     assert!(
-        verdict.starts_with("gate: FAIL:") && verdict.contains("$4,940.66") && verdict.contains("$4,000.00"),
+        verdict.starts_with("gate: FAIL:") && verdict.contains("$4,414.53") && verdict.contains("$4,000.00"),
         "{err}"
     );
     let o = run(&["gate", "--demo", "--quiet", "--budget", "5000"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("gate: PASS: proposed $4,940.66 a month"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("gate: PASS: proposed $4,414.53 a month"), "{}", stderr(&o));
 }
 
 #[test]
@@ -111,11 +111,11 @@ fn taking_one_service_from_1_vcpu_to_4_under_max_increase_5_fails_and_names_it()
 
 #[test]
 fn warn_at_a_share_of_the_budget_warns_and_passes() {
-    let (code, g, err) = gate_json(&["--budget", "5200", "--warn-at", "90"]);
+    let (code, g, err) = gate_json(&["--budget", "4800", "--warn-at", "90"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(g["verdict"], "warn");
     assert!(
-        err.contains("gate: WARN:") && err.contains("95% of the budget of $5,200.00"),
+        err.contains("gate: WARN:") && err.contains("92% of the budget of $4,800.00"),
         "{err}"
     );
 }
@@ -150,7 +150,7 @@ fn per_service_budgets_and_rules_come_from_the_config_file() {
     let config = write(
         d.path(),
         "gate.toml",
-        "[rightsizing]\ncpu_headroom_pct = 20.0\n\n[gate]\nbudget_usd = 10000\n\n[gate.services.search-api]\nbudget_usd = 400\n\n[gate.services.catalog-api]\nmax_increase_pct = 50\n",
+        "[rightsizing]\ncpu_headroom_pct = 20.0\n\n[gate]\nbudget_usd = 10000\n\n[gate.services.search-api]\nbudget_usd = 300\n\n[gate.services.catalog-api]\nmax_increase_pct = 50\n",
     );
     let (code, g, err) = gate_json(&["--config", s(&config), "--set-desired", "catalog-api=6"]);
     assert_eq!(code, 1, "{err}");
@@ -164,12 +164,12 @@ fn per_service_budgets_and_rules_come_from_the_config_file() {
             .clone()
     };
     assert_eq!(outcome("budget", "total"), "pass");
-    // search-api costs $454.39 against its $400.
+    // search-api costs $336.45 against its $300.
     assert_eq!(outcome("service-budget", "search-api"), "fail");
     // catalog-api: 3 tasks -> 6 doubles it, +100% against 50%.
     assert_eq!(outcome("service-max-increase-pct", "catalog-api"), "fail");
     assert!(
-        err.contains("`search-api`: proposed $454.39 a month is over the budget of $400.00"),
+        err.contains("`search-api`: proposed $336.45 a month is over the budget of $300.00"),
         "{err}"
     );
 }

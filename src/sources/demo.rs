@@ -524,6 +524,7 @@ fn generate_from(specs: &[Spec], end: DateTime<Utc>, days: i64, seed: u64, conta
 
     let mut usage = Vec::new();
     for (si, spec) in specs.iter().enumerate() {
+        // Tasks running at the end of the previous step: what a scaling step starts from.
         let mut prev = 0.0f64;
         let mut queue = 0.3f64;
         // Memory creeps up between deploys (every 3 to 4 days) and drops back on a deploy.
@@ -538,12 +539,16 @@ fn generate_from(specs: &[Spec], end: DateTime<Utc>, days: i64, seed: u64, conta
                 Pattern::Daemon => (f64::from(container_instances), f64::from(container_instances), 0.0),
                 Pattern::Diurnal { min, max } => {
                     let target = (f64::from(min) + f64::from(max - min) * (tr + rng.normal(0.04)).clamp(0.0, 1.0)).round();
-                    scaled(prev, target, step == 0)
+                    let step_counts = scaled(prev, target, step == 0);
+                    prev = target;
+                    step_counts
                 }
                 Pattern::Queue { min, max } => {
                     queue = (queue + rng.normal(0.06) + 0.02 * (tr - queue)).clamp(0.0, 1.0);
                     let target = (f64::from(min) + f64::from(max - min) * queue).round();
-                    scaled(prev, target, step == 0)
+                    let step_counts = scaled(prev, target, step == 0);
+                    prev = target;
+                    step_counts
                 }
                 Pattern::Nightly { hour, tasks, minutes } => {
                     let since = minute_of_day as i64 - i64::from(hour * 60);
@@ -571,7 +576,6 @@ fn generate_from(specs: &[Spec], end: DateTime<Utc>, days: i64, seed: u64, conta
                 since_deploy = 0;
                 next_deploy = step + 864 + (rng.next_u64() % 288) as u32;
             }
-            prev = max;
             if (si == gap_service && gap_one.contains(&step)) || gap_all.contains(&step) {
                 continue;
             }
@@ -626,7 +630,8 @@ fn generate_from(specs: &[Spec], end: DateTime<Utc>, days: i64, seed: u64, conta
 }
 
 /// A step in which the service scaled from `prev` to `target` tasks: scaling lands mid-step, so
-/// the average sits between the two and the maximum is the larger.
+/// the average sits between the two and the maximum is the larger. The next step starts from
+/// `target`, not from this step's maximum: a service that scales in runs fewer tasks after.
 fn scaled(prev: f64, target: f64, first: bool) -> (f64, f64, f64) {
     if first || (prev - target).abs() < f64::EPSILON {
         (target, target, 0.0)
@@ -682,6 +687,29 @@ mod tests {
         assert_eq!(s.inventory, generate_large(60, 2, 7).inventory);
         assert!(s.usage == generate_large(60, 2, 7).usage);
         assert_ne!(s.inventory, generate_large(60, 2, 8).inventory);
+    }
+
+    /// The generator once kept a running maximum, so every scaling service reported its all-time
+    /// peak at every step after the first day and never scaled in.
+    #[test]
+    fn a_diurnal_services_per_step_maximum_falls_at_night() {
+        let s = generate();
+        let si = s.inventory.services.iter().position(|s| s.name == "checkout-api").unwrap() as u32;
+        let start = s.manifest.window_start;
+        let mut nights = 0;
+        for p in s.usage.iter().filter(|p| p.service == si) {
+            let t = start + Duration::seconds(i64::from(p.step) * i64::from(STEP_SECONDS));
+            let day = t.day();
+            if t.hour() == 4 && t.minute() == 0 && day > 2 {
+                nights += 1;
+                // Diurnal { min: 4, max: 12 }: the trough is at 04:00 UTC.
+                assert!(p.running_tasks_max <= 5.0, "{t}: {} tasks at the trough", p.running_tasks_max);
+            }
+            if t.hour() == 16 && t.minute() == 0 && !matches!(t.weekday(), Weekday::Sat | Weekday::Sun) {
+                assert!(p.running_tasks_max >= 10.0, "{t}: {} tasks at the peak", p.running_tasks_max);
+            }
+        }
+        assert!(nights >= 25, "{nights} nights seen");
     }
 
     #[test]
