@@ -67,7 +67,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             if let Some(dir) = &args.charts {
                 write_charts(dir, &reports)?;
             }
-            write_reports(&reports, args.output.into(), args.out.as_deref(), stdout)
+            write_reports(&reports, args.output.into(), args.wide, args.out.as_deref(), stdout)
         }
         Command::Report(args) => {
             let assumptions = args.assumptions.resolve()?;
@@ -103,7 +103,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
         }
         Command::Render(args) => {
             let reports = sources::saved_report::read(&args.report)?;
-            write_reports(&reports, args.output.into(), args.out.as_deref(), stdout)
+            write_reports(&reports, args.output.into(), args.wide, args.out.as_deref(), stdout)
         }
         Command::Gate(args) => run_gate(&args, stdout),
         Command::Completions { shell } => {
@@ -428,7 +428,13 @@ fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 
 /// Renders reports in a format, to a file or standard output. A table on a terminal fits its
 /// width and carries the warnings itself; every other destination gets them on standard error too.
-fn write_reports(reports: &[report::Report], format: output::Format, out: Option<&Path>, stdout: &mut dyn Write) -> Result<Outcome, Error> {
+fn write_reports(
+    reports: &[report::Report],
+    format: output::Format,
+    wide: bool,
+    out: Option<&Path>,
+    stdout: &mut dyn Write,
+) -> Result<Outcome, Error> {
     let on_terminal = out.is_none() && std::io::stdout().is_terminal();
     let layout = output::Layout {
         width: if on_terminal && format == output::Format::Table {
@@ -436,6 +442,7 @@ fn write_reports(reports: &[report::Report], format: output::Format, out: Option
         } else {
             None
         },
+        wide,
     };
     emit(&output::render_all(reports, format, layout), out, stdout)?;
     let shown_in_text = out.is_none() && format == output::Format::Table;

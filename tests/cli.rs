@@ -70,6 +70,82 @@ fn analyze_demo_table() {
 }
 
 #[test]
+fn analyze_demo_table_wide() {
+    insta::assert_snapshot!(stdout(&["analyze", "--demo", "--wide"]));
+}
+
+/// Runs `analyze --demo` under a pseudo-terminal `cols` wide (util-linux `script`), as a user
+/// types it; returns what the terminal showed.
+fn on_a_terminal(cols: u16, extra: &[&str]) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("ecs-advisor");
+    let command = format!(
+        "stty cols {cols} rows 40; exec '{}' analyze --demo {}",
+        bin.display(),
+        extra.join(" ")
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qefc", &command, "/dev/null"])
+        .env(
+            "ECS_ADVISOR_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-price-cache"),
+        )
+        .env_remove("COLUMNS")
+        .output()
+        .expect("`script` (util-linux, in every Debian and Ubuntu base system) runs the binary under a pseudo-terminal");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().replace('\r', "")
+}
+
+/// The first screen a newcomer sees used to be 930 lines on an 80-column terminal, the figure
+/// columns at full width and the words one character wide.
+#[test]
+fn the_demo_table_fits_an_80_and_a_120_column_terminal_with_every_service_on_one_or_two_lines() {
+    let services: Vec<String> = demo_json()["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect();
+    for cols in [80usize, 120] {
+        let text = on_a_terminal(cols as u16, &[]);
+        for line in text.lines() {
+            assert!(line.chars().count() <= cols, "{cols} columns: {line:?}\n{text}");
+        }
+        // The service rows: from the header's rule to the total. A row starts at the left
+        // margin; its continuation lines start with spaces.
+        let rows: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with('─'))
+            .skip(1)
+            .take_while(|l| !l.starts_with("Total"))
+            .collect();
+        let mut seen: Vec<(String, usize)> = Vec::new();
+        for line in rows {
+            if line.starts_with(' ') {
+                seen.last_mut().expect("a row starts the table").1 += 1;
+            } else {
+                seen.push((line.split_whitespace().next().unwrap().to_string(), 1));
+            }
+        }
+        let mut names: Vec<String> = seen.iter().map(|(n, _)| n.clone()).collect();
+        names.sort();
+        let mut expected = services.clone();
+        expected.sort();
+        assert_eq!(names, expected, "{cols} columns: every service once\n{text}");
+        for (name, lines) in &seen {
+            assert!(*lines <= 2, "{cols} columns: `{name}` takes {lines} lines\n{text}");
+        }
+        if cols == 120 {
+            assert!(seen.iter().all(|(_, lines)| *lines == 1), "one line each at 120\n{text}");
+        }
+        assert!(text.lines().count() < 100, "{cols} columns: {} lines", text.lines().count());
+    }
+    // --wide keeps every column, its words wrapped to the terminal.
+    let wide = on_a_terminal(120, &["--wide"]);
+    assert!(wide.contains("CPU p99") && wide.contains("EC2 simulation:"), "{wide}");
+}
+
+#[test]
 fn analyze_demo_json() {
     let text = stdout(&["analyze", "--demo", "--output", "json"]);
     insta::with_settings!({filters => vec![(r#""generated_by": "ecs-advisor [^"]+""#, r#""generated_by": "ecs-advisor [version]""#)]}, {

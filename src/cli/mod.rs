@@ -339,6 +339,10 @@ pub struct RenderArgs {
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// The table with every column (usage, each option, the recommendation in words) instead of
+    /// the compact view.
+    #[arg(long)]
+    pub wide: bool,
 }
 
 #[derive(Debug, Args)]
@@ -357,6 +361,10 @@ pub struct AnalyzeArgs {
     /// Also draw the charts (SVG and PNG) into DIR (DIR/<cluster>/ for several clusters).
     #[arg(long, value_name = "DIR")]
     pub charts: Option<PathBuf>,
+    /// The table with every column (usage, each option, the recommendation in words) instead of
+    /// the compact view.
+    #[arg(long)]
+    pub wide: bool,
     #[command(flatten)]
     pub assumptions: AssumptionArgs,
 }

@@ -22,10 +22,12 @@ pub enum Format {
     Markdown,
 }
 
-/// How to lay text out: the terminal's width for tables, where there is one.
+/// How to lay text out: the terminal's width for tables, where there is one, and whether the
+/// table shows every column (`--wide`) or the compact view.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Layout {
     pub width: Option<u16>,
+    pub wide: bool,
 }
 
 pub fn render(report: &Report, format: Format, layout: Layout) -> String {

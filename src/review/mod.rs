@@ -254,7 +254,7 @@ fn fill(tmp: &Path, report: &Report, charts: &[Rendered]) -> Result<(), ReviewEr
     let chart_dir = tmp.join("charts");
     std::fs::create_dir_all(&chart_dir).map_err(write_err(tmp))?;
     let put = |path: PathBuf, bytes: &[u8]| std::fs::write(&path, bytes).map_err(write_err(&path));
-    let layout = crate::output::Layout { width: None };
+    let layout = crate::output::Layout::default();
     put(
         tmp.join("report.json"),
         crate::output::render(report, crate::output::Format::Json, layout).as_bytes(),
