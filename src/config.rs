@@ -134,6 +134,25 @@ impl Default for Assumptions {
 }
 
 impl Assumptions {
+    /// What a simulated EC2 instance-hour costs, as a share of the instance's price in the
+    /// discounted catalog, when `ec2.spot_share_pct` of instance-hours run on Spot. Reserved
+    /// Instances and Savings Plans cover on-demand hours only: a Spot hour is the list price less
+    /// the Spot discount, never less the account's discount as well. With a share s on Spot at
+    /// Spot discount p and an account discount d: (1 - s) + s x (1 - p) / (1 - d).
+    pub fn ec2_hour_factor(&self) -> rust_decimal::Decimal {
+        use rust_decimal::prelude::FromPrimitive;
+        use rust_decimal::Decimal;
+        let share = |pct: f64| Decimal::from_f64(pct).unwrap_or_default() / Decimal::ONE_HUNDRED;
+        let spot = share(self.ec2.spot_share_pct);
+        if spot.is_zero() {
+            return Decimal::ONE;
+        }
+        let spot_hour = Decimal::ONE - share(self.ec2.spot_discount_pct);
+        // Validated: the account discount is at most 99%.
+        let on_demand_hour = Decimal::ONE - share(self.discounts.ec2_pct());
+        ((Decimal::ONE - spot) + spot * spot_hour / on_demand_hour).round_dp(12)
+    }
+
     /// Defaults overlaid by the TOML text of a user's file (any subset of the keys).
     pub fn from_overlay(text: &str, path: &str) -> Result<Self, ConfigError> {
         let parse = |message: String| ConfigError::Parse {
@@ -309,6 +328,26 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_spot_hour_is_not_discounted_by_reserved_instances_or_savings_plans() {
+        use rust_decimal::Decimal;
+        let mut a = super::Assumptions::default();
+        assert_eq!(a.ec2_hour_factor(), Decimal::ONE, "no Spot share: the catalog's price");
+        a.ec2.spot_share_pct = 50.0;
+        a.ec2.spot_discount_pct = 60.0;
+        // No account discount: half the hours at 40% of list.
+        assert_eq!(a.ec2_hour_factor(), Decimal::new(7, 1));
+        // 30% off on-demand: the catalog holds 0.7 x list; an hour costs 0.5 x 0.7 + 0.5 x 0.4 =
+        // 0.55 of list, 0.55 / 0.7 of the catalog's price (not 0.7 of it: 0.49 of list).
+        a.discounts.ec2_discount_pct = 30.0;
+        let list_share = a.ec2_hour_factor() * Decimal::new(7, 1);
+        assert_eq!(list_share.round_dp(9), Decimal::new(55, 2));
+        // A Compute Savings Plan is an EC2 discount too, and covers no Spot hour either.
+        a.discounts.ec2_discount_pct = 0.0;
+        a.discounts.savings_plan_pct = 30.0;
+        assert_eq!((a.ec2_hour_factor() * Decimal::new(7, 1)).round_dp(9), Decimal::new(55, 2));
+    }
+
     use super::*;
 
     #[test]

@@ -69,6 +69,34 @@ fn analyze_demo_table() {
     insta::assert_snapshot!(stdout(&["analyze", "--demo"]));
 }
 
+/// `--spot-share-pct 50 --ec2-discount-pct 30` took the 30% off the Spot hours too: Reserved
+/// Instances and EC2 Instance Savings Plans cover on-demand hours only.
+#[test]
+fn spot_hours_are_not_discounted_by_reserved_instances() {
+    let plain = demo_json();
+    let r: Value = serde_json::from_str(&stdout(&[
+        "analyze",
+        "--demo",
+        "--output",
+        "json",
+        "--spot-share-pct",
+        "50",
+        "--ec2-discount-pct",
+        "30",
+    ]))
+    .unwrap();
+    // `legacy-billing` (Windows) stays on Fargate in the EC2 option, undiscounted by an EC2-only
+    // discount; the fleet's instance-hours cost half at 70% of list, half at 40% (Spot at the
+    // default 60% off): 0.55 of list.
+    let windows = usd(&service(&plain, "legacy-billing")["recommendation"]["monthly_usd"]);
+    let fleet = usd(&cluster_option(&plain, "ec2")["monthly_usd"]) - windows;
+    let expected = windows + fleet * 0.55;
+    let got = usd(&cluster_option(&r, "ec2")["monthly_usd"]);
+    assert!((got - expected).abs() < 0.005, "{got} against {expected}");
+    // The rule before: 0.7 x (1 - 0.5 x 0.6) = 0.49 of list.
+    assert!(got - (windows + fleet * 0.49) > 300.0);
+}
+
 #[test]
 fn analyze_demo_table_wide() {
     insta::assert_snapshot!(stdout(&["analyze", "--demo", "--wide"]));

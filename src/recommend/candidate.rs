@@ -238,6 +238,12 @@ pub fn candidate<'a>(
             if best_fargate.is_none_or(|b: (FargateChoice, Priced)| c.monthly < b.1.monthly) {
                 best_fargate = Some((FargateChoice::Spot, c));
             }
+            if arm_capable && platform == Platform::LinuxX86 {
+                let c = priced(size, Platform::LinuxArm, Capacity::Spot).map_err(err)?;
+                if best_fargate.is_none_or(|b: (FargateChoice, Priced)| c.monthly < b.1.monthly) {
+                    best_fargate = Some((FargateChoice::ArmSpot, c));
+                }
+            }
         }
     }
 

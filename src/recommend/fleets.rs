@@ -28,6 +28,9 @@ pub struct FleetInputs<'a, 'c> {
     pub steps: usize,
     pub packer: &'a (dyn Packer + Sync),
     pub weights: ResourceWeights,
+    /// An instance-hour's cost as a share of its price in the catalog: below 1 with a Spot share
+    /// ([`crate::config::Assumptions::ec2_hour_factor`]).
+    pub hour_factor: Decimal,
 }
 
 /// What a fleet simulation of a subset of services packs: the instance options (after the
@@ -69,9 +72,8 @@ fn prepare(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions, part: Part) ->
         .filter(|(_, s)| part == Part::Rest || s.arm_ok)
         .collect();
     let daemon_shapes: Vec<TaskShape> = daemons.iter().map(|d| d.1).collect();
-    // A Spot share lowers every instance-hour by the same assumed factor.
-    let spot = 1.0 - a.spot_share_pct / 100.0 * a.spot_discount_pct / 100.0;
-    let factor = Decimal::try_from(spot).unwrap_or(Decimal::ONE).round_dp(6);
+    // A Spot share changes every instance-hour by the same assumed factor.
+    let factor = f.hour_factor;
     let options: Vec<InstanceOption> = f
         .types
         .iter()

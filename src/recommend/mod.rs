@@ -199,6 +199,7 @@ pub fn analyze_with(
         steps,
         packer,
         weights,
+        hour_factor: a.ec2_hour_factor(),
     };
     let pct = a.recommend.ec2_min_savings_pct;
     let ec2_able: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].ec2_shape.is_some()).collect();
@@ -667,12 +668,12 @@ fn fargate_recommendation(c: &Candidate, a: &Assumptions) -> Recommendation {
         action,
         target: Some(Target {
             compute: Compute::Fargate,
-            platform: if choice == FargateChoice::Arm {
+            platform: if matches!(choice, FargateChoice::Arm | FargateChoice::ArmSpot) {
                 Platform::LinuxArm
             } else {
                 c.platform
             },
-            capacity: if choice == FargateChoice::Spot {
+            capacity: if matches!(choice, FargateChoice::Spot | FargateChoice::ArmSpot) {
                 Capacity::Spot
             } else {
                 Capacity::OnDemand

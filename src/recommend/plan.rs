@@ -23,7 +23,11 @@ pub enum FargateChoice {
     Own,
     /// On demand on Graviton, for an x86 service that is ARM-ready.
     Arm,
+    /// Fargate Spot on the service's own platform.
     Spot,
+    /// Fargate Spot on Graviton, for an x86 service that is ARM-ready and interruption-tolerant.
+    /// Its rate is an estimate: no public copy of the price list gives ARM Spot.
+    ArmSpot,
 }
 
 /// `x` beats `other` by at least `min_savings_pct` percent; anything feasible beats nothing.
@@ -87,7 +91,7 @@ pub fn fargate_action(f: FargateFacts) -> Action {
         && match f.choice {
             FargateChoice::Own => f.spot_share_today == 0.0,
             FargateChoice::Spot => f.spot_share_today > 0.0,
-            FargateChoice::Arm => false,
+            FargateChoice::Arm | FargateChoice::ArmSpot => false,
         };
     if !f.on_fargate_today {
         Action::MoveToFargate
@@ -215,6 +219,8 @@ mod tests {
             (facts(true, true, Spot, 0.5, "30"), Action::Keep),
             (facts(true, true, Own, 0.5, "90"), Action::Switch),
             (facts(true, false, Spot, 0.5, "20"), Action::Rightsize),
+            (facts(true, true, ArmSpot, 0.5, "20"), Action::Switch),
+            (facts(false, true, ArmSpot, 0.0, "20"), Action::MoveToFargate),
         ];
         for (f, want) in cases {
             assert_eq!(fargate_action(f), want, "{f:?}");

@@ -493,3 +493,28 @@ fn a_rightsize_saving_under_the_threshold_keeps_the_size_and_says_why() {
         rec.rationale
     );
 }
+
+#[test]
+fn an_x86_service_both_arm_ready_and_spot_tolerant_is_offered_arm_spot() {
+    // 4 tasks of 1 vCPU / 2 GiB all month, tagged ARM-ready and Spot-tolerant, using half their
+    // CPU and memory: the size stays. x86 Spot: 4 x (0.0125488 + 2 x 0.00137795) x 730 = $44.69;
+    // ARM on Spot, at the region's x86 Spot discount (31% of on demand) on Graviton's rates:
+    // 4 x (0.03238 + 2 x 0.00356) x 0.31 x 730 = $35.76. Only x86 Spot was offered.
+    let mut s = service("jobs", Some(LaunchType::Fargate), 4);
+    s.tags.insert("ecs-advisor:arm64-ready".into(), "true".into());
+    s.tags.insert("ecs-advisor:spot-ok".into(), "true".into());
+    let r = analyze(&steady(vec![(s, task_definition("jobs", 1024, 2048))], 0.5));
+    let rec = &r.services[0].recommendation;
+    let x86_spot = 4.0 * (SPOT_VCPU + 2.0 * SPOT_GB) * 730.0;
+    let arm_spot = 4.0 * (0.03238 + 2.0 * 0.00356) * 0.31 * 730.0;
+    assert_eq!(cents(x86_spot), "44.69");
+    assert_eq!(rec.monthly_usd.cents().to_string(), format!("${}", cents(arm_spot)));
+    assert_eq!(rec.action, crate::report::Action::Switch);
+    assert_eq!(rec.summary, "Fargate Spot ARM, 1 vCPU / 2 GiB");
+    let target = rec.target.as_ref().unwrap();
+    assert_eq!(
+        (target.platform, target.capacity),
+        (crate::domain::Platform::LinuxArm, crate::domain::Capacity::Spot)
+    );
+    assert!(rec.rationale.contains("ARM Spot rate is an estimate"), "{}", rec.rationale);
+}

@@ -22,9 +22,12 @@ fn largest_fargate_size() -> String {
     largest.to_string()
 }
 
+/// Beside every figure that prices ARM64 on Fargate Spot.
+pub const ARM_SPOT_ESTIMATE: &str = "its ARM Spot rate is an estimate (no public copy of the price list gives one): the region's x86 Spot discount applied to Graviton's on-demand rates";
+
 pub fn fargate_label(platform: Platform, choice: FargateChoice) -> &'static str {
     match (choice, platform) {
-        (FargateChoice::Spot, Platform::LinuxArm) => "Fargate Spot ARM",
+        (FargateChoice::Spot, Platform::LinuxArm) | (FargateChoice::ArmSpot, _) => "Fargate Spot ARM",
         (FargateChoice::Spot, _) => "Fargate Spot",
         (FargateChoice::Arm, _) | (FargateChoice::Own, Platform::LinuxArm) => "Fargate ARM",
         (FargateChoice::Own, Platform::Windows) => "Fargate Windows",
@@ -102,6 +105,11 @@ pub fn fargate_rationale(c: &Candidate, a: &Assumptions, action: Action, choice:
     }
     if choice == FargateChoice::Spot {
         clauses.push("interruption-tolerant, so Fargate Spot applies (its rate floats)".into());
+    }
+    if choice == FargateChoice::ArmSpot {
+        clauses.push(format!(
+            "tagged ARM-ready and interruption-tolerant, so Fargate Spot on Graviton applies; {ARM_SPOT_ESTIMATE}"
+        ));
     }
     if c.storage_gib > fargate::INCLUDED_STORAGE_GIB {
         clauses.push(format!(
@@ -306,7 +314,7 @@ pub mod warn {
 
     pub fn ec2_spot(a: &Assumptions) -> String {
         format!(
-            "EC2 figures assume {}% of instance-hours on Spot at {}% below on-demand; Spot prices float and interruptions are not modeled",
+            "EC2 figures assume {}% of instance-hours on Spot at {}% below on-demand list prices (no Savings Plan or Reserved Instance covers a Spot hour); Spot prices float and interruptions are not modeled",
             a.ec2.spot_share_pct, a.ec2.spot_discount_pct
         )
     }
