@@ -52,6 +52,34 @@ pub struct MonthlyReview {
     /// Why there is no comparison, where there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comparison_note: Option<String>,
+    /// The month as billed: its real hours, how much of it the window covers, and the figures for
+    /// it (every `*_monthly_usd` elsewhere is a 730-hour projection). Absent in reports written
+    /// before it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<BillingPeriod>,
+}
+
+/// A calendar month as the bill counts it. Each figure is the analysed window's average hourly
+/// cost times hours: `spent_usd` over the hours the window covers, the `*_month_usd` figures over
+/// the month's hours (projected from the covered hours when `coverage_pct` is under 100).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BillingPeriod {
+    /// Hours in the calendar month (UTC): 672 for a February of 28 days, 744 for 31 days.
+    pub month_hours: u32,
+    /// Hours of the month the analysed window covers.
+    pub covered_hours: f64,
+    /// `covered_hours` as a share of `month_hours`, percent.
+    pub coverage_pct: f64,
+    /// Whether the month's figures are projected from less than the whole month.
+    pub projected: bool,
+    /// What today's setup cost over the covered hours.
+    pub spent_usd: Usd,
+    /// Today's setup over the month's hours.
+    pub current_month_usd: Usd,
+    /// The recommended plan over the month's hours.
+    pub recommended_month_usd: Usd,
+    pub savings_month_usd: Usd,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -112,6 +112,12 @@ pub fn render(r: &Report, charts: &[(&str, &str)]) -> String {
         esc(&r.prices.region_source),
         esc(&r.assumptions.discounts.describe())
     );
+    if let (Some(p), Some(m)) = (r.monthly.as_ref().and_then(|m| m.period.as_ref()), month) {
+        b.push_str(&format!(
+            "<p class=\"period\"><strong>{}</strong></p>\n",
+            esc(&crate::review::period_line(p, m))
+        ));
+    }
     b.push_str("<div class=\"cards\">");
     b.push_str(&card("Today, a month", &c.current_monthly_usd.to_string()));
     b.push_str(&card(

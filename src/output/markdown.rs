@@ -43,6 +43,9 @@ pub fn render(r: &Report) -> String {
         r.prices.region_source,
         r.assumptions.discounts.describe()
     ));
+    if let (Some(p), Some(m)) = (r.monthly.as_ref().and_then(|m| m.period.as_ref()), month) {
+        o.push_str(&format!("**{}**\n\n", esc(&crate::review::period_line(p, m))));
+    }
     o.push_str("## Cluster\n\n| | Monthly | Fleet |\n|---|---:|---|\n");
     let rows = cluster_rows(r);
     let last = rows.len() - 2;

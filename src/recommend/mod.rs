@@ -11,7 +11,7 @@ mod fleets;
 pub mod plan;
 mod series;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod words;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -12,7 +12,10 @@ use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use thiserror::Error;
 
 use crate::charts::{self, Rendered};
-use crate::report::{ChartRef, MonthlyReview, Report, Window};
+use rust_decimal::Decimal;
+
+use crate::money::{Usd, HOURS_PER_MONTH, SECONDS_PER_HOUR};
+use crate::report::{BillingPeriod, ChartRef, MonthlyReview, Report, Window};
 
 /// A calendar month, `YYYY-MM`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -199,6 +202,10 @@ pub fn write(out: &Path, mut report: Report, month: Month) -> Result<Written, Re
             )),
         )
     };
+    let period = billing_period(&report, month);
+    if period.projected {
+        report.warnings.push(partial_month_warning(&period, month));
+    }
     let mut rendered = charts::render(&report)?;
     report.monthly = Some(MonthlyReview {
         month: month.to_string(),
@@ -211,6 +218,7 @@ pub fn write(out: &Path, mut report: Report, month: Month) -> Result<Written, Re
             .collect(),
         comparison,
         comparison_note,
+        period: Some(period),
     });
     for c in &mut rendered {
         c.svg = with_view_box(&c.svg);
@@ -219,6 +227,73 @@ pub fn write(out: &Path, mut report: Report, month: Month) -> Result<Written, Re
     write_folder(&cluster_dir, &dir, &report, &rendered)?;
     write_index(out)?;
     Ok(Written { dir, report, warnings })
+}
+
+/// The month as billed: its real hours and how much of it the analysed window covers. The
+/// analysis gives an average hourly cost over its window; the month's figures are that times the
+/// month's hours, where `analyze` says "a month" for 730 of them.
+pub fn billing_period(report: &Report, month: Month) -> BillingPeriod {
+    let month_seconds = (month.end() - month.start()).num_seconds().max(0);
+    let covered_seconds = (report.window.end.min(month.end()) - report.window.start.max(month.start()))
+        .num_seconds()
+        .max(0);
+    let hours = |s: i64| Decimal::from(s) / Decimal::from(SECONDS_PER_HOUR);
+    let per_730 = Decimal::from(HOURS_PER_MONTH);
+    // A monthly figure is the average hourly cost x 730: back to hours, then to the month's.
+    let over = |monthly: Usd, seconds: i64| Usd(monthly.0 * hours(seconds) / per_730);
+    let c = &report.cluster;
+    BillingPeriod {
+        month_hours: (month_seconds / i64::from(SECONDS_PER_HOUR)) as u32,
+        covered_hours: round2(covered_seconds as f64 / f64::from(SECONDS_PER_HOUR)),
+        coverage_pct: round2(100.0 * covered_seconds as f64 / month_seconds.max(1) as f64),
+        projected: covered_seconds < month_seconds,
+        spent_usd: over(c.current_monthly_usd, covered_seconds),
+        current_month_usd: over(c.current_monthly_usd, month_seconds),
+        recommended_month_usd: over(c.recommended_monthly_usd, month_seconds),
+        savings_month_usd: over(c.savings_monthly_usd, month_seconds),
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// A window that covers less than its month, in one sentence for every output's warnings.
+pub fn partial_month_warning(p: &BillingPeriod, month: Month) -> String {
+    format!(
+        "the window covers {:.1} of {}'s {:.0} days ({}%): {} was spent in them; the month's figures ({} today, {} as recommended) are projected from them",
+        p.covered_hours / 24.0,
+        month.words(),
+        f64::from(p.month_hours) / 24.0,
+        p.coverage_pct,
+        p.spent_usd,
+        p.current_month_usd,
+        p.recommended_month_usd
+    )
+}
+
+/// The month's figures in a sentence, for the top of the report.
+pub fn period_line(p: &BillingPeriod, month: Month) -> String {
+    let mut line = format!(
+        "{} ({} hours): {} today, {} as recommended (saving {}){}",
+        month.words(),
+        p.month_hours,
+        p.current_month_usd,
+        p.recommended_month_usd,
+        p.savings_month_usd,
+        if p.projected {
+            format!(
+                ", projected from {:.1} days measured ({}% of the month; {} spent in them)",
+                p.covered_hours / 24.0,
+                p.coverage_pct,
+                p.spent_usd
+            )
+        } else {
+            String::new()
+        }
+    );
+    line.push_str(". Figures \"a month\" below are 730-hour projections, comparable between months.");
+    line
 }
 
 /// plotters writes a fixed width and height; a viewBox lets the HTML scale a chart to the page.
@@ -348,6 +423,58 @@ fn write_index(out: &Path) -> Result<(), ReviewError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One task of 1 vCPU / 2 GiB on Fargate in us-east-1 (0.04048 + 2 x 0.004445 = $0.04937 an
+    /// hour) from `start` for `days` days, hourly steps.
+    fn one_task(start: DateTime<Utc>, days: i64) -> Report {
+        use crate::recommend::tests::{service, steady, task_definition};
+        let mut s = steady(
+            vec![(
+                service("app", Some(crate::snapshot::inventory::LaunchType::Fargate), 1),
+                task_definition("app", 1024, 2048),
+            )],
+            0.9,
+        );
+        s.manifest.window_start = start;
+        s.manifest.window_end = start + Duration::days(days);
+        s.usage.retain(|p| i64::from(p.step) < days * 24);
+        crate::recommend::tests::analyze(&s)
+    }
+
+    #[test]
+    fn a_february_report_prices_672_hours_not_730() {
+        let feb = Month::parse("2026-02").unwrap();
+        let r = one_task(feb.start(), 28);
+        assert_eq!(r.cluster.current_monthly_usd.cents().to_string(), "$36.04", "730 h: a projection");
+        let p = billing_period(&r, feb);
+        assert_eq!(p.month_hours, 672);
+        // The February bill: 0.04937 x 672 = $33.18.
+        assert_eq!(p.current_month_usd.cents().to_string(), "$33.18");
+        assert_eq!(p.spent_usd.cents().to_string(), "$33.18");
+        assert!(!p.projected && p.coverage_pct == 100.0);
+        let oct = Month::parse("2026-10").unwrap();
+        let p = billing_period(&one_task(oct.start(), 31), oct);
+        // 31 days: 0.04937 x 744 = $36.73, 1.9% more than 730 hours.
+        assert_eq!((p.month_hours, p.current_month_usd.cents().to_string()), (744, "$36.73".into()));
+    }
+
+    #[test]
+    fn ten_days_of_november_say_what_was_spent_and_that_the_month_is_projected() {
+        let nov = Month::parse("2026-11").unwrap();
+        let r = one_task(nov.start(), 10);
+        let p = billing_period(&r, nov);
+        // 0.04937 x 240 h = $11.85 spent; the month, 720 h, projected: $35.55.
+        assert_eq!(p.spent_usd.cents().to_string(), "$11.85");
+        assert_eq!(p.current_month_usd.cents().to_string(), "$35.55");
+        assert!(p.projected);
+        assert_eq!(p.coverage_pct, 33.33);
+        let w = partial_month_warning(&p, nov);
+        assert!(
+            w.contains("10.0 of November 2026's 30 days") && w.contains("$11.85 was spent"),
+            "{w}"
+        );
+        assert!(period_line(&p, nov).contains("projected from 10.0 days measured"));
+    }
 
     #[test]
     fn months_parse_and_step() {
