@@ -72,6 +72,7 @@ impl Error {
             Error::Aws(_) => exit::AWS,
             Error::Review(ReviewError::MonthNotInSnapshot { .. }) => exit::INPUT,
             Error::Review(ReviewError::FutureMonth { .. }) => exit::USAGE,
+            Error::Review(ReviewError::SeveralForHtml { .. }) => exit::INPUT,
             Error::Review(_) => exit::OUTPUT,
             Error::Gate(e) => e.exit_code(),
             Error::Output { .. } => exit::OUTPUT,

@@ -103,7 +103,23 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
         }
         Command::Render(args) => {
             let reports = sources::saved_report::read(&args.report)?;
-            write_reports(&reports, args.output.into(), args.wide, args.out.as_deref(), stdout)
+            match args.output.format() {
+                Some(format) => write_reports(&reports, format, args.wide, args.out.as_deref(), stdout),
+                None => {
+                    // One self-contained page, charts inline, as `report` writes it.
+                    let [report] = reports.as_slice() else {
+                        return Err(review::ReviewError::SeveralForHtml {
+                            path: args.report.display().to_string(),
+                            clusters: reports.len(),
+                        }
+                        .into());
+                    };
+                    emit(&review::html_page(report)?, args.out.as_deref(), stdout)?;
+                    Ok(Outcome::warn(
+                        report.warnings.iter().map(|w| format!("`{}`: {w}", report.cluster_name)),
+                    ))
+                }
+            }
         }
         Command::Gate(args) => run_gate(&args, stdout),
         Command::Completions { shell } => {
@@ -309,6 +325,15 @@ fn report_sources(args: &cli::ReportArgs) -> Result<(Vec<MonthOf>, Vec<String>),
         }
         Ok((s, month))
     };
+    // A month that has not started has nothing to review, on the demo as anywhere.
+    let now = chrono::Utc::now();
+    if let Some(month) = args.month.filter(|m| m.start() >= now) {
+        return Err(review::ReviewError::FutureMonth {
+            month: month.to_string(),
+            latest: review::Month::of(now).to_string(),
+        }
+        .into());
+    }
     let snapshots = if args.state.demo {
         let s = match args.month {
             Some(m) => demo_month(m)?,
@@ -318,7 +343,6 @@ fn report_sources(args: &cli::ReportArgs) -> Result<(Vec<MonthOf>, Vec<String>),
     } else if let Some(dir) = &args.state.snapshot {
         vec![pick(snapshot::Snapshot::load(dir)?, &mut warnings)?]
     } else {
-        let now = chrono::Utc::now();
         let month = args.month.unwrap_or_else(|| review::Month::last_full(now));
         if month.start() >= now {
             return Err(review::ReviewError::FutureMonth {

@@ -1278,3 +1278,38 @@ fn an_unreachable_endpoint_or_a_garbage_answer_is_said_in_words_not_type_dumps()
     assert!(err.contains("HTTP 503") && err.contains(&port.to_string()), "{err}");
     assert!(!err.contains('}'), "no type dumps: {err}");
 }
+
+/// `render --output html` was refused though the help said "any format".
+#[test]
+fn render_writes_the_html_page_with_its_charts_from_a_saved_report() {
+    let d = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let json = d.path().join("report.json");
+    let html = d.path().join("report.html");
+    stdout(&["analyze", "--demo", "--output", "json", "--out", json.to_str().unwrap()]);
+    stdout(&[
+        "render",
+        json.to_str().unwrap(),
+        "--output",
+        "html",
+        "--out",
+        html.to_str().unwrap(),
+    ]);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("demo-prod"));
+    assert_eq!(page.matches("<svg").count(), 6, "the six charts, inline");
+    // An array of several clusters' reports has no one page: refused, exit 3.
+    let several = d.path().join("several.json");
+    let one = std::fs::read_to_string(&json).unwrap();
+    std::fs::write(&several, format!("[{one},{one}]")).unwrap();
+    let (code, err) = failure(&["render", several.to_str().unwrap(), "--output", "html"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("2 clusters' reports"), "{err}");
+}
+
+/// `report --month 2030-05` on the demo was accepted though a month must have started.
+#[test]
+fn a_report_for_a_month_not_started_is_refused_on_the_demo_too() {
+    let (code, err) = failure(&["report", "--demo", "--month", "2100-05", "--out", "target/never"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("2100-05 has not started yet"), "{err}");
+}

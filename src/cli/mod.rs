@@ -12,8 +12,18 @@ use crate::error::Error;
 use crate::output::Format;
 use crate::sources::Source;
 
+/// Exit codes of every command but `gate`, whose verdict adds 1 ([`GATE_EXIT_CODES`]).
 const EXIT_CODES: &str = "Exit codes:
   0  success
+  2  bad command line
+  3  bad input: missing or corrupt snapshot, tasks file or saved report, invalid config, a task no instance type holds
+  4  pricing: unknown region or instance type, missing price
+  5  AWS: no credentials or region, access denied, throttled, unreachable, cluster not found
+  6  cannot write the output";
+
+/// The exit codes of `gate`, and of the tool as a whole.
+const GATE_EXIT_CODES: &str = "Exit codes:
+  0  success (for gate: pass, or warn)
   1  gate: a budget rule is breached
   2  bad command line
   3  bad input: missing or corrupt snapshot, tasks file or saved report, invalid config, a task no instance type holds
@@ -26,7 +36,7 @@ const EXIT_CODES: &str = "Exit codes:
     name = "ecs-advisor",
     version,
     about = "Fargate or EC2? Rightsizing, bin-packing simulation and cost recommendations for Amazon ECS",
-    after_help = format!("Examples:\n  ecs-advisor analyze --demo\n  ecs-advisor analyze --cluster prod --region us-east-1\n  ecs-advisor collect --cluster prod --out snapshots/prod\n  ecs-advisor analyze --snapshot snapshots/prod --output markdown\n  ecs-advisor render report.json --output csv\n  ecs-advisor pack --tasks tasks.csv --output json\n  ecs-advisor prices show --region eu-west-1 --output csv\n\n{EXIT_CODES}")
+    after_help = format!("Examples:\n  ecs-advisor analyze --demo\n  ecs-advisor analyze --cluster prod --region us-east-1\n  ecs-advisor collect --cluster prod --out snapshots/prod\n  ecs-advisor analyze --snapshot snapshots/prod --output markdown\n  ecs-advisor render report.json --output csv\n  ecs-advisor pack --tasks tasks.csv --output json\n  ecs-advisor prices show --region eu-west-1 --output csv\n\n{GATE_EXIT_CODES}")
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -81,7 +91,7 @@ pub enum Command {
            ecs-advisor gate --report report.json --terraform-plan plan.json --max-increase-usd 200 --junit gate.xml
            ecs-advisor gate --cluster prod --set-desired checkout-api=8 --budget 12000 --warn-at 90
 
-{EXIT_CODES}"
+{GATE_EXIT_CODES}"
     ))]
     Gate(Box<GateArgs>),
     /// Collect a cluster's inventory (ECS) and usage (CloudWatch) into a snapshot directory.
@@ -333,9 +343,9 @@ pub struct RenderArgs {
     /// A report saved by `analyze --output json` (one cluster, or an array of several).
     #[arg(value_name = "REPORT.json")]
     pub report: PathBuf,
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    /// Output format (html: one self-contained page with its charts, for one cluster).
+    #[arg(long, short, value_enum, default_value_t = RenderFormat::Table)]
+    pub output: RenderFormat,
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -677,6 +687,29 @@ pub enum PricesFormat {
     Table,
     Json,
     Csv,
+}
+
+/// What `render` writes: every format `analyze` has, and the monthly report's HTML page.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RenderFormat {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+    Html,
+}
+
+impl RenderFormat {
+    /// The text format, or `None` for the HTML page.
+    pub fn format(self) -> Option<Format> {
+        match self {
+            RenderFormat::Table => Some(Format::Table),
+            RenderFormat::Json => Some(Format::Json),
+            RenderFormat::Csv => Some(Format::Csv),
+            RenderFormat::Markdown => Some(Format::Markdown),
+            RenderFormat::Html => None,
+        }
+    }
 }
 
 impl From<OutputFormat> for Format {

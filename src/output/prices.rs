@@ -24,7 +24,7 @@ fn exact(u: Usd) -> String {
 
 pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String, PricingError> {
     let r = catalog.region(region)?;
-    let rows: Vec<Row> = r
+    let mut rows: Vec<Row> = r
         .ec2_hourly
         .iter()
         .map(|(t, p)| {
@@ -40,6 +40,15 @@ pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String,
             }
         })
         .collect();
+    // By family, then by size: c5.large before c5.2xlarge (the names sort the other way).
+    rows.sort_by(|a, b| {
+        let family = |r: &Row| r.instance_type.split('.').next().unwrap_or("").to_string();
+        family(a)
+            .cmp(&family(b))
+            .then(a.vcpu.cmp(&b.vcpu))
+            .then(a.memory_gib.cmp(&b.memory_gib))
+            .then(a.instance_type.cmp(b.instance_type))
+    });
     Ok(match format {
         Format::Json => {
             // Built by hand: prices keep every digit, where a report's Usd rounds to the cent.

@@ -134,6 +134,11 @@ pub fn analyze_with(
         cands.push(candidate::candidate(svc, td, u, a, rates, buckets)?);
     }
 
+    for c in &cands {
+        if let Some(w) = words::warn::partial_data(c, m) {
+            warnings.push(w);
+        }
+    }
     for c in cands.iter().filter(|c| c.platform == Platform::Windows) {
         if let Some(gib) =
             c.td.ephemeral_storage_gib

@@ -518,3 +518,27 @@ fn an_x86_service_both_arm_ready_and_spot_tolerant_is_offered_arm_spot() {
     );
     assert!(rec.rationale.contains("ARM Spot rate is an estimate"), "{}", rec.rationale);
 }
+
+#[test]
+fn a_service_whose_data_starts_inside_the_window_is_named_in_a_warning() {
+    // `new` has data for the last 10 of 30 days only: before it, the inventory's count stands in
+    // (a service launched on day 20 would be billed from day 0), which the report now says.
+    let mut s = steady(
+        vec![
+            (service("old", Some(LaunchType::Fargate), 1), task_definition("old", 256, 512)),
+            (service("new", Some(LaunchType::Fargate), 2), task_definition("new", 256, 512)),
+        ],
+        0.5,
+    );
+    s.usage.retain(|p| p.service == 0 || p.step >= 20 * 24);
+    let r = analyze(&s);
+    let w: Vec<&String> = r.warnings.iter().filter(|w| w.contains("has data from")).collect();
+    assert_eq!(w.len(), 1, "{:?}", r.warnings);
+    assert!(
+        w[0].starts_with(
+            "`new` has data from 2026-10-21 00:00 to 2026-10-31 00:00 UTC only (10.0 of the window's 30.0 days): before it the inventory's running count (2 tasks) stands in for 20.0 days"
+        ),
+        "{}",
+        w[0]
+    );
+}

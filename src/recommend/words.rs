@@ -262,7 +262,10 @@ pub fn ec2_method(sim: Option<&Ec2Runs>, a: &Assumptions, step_seconds: u32, typ
             .ecs
             .groups
             .iter()
-            .map(|g| format!("{} ({} services)", g.instance_type, g.services.len()))
+            .map(|g| match g.services.len() {
+                1 => format!("{} (1 service)", g.instance_type),
+                n => format!("{} ({n} services)", g.instance_type),
+            })
             .collect::<Vec<_>>()
             .join(" and "),
         None => "none".into(),
@@ -299,6 +302,42 @@ pub mod warn {
         format!(
             "{parts} for `{region}` in the bundled catalog are not yet checked against the AWS price list; treat the figures that use them as estimates (`prices refresh` fetches current ones)"
         )
+    }
+
+    /// A service whose data starts after the window does or stops before it ends (more than an
+    /// hour at either edge): it may have started or stopped inside the window, which the figures
+    /// cannot tell from missing metrics.
+    pub fn partial_data(c: &super::Candidate, m: &crate::snapshot::Manifest) -> Option<String> {
+        let steps = m.steps();
+        let step = u64::from(m.step_seconds);
+        let (first, last) = (c.usage.stats.first_step?, c.usage.stats.last_step?);
+        let before = u64::from(first) * step;
+        let after = u64::from(steps.saturating_sub(last + 1)) * step;
+        if before < 3600 && after < 3600 {
+            return None;
+        }
+        let at = |s: u32| (m.window_start + chrono::Duration::seconds(i64::from(s) * i64::from(m.step_seconds))).format("%Y-%m-%d %H:%M");
+        let days = |s: u64| s as f64 / 86_400.0;
+        let mut edges = Vec::new();
+        if before >= 3600 {
+            edges.push(format!(
+                "before it the inventory's running count ({} tasks) stands in for {:.1} days",
+                c.svc.running_count,
+                days(before)
+            ));
+        }
+        if after >= 3600 {
+            edges.push(format!("after it the last count holds for {:.1} days", days(after)));
+        }
+        Some(format!(
+            "`{}` has data from {} to {} UTC only ({:.1} of the window's {:.1} days): {}; if it started or stopped inside the window, its figures are off by that",
+            c.svc.name,
+            at(first),
+            at(last + 1),
+            days((u64::from(last) + 1 - u64::from(first)) * step),
+            days(u64::from(steps) * step),
+            edges.join(", ")
+        ))
     }
 
     pub fn windows_storage(service: &str, gib: u32) -> String {

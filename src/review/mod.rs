@@ -125,6 +125,10 @@ pub enum ReviewError {
     },
     #[error("{month} has not started yet: give a month up to {latest}")]
     FutureMonth { month: String, latest: String },
+    #[error(
+        "`{path}` holds {clusters} clusters' reports and an HTML page shows one: render each cluster's report, or use another --output"
+    )]
+    SeveralForHtml { path: String, clusters: usize },
     #[error("cannot write the report to `{path}`: {message}; check that the directory given to --out is writable")]
     Write { path: String, message: String },
     #[error(transparent)]
@@ -294,6 +298,17 @@ pub fn period_line(p: &BillingPeriod, month: Month) -> String {
     );
     line.push_str(". Figures \"a month\" below are 730-hour projections, comparable between months.");
     line
+}
+
+/// A report as one self-contained HTML page, its charts drawn from the report and inlined: what
+/// `report` writes as `report.html`, for `render --output html`.
+pub fn html_page(report: &Report) -> Result<String, ReviewError> {
+    let mut rendered = charts::render(report)?;
+    for c in &mut rendered {
+        c.svg = with_view_box(&c.svg);
+    }
+    let svgs: Vec<(&str, &str)> = rendered.iter().map(|c| (c.data.name, c.svg.as_str())).collect();
+    Ok(crate::output::html::render(report, &svgs))
 }
 
 /// plotters writes a fixed width and height; a viewBox lets the HTML scale a chart to the page.

@@ -31,6 +31,10 @@ pub struct UsageStats {
     pub data_span_seconds: u64,
     /// Share of the window's steps that have a usage point (gaps lower it).
     pub coverage_pct: f64,
+    /// The first and last steps with a usage point: data that starts after the window does, or
+    /// stops before it ends, leaves the edges to the inventory's count and the last count.
+    pub first_step: Option<u32>,
+    pub last_step: Option<u32>,
     pub cpu_units_p50: Option<f64>,
     pub cpu_units_p99: Option<f64>,
     pub cpu_units_max: Option<f64>,
@@ -72,6 +76,7 @@ pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
         let mut cpu = Vec::new();
         let mut mem = Vec::new();
         let mut present = 0u32;
+        let (mut first_step, mut last_step) = (None, None);
         let (mut first_data, mut last_data) = (None, None);
         while let Some(p) = points.peek() {
             if p.service as usize != i {
@@ -82,6 +87,8 @@ pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
             max[s] = p.running_tasks_max;
             started[s] = p.tasks_started.unwrap_or(f64::NAN);
             present += 1;
+            first_step.get_or_insert(p.step);
+            last_step = Some(p.step);
             if p.running_tasks_avg > 0.0 && (p.cpu_units_used.is_some() || p.memory_mib_used.is_some()) {
                 first_data.get_or_insert(s);
                 last_data = Some(s);
@@ -115,6 +122,8 @@ pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
                 (Some(f), Some(l)) => (l - f + 1) as u64 * u64::from(snapshot.manifest.step_seconds),
                 _ => 0,
             },
+            first_step,
+            last_step,
             coverage_pct: if steps == 0 {
                 0.0
             } else {
