@@ -386,6 +386,11 @@ pub struct ServiceReport {
     /// The task definition it runs, `family:revision`.
     pub task_definition: String,
     pub launch_type: LaunchType,
+    /// For `FARGATE+SPOT`: the share of today's billed task-seconds on Fargate Spot, percent, as
+    /// the capacity provider strategy placed the tasks step by step. Absent otherwise, and in
+    /// reports written before it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_share_pct: Option<f64>,
     pub scheduling_strategy: Scheduling,
     pub platform: Platform,
     /// `awsvpc`, `bridge`, `host` or `none`.

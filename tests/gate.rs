@@ -592,3 +592,75 @@ fn bad_input_is_one_line_a_tool_failure_code_and_nothing_written() {
         assert!(!out.exists() && !junit.exists(), "{args:?} wrote a file");
     }
 }
+
+/// `webhook-dispatcher` runs most of its task-hours on Fargate Spot (base 1 on FARGATE, weight 1
+/// FARGATE and 3 FARGATE_SPOT). A plan moving it to plain FARGATE was priced as no change: the gate
+/// took every Fargate service as all on demand today.
+#[test]
+fn moving_a_spot_mix_to_plain_fargate_is_priced_at_the_on_demand_rate() {
+    let d = tmp();
+    let plan = json!({
+        "format_version": "1.2",
+        "resource_changes": [
+            {"address": "aws_ecs_service.webhook", "mode": "managed", "type": "aws_ecs_service", "name": "webhook",
+             "change": {"actions": ["update"],
+                        "before": {"name": "webhook-dispatcher", "cluster": "demo-prod", "desired_count": 6, "task_definition": "webhook-dispatcher:1",
+                                   "capacity_provider_strategy": [{"capacity_provider": "FARGATE", "base": 1, "weight": 1},
+                                                                  {"capacity_provider": "FARGATE_SPOT", "base": 0, "weight": 3}]},
+                        "after": {"name": "webhook-dispatcher", "cluster": "demo-prod", "desired_count": 6, "task_definition": "webhook-dispatcher:1",
+                                  "launch_type": "FARGATE", "capacity_provider_strategy": []},
+                        "after_unknown": {}}}
+        ]
+    });
+    let p = write(d.path(), "plan.json", &plan.to_string());
+    let demo = demo();
+    let svc = service(&demo, "webhook-dispatcher");
+    assert_eq!(svc["launch_type"], "FARGATE+SPOT");
+    // Its `fargate` option is the same task-seconds on demand, at its own size (nothing smaller
+    // holds it): exactly what the move costs.
+    let fargate = svc["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["kind"] == "fargate")
+        .unwrap()
+        .clone();
+    assert_eq!(fargate["size"], json!({"cpu_units": 256, "memory_mib": 512}));
+    let (today, after) = (usd(&svc["current_monthly_usd"]), usd(&fargate["monthly_usd"]));
+    assert_eq!(
+        cents((after - today) / today * Decimal::from(100)),
+        "75.82",
+        "a 76% rise for the service"
+    );
+    let (code, g, err) = gate_json(&["--terraform-plan", s(&p), "--max-increase-usd", "20"]);
+    assert_eq!(code, 1, "+$23.31 is over $20: {err}");
+    let row = &g["services"][0];
+    assert_eq!(row["name"], "webhook-dispatcher");
+    assert_eq!(cents(usd(&row["proposed_monthly_usd"])), cents(after));
+    // On today's demo: $30.75 -> $54.06, +$23.31 (+76%).
+    assert_eq!(cents(usd(&row["change_monthly_usd"])), "23.31");
+    // A report saved before it carried the Spot share gives the same figure from its own figures.
+    let mut old = demo.clone();
+    for s in old["services"].as_array_mut().unwrap() {
+        s.as_object_mut().unwrap().remove("spot_share_pct");
+    }
+    let old_report = write(d.path(), "old.json", &old.to_string());
+    let o = run(&[
+        "gate",
+        "--report",
+        s(&old_report),
+        "--output",
+        "json",
+        "--terraform-plan",
+        s(&p),
+        "--max-increase-usd",
+        "20",
+    ]);
+    let g: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        cents(usd(&g["services"][0]["proposed_monthly_usd"])),
+        cents(after),
+        "{}",
+        stderr(&o)
+    );
+}

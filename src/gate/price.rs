@@ -21,16 +21,42 @@ pub(super) enum Placement {
     Ec2,
 }
 
-pub(super) fn placement_today(s: &ServiceReport) -> Placement {
+/// Where the service's tasks run today: for a Fargate service mixing in Spot, the share of its
+/// billed task-seconds on Spot, as the analysis placed them (a report written before it carried
+/// that share gives it through its figures: today's cost and the on-demand `fargate` option bill
+/// the same task-seconds). Taking every Fargate service as on demand priced a move of a Spot mix
+/// to plain FARGATE as no change.
+pub(super) fn placement_today(s: &ServiceReport, rates: &FargateRates) -> Placement {
     match s.launch_type {
         LaunchType::Ec2 => Placement::Ec2,
-        _ => Placement::Fargate(Decimal::ZERO),
+        LaunchType::Fargate => Placement::Fargate(Decimal::ZERO),
+        LaunchType::FargateSpot => Placement::Fargate(match s.spot_share_pct {
+            Some(pct) => (dec(pct) / Decimal::ONE_HUNDRED).clamp(Decimal::ZERO, Decimal::ONE),
+            None => spot_share_from_figures(s, rates).unwrap_or(Decimal::ZERO),
+        }),
     }
+}
+
+/// Today's Spot share from a report's figures: its cost per billed task-hour sits between the
+/// on-demand and the Spot rate of its size, in proportion to the share.
+fn spot_share_from_figures(s: &ServiceReport, rates: &FargateRates) -> Option<Decimal> {
+    let shape = Shape::of(s);
+    let (od, sp) = (
+        fargate_hour(shape, Capacity::OnDemand, rates).ok()?,
+        fargate_hour(shape, Capacity::Spot, rates).ok()?,
+    );
+    let hours = task_hours(s, rates);
+    if hours.is_zero() || od.0 == sp.0 {
+        return None;
+    }
+    let per_hour = s.current_monthly_usd.0 / hours;
+    Some(((od.0 - per_hour) / (od.0 - sp.0)).clamp(Decimal::ZERO, Decimal::ONE))
 }
 
 /// The placement a launch type or capacity provider strategy asks for, with `tasks` tasks.
 pub(super) fn placement_of(launch_type: Option<&str>, strategy: Option<&[terraform::Strategy]>, tasks: f64) -> Option<Placement> {
-    if let Some(items) = strategy {
+    // A strategy removed (an empty list) leaves the launch type to decide.
+    if let Some(items) = strategy.filter(|items| !items.is_empty() || launch_type.is_none()) {
         let is = |name: &'static str| items.iter().filter(move |s| s.capacity_provider == name);
         let fargate: Vec<_> = is("FARGATE").chain(is("FARGATE_SPOT")).collect();
         if fargate.is_empty() {
@@ -149,8 +175,9 @@ pub(super) fn price(s: &ServiceReport, c: &Change, rates: &FargateRates) -> Resu
     let today = Shape::of(s);
     let shape = c.shape.as_ref().map(|(sh, _)| *sh).unwrap_or(today);
     let tasks = c.desired.map(f64::from).unwrap_or(s.usage.average_tasks);
-    let target = placement_of(c.launch_type.as_deref(), c.strategy.as_deref(), tasks).unwrap_or(placement_today(s));
-    let moved = (c.launch_type.is_some() || c.strategy.is_some()) && target != placement_today(s);
+    let today_placement = placement_today(s, rates);
+    let target = placement_of(c.launch_type.as_deref(), c.strategy.as_deref(), tasks).unwrap_or(today_placement);
+    let moved = (c.launch_type.is_some() || c.strategy.is_some()) && target != today_placement;
     let mut cost = if !moved {
         // The same compute: today's cost, scaled by the new size's hourly weight.
         let on_fargate = s.launch_type != LaunchType::Ec2;

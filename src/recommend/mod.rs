@@ -759,6 +759,7 @@ fn service_report(c: &Candidate, options: Vec<PricedOption>, recommendation: Rec
             Placement::Fargate { spot_share } if spot_share > 0.0 => LaunchType::FargateSpot,
             Placement::Fargate { .. } => LaunchType::Fargate,
         },
+        spot_share_pct: (c.spot_share_today > 0.0).then(|| (c.spot_share_today * 1e6).round() / 1e4),
         scheduling_strategy: if c.is_daemon() { Scheduling::Daemon } else { Scheduling::Replica },
         platform: c.platform,
         network_mode: format!("{:?}", c.td.network_mode).to_lowercase(),
