@@ -164,13 +164,23 @@ fn per_service_budgets_and_rules_come_from_the_config_file() {
             .clone()
     };
     assert_eq!(outcome("budget", "total"), "pass");
-    // search-api costs $336.45 against its $300.
-    assert_eq!(outcome("service-budget", "search-api"), "fail");
+    // search-api costs $336.45 against its $300, before and after: the change does not touch it.
+    assert_eq!(outcome("service-budget", "search-api"), "warn");
     // catalog-api: 3 tasks -> 6 doubles it, +100% against 50%.
     assert_eq!(outcome("service-max-increase-pct", "catalog-api"), "fail");
+    let message = g["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "service-budget")
+        .unwrap()["message"]
+        .clone();
     assert!(
-        err.contains("`search-api`: proposed $336.45 a month is over the budget of $300.00"),
-        "{err}"
+        message
+            .as_str()
+            .unwrap()
+            .starts_with("`search-api`: proposed $336.45 a month is over the budget of $300.00, but the current state was already $336.45"),
+        "{message} / {err}"
     );
 }
 
@@ -663,4 +673,37 @@ fn moving_a_spot_mix_to_plain_fargate_is_priced_at_the_on_demand_rate() {
         "{}",
         stderr(&o)
     );
+}
+
+/// A pull request that changes nothing failed when the cluster was already over its budget
+/// (+$0.00, FAIL): the change under review is judged, not the state it starts from.
+#[test]
+fn a_change_that_does_not_add_to_a_state_already_over_budget_warns_and_strict_budget_fails_it() {
+    let d = tmp();
+    let same = write(
+        d.path(),
+        "same.json",
+        r#"{"family": "user-profile", "cpu": 1024, "memory": 4096, "requiresCompatibilities": ["FARGATE"]}"#,
+    );
+    let bigger = write(
+        d.path(),
+        "bigger.json",
+        r#"{"family": "user-profile", "cpu": 2048, "memory": 8192, "requiresCompatibilities": ["FARGATE"]}"#,
+    );
+    // The demo costs $4,414.53 a month, over a $4,000 budget before any change.
+    let (code, g, err) = gate_json(&["--task-definition", s(&same), "--budget", "4000"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(g["verdict"], "warn");
+    assert!(
+        err.contains("was already $4,414.53") && err.contains("does not make it worse"),
+        "{err}"
+    );
+    let (code, g, _) = gate_json(&["--task-definition", s(&same), "--budget", "4000", "--strict-budget"]);
+    assert_eq!((code, g["verdict"].as_str()), (1, Some("fail")));
+    // A change that adds to it fails.
+    let (code, g, err) = gate_json(&["--task-definition", s(&bigger), "--budget", "4000"]);
+    assert_eq!((code, g["verdict"].as_str()), (1, Some("fail")), "{err}");
+    // With nothing proposed the state itself is judged: over budget fails.
+    let (code, _, _) = gate_json(&["--budget", "4000"]);
+    assert_eq!(code, 1);
 }

@@ -217,6 +217,10 @@ pub struct GateArgs {
     /// Warn (exit 0) when the proposed total reaches PCT percent of the budget.
     #[arg(long, value_name = "PCT", value_parser = parse_limit_pct, allow_negative_numbers = true)]
     pub warn_at: Option<f64>,
+    /// Fail a budget whenever the proposed total is over it, even when the state was already over
+    /// before the change and the change does not add to it (by default that is a warning).
+    #[arg(long)]
+    pub strict_budget: bool,
     /// The baseline for --max-increase: a saved report of the same cluster [default: the current
     /// state, when changes are proposed].
     #[arg(long, value_name = "REPORT.json")]
@@ -330,6 +334,7 @@ impl GateArgs {
         rules.max_increase_pct = self.max_increase.or(rules.max_increase_pct);
         rules.max_increase_usd = self.max_increase_usd.or(rules.max_increase_usd);
         rules.warn_at_pct = self.warn_at.or(rules.warn_at_pct);
+        rules.strict_budget |= self.strict_budget;
         Ok(rules)
     }
 }

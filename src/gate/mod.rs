@@ -564,6 +564,9 @@ pub fn evaluate(
             .to_f64()
             .unwrap_or(0.0)
     });
+    // With a change (or a baseline) under review, a budget the state already broke before it warns
+    // unless the change adds to it; with nothing proposed the state itself is judged.
+    let judge_the_change = !rules.strict_budget && (!proposal.is_empty() || baseline.is_some());
     let mut rule_results = Vec::new();
     check_rules(
         &mut rule_results,
@@ -576,6 +579,7 @@ pub fn evaluate(
         Some(baseline_total),
         proposed_total,
         &baseline_words,
+        judge_the_change,
     );
     for (name, r) in &rules.services {
         let row = results.iter().find(|x| x.name == *name);
@@ -600,6 +604,7 @@ pub fn evaluate(
             base,
             proposed,
             &baseline_words,
+            judge_the_change,
         );
     }
     let verdict = rule_results.iter().map(|r| r.outcome).max().unwrap_or(Verdict::Pass);

@@ -26,6 +26,10 @@ pub struct Rules {
     pub max_increase_pct: Option<f64>,
     pub max_increase_usd: Option<f64>,
     pub warn_at_pct: Option<f64>,
+    /// A budget fails whenever the proposed total is over it; otherwise a change that does not
+    /// add to a state already over budget only warns.
+    #[serde(default)]
+    pub strict_budget: bool,
     #[serde(default)]
     pub services: BTreeMap<String, ServiceRules>,
 }
@@ -137,6 +141,7 @@ pub(super) fn check_rules(
     baseline: Option<Usd>,
     proposed: Usd,
     baseline_words: &str,
+    judge_the_change: bool,
 ) {
     let who = if scope == "total" { String::new() } else { format!("`{scope}`: ") };
     let f = |u: Usd| u.cents().to_f64();
@@ -151,7 +156,17 @@ pub(super) fn check_rules(
         } else {
             proposed.to_f64() / limit.to_f64() * 100.0
         };
-        let (outcome, message) = if proposed.cents() > limit.cents() {
+        let already_over = baseline.filter(|b| judge_the_change && b.cents() > limit.cents() && proposed.cents() <= b.cents());
+        let (outcome, message) = if let Some(before) = already_over {
+            // The change is under review, not the state it starts from.
+            (
+                Verdict::Warn,
+                format!(
+                    "{who}proposed {proposed} a month is over the budget of {limit}, but {baseline_words} was already {before} ({} with this change): it does not make it worse (rule: budget; --strict-budget fails it)",
+                    signed(proposed - before)
+                ),
+            )
+        } else if proposed.cents() > limit.cents() {
             (
                 Verdict::Fail,
                 format!(
