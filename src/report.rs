@@ -166,8 +166,13 @@ pub struct FollowUp {
     pub status: FollowUpStatus,
     /// What last month's report said it would save.
     pub estimated_savings_usd: Usd,
-    /// For a recommendation carried out: last month's cost less this month's.
+    /// For a recommendation carried out: last month's cost less this month's, measured on what
+    /// the action touches (for a service that left a shared EC2 fleet: its share of what the
+    /// fleet's instances stopped costing, less what it costs now).
     pub realised_savings_usd: Option<Usd>,
+    /// How the realised figure was measured, and what remains to do for the rest of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

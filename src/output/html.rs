@@ -305,6 +305,18 @@ fn monthly(m: &MonthlyReview) -> String {
             ]
         }),
     ));
+    let notes: Vec<String> = c
+        .follow_ups
+        .iter()
+        .filter_map(|f| {
+            f.note
+                .as_ref()
+                .map(|n| format!("<li><strong>{}</strong>: {}.</li>", esc(&f.service), esc(n)))
+        })
+        .collect();
+    if !notes.is_empty() {
+        o.push_str(&format!("<ul class=\"notes\">\n{}\n</ul>\n", notes.join("\n")));
+    }
     o
 }
 

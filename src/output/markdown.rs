@@ -178,5 +178,15 @@ fn monthly(m: &MonthlyReview) -> String {
         ]));
     }
     o.push('\n');
+    for f in c.follow_ups.iter().filter(|f| f.note.is_some()) {
+        o.push_str(&format!(
+            "- **{}**: {}.\n",
+            esc(&f.service),
+            esc(f.note.as_deref().unwrap_or_default())
+        ));
+    }
+    if c.follow_ups.iter().any(|f| f.note.is_some()) {
+        o.push('\n');
+    }
     o
 }

@@ -29,11 +29,12 @@ pub fn compare(previous: &Report, previous_month: &str, current: &Report) -> Com
         .filter_map(|n| service_change(n, before.get(n).copied(), after.get(n).copied()))
         .collect();
     services.sort_by(|a, b| b.change_usd.0.abs().cmp(&a.change_usd.0.abs()).then(a.name.cmp(&b.name)));
+    let fleet = FleetMove::of(previous, current);
     let follow_ups = previous
         .services
         .iter()
         .filter(|s| s.recommendation.action != Action::Keep)
-        .map(|s| follow_up(s, after.get(s.name.as_str()).copied()))
+        .map(|s| follow_up(s, after.get(s.name.as_str()).copied(), &fleet))
         .collect();
     let (was, now) = (previous.cluster.current_monthly_usd, current.cluster.current_monthly_usd);
     Comparison {
@@ -147,22 +148,91 @@ fn runs_as(t: &Target, s: &ServiceReport) -> bool {
     compute && capacity && t.platform == s.platform && s.task_size.cpu_units == t.cpu_units && s.task_size.memory_mib == t.memory_mib
 }
 
-fn follow_up(before: &ServiceReport, after: Option<&ServiceReport>) -> FollowUp {
+/// The EC2 fleet from one month to the next: what its instances cost (the EC2 services' shares
+/// add up to it) and the shares of the services that left it for Fargate.
+struct FleetMove {
+    before: Usd,
+    after: Usd,
+    left: BTreeMap<String, Usd>,
+}
+
+impl FleetMove {
+    fn of(previous: &Report, current: &Report) -> FleetMove {
+        let on_ec2 = |r: &Report| -> Usd {
+            r.services
+                .iter()
+                .filter(|s| s.launch_type == LaunchType::Ec2)
+                .map(|s| s.current_monthly_usd)
+                .sum()
+        };
+        let left = previous
+            .services
+            .iter()
+            .filter(|s| s.launch_type == LaunchType::Ec2)
+            .filter(|s| {
+                current
+                    .services
+                    .iter()
+                    .any(|a| a.name == s.name && a.launch_type != LaunchType::Ec2)
+            })
+            .map(|s| (s.name.clone(), s.current_monthly_usd))
+            .collect();
+        FleetMove {
+            before: on_ec2(previous),
+            after: on_ec2(current),
+            left,
+        }
+    }
+
+    /// What leaving the fleet realised for `name`: its share (by last month's cost among the
+    /// services that left) of what the fleet stopped costing, less what it costs now. Leaving a
+    /// fleet whose instances still run saves nothing yet: the others' shares absorb the cost.
+    fn realised(&self, name: &str, now: Usd) -> Option<(Usd, String)> {
+        let share = *self.left.get(name)?;
+        let all: Usd = self.left.values().copied().sum();
+        // Cents: the shares of an unchanged fleet can differ in the 28th digit.
+        let drop = (self.before - self.after).cents();
+        let part = if all.is_zero() || drop.0 <= rust_decimal::Decimal::ZERO {
+            Usd::ZERO
+        } else {
+            Usd(drop.0 * share.0 / all.0)
+        };
+        let realised = part - now;
+        let note = if drop.0 <= rust_decimal::Decimal::ZERO {
+            // A fleet that grew is no saving either; its growth is not this service's to carry.
+            format!(
+                "it left the EC2 fleet, whose instances cost {} a month before and {} now: nothing is saved until instances go (retire or shrink the fleet); meanwhile it costs {} on Fargate",
+                self.before, self.after, now
+            )
+        } else {
+            format!(
+                "measured on the fleet: its instances went from {} to {} a month; this service's part of that drop is {}, less {} it costs now",
+                self.before, self.after, part, now
+            )
+        };
+        Some((realised, note))
+    }
+}
+
+fn follow_up(before: &ServiceReport, after: Option<&ServiceReport>, fleet: &FleetMove) -> FollowUp {
     let r = &before.recommendation;
     let status = match (after, &r.target) {
         (None, _) => FollowUpStatus::Removed,
         (Some(a), Some(t)) if runs_as(t, a) => FollowUpStatus::Done,
         _ => FollowUpStatus::Open,
     };
+    let fleet_part = after.and_then(|a| fleet.realised(&before.name, a.current_monthly_usd));
     FollowUp {
         service: before.name.clone(),
         action: r.action,
         summary: r.summary.clone(),
         status,
         estimated_savings_usd: r.savings_monthly_usd,
-        realised_savings_usd: match (status, after) {
-            (FollowUpStatus::Done, Some(a)) => Some(before.current_monthly_usd - a.current_monthly_usd),
+        realised_savings_usd: match (status, after, &fleet_part) {
+            (FollowUpStatus::Done, _, Some((realised, _))) => Some(*realised),
+            (FollowUpStatus::Done, Some(a), None) => Some(before.current_monthly_usd - a.current_monthly_usd),
             _ => None,
         },
+        note: fleet_part.filter(|_| status == FollowUpStatus::Done).map(|(_, note)| note),
     }
 }
