@@ -149,7 +149,7 @@ fn runs_as(t: &Target, s: &ServiceReport) -> bool {
 }
 
 /// The EC2 fleet from one month to the next: what its instances cost (the EC2 services' shares
-/// add up to it) and the shares of the services that left it for Fargate.
+/// add up to it; idle instances count too) and the shares of the services that left it.
 struct FleetMove {
     before: Usd,
     after: Usd,
@@ -158,12 +158,15 @@ struct FleetMove {
 
 impl FleetMove {
     fn of(previous: &Report, current: &Report) -> FleetMove {
+        // The cluster's cost less its Fargate services': the EC2 services' shares, or the idle
+        // instances' cost when no service is left on them.
         let on_ec2 = |r: &Report| -> Usd {
-            r.services
-                .iter()
-                .filter(|s| s.launch_type == LaunchType::Ec2)
-                .map(|s| s.current_monthly_usd)
-                .sum()
+            r.cluster.current_monthly_usd
+                - r.services
+                    .iter()
+                    .filter(|s| s.launch_type != LaunchType::Ec2)
+                    .map(|s| s.current_monthly_usd)
+                    .sum()
         };
         let left = previous
             .services
