@@ -98,7 +98,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
                 warnings.extend(written.warnings);
             }
             text.push_str(&format!("index: {}\n", args.out.join("index.html").display()));
-            emit(&text, None, stdout)?;
+            confirm(&text, stdout);
             Ok(Outcome::warn(warnings))
         }
         Command::Render(args) => {
@@ -141,7 +141,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
                 s.write(&dir)?;
                 text.push_str(&format!("wrote the snapshot of `{}` to {}\n", s.manifest.cluster, dir.display()));
             }
-            emit(&text, None, stdout)?;
+            confirm(&text, stdout);
             Ok(Outcome::ok())
         }
         Command::Pack(args) => {
@@ -188,7 +188,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
                 ));
             }
             text.push_str(&format!("{calls}\n"));
-            emit(&text, None, stdout)?;
+            confirm(&text, stdout);
             Ok(Outcome::ok())
         }
         Command::Demo(DemoCommand::Export {
@@ -204,7 +204,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
                 _ => sources::demo::generate_large(services.unwrap_or(27) as usize, days.unwrap_or(30), seed),
             };
             snapshot.write(&out)?;
-            emit(&format!("wrote the demo snapshot to {}\n", out.display()), None, stdout)?;
+            confirm(&format!("wrote the demo snapshot to {}\n", out.display()), stdout);
             Ok(Outcome::ok())
         }
         Command::Config(ConfigCommand::Defaults) => {
@@ -476,6 +476,13 @@ fn write_reports(
             .filter(|_| !shown_in_text)
             .flat_map(|r| r.warnings.iter().map(|w| format!("`{}`: {w}", r.cluster_name))),
     ))
+}
+
+/// A line saying what a command wrote elsewhere (a folder, a snapshot, the price cache): the
+/// command's product is already written, so a standard output that cannot take the line (closed,
+/// a wrapper's read-write /dev/null, a full disk behind a redirect) does not fail the run.
+fn confirm(text: &str, stdout: &mut dyn Write) {
+    let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
 }
 
 /// Writes to a file atomically (temporary file, then rename) or to standard output.

@@ -1029,6 +1029,37 @@ fn a_closed_standard_output_is_an_output_error_not_a_lost_report_with_exit_0() {
     assert!(std::fs::read_to_string(&out).unwrap().contains("demo-prod"));
 }
 
+/// Python's `subprocess.run(..., stdout=DEVNULL)` opens /dev/null read-write, which looks like a
+/// closed standard output: `report --out DIR` and `demo export --out DIR` failed with exit 6 though
+/// their product is a folder and standard output only gets the line saying so.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_wrapper_that_discards_standard_output_does_not_fail_a_command_that_writes_a_folder() {
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let run = |args: String| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("exec \"$0\" {args} 1<>/dev/null"))
+            .arg(assert_cmd::cargo::cargo_bin("ecs-advisor"))
+            .env(
+                "ECS_ADVISOR_CACHE_DIR",
+                Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-price-cache"),
+            )
+            .output()
+            .unwrap()
+    };
+    let reports = dir.path().join("reports");
+    let o = run(format!("report --demo --quiet --out {}", reports.display()));
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(reports.join("demo-prod/2026-10/report.json").is_file());
+    let snap = dir.path().join("snap");
+    let o = run(format!("demo export --out {}", snap.display()));
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(snap.join("manifest.json").is_file());
+    // A report meant for standard output is still refused there.
+    assert_eq!(run("analyze --demo".into()).status.code(), Some(6));
+}
+
 /// The demo snapshot with one of the usage files pyarrow wrote (polars cannot write them):
 /// `tests/fixtures/parquet/make_usage_fixtures.py`.
 fn with_usage_fixture(file: &str) -> (tempfile::TempDir, std::path::PathBuf) {
