@@ -615,6 +615,14 @@ fn keep_today(c: &Candidate, rationale: String) -> Recommendation {
     }
 }
 
+/// A rationale with the reason for a medium or high risk appended, in figures.
+fn with_risk_reason(rationale: String, c: &Candidate, risk: Risk, cpu_units: u32, memory_mib: u32) -> String {
+    match words::risk_reason(c, risk, cpu_units, memory_mib) {
+        Some(reason) => format!("{rationale}; {reason}"),
+        None => rationale,
+    }
+}
+
 fn risk_at(c: &Candidate, cpu_units: u32, memory_mib: u32) -> Risk {
     let s = &c.usage.stats;
     plan::risk(
@@ -661,8 +669,14 @@ fn fargate_recommendation(c: &Candidate, a: &Assumptions) -> Recommendation {
             words::below_threshold(c, a, saving, &words::describe_fargate(c.platform, choice, size)),
         );
     }
-    let rationale = words::fargate_rationale(c, a, action, choice, size);
     let risk = risk_at(c, size.cpu_units, size.memory_mib);
+    let rationale = with_risk_reason(
+        words::fargate_rationale(c, a, action, choice, size),
+        c,
+        risk,
+        size.cpu_units,
+        size.memory_mib,
+    );
     if action == Action::Keep {
         return Recommendation {
             risk,
@@ -725,6 +739,11 @@ fn ec2_recommendation(c: &Candidate, cost: Usd, a: &Assumptions, runs: Option<&E
             .iter()
             .any(|g| g.services.contains(&c.usage.service) && g.arch == Arch::Arm64)
     });
+    let risk = if c.is_daemon() {
+        Risk::Low
+    } else {
+        risk_at(c, shape.cpu_units, shape.memory_mib)
+    };
     Recommendation {
         action,
         target: Some(Target {
@@ -739,12 +758,8 @@ fn ec2_recommendation(c: &Candidate, cost: Usd, a: &Assumptions, runs: Option<&E
         summary: words::describe_ec2(size, shape.arm_ok),
         monthly_usd: cost,
         savings_monthly_usd: c.current - cost,
-        rationale: words::ec2_rationale(c, a, size, cost),
-        risk: if c.is_daemon() {
-            Risk::Low
-        } else {
-            risk_at(c, shape.cpu_units, shape.memory_mib)
-        },
+        rationale: with_risk_reason(words::ec2_rationale(c, a, size, cost), c, risk, shape.cpu_units, shape.memory_mib),
+        risk,
     }
 }
 

@@ -542,3 +542,27 @@ fn a_service_whose_data_starts_inside_the_window_is_named_in_a_warning() {
         w[0]
     );
 }
+
+#[test]
+fn a_high_risk_says_why_in_figures() {
+    // 0.5 vCPU tasks using 90% of it (461 units): with 20% headroom they need 553, more than
+    // they have, so the size stays and the risk is high. "keep, high risk" used to say no more.
+    let r = analyze(&steady(
+        vec![(service("busy", Some(LaunchType::Fargate), 2), task_definition("busy", 512, 1024))],
+        0.9,
+    ));
+    let rec = &r.services[0].recommendation;
+    assert_eq!(rec.risk, crate::report::Risk::High);
+    assert!(
+        rec.rationale
+            .ends_with("; risk high: it runs at its limit, its peak CPU per task (461 units) is 90% of the 512 it would have"),
+        "{}",
+        rec.rationale
+    );
+    // A low risk adds nothing.
+    let r = analyze(&steady(
+        vec![(service("idle", Some(LaunchType::Fargate), 2), task_definition("idle", 512, 1024))],
+        0.2,
+    ));
+    assert!(!r.services[0].recommendation.rationale.contains("; risk "));
+}

@@ -22,6 +22,39 @@ fn largest_fargate_size() -> String {
     largest.to_string()
 }
 
+/// Why a recommendation's risk is medium or high, in figures: the peak use per task against
+/// the size it would have, a task at its limit, or data too short to size from.
+pub fn risk_reason(c: &Candidate, risk: crate::report::Risk, cpu_units: u32, memory_mib: u32) -> Option<String> {
+    use crate::report::Risk;
+    if risk == Risk::Low {
+        return None;
+    }
+    let s = &c.usage.stats;
+    let mut why = Vec::new();
+    if c.low_data {
+        why.push(format!(
+            "data spans {:.1} days ({} samples), too little to size from",
+            s.data_span_seconds as f64 / 86_400.0,
+            s.data_points
+        ));
+    }
+    if c.at_limit {
+        why.push("it runs at its limit".to_string());
+    }
+    let share = |used: Option<f64>, of: u32| used.map(|u| (u, 100.0 * u / f64::from(of.max(1))));
+    for (what, unit, used, of) in [
+        ("CPU", "units", share(s.cpu_units_max, cpu_units), cpu_units),
+        ("memory", "MiB", share(s.memory_mib_max, memory_mib), memory_mib),
+    ] {
+        if let Some((u, pct)) = used.filter(|(_, pct)| *pct >= 100.0 * super::plan::MEDIUM_RISK_SHARE) {
+            why.push(format!(
+                "its peak {what} per task ({u:.0} {unit}) is {pct:.0}% of the {of} it would have"
+            ));
+        }
+    }
+    (!why.is_empty()).then(|| format!("risk {}: {}", risk.as_str(), why.join(", ")))
+}
+
 /// Beside every figure that prices ARM64 on Fargate Spot.
 pub const ARM_SPOT_ESTIMATE: &str = "its ARM Spot rate is an estimate (no public copy of the price list gives one): the region's x86 Spot discount applied to Graviton's on-demand rates";
 
