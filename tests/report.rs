@@ -198,19 +198,11 @@ fn a_later_month_compares_with_the_previous_report_and_follows_up_its_recommenda
     let up = follow("user-profile");
     assert_eq!(serde_json::to_value(up.status).unwrap(), "done");
     // Realised: what it cost in October as it ran, less what it cost in November.
-    let was = previous
-        .services
-        .iter()
-        .find(|s| s.name == "user-profile")
-        .unwrap()
-        .current_monthly_usd;
-    let now = report
-        .services
-        .iter()
-        .find(|s| s.name == "user-profile")
-        .unwrap()
-        .current_monthly_usd;
-    assert_eq!(up.realised_savings_usd, Some(was - now));
+    let cost = |r: &Report, name: &str| r.services.iter().find(|s| s.name == name).unwrap().current_monthly_usd;
+    assert_eq!(
+        up.realised_savings_usd,
+        Some(cost(&previous, "user-profile") - cost(&report, "user-profile"))
+    );
     // inventory-sync left the six m5.2xlarge for Fargate, but the fleet still runs all six in
     // November: nothing is realised until instances go, and it now costs its Fargate bill. It was
     // reported as "done, realised" its whole former share.
@@ -224,12 +216,7 @@ fn a_later_month_compares_with_the_previous_report_and_follows_up_its_recommenda
             .sum()
     };
     assert_eq!(fleet(&previous).cents(), fleet(&report).cents(), "the fleet did not shrink");
-    let sync_now = report
-        .services
-        .iter()
-        .find(|s| s.name == "inventory-sync")
-        .unwrap()
-        .current_monthly_usd;
+    let sync_now = cost(&report, "inventory-sync");
     assert_eq!(sync.realised_savings_usd, Some(ecs_advisor::money::Usd::ZERO - sync_now));
     assert!(
         sync.note.as_deref().unwrap().contains("nothing is saved until instances go"),

@@ -615,14 +615,6 @@ fn keep_today(c: &Candidate, rationale: String) -> Recommendation {
     }
 }
 
-/// A rationale with the reason for a medium or high risk appended, in figures.
-fn with_risk_reason(rationale: String, c: &Candidate, risk: Risk, cpu_units: u32, memory_mib: u32) -> String {
-    match words::risk_reason(c, risk, cpu_units, memory_mib) {
-        Some(reason) => format!("{rationale}; {reason}"),
-        None => rationale,
-    }
-}
-
 fn risk_at(c: &Candidate, cpu_units: u32, memory_mib: u32) -> Risk {
     let s = &c.usage.stats;
     plan::risk(
@@ -670,7 +662,7 @@ fn fargate_recommendation(c: &Candidate, a: &Assumptions) -> Recommendation {
         );
     }
     let risk = risk_at(c, size.cpu_units, size.memory_mib);
-    let rationale = with_risk_reason(
+    let rationale = words::with_risk_reason(
         words::fargate_rationale(c, a, action, choice, size),
         c,
         risk,
@@ -758,7 +750,7 @@ fn ec2_recommendation(c: &Candidate, cost: Usd, a: &Assumptions, runs: Option<&E
         summary: words::describe_ec2(size, shape.arm_ok),
         monthly_usd: cost,
         savings_monthly_usd: c.current - cost,
-        rationale: with_risk_reason(words::ec2_rationale(c, a, size, cost), c, risk, shape.cpu_units, shape.memory_mib),
+        rationale: words::with_risk_reason(words::ec2_rationale(c, a, size, cost), c, risk, shape.cpu_units, shape.memory_mib),
         risk,
     }
 }

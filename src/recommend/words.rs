@@ -55,6 +55,14 @@ pub fn risk_reason(c: &Candidate, risk: crate::report::Risk, cpu_units: u32, mem
     (!why.is_empty()).then(|| format!("risk {}: {}", risk.as_str(), why.join(", ")))
 }
 
+/// A rationale with the reason for a medium or high risk appended, in figures.
+pub fn with_risk_reason(rationale: String, c: &Candidate, risk: crate::report::Risk, cpu_units: u32, memory_mib: u32) -> String {
+    match risk_reason(c, risk, cpu_units, memory_mib) {
+        Some(reason) => format!("{rationale}; {reason}"),
+        None => rationale,
+    }
+}
+
 /// Beside every figure that prices ARM64 on Fargate Spot.
 pub const ARM_SPOT_ESTIMATE: &str = "its ARM Spot rate is an estimate (no public copy of the price list gives one): the region's x86 Spot discount applied to Graviton's on-demand rates";
 
