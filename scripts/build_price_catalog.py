@@ -1,35 +1,49 @@
 #!/usr/bin/env python3
 """Writes data/prices/*.csv, the bundled price catalog.
 
-Every EC2 row comes from the EC2_PRICES table below, one line per instance type with its price
-in each region, as read from EC2_SOURCE. Run from the repository root:
-python3 scripts/build_price_catalog.py
+Run from the repository root, with a clone of Karpenter's AWS provider at KARPENTER_COMMIT:
+    git clone https://github.com/aws/karpenter-provider-aws /tmp/karpenter
+    git -C /tmp/karpenter checkout 1d927085dd81a9df9301e613f371dac5b4d16bfe
+    python3 scripts/build_price_catalog.py /tmp/karpenter
+
+What each file holds and where each figure comes from: data/prices/README.md. The other projects'
+files are read, not copied: the catalog is the rows this script writes.
 """
 import csv
-from decimal import Decimal
+import re
+import subprocess
+import sys
+from decimal import ROUND_HALF_UP, Decimal
 
-AS_OF = "2026-11-30"
+AS_OF = "2026-12-05"
 REGIONS = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1", "ap-southeast-1"]
 
-# Where every EC2 price below was read, row by row, on AS_OF. SkyPilot's catalog is generated
-# from the AWS Price List API (Linux, shared tenancy, no pre-installed software, on demand);
-# the us-east-1 rows also equal Karpenter's generated table of 2026-01-19.
+# Karpenter's generated tables (aws/karpenter-provider-aws), read at one commit:
+# - pkg/providers/pricing/zz_generated.pricing_aws.go: every type's on-demand Linux price in
+#   us-east-1, generated from the AWS Price List API on 2026-07-20;
+# - website/content/en/docs/reference/instance-types.md: every type's vCPUs, memory (MiB),
+#   architecture and GPUs, generated from EC2 DescribeInstanceTypes;
+# - pkg/providers/instancetype/zz_generated.vpclimits.go: network interfaces per type, generated
+#   on 2026-08-06.
+KARPENTER_COMMIT = "1d927085dd81a9df9301e613f371dac5b4d16bfe"
+KARPENTER_FILES = {
+    "pricing": "pkg/providers/pricing/zz_generated.pricing_aws.go",
+    "types": "website/content/en/docs/reference/instance-types.md",
+    "vpc": "pkg/providers/instancetype/zz_generated.vpclimits.go",
+}
+
+# Where the verified EC2 prices outside us-east-1 were read, row by row, on 2026-11-30: SkyPilot's
+# catalog, generated from the AWS Price List API (Linux, shared tenancy, on demand).
 EC2_SOURCE = (
     "skypilot-org/skypilot-catalog catalogs/v7/aws/vms.csv at commit "
     "001367d22a0033fac286a8c71aeac7109e431bcb"
 )
 
-# family: (arch, vcpu per large, GiB per large)
-FAMILIES = {
-    "t3": ("x86_64", 2, 8), "t3a": ("x86_64", 2, 8), "t4g": ("arm64", 2, 8),
-    "m5": ("x86_64", 2, 8), "m6i": ("x86_64", 2, 8), "m6a": ("x86_64", 2, 8), "m6g": ("arm64", 2, 8),
-    "m7i": ("x86_64", 2, 8), "m7g": ("arm64", 2, 8),
-    "c5": ("x86_64", 2, 4), "c6i": ("x86_64", 2, 4), "c6g": ("arm64", 2, 4), "c7i": ("x86_64", 2, 4),
-    "c7g": ("arm64", 2, 4),
-    "r5": ("x86_64", 2, 16), "r6i": ("x86_64", 2, 16), "r6g": ("arm64", 2, 16), "r7g": ("arm64", 2, 16),
-}
+# The families ECS runs most, which the catalog covers outside us-east-1 too: m/c/r of the 4th to
+# 8th generation with their variants, the burstable t2/t3/t3a/t4g and the GPU g4dn/g5/g6.
+WIDE_FAMILY = re.compile(r"^([mcr][4-8][a-z-]*|t2|t3|t3a|t4g|g4dn|g5|g6)$")
 
-# On-demand Linux price per hour of each bundled type, one column per region in REGIONS order,
+# On-demand Linux price per hour of the verified families, one column per region in REGIONS order,
 # transcribed from EC2_SOURCE. Sizes are listed, not derived: outside the US the price list
 # rounds each size on its own (c7g in eu-west-1: large 0.0775, 2xlarge 0.3101).
 EC2_PRICES = """
@@ -114,74 +128,229 @@ r7g 4xlarge 0.8568 0.8568 0.8568 0.9588 1.0064 1.0336 1.0336
 """
 
 
-# Elastic network interfaces per instance (EC2 User Guide, "Maximum IP addresses per network interface").
-ENIS = {"medium": 2, "large": 3, "xlarge": 4, "2xlarge": 4, "4xlarge": 8}
-ENIS_BURSTABLE = {"medium": 3, "large": 3, "xlarge": 4, "2xlarge": 4}
-SIZES = {"medium": Decimal("0.5"), "large": Decimal(1), "xlarge": Decimal(2), "2xlarge": Decimal(4), "4xlarge": Decimal(8)}
-
-# Fargate rates checked against a machine-readable copy of the AmazonECS offer (see the README):
-# us-east-1 only. The other regions' rows are recorded from the public price page, unchecked.
-FARGATE_VERIFIED = {"us-east-1"}
-
-# Fargate, per region: (vCPU-h, GB-h) for Linux/x86, Linux/ARM, Windows; Windows OS licence per
-# vCPU-h; ephemeral storage per GB-h beyond 20 GiB; Fargate Spot (floating: an assumption, see data/prices/README.md).
-FARGATE = {
-    # Windows: the 2025 rates of the AmazonECS us-east-1 offer file (publication 2025-08-28).
-    "us":             {"linux_x86": ("0.04048", "0.004445"), "linux_arm": ("0.03238", "0.00356"), "windows": ("0.046552", "0.00511175"), "windows_license": "0.046", "storage": "0.000111", "spot": ("0.01254880", "0.00137795")},
-    "eu-west-1":      {"linux_x86": ("0.04048", "0.004445"), "linux_arm": ("0.03238", "0.00356"), "windows": ("0.09148", "0.01005"), "windows_license": "0.046", "storage": "0.000111", "spot": ("0.01295360", "0.00142240")},
-    "eu-west-2":      {"linux_x86": ("0.04656", "0.00511"),  "linux_arm": ("0.03725", "0.00409"), "windows": ("0.10522", "0.01155"), "windows_license": "0.046", "storage": "0.000127", "spot": ("0.01489920", "0.00163520")},
-    "eu-central-1":   {"linux_x86": ("0.04656", "0.00511"),  "linux_arm": ("0.03725", "0.00409"), "windows": ("0.10522", "0.01155"), "windows_license": "0.046", "storage": "0.000127", "spot": ("0.01536480", "0.00168630")},
-    "ap-southeast-1": {"linux_x86": ("0.05056", "0.00553"),  "linux_arm": ("0.04045", "0.00442"), "windows": ("0.11427", "0.0125"),  "windows_license": "0.046", "storage": "0.000139", "spot": ("0.01617920", "0.00176960")},
-}
-
-
-def ec2_prices():
-    """(family, size, [price per region]) for each line of EC2_PRICES, in table order."""
+def verified_prices():
+    """{instance_type: [price per region]} from EC2_PRICES."""
+    out = {}
     for line in EC2_PRICES.strip().splitlines():
         family, size, *prices = line.split()
-        assert family in FAMILIES and size in SIZES and len(prices) == len(REGIONS), line
-        yield family, size, [f"{Decimal(p).normalize():f}" for p in prices]
+        assert len(prices) == len(REGIONS), line
+        out[f"{family}.{size}"] = [Decimal(p) for p in prices]
+    return out
 
 
-def region_key(table, region):
-    return region if region in table else "us"
+def git_show(repo, path):
+    return subprocess.run(
+        ["git", "-C", repo, "show", f"{KARPENTER_COMMIT}:{path}"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def karpenter(repo):
+    """(specs, us-east-1 prices, ENIs) from Karpenter's generated tables."""
+    prices = {
+        t: Decimal(p).normalize()
+        for t, p in re.findall(r'"([a-z0-9-]+\.[a-z0-9-]+)": ([0-9.]+)', git_show(repo, KARPENTER_FILES["pricing"]))
+    }
+    enis = {
+        t: int(n)
+        for t, n in re.findall(r'"([a-z0-9-]+\.[a-z0-9-]+)": \{\s*Interface:\s*(\d+)', git_show(repo, KARPENTER_FILES["vpc"]))
+    }
+    specs = {}
+    for block in re.split(r"\n### `", git_show(repo, KARPENTER_FILES["types"]))[1:]:
+        name = block.split("`", 1)[0]
+        labels = dict(re.findall(r"\|([a-z0-9./-]+)\|([^|]*)\|", block))
+        arch = {"amd64": "x86_64", "arm64": "arm64"}[labels["kubernetes.io/arch"]]
+        specs[name] = {
+            "vcpu": int(labels["karpenter.k8s.aws/instance-cpu"]),
+            "memory_mib": int(labels["karpenter.k8s.aws/instance-memory"]),
+            "arch": arch,
+            "gpus": int(labels.get("karpenter.k8s.aws/instance-gpu-count", 0))
+            + int(labels.get("karpenter.k8s.aws/instance-accelerator-count", 0)),
+        }
+    return specs, prices, enis
+
+
+def family_arch(family):
+    """The family name says the architecture: a `g` after the generation digit is Graviton, as are
+    a1 and t4g."""
+    m = re.match(r"^[a-z-]+?(\d+)([a-z-]*)$", family)
+    if family == "a1" or (m and "g" in m.group(2)):
+        return "arm64"
+    return "x86_64"
+
+
+def processor(family):
+    suffix = re.match(r"^[a-z]+\d+([a-z-]*)$", family).group(1)
+    if family.startswith(("m", "c", "r", "t")) and "g" in suffix:
+        return "graviton"
+    if "a" in suffix:
+        return "amd"
+    return "intel"
+
+
+def generation(family):
+    return int(re.match(r"^[a-z]+(\d+)", family).group(1))
+
+
+def basis_family(family, verified_families):
+    """The verified family whose regional price ratio an estimate for `family` borrows: the same
+    category (m, c, r, t) and processor maker, nearest generation; Intel of the category when no
+    verified family has the maker (any of the category when it has no Intel); for GPU families, the general-purpose Intel family."""
+    cat = "m" if family.startswith("g") else family[0]
+    proc = "intel" if family.startswith("g") else processor(family)
+    same = [f for f in verified_families if f[0] == cat and processor(f) == proc]
+    if not same:
+        same = [f for f in verified_families if f[0] == cat and processor(f) == "intel"]
+    if not same:
+        same = [f for f in verified_families if f[0] == cat]
+    return min(same, key=lambda f: (abs(generation(f) - generation(family)), -generation(f)))
+
+
+def estimate(price_us_east_1, family, size, region_index, verified):
+    """us-east-1's price times the region's ratio for the basis family, at the same size where
+    the basis has it, else at its large size; rounded to 5 decimal places, as the price list's figures are."""
+    fams = sorted({t.split(".")[0] for t in verified})
+    b = basis_family(family, fams)
+    key = f"{b}.{size}" if f"{b}.{size}" in verified else f"{b}.large"
+    ratio = verified[key][region_index] / verified[key][0]
+    return (price_us_east_1 * ratio).quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP).normalize(), b
+
+
+def leave_one_out(verified):
+    """How far the estimate rule lands from the truth: each verified family estimated from the
+    other verified families, in every region but us-east-1. Returns the errors in percent."""
+    errors = []
+    fams = sorted({t.split(".")[0] for t in verified})
+    for fam in fams:
+        others = {t: p for t, p in verified.items() if not t.startswith(fam + ".")}
+        for t, prices in verified.items():
+            if t.split(".")[0] != fam:
+                continue
+            for i in range(1, len(REGIONS)):
+                p, _ = estimate(prices[0], fam, t.split(".")[1], i, others)
+                errors.append(float((p - prices[i]) / prices[i] * 100))
+    return errors
+
+
+def fmt(d):
+    return f"{d.normalize():f}"
 
 
 def main():
+    repo = sys.argv[1]
+    specs, us_prices, enis = karpenter(repo)
+    verified = verified_prices()
+    # Every verified us-east-1 row must equal Karpenter's table: two copies of the price list agree.
+    for t, prices in verified.items():
+        assert us_prices[t] == prices[0], (t, us_prices[t], prices[0])
+    types = sorted(t for t in specs if t in us_prices)
+    for t in types:
+        fam = t.split(".")[0]
+        assert specs[t]["arch"] == family_arch(fam), (t, specs[t]["arch"])
     with open("data/prices/instance-types.csv", "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["instance_type", "family", "vcpu", "memory_gib", "arch", "max_enis"])
-        for family, size, _ in ec2_prices():
-            arch, vcpu, gib = FAMILIES[family]
-            burstable = family.startswith("t")
-            factor = SIZES[size]
-            enis = (ENIS_BURSTABLE if burstable else ENIS)[size]
-            v = 2 if burstable and size in ("medium", "large") else int(vcpu * factor)
-            w.writerow([f"{family}.{size}", family, v, int(gib * factor) if not burstable else int(Decimal(8) * factor), arch, enis])
+        w.writerow(["instance_type", "vcpu", "memory_mib", "arch", "max_enis", "gpus"])
+        for t in types:
+            s = specs[t]
+            w.writerow([t, s["vcpu"], s["memory_mib"], s["arch"], enis.get(t, 0), s["gpus"]])
+    estimated = 0
     with open("data/prices/ec2-linux-on-demand.csv", "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["region", "instance_type", "price_per_hour_usd", "source"])
-        for i, region in enumerate(REGIONS):
-            for family, size, prices in ec2_prices():
-                w.writerow([region, f"{family}.{size}", prices[i], "verified"])
+        w.writerow(["instance_type"] + REGIONS)
+        for t in types:
+            fam, size = t.split(".")
+            row = [t, fmt(us_prices[t])]
+            for i in range(1, len(REGIONS)):
+                if t in verified:
+                    row.append(fmt(verified[t][i]))
+                elif WIDE_FAMILY.match(fam):
+                    p, _ = estimate(us_prices[t], fam, size, i, verified)
+                    row.append("~" + fmt(p))
+                    estimated += 1
+                else:
+                    row.append("")
+            w.writerow(row)
     with open("data/prices/fargate.csv", "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["region", "dimension", "price_usd", "unit", "source"])
+        w.writerow(["region", "dimension", "price_usd", "unit", "status", "source"])
         for region in REGIONS:
-            r = FARGATE[region_key(FARGATE, region)]
-            src = "verified" if region in FARGATE_VERIFIED else "unverified"
-            rows = [
-                ("linux_x86_vcpu", r["linux_x86"][0], "vCPU-hour"), ("linux_x86_memory", r["linux_x86"][1], "GB-hour"),
-                ("linux_arm_vcpu", r["linux_arm"][0], "vCPU-hour"), ("linux_arm_memory", r["linux_arm"][1], "GB-hour"),
-                ("spot_vcpu", r["spot"][0], "vCPU-hour"), ("spot_memory", r["spot"][1], "GB-hour"),
-                ("windows_vcpu", r["windows"][0], "vCPU-hour"), ("windows_memory", r["windows"][1], "GB-hour"),
-                ("windows_license_vcpu", r["windows_license"], "vCPU-hour"),
-                ("ephemeral_storage", r["storage"], "GB-hour"),
-            ]
-            for dim, price, unit in rows:
-                # Only us-east-1's Windows rates were checked against the current price list.
-                row_src = "unverified" if dim.startswith("windows") and region != "us-east-1" else src
-                w.writerow([region, dim, price, unit, "floating" if dim.startswith("spot") else row_src])
+            for dim, (price, status, source) in FARGATE[region].items():
+                unit = "vCPU-hour" if dim.endswith("vcpu") else "GB-hour"
+                w.writerow([region, dim, price, unit, status, source])
+    errors = sorted(abs(e) for e in leave_one_out(verified))
+    print(f"{len(types)} types; {estimated} estimated prices outside us-east-1")
+    print(
+        f"estimate rule, each verified family left out in turn ({len(errors)} prices): median error "
+        f"{errors[len(errors) // 2]:.2f}%, 90th percentile {errors[len(errors) * 9 // 10]:.2f}%, worst {errors[-1]:.2f}%"
+    )
+
+
+# Fargate, per region and dimension: (price, status, source). Status: `checked` (equals a
+# machine-readable copy of the AmazonECS offer), `estimated` (no copy gives it: the source says the
+# rule), `floating` (Fargate Spot: a dated reading of AWS's Spot price feed). Sources, as listed in
+# data/prices/README.md and ../shared/prices/fargate-sourced.csv:
+OFFER_US_EAST_1 = "AmazonECS offer us-east-1 2025-08-28 (opencost/opencost@c6561184)"
+OFFER_EU_WEST_2 = "AmazonECS offer eu-west-2 2026-08-31 (mooncitizen/togen@a5b2dad6)"
+BULK_2026_09 = "AmazonECS bulk offer 2026-09-11, read 2026-09-29 (theuves/fgcalc@dac946d6)"
+API_AP_SE_1 = "Pricing API 2026-08-21 (fadlytanjung/ccoa-agent@58579498)"
+SPOT_FEED = "Fargate Spot feed 2026-09-29 21:41 UTC (theuves/fgcalc@dac946d6)"
+WIN_RULE = "estimate: 1.15 x the Linux x86 rate, licence 0.046, as in every full offer (us-east-1, eu-west-2)"
+PAGE = "estimate: recorded from the public Fargate price page; no machine-readable copy gives it"
+
+
+def fargate_region(x86, x86_src, arm, arm_src, storage, storage_src, spot, windows=None, windows_src=WIN_RULE):
+    vcpu, gb = (Decimal(x) for x in x86)
+    if windows is None:
+        windows = (fmt(vcpu * Decimal("1.15")), fmt(gb * Decimal("1.15")), "0.046")
+    wstatus = "estimated" if windows_src == WIN_RULE else "checked"
+    status = lambda src: "estimated" if src.startswith("estimate") else "checked"
+    return {
+        "linux_x86_vcpu": (x86[0], "checked", x86_src),
+        "linux_x86_memory": (x86[1], "checked", x86_src),
+        "linux_arm_vcpu": (arm[0], status(arm_src), arm_src),
+        "linux_arm_memory": (arm[1], status(arm_src), arm_src),
+        "spot_vcpu": (spot[0], "floating", SPOT_FEED),
+        "spot_memory": (spot[1], "floating", SPOT_FEED),
+        "windows_vcpu": (windows[0], wstatus, windows_src),
+        "windows_memory": (windows[1], wstatus, windows_src),
+        "windows_license_vcpu": (windows[2], wstatus, windows_src),
+        "ephemeral_storage": (storage, status(storage_src), storage_src),
+    }
+
+
+US_ARM = "estimate: us-east-1's ARM rates, for a region with us-east-1's Linux x86 rates"
+US_STORAGE = "estimate: us-east-1's storage rate, for a region with us-east-1's Linux x86 rates"
+FARGATE = {
+    "us-east-1": fargate_region(
+        ("0.04048", "0.004445"), OFFER_US_EAST_1, ("0.03238", "0.00356"), OFFER_US_EAST_1, "0.000111", OFFER_US_EAST_1,
+        ("0.01288561", "0.00141493"), ("0.046552", "0.00511175", "0.046"), OFFER_US_EAST_1,
+    ),
+    "us-east-2": fargate_region(
+        ("0.04048", "0.004445"), BULK_2026_09, ("0.03238", "0.00356"), US_ARM, "0.000111", US_STORAGE,
+        ("0.01539807", "0.00169082"),
+    ),
+    "us-west-2": fargate_region(
+        ("0.04048", "0.004445"), BULK_2026_09, ("0.03238", "0.00356"), US_ARM, "0.000111", US_STORAGE,
+        ("0.01258905", "0.00138237"),
+    ),
+    "eu-west-1": fargate_region(
+        ("0.04048", "0.004445"), BULK_2026_09, ("0.03238", "0.00356"), US_ARM, "0.000111", US_STORAGE,
+        ("0.01225536", "0.00134573"),
+    ),
+    "eu-west-2": fargate_region(
+        ("0.04656", "0.00511"), OFFER_EU_WEST_2, ("0.03725", "0.00409"), OFFER_EU_WEST_2, "0.000129", OFFER_EU_WEST_2,
+        ("0.01468459", "0.00161165"), ("0.053544", "0.0058765", "0.046"), OFFER_EU_WEST_2,
+    ),
+    "eu-central-1": fargate_region(
+        ("0.04656", "0.00511"), BULK_2026_09,
+        ("0.03725", "0.00409"), "estimate: eu-west-2's ARM rates, for a region with eu-west-2's Linux x86 rates",
+        "0.000129", "estimate: eu-west-2's storage rate, for a region with eu-west-2's Linux x86 rates",
+        ("0.01441236", "0.00158177"),
+    ),
+    "ap-southeast-1": fargate_region(
+        ("0.05056", "0.00553"), BULK_2026_09, ("0.04045", "0.00442"), API_AP_SE_1, "0.000139", PAGE,
+        ("0.01544659", "0.00168947"),
+    ),
+}
 
 
 if __name__ == "__main__":

@@ -61,6 +61,21 @@ pub struct Ec2Assumptions {
     pub spot_share_pct: f64,
     pub spot_discount_pct: f64,
     pub availability_zones: u32,
+    /// Instance families the EC2 simulations may choose (the cluster's own families always may).
+    /// Absent from reports written before it was added: they read as the default.
+    #[serde(default = "default_families")]
+    pub families: Vec<String>,
+    /// Largest instance, in vCPUs, the EC2 simulations may choose.
+    #[serde(default = "default_max_vcpu")]
+    pub max_vcpu: u32,
+}
+
+fn default_families() -> Vec<String> {
+    Assumptions::default().ec2.families
+}
+
+fn default_max_vcpu() -> u32 {
+    Assumptions::default().ec2.max_vcpu
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -295,6 +310,25 @@ impl Assumptions {
                 key: "fargate.linux_minimum_seconds / fargate.windows_minimum_seconds",
                 value: format!("{} / {}", self.fargate.linux_minimum_seconds, self.fargate.windows_minimum_seconds),
                 expected: "seconds from 0 to 3600",
+            });
+        }
+        if self.ec2.max_vcpu == 0 || self.ec2.max_vcpu > 1024 {
+            return Err(ConfigError::OutOfRange {
+                key: "ec2.max_vcpu",
+                value: self.ec2.max_vcpu.to_string(),
+                expected: "vCPUs from 1 to 1024",
+            });
+        }
+        if let Some(f) = self
+            .ec2
+            .families
+            .iter()
+            .find(|f| f.is_empty() || f.len() > 32 || !f.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        {
+            return Err(ConfigError::OutOfRange {
+                key: "ec2.families",
+                value: format!("{f:?}"),
+                expected: "instance family names such as m7i or c7g",
             });
         }
         if !(1..=6).contains(&self.ec2.availability_zones) {

@@ -28,6 +28,9 @@ pub mod exit {
     pub const AWS: u8 = 5;
     /// Could not write the output.
     pub const OUTPUT: u8 = 6;
+    /// Partial: the output is written, but something could not be priced (an instance type or
+    /// region the catalog lacks); the report names it and the command that fixes it.
+    pub const PARTIAL: u8 = 7;
 }
 
 use crate::review::ReviewError;

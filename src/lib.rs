@@ -55,6 +55,19 @@ impl Outcome {
             lines: Vec::new(),
         }
     }
+
+    /// Exit 7 when a report could not price everything (`prices.not_priced`): its output is
+    /// written, and the code tells a script that some figures leave something out.
+    fn partial_if(self, reports: &[report::Report]) -> Self {
+        self.partial(reports.iter().any(|r| !r.prices.not_priced.is_empty()))
+    }
+
+    fn partial(mut self, partial: bool) -> Self {
+        if partial {
+            self.exit_code = exit::PARTIAL;
+        }
+        self
+    }
 }
 
 /// Runs a parsed command, writing its output to `stdout`.
@@ -76,6 +89,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             let months: Vec<review::Month> = snapshots.iter().map(|(_, m)| *m).collect();
             let reports = analyze_snapshots(snapshots.into_iter().map(|(s, _)| s).collect(), &assumptions, &catalog, args.quiet)?;
             let mut text = String::new();
+            let partial = reports.iter().any(|r| !r.prices.not_priced.is_empty());
             for (report, month) in reports.into_iter().zip(months) {
                 let written = review::write(&args.out, report, month)?;
                 let r = &written.report;
@@ -99,7 +113,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             }
             text.push_str(&format!("index: {}\n", args.out.join("index.html").display()));
             confirm(&text, stdout);
-            Ok(Outcome::warn(warnings))
+            Ok(Outcome::warn(warnings).partial(partial))
         }
         Command::Render(args) => {
             let reports = sources::saved_report::read(&args.report)?;
@@ -155,9 +169,9 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
         }
         Command::Prices(PricesCommand::Show { region, output: format }) => {
             let catalog = pricing::Catalog::load()?;
-            let text = output::prices::render(&catalog, &region, format.into())?;
+            let text = output::prices::render(&catalog, region.as_deref(), format.into())?;
             emit(&text, None, stdout)?;
-            Ok(Outcome::warn(catalog.fallback_warning(&region)))
+            Ok(Outcome::warn(region.and_then(|r| catalog.fallback_warning(&r))))
         }
         Command::Prices(PricesCommand::Refresh { region, profile, quiet }) => {
             let catalog = pricing::Catalog::bundled()?;
@@ -174,15 +188,17 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             let (refreshed, calls) = sources::aws::refresh_prices(&regions, &opts, &catalog)?;
             let mut text = String::new();
             for r in &refreshed {
+                let bundled = catalog.regions.contains_key(&r.region.region);
                 text.push_str(&format!(
-                    "{}: {} EC2 instance types, {} Fargate rates{} -> {}\n",
+                    "{}: {} EC2 instance types ({} not in the bundled catalog), {} Fargate rates{} -> {}\n",
                     r.region.region,
                     r.region.ec2_hourly.len(),
+                    r.new_types,
                     r.region.fargate.len(),
-                    if r.kept_fargate.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (not in the price list, bundled rate kept: {})", r.kept_fargate.join(", "))
+                    match (r.kept_fargate.is_empty(), bundled) {
+                        (true, _) => String::new(),
+                        (false, true) => format!(" (not in the price list, bundled rate kept: {})", r.kept_fargate.join(", ")),
+                        (false, false) => format!(" (not in the price list, estimated: {})", r.kept_fargate.join(", ")),
                     },
                     r.path.display()
                 ));
@@ -264,6 +280,24 @@ fn run_gate(args: &cli::GateArgs, stdout: &mut dyn Write) -> Result<Outcome, Err
             analyze_snapshots(sources::load(&args.source())?, &assumptions, &catalog, args.aws.quiet)?
         }
     };
+    // A figure that leaves something out is never a pass unless the user says so.
+    if let Some(r) = current
+        .iter()
+        .find(|r| !r.prices.not_priced.is_empty())
+        .filter(|_| !args.allow_partial)
+    {
+        let what: Vec<String> = r
+            .prices
+            .not_priced
+            .iter()
+            .map(|n| format!("{} x `{}`", n.count, n.instance_type))
+            .collect();
+        return Err(pricing::PricingError::NotFullyPriced {
+            what: what.join(", "),
+            region: r.region.clone(),
+        }
+        .into());
+    }
     let g = gate::evaluate(
         &current,
         baseline.as_ref().map(|(r, w)| (r.as_slice(), w.clone())),
@@ -475,7 +509,8 @@ fn write_reports(
             .iter()
             .filter(|_| !shown_in_text)
             .flat_map(|r| r.warnings.iter().map(|w| format!("`{}`: {w}", r.cluster_name))),
-    ))
+    )
+    .partial_if(reports))
 }
 
 /// A line saying what a command wrote elsewhere (a folder, a snapshot, the price cache): the

@@ -182,8 +182,24 @@ pub struct PriceInfo {
     pub catalog: String,
     pub as_of: String,
     /// `verified` (every EC2 and Fargate on-demand rate used was checked against the AWS price
-    /// list), `unverified` (some were not; a warning names them) or `pricing-api` (refreshed).
+    /// list), `unverified` (some are estimates; a warning names them) or `pricing-api` (refreshed).
     pub region_source: String,
+    /// What could not be priced: the figures that need it leave it out, a warning says which, and
+    /// the command exits 7 (partial). Empty when everything was priced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_priced: Vec<NotPriced>,
+}
+
+/// Something the catalog has no price for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotPriced {
+    /// `container_instance` (today's fleet).
+    pub what: String,
+    pub instance_type: String,
+    pub count: u32,
+    /// Why, and the command that fixes it.
+    pub reason: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -363,14 +363,15 @@ fn prices_refresh_changes_what_prices_show_and_analyze_use() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
-    // 5 known Linux types (x9z.large has no specs), 8 Fargate rates: Spot is not in this list.
+    // 6 Linux types, one of them (x9z.large) new to the catalog and kept with the price list's
+    // size; 8 Fargate rates: Spot is not in this list.
     assert!(
         text.contains(
-            "us-east-1: 5 EC2 instance types, 8 Fargate rates (not in the price list, bundled rate kept: spot_vcpu, spot_memory)"
+            "us-east-1: 6 EC2 instance types (1 not in the bundled catalog), 8 Fargate rates (not in the price list, bundled rate kept: spot_vcpu, spot_memory)"
         ),
         "{text}"
     );
-    // Paged three at a time: 5 matching EC2 items -> 2 pages, 8 matching ECS items -> 3 pages.
+    // Paged three at a time: 6 matching EC2 items -> 2 pages, 9 matching ECS items -> 3 pages.
     assert!(text.contains("5 API calls (pricing:GetProducts 5)"), "{text}");
     assert_eq!(server.requests.load(std::sync::atomic::Ordering::SeqCst), 5);
 
@@ -395,7 +396,18 @@ fn prices_refresh_changes_what_prices_show_and_analyze_use() {
     assert_eq!(price("m5.2xlarge"), Some(0.4));
     // Types the refresh did not return keep the bundled price.
     assert_eq!(price("c5.large"), Some(0.085));
-    assert_eq!(shown["fargate"]["linux_x86"]["vcpu_hour"].as_f64(), Some(0.042));
+    assert_eq!(price("x9z.large"), Some(1.0));
+    let rate = |d: &str| {
+        shown["fargate"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["dimension"] == d)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(rate("linux_x86_vcpu")["price_usd"].as_f64(), Some(0.042));
+    assert_eq!(rate("linux_x86_vcpu")["status"], "checked");
 
     // analyze now prices with the cache, and says so.
     let after = json(
@@ -443,7 +455,88 @@ fn a_region_the_price_list_lacks_caches_nothing() {
         .args(["prices", "refresh", "--region", "mars-north-1"])
         .output()
         .unwrap();
-    one_line_error(&out, 4, "unknown region `mars-north-1`");
+    one_line_error(&out, 5, "no Linux on-demand EC2 prices or Fargate rates for `mars-north-1`");
+    assert!(!cache.path().join("prices").join("mars-north-1.json").exists());
+}
+
+/// A cluster in sa-east-1 exited 4 ("unknown region") and `prices refresh` refused the region.
+/// Now the refresh caches any region the price list has, with every type in it, and the whole
+/// pipeline runs there; the Fargate rates the list lacks are estimated, and the report says so.
+#[test]
+fn a_region_outside_the_bundled_catalog_works_end_to_end_after_a_refresh() {
+    let server = pricing_server::start(pricing_server::Mode::Prices);
+    let cache = tempfile::tempdir().unwrap();
+    let snap = cache.path().join("snap");
+    let out = pricing_cmd(&server, cache.path())
+        .args(["demo", "export", "--out", snap.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let manifest = snap.join("manifest.json");
+    let text = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("\"us-east-1\"", "\"sa-east-1\"");
+    std::fs::write(&manifest, text).unwrap();
+    let analyze = || {
+        pricing_cmd(&server, cache.path())
+            .args(["analyze", "--snapshot", snap.to_str().unwrap(), "-o", "json", "--quiet"])
+            .output()
+            .unwrap()
+    };
+    one_line_error(&analyze(), 4, "run `ecs-advisor prices refresh --region sa-east-1`");
+
+    let out = pricing_cmd(&server, cache.path())
+        .args(["prices", "refresh", "--region", "sa-east-1", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("sa-east-1: 3 EC2 instance types (1 not in the bundled catalog), 4 Fargate rates (not in the price list, estimated: spot_vcpu, spot_memory, windows_vcpu, windows_memory, windows_license_vcpu, ephemeral_storage)"),
+        "{text}"
+    );
+
+    let out = analyze();
+    let report = json(&out);
+    assert_eq!(
+        (report["region"].as_str(), report["prices"]["catalog"].as_str()),
+        (Some("sa-east-1"), Some("cache"))
+    );
+    // 3 tasks of 1 vCPU / 4 GiB all month at sa-east-1's refreshed rates.
+    let user = money(&service(&report, "user-profile")["current_monthly_usd"]);
+    assert!((user - 3.0 * (0.0696 + 4.0 * 0.0076) * 730.0).abs() < 0.006, "{user}");
+    // Today's fleet: 6 x m5.2xlarge at sa-east-1's 0.612 an hour.
+    assert_eq!(report["cluster"]["current_ec2_fleet"][0]["instance_type"], "m5.2xlarge");
+    let warnings = report["warnings"].to_string();
+    assert!(
+        warnings.contains("Estimated prices in `sa-east-1`: Fargate spot, windows")
+            && warnings.contains("the AWS price list for the region does not give them"),
+        "the demo runs Fargate Spot, whose sa-east-1 rate is estimated: {warnings}"
+    );
+
+    // The new type is listed with the price list's size; its ENIs are not in the price list.
+    let shown = json(
+        &pricing_cmd(&server, cache.path())
+            .args(["prices", "show", "--region", "sa-east-1", "-o", "json"])
+            .output()
+            .unwrap(),
+    );
+    let m9z = shown["ec2_linux_on_demand"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["instance_type"] == "m9z.xlarge")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            m9z["vcpu"].as_u64(),
+            m9z["memory_mib"].as_u64(),
+            m9z["max_enis"].as_u64(),
+            m9z["price_per_hour_usd"].as_f64()
+        ),
+        (Some(4), Some(16384), Some(0), Some(0.3))
+    );
 }
 
 #[test]

@@ -215,21 +215,112 @@ fn prices_show_every_format() {
     );
 }
 
+/// The `prices show --output csv` rows of `kind` (`ec2` or `fargate`) in `region`, by name.
+fn price_rows(region: Option<&str>, kind: &str) -> Vec<csv::StringRecord> {
+    let mut args = vec!["prices", "show", "--output", "csv"];
+    if let Some(r) = region {
+        args.extend(["--region", r]);
+    }
+    let text = stdout(&args);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "region",
+            "kind",
+            "name",
+            "vcpu",
+            "memory_gib",
+            "arch",
+            "max_enis",
+            "gpus",
+            "price_usd",
+            "unit",
+            "status",
+            "source"
+        ]
+    );
+    reader.records().map(Result::unwrap).filter(|r| &r[1] == kind).collect()
+}
+
+fn price_row(region: &str, kind: &str, name: &str) -> csv::StringRecord {
+    price_rows(Some(region), kind)
+        .into_iter()
+        .find(|r| &r[2] == name)
+        .unwrap_or_else(|| panic!("no {name} in {region}"))
+}
+
 #[test]
 fn prices_csv_has_the_documented_columns_and_real_prices() {
-    let csv = stdout(&["prices", "show", "--region", "us-east-1", "--output", "csv"]);
-    let mut lines = csv.lines();
+    let m5 = price_row("us-east-1", "ec2", "m5.large");
     assert_eq!(
-        lines.next().unwrap(),
-        "instance_type,vcpu,memory_gib,arch,max_enis,price_per_hour_usd,checked"
+        &m5.iter().take(11).collect::<Vec<_>>(),
+        &[
+            "us-east-1",
+            "ec2",
+            "m5.large",
+            "2",
+            "8",
+            "x86_64",
+            "3",
+            "0",
+            "0.096",
+            "hour",
+            "checked"
+        ]
     );
-    assert!(csv.contains("\nm5.large,2,8,x86_64,3,0.096,true\n"));
-    assert!(csv.contains("\nc7g.medium,1,2,arm64,2,0.0363,true\n"));
-    let eu = stdout(&["prices", "show", "--region", "eu-west-1", "--output", "csv"]);
-    assert!(eu.contains("\nm5.large,2,8,x86_64,3,0.107,true\n"), "{eu}");
+    assert!(m5[11].contains("Karpenter"), "{m5:?}");
+    let nano = price_row("us-east-1", "ec2", "t3.nano");
+    assert_eq!((&nano[4], &nano[8]), ("0.5", "0.0052"), "memory in GiB as the price list writes it");
+    assert_eq!(&price_row("eu-west-1", "ec2", "m5.large")[8], "0.107");
     let json: Value = serde_json::from_str(&stdout(&["prices", "show", "--region", "us-east-1", "--output", "json"])).unwrap();
-    assert_eq!(json["fargate"]["linux_x86"]["vcpu_hour"], 0.04048);
-    assert_eq!(json["fargate"]["windows"]["os_license_vcpu_hour"], 0.046);
+    let rate = |d: &str| {
+        json["fargate"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["dimension"] == d)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(rate("linux_x86_vcpu")["price_usd"], 0.04048);
+    assert_eq!(rate("windows_license_vcpu")["price_usd"], 0.046);
+    assert_eq!(rate("spot_vcpu")["status"], "floating");
+    assert_eq!(json["fargate_spot_as_of"], "2026-09-29");
+}
+
+#[test]
+fn prices_show_without_a_region_lists_every_region_and_sorts_sizes_by_size() {
+    let rows = price_rows(None, "ec2");
+    let regions: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.get(0).unwrap()).collect();
+    assert_eq!(regions.len(), 7, "{regions:?}");
+    let m5: Vec<&str> = rows
+        .iter()
+        .filter(|r| &r[0] == "us-east-1" && r[2].starts_with("m5."))
+        .map(|r| r.get(2).unwrap())
+        .collect();
+    assert_eq!(
+        m5,
+        [
+            "m5.large",
+            "m5.xlarge",
+            "m5.2xlarge",
+            "m5.4xlarge",
+            "m5.8xlarge",
+            "m5.12xlarge",
+            "m5.16xlarge",
+            "m5.24xlarge",
+            "m5.metal"
+        ]
+    );
+    for status in ["checked", "estimated"] {
+        assert!(rows.iter().any(|r| &r[10] == status), "{status}");
+    }
+    // Every estimate says how it was made.
+    assert!(rows
+        .iter()
+        .filter(|r| &r[10] == "estimated")
+        .all(|r| r[11].starts_with("estimate: ")));
 }
 
 /// The eu-west-1 compute-optimized rows were once derived from family ratios, about 5% too high,
@@ -237,16 +328,6 @@ fn prices_csv_has_the_documented_columns_and_real_prices() {
 /// (data/prices/README.md, source A).
 #[test]
 fn eu_west_1_compute_and_us_east_2_graviton3_prices_match_the_price_list() {
-    let row = |region: &str, t: &str| {
-        let csv = stdout(&["prices", "show", "--region", region, "--output", "csv"]);
-        csv.lines()
-            .find(|l| l.starts_with(&format!("{t},")))
-            .unwrap_or_else(|| panic!("no {t} in {region}"))
-            .rsplit(',')
-            .nth(1)
-            .unwrap()
-            .to_string()
-    };
     for (region, t, price) in [
         ("eu-west-1", "c6i.large", "0.0912"),
         ("eu-west-1", "c6g.xlarge", "0.1459"),
@@ -260,15 +341,30 @@ fn eu_west_1_compute_and_us_east_2_graviton3_prices_match_the_price_list() {
         ("us-east-2", "c7g.large", "0.0723"),
         ("us-east-1", "c7g.large", "0.0725"),
     ] {
-        assert_eq!(row(region, t), price, "{t} in {region}");
+        let row = price_row(region, "ec2", t);
+        assert_eq!((&row[8], &row[10]), (price, "checked"), "{t} in {region}");
     }
-    // Every bundled EC2 row is checked now; Fargate outside us-east-1 is not, and says so.
+}
+
+/// eu-west-2's Windows rates were the pre-2025 combined ones (0.10522, 0.01155) and its storage
+/// 0.000127; the AmazonECS offer of 2026-08-31 says otherwise. Elsewhere Windows is an estimate
+/// and says so.
+#[test]
+fn fargate_windows_rates_in_eu_west_2_are_the_offers_and_elsewhere_are_labelled_estimates() {
+    for (dimension, price) in [
+        ("windows_vcpu", "0.053544"),
+        ("windows_memory", "0.0058765"),
+        ("windows_license_vcpu", "0.046"),
+        ("ephemeral_storage", "0.000129"),
+    ] {
+        let row = price_row("eu-west-2", "fargate", dimension);
+        assert_eq!((&row[8], &row[10]), (price, "checked"), "{dimension}");
+    }
+    let row = price_row("eu-central-1", "fargate", "windows_vcpu");
+    assert_eq!((&row[8], &row[10]), ("0.053544", "estimated"));
+    assert!(row[11].contains("1.15 x the Linux x86 rate"), "{row:?}");
     let table = stdout(&["prices", "show", "--region", "eu-central-1"]);
-    assert!(!table.contains("NO: estimate"), "{table}");
-    assert!(
-        table.contains("Not yet checked against the AWS price list: Fargate linux_x86"),
-        "{table}"
-    );
+    assert!(table.contains("estimated [") && table.contains("Spot read 2026-09-29"), "{table}");
 }
 
 #[test]
@@ -568,24 +664,87 @@ fn an_invalid_fargate_size_in_a_snapshot_is_named() {
     assert!(err.contains("catalog-api") && err.contains("3000 MiB"), "{err}");
 }
 
-#[test]
-fn an_unknown_instance_type_in_a_snapshot_is_a_pricing_error() {
-    let (_d, snap) = exported();
+/// Replaces the demo fleet's 6 x m5.2xlarge with `types`, in order.
+fn with_fleet(snap: &Path, types: &[&str]) {
     let p = snap.join("inventory.json");
-    let text = std::fs::read_to_string(&p)
-        .unwrap()
-        .replace("\"instance_type\": \"m5.2xlarge\"", "\"instance_type\": \"z9.mega\"");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    for t in types {
+        text = text.replacen("\"instance_type\": \"m5.2xlarge\"", &format!("\"instance_type\": \"{t}\""), 1);
+    }
     std::fs::write(&p, text).unwrap();
-    let (code, err) = analyze_snapshot(&snap);
+}
+
+fn current_total(snap: &Path) -> (Option<i32>, Value, String) {
+    let out = run(&["analyze", "--snapshot", snap.to_str().unwrap(), "--output", "json", "--quiet"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    (out.status.code(), serde_json::from_slice(&out.stdout).unwrap_or(Value::Null), err)
+}
+
+/// m7a and c6in stopped an analysis (exit 4, "missing prices"): the bundled catalog now has every
+/// us-east-1 type, at the price list's price.
+#[test]
+fn a_fleet_of_m7a_and_c6in_is_priced_from_the_bundled_catalog() {
+    let (_d, snap) = exported();
+    let (_, before, _) = current_total(&snap);
+    with_fleet(
+        &snap,
+        &["m7a.large", "m7a.large", "m7a.large", "c6in.xlarge", "c6in.xlarge", "c6in.xlarge"],
+    );
+    let (code, after, err) = current_total(&snap);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("Not priced") && !err.contains("Estimated"), "{err}");
+    // 3 x 0.11592 + 3 x 0.2268 an hour against 6 x 0.384, all month (730 hours).
+    let delta = (3.0 * 0.11592 + 3.0 * 0.2268 - 6.0 * 0.384) * 730.0;
+    let total = |r: &Value| usd(&r["cluster"]["current_monthly_usd"]);
+    assert!(
+        (total(&after) - total(&before) - delta).abs() < 0.006,
+        "{} {} {delta}",
+        total(&after),
+        total(&before)
+    );
+    assert!(after["prices"].get("not_priced").is_none());
+}
+
+/// An instance type no catalog knows stopped the analysis (exit 4). Now every other figure is
+/// computed, the report says what was left out and how to fix it, and the exit code is 7.
+#[test]
+fn a_container_instance_type_no_catalog_knows_gives_a_partial_report_with_exit_7() {
+    let (_d, snap) = exported();
+    with_fleet(&snap, &["z9.mega"]);
+    let (code, report, err) = current_total(&snap);
+    assert_eq!(code, Some(7), "{err}");
+    let line = err.lines().find(|l| l.contains("Not priced")).unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        line.contains("1 container instance (1 x `z9.mega`)") && line.contains("`ecs-advisor prices refresh --region us-east-1`"),
+        "{line}"
+    );
+    let np = &report["prices"]["not_priced"][0];
+    assert_eq!((np["instance_type"].as_str(), np["count"].as_u64()), (Some("z9.mega"), Some(1)));
+    // The five priced m5.2xlarge are still today's fleet cost: 5 x 0.384 x 730.
+    assert!(usd(&report["cluster"]["current_monthly_usd"]) > 1401.0);
+    // The gate never passes on figures that leave something out, unless told to.
+    let (code, err) = failure(&["gate", "--snapshot", snap.to_str().unwrap(), "--budget", "100000"]);
     assert_eq!(code, 4);
-    assert!(err.contains("`z9.mega`"), "{err}");
+    assert!(err.contains("1 x `z9.mega`") && err.contains("--allow-partial"), "{err}");
+    let out = run(&[
+        "gate",
+        "--snapshot",
+        snap.to_str().unwrap(),
+        "--budget",
+        "100000",
+        "--allow-partial",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]
-fn an_unknown_region_is_exit_4_naming_it() {
+fn an_unknown_region_is_exit_4_naming_it_and_the_refresh_that_fixes_it() {
     let (code, err) = failure(&["prices", "show", "--region", "mars-north-1"]);
     assert_eq!(code, 4);
-    assert!(err.contains("`mars-north-1`"), "{err}");
+    assert!(
+        err.contains("`mars-north-1`") && err.contains("prices refresh --region mars-north-1"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -72,12 +72,12 @@ fn a_budget_below_the_demo_fails_with_exit_1_stating_the_cost_and_the_budget() {
     let err = stderr(&o);
     let verdict = err.lines().last().unwrap();
     assert!(
-        verdict.starts_with("gate: FAIL:") && verdict.contains("$4,414.53") && verdict.contains("$4,000.00"),
+        verdict.starts_with("gate: FAIL:") && verdict.contains("$4,414.81") && verdict.contains("$4,000.00"),
         "{err}"
     );
     let o = run(&["gate", "--demo", "--quiet", "--budget", "5000"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("gate: PASS: proposed $4,414.53 a month"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("gate: PASS: proposed $4,414.81 a month"), "{}", stderr(&o));
 }
 
 #[test]
@@ -639,16 +639,16 @@ fn moving_a_spot_mix_to_plain_fargate_is_priced_at_the_on_demand_rate() {
     let (today, after) = (usd(&svc["current_monthly_usd"]), usd(&fargate["monthly_usd"]));
     assert_eq!(
         cents((after - today) / today * Decimal::from(100)),
-        "75.82",
-        "a 76% rise for the service"
+        "74.23",
+        "a 74% rise for the service"
     );
     let (code, g, err) = gate_json(&["--terraform-plan", s(&p), "--max-increase-usd", "20"]);
-    assert_eq!(code, 1, "+$23.31 is over $20: {err}");
+    assert_eq!(code, 1, "+$23.03 is over $20: {err}");
     let row = &g["services"][0];
     assert_eq!(row["name"], "webhook-dispatcher");
     assert_eq!(cents(usd(&row["proposed_monthly_usd"])), cents(after));
-    // On today's demo: $30.75 -> $54.06, +$23.31 (+76%).
-    assert_eq!(cents(usd(&row["change_monthly_usd"])), "23.31");
+    // On today's demo: $31.03 -> $54.06, +$23.03 (+74%).
+    assert_eq!(cents(usd(&row["change_monthly_usd"])), "23.03");
     // A report saved before it carried the Spot share gives the same figure from its own figures.
     let mut old = demo.clone();
     for s in old["services"].as_array_mut().unwrap() {
@@ -690,12 +690,12 @@ fn a_change_that_does_not_add_to_a_state_already_over_budget_warns_and_strict_bu
         "bigger.json",
         r#"{"family": "user-profile", "cpu": 2048, "memory": 8192, "requiresCompatibilities": ["FARGATE"]}"#,
     );
-    // The demo costs $4,414.53 a month, over a $4,000 budget before any change.
+    // The demo costs $4,414.81 a month, over a $4,000 budget before any change.
     let (code, g, err) = gate_json(&["--task-definition", s(&same), "--budget", "4000"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(g["verdict"], "warn");
     assert!(
-        err.contains("was already $4,414.53") && err.contains("does not make it worse"),
+        err.contains("was already $4,414.81") && err.contains("does not make it worse"),
         "{err}"
     );
     let (code, g, _) = gate_json(&["--task-definition", s(&same), "--budget", "4000", "--strict-budget"]);

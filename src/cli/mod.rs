@@ -17,9 +17,10 @@ const EXIT_CODES: &str = "Exit codes:
   0  success
   2  bad command line
   3  bad input: missing or corrupt snapshot, tasks file or saved report, invalid config, a task no instance type holds
-  4  pricing: unknown region or instance type, missing price
+  4  pricing: a region with no prices, an unknown instance type asked for by name
   5  AWS: no credentials or region, access denied, throttled, unreachable, cluster not found
-  6  cannot write the output";
+  6  cannot write the output
+  7  partial: the output is written, but some instance types could not be priced (it names them)";
 
 /// The exit codes of `gate`, and of the tool as a whole.
 const GATE_EXIT_CODES: &str = "Exit codes:
@@ -27,9 +28,10 @@ const GATE_EXIT_CODES: &str = "Exit codes:
   1  gate: a budget rule is breached
   2  bad command line
   3  bad input: missing or corrupt snapshot, tasks file or saved report, invalid config, a task no instance type holds
-  4  pricing: unknown region or instance type, missing price
+  4  pricing: a region with no prices, an unknown instance type asked for by name
   5  AWS: no credentials or region, access denied, throttled, unreachable, cluster not found
-  6  cannot write the output";
+  6  cannot write the output
+  7  partial: the output is written, but some instance types could not be priced (it names them)";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -221,6 +223,10 @@ pub struct GateArgs {
     /// before the change and the change does not add to it (by default that is a warning).
     #[arg(long)]
     pub strict_budget: bool,
+    /// Gate on a state that could not be fully priced (container instances of a type the catalog
+    /// lacks), leaving those out. Without it such a state is a tool failure (exit 4), never a pass.
+    #[arg(long)]
+    pub allow_partial: bool,
     /// The baseline for --max-increase: a saved report of the same cluster [default: the current
     /// state, when changes are proposed].
     #[arg(long, value_name = "REPORT.json")]
@@ -617,14 +623,15 @@ pub struct AssumptionArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PricesCommand {
-    /// List a region's EC2 and Fargate prices.
+    /// List the EC2 and Fargate prices of a region, or of every region the catalog knows: each
+    /// price checked, estimated or floating, with its source.
     #[command(
-        after_help = "Examples:\n  ecs-advisor prices show --region us-east-1\n  ecs-advisor prices show --region eu-central-1 --output json"
+        after_help = "Examples:\n  ecs-advisor prices show --region us-east-1\n  ecs-advisor prices show --region eu-central-1 --output json\n  ecs-advisor prices show --output csv"
     )]
     Show {
-        /// AWS region, e.g. us-east-1.
-        #[arg(long)]
-        region: String,
+        /// AWS region, e.g. us-east-1 [default: every region].
+        #[arg(long, value_parser = parse_region)]
+        region: Option<String>,
         #[arg(long, short, value_enum, default_value_t = PricesFormat::Table)]
         output: PricesFormat,
     },
@@ -635,8 +642,9 @@ pub enum PricesCommand {
          Examples:\n  ecs-advisor prices refresh\n  ecs-advisor prices refresh --region us-east-1 --region eu-west-1\n\n{EXIT_CODES}"
     ))]
     Refresh {
-        /// Region to refresh (repeatable) [default: every region of the catalog].
-        #[arg(long, value_name = "REGION")]
+        /// Region to refresh (repeatable), any commercial region [default: every region of the
+        /// catalog and of the cache].
+        #[arg(long, value_name = "REGION", value_parser = parse_region)]
         region: Vec<String>,
         /// Named profile from the shared AWS config files.
         #[arg(long, value_name = "NAME")]

@@ -1,20 +1,26 @@
-//! `prices show`: a region's catalog as a table, JSON (with the Fargate rates) or CSV.
+//! `prices show`: the catalog, one region or every region, as a table, JSON or CSV. Every row says
+//! how sure its price is (`checked`, `estimated`, `floating`) and where it comes from.
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 
 use super::Format;
 use crate::money::Usd;
-use crate::pricing::{Catalog, PricingError};
+use crate::pricing::{cache::FARGATE_DIMENSIONS, Catalog, InstanceType, PriceStatus, PricingError, RegionPrices};
 
 struct Row<'a> {
-    instance_type: &'a str,
-    vcpu: u32,
-    memory_gib: u32,
-    arch: &'a str,
-    max_enis: u32,
+    region: &'a str,
+    spec: &'a InstanceType,
     price_per_hour_usd: Usd,
-    /// Checked against the AWS price list (verified bundled rows, or refreshed ones).
-    checked: bool,
+    status: PriceStatus,
+    source: String,
+}
+
+struct FargateRow<'a> {
+    region: &'a str,
+    dimension: &'static str,
+    rate: Usd,
+    status: PriceStatus,
+    source: String,
 }
 
 /// Prices keep all their digits here (a price list has sub-cent rates).
@@ -22,118 +28,225 @@ fn exact(u: Usd) -> String {
     u.0.normalize().to_string()
 }
 
-pub fn render(catalog: &Catalog, region: &str, format: Format) -> Result<String, PricingError> {
-    let r = catalog.region(region)?;
+/// Memory in GiB as the price list writes it: 0.5, 8, 1.5.
+fn gib(mib: u32) -> String {
+    let g = rust_decimal::Decimal::from(mib) / rust_decimal::Decimal::from(1024);
+    g.normalize().to_string()
+}
+
+fn unit(dimension: &str) -> &'static str {
+    if dimension.ends_with("vcpu") {
+        "vCPU-hour"
+    } else {
+        "GB-hour"
+    }
+}
+
+fn rows<'a>(catalog: &'a Catalog, r: &'a RegionPrices) -> Vec<Row<'a>> {
     let mut rows: Vec<Row> = r
         .ec2_hourly
         .iter()
-        .map(|(t, p)| {
-            let spec = &catalog.instance_types[t];
-            Row {
-                instance_type: t,
-                vcpu: spec.vcpu,
-                memory_gib: spec.memory_gib,
-                arch: spec.arch.as_str(),
-                max_enis: spec.max_enis,
+        .filter_map(|(t, p)| {
+            let (status, source) = r.ec2_source(t);
+            Some(Row {
+                region: &r.region,
+                spec: catalog.instance_types.get(t)?,
                 price_per_hour_usd: *p,
-                checked: r.is_checked(),
-            }
+                status,
+                source,
+            })
         })
         .collect();
     // By family, then by size: c5.large before c5.2xlarge (the names sort the other way).
-    rows.sort_by(|a, b| {
-        let family = |r: &Row| r.instance_type.split('.').next().unwrap_or("").to_string();
-        family(a)
-            .cmp(&family(b))
-            .then(a.vcpu.cmp(&b.vcpu))
-            .then(a.memory_gib.cmp(&b.memory_gib))
-            .then(a.instance_type.cmp(b.instance_type))
-    });
+    rows.sort_by(|a, b| a.spec.family.cmp(&b.spec.family).then(a.spec.size_key().cmp(&b.spec.size_key())));
+    rows
+}
+
+fn fargate_rows(r: &RegionPrices) -> Vec<FargateRow<'_>> {
+    let f = &r.fargate;
+    let rates = [
+        f.linux_x86_vcpu_hour,
+        f.linux_x86_gb_hour,
+        f.linux_arm_vcpu_hour,
+        f.linux_arm_gb_hour,
+        f.spot_vcpu_hour,
+        f.spot_gb_hour,
+        f.windows_vcpu_hour,
+        f.windows_gb_hour,
+        f.windows_license_vcpu_hour,
+        f.ephemeral_storage_gb_hour,
+    ];
+    FARGATE_DIMENSIONS
+        .iter()
+        .zip(rates)
+        .map(|(d, rate)| {
+            let s = r.fargate_sources.get(*d);
+            FargateRow {
+                region: &r.region,
+                dimension: d,
+                rate,
+                status: s.map_or(PriceStatus::Estimated, |s| s.status),
+                source: s.map_or_else(String::new, |s| s.source.clone()),
+            }
+        })
+        .collect()
+}
+
+/// `region`: one region, or every region the catalog knows when `None`.
+pub fn render(catalog: &Catalog, region: Option<&str>, format: Format) -> Result<String, PricingError> {
+    let regions: Vec<&RegionPrices> = match region {
+        Some(r) => vec![catalog.region(r)?],
+        None => catalog.regions.values().collect(),
+    };
     Ok(match format {
         Format::Json => {
             // Built by hand: prices keep every digit, where a report's Usd rounds to the cent.
-            let f = &r.fargate;
-            let v = serde_json::json!({
-                "region": region,
-                "as_of": r.as_of,
-                "source": r.source,
-                "fargate_unchecked": r.fargate_unchecked(),
-                "ec2_linux_on_demand": rows.iter().map(|row| serde_json::json!({
-                    "instance_type": row.instance_type, "vcpu": row.vcpu, "memory_gib": row.memory_gib,
-                    "arch": row.arch, "max_enis": row.max_enis, "price_per_hour_usd": num(row.price_per_hour_usd), "checked": row.checked,
-                })).collect::<Vec<_>>(),
-                "fargate": {
-                    "linux_x86": {"vcpu_hour": num(f.linux_x86_vcpu_hour), "gb_hour": num(f.linux_x86_gb_hour)},
-                    "linux_arm": {"vcpu_hour": num(f.linux_arm_vcpu_hour), "gb_hour": num(f.linux_arm_gb_hour)},
-                    "spot": {"vcpu_hour": num(f.spot_vcpu_hour), "gb_hour": num(f.spot_gb_hour)},
-                    "windows": {"vcpu_hour": num(f.windows_vcpu_hour), "gb_hour": num(f.windows_gb_hour), "os_license_vcpu_hour": num(f.windows_license_vcpu_hour)},
-                    "ephemeral_storage_gb_hour_beyond_20_gib": num(f.ephemeral_storage_gb_hour),
-                },
-            });
+            let v: Vec<serde_json::Value> = regions
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "region": r.region,
+                        "as_of": r.as_of,
+                        "source": r.source,
+                        "fargate_spot_as_of": r.spot_as_of,
+                        "ec2_linux_on_demand": rows(catalog, r).iter().map(|row| serde_json::json!({
+                            "instance_type": row.spec.instance_type, "vcpu": row.spec.vcpu, "memory_mib": row.spec.memory_mib,
+                            "arch": row.spec.arch.as_str(), "max_enis": row.spec.max_enis, "gpus": row.spec.gpus,
+                            "price_per_hour_usd": num(row.price_per_hour_usd), "status": row.status.as_str(), "source": row.source,
+                        })).collect::<Vec<_>>(),
+                        "fargate": fargate_rows(r).iter().map(|f| serde_json::json!({
+                            "dimension": f.dimension, "price_usd": num(f.rate), "unit": unit(f.dimension),
+                            "status": f.status.as_str(), "source": f.source,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let v = match region {
+                Some(_) => v.into_iter().next().unwrap_or_default(),
+                None => serde_json::Value::Array(v),
+            };
             let mut s = serde_json::to_string_pretty(&v).expect("serializable");
             s.push('\n');
             s
         }
         Format::Csv => {
-            let mut out = String::from("instance_type,vcpu,memory_gib,arch,max_enis,price_per_hour_usd,checked\n");
-            for row in &rows {
-                out.push_str(&format!(
-                    "{},{},{},{},{},{},{}\n",
-                    row.instance_type,
-                    row.vcpu,
-                    row.memory_gib,
-                    row.arch,
-                    row.max_enis,
-                    exact(row.price_per_hour_usd),
-                    row.checked
-                ));
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut write = |fields: &[&str]| w.write_record(fields).expect("writing to memory");
+            write(&[
+                "region",
+                "kind",
+                "name",
+                "vcpu",
+                "memory_gib",
+                "arch",
+                "max_enis",
+                "gpus",
+                "price_usd",
+                "unit",
+                "status",
+                "source",
+            ]);
+            for r in &regions {
+                for row in rows(catalog, r) {
+                    let s = row.spec;
+                    write(&[
+                        row.region,
+                        "ec2",
+                        &s.instance_type,
+                        &s.vcpu.to_string(),
+                        &gib(s.memory_mib),
+                        s.arch.as_str(),
+                        &s.max_enis.to_string(),
+                        &s.gpus.to_string(),
+                        &exact(row.price_per_hour_usd),
+                        "hour",
+                        row.status.as_str(),
+                        &row.source,
+                    ]);
+                }
+                for f in fargate_rows(r) {
+                    write(&[
+                        f.region,
+                        "fargate",
+                        f.dimension,
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        &exact(f.rate),
+                        unit(f.dimension),
+                        f.status.as_str(),
+                        &f.source,
+                    ]);
+                }
             }
-            out
+            String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 fields")
         }
         Format::Table | Format::Markdown => {
-            let mut t = Table::new();
-            t.load_style(UTF8_FULL_CONDENSED);
-            t.set_header(vec![
-                "Instance type",
-                "vCPU",
-                "Memory GiB",
-                "Arch",
-                "Max ENIs",
-                "USD/hour",
-                "Checked",
-            ]);
-            for row in &rows {
-                t.add_row(vec![
-                    Cell::new(row.instance_type),
-                    Cell::new(row.vcpu).set_alignment(CellAlignment::Right),
-                    Cell::new(row.memory_gib).set_alignment(CellAlignment::Right),
-                    Cell::new(row.arch),
-                    Cell::new(row.max_enis).set_alignment(CellAlignment::Right),
-                    Cell::new(exact(row.price_per_hour_usd)).set_alignment(CellAlignment::Right),
-                    // An unchecked row is marked on the row itself, not only in the title.
-                    Cell::new(if row.checked { "yes" } else { "NO: estimate" }),
+            let mut out = String::new();
+            for r in &regions {
+                let mut sources: Vec<String> = Vec::new();
+                let mut note = |s: String| -> String {
+                    let at = sources.iter().position(|x| *x == s).unwrap_or_else(|| {
+                        sources.push(s);
+                        sources.len() - 1
+                    });
+                    format!("[{}]", at + 1)
+                };
+                let mut t = Table::new();
+                t.load_style(UTF8_FULL_CONDENSED);
+                t.set_header(vec![
+                    "Instance type",
+                    "vCPU",
+                    "Memory GiB",
+                    "Arch",
+                    "Max ENIs",
+                    "GPUs",
+                    "USD/hour",
+                    "Price",
                 ]);
+                for row in rows(catalog, r) {
+                    let s = row.spec;
+                    t.add_row(vec![
+                        Cell::new(&s.instance_type),
+                        Cell::new(s.vcpu).set_alignment(CellAlignment::Right),
+                        Cell::new(gib(s.memory_mib)).set_alignment(CellAlignment::Right),
+                        Cell::new(s.arch.as_str()),
+                        Cell::new(if s.max_enis == 0 { "?".to_string() } else { s.max_enis.to_string() })
+                            .set_alignment(CellAlignment::Right),
+                        Cell::new(s.gpus).set_alignment(CellAlignment::Right),
+                        Cell::new(exact(row.price_per_hour_usd)).set_alignment(CellAlignment::Right),
+                        // How sure each price is, on the row itself, not only in the title.
+                        Cell::new(format!("{} {}", row.status.as_str(), note(row.source))),
+                    ]);
+                }
+                let mut f = Table::new();
+                f.load_style(UTF8_FULL_CONDENSED);
+                f.set_header(vec!["Fargate", "USD", "per", "Price"]);
+                for row in fargate_rows(r) {
+                    f.add_row(vec![
+                        Cell::new(row.dimension),
+                        Cell::new(exact(row.rate)).set_alignment(CellAlignment::Right),
+                        Cell::new(unit(row.dimension)),
+                        Cell::new(format!("{} {}", row.status.as_str(), note(row.source))),
+                    ]);
+                }
+                out.push_str(&format!(
+                    "EC2 Linux on-demand prices in {}, {} catalog of {}\n{t}\n\nFargate in {} (Spot read {}; ephemeral storage is per GB beyond 20 GiB)\n{f}\n\n",
+                    r.region,
+                    if r.is_refreshed() { "refreshed" } else { "bundled" },
+                    r.as_of,
+                    r.region,
+                    r.spot_as_of,
+                ));
+                for (i, s) in sources.iter().enumerate() {
+                    out.push_str(&format!("[{}] {s}\n", i + 1));
+                }
+                out.push('\n');
             }
-            let f = &r.fargate;
-            format!(
-                "EC2 Linux on-demand prices in {region}, as of {} ({})\n{t}\n\nFargate per hour: Linux/x86 {} per vCPU, {} per GB; Linux/ARM {} per vCPU, {} per GB; Spot {} per vCPU, {} per GB (floating); Windows {} per vCPU + {} OS licence per vCPU, {} per GB; ephemeral storage beyond 20 GiB {} per GB.{}\n",
-                r.as_of,
-                r.source,
-                exact(f.linux_x86_vcpu_hour),
-                exact(f.linux_x86_gb_hour),
-                exact(f.linux_arm_vcpu_hour),
-                exact(f.linux_arm_gb_hour),
-                exact(f.spot_vcpu_hour),
-                exact(f.spot_gb_hour),
-                exact(f.windows_vcpu_hour),
-                exact(f.windows_license_vcpu_hour),
-                exact(f.windows_gb_hour),
-                exact(f.ephemeral_storage_gb_hour),
-                match r.fargate_unchecked() {
-                    [] => String::new(),
-                    groups => format!(" Not yet checked against the AWS price list: Fargate {} rates.", groups.join(", ")),
-                },
-            )
+            out.pop();
+            out
         }
     })
 }

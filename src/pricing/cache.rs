@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Catalog, FargateRates, PricingError};
+use super::{Catalog, FargateRates, InstanceType, PriceStatus, PricingError, RateSource, RegionPrices};
 use crate::money::Usd;
 
 /// The `source` of a refreshed region.
@@ -42,6 +42,21 @@ pub struct CachedRegion {
     /// Fargate rates by dimension (see [`FARGATE_DIMENSIONS`]); a dimension the price list did
     /// not have keeps the bundled rate.
     pub fargate: BTreeMap<String, String>,
+    /// Specs of the types the bundled catalog does not know, from the price list's product
+    /// attributes (vCPUs, memory, the family's architecture). Their ENIs are not in the price
+    /// list: `max_enis` is 0 (unknown).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub instance_types: BTreeMap<String, CachedType>,
+}
+
+/// An instance type the price list describes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CachedType {
+    pub vcpu: u32,
+    pub memory_mib: u32,
+    #[serde(default)]
+    pub gpus: u32,
 }
 
 /// The cache directory in use, if there is one.
@@ -138,28 +153,55 @@ impl Catalog {
     }
 
     /// Overlays refreshed regions. An instance type or Fargate dimension the cache lacks keeps its
-    /// bundled price; the region's date becomes the refresh date.
+    /// bundled price; the region's date becomes the refresh date. A region the bundled catalog
+    /// lacks comes whole from the cache: it needs the Linux Fargate rates, and a dimension the
+    /// price list did not have (Spot, Windows, storage) is estimated by the bundled catalog's
+    /// rules (see [`estimate_missing_fargate`]).
     pub fn apply_cache(&mut self, cached: Vec<CachedRegion>) -> Result<(), PricingError> {
         for r in cached {
             let as_of = r.fetched_at.format("%Y-%m-%d").to_string();
-            let Some(prices) = self.regions.get_mut(&r.region) else {
-                // A region the bundled catalog lacks: it needs every Fargate rate.
-                return Err(PricingError::Corrupt(format!(
-                    "cached prices for `{}`, a region ecs-advisor does not know; delete them",
-                    r.region
-                )));
-            };
+            for (t, spec) in &r.instance_types {
+                self.instance_types.entry(t.clone()).or_insert_with(|| {
+                    let family = super::family_of(t).to_string();
+                    InstanceType {
+                        instance_type: t.clone(),
+                        arch: InstanceType::arch_of_family(&family),
+                        family,
+                        vcpu: spec.vcpu,
+                        memory_mib: spec.memory_mib,
+                        max_enis: 0,
+                        gpus: spec.gpus,
+                    }
+                });
+            }
+            if !self.regions.contains_key(&r.region) {
+                let region = new_region(&r, &as_of)?;
+                self.regions.insert(r.region.clone(), region);
+            }
+            let prices = self.regions.get_mut(&r.region).expect("inserted above");
             for (t, p) in &r.ec2_hourly {
                 if !self.instance_types.contains_key(t) {
                     continue;
                 }
                 let price = super::parse_price(p, t)?;
                 prices.ec2_hourly.insert(t.clone(), price);
+                prices.ec2_estimated.remove(t);
+                prices.ec2_refreshed.insert(t.clone());
             }
             for (d, p) in &r.fargate {
                 let price = super::parse_price(p, d)?;
                 if let Some(slot) = prices.fargate.rate_mut(d) {
                     *slot = price;
+                    let status = if d.starts_with("spot") {
+                        PriceStatus::Floating
+                    } else {
+                        PriceStatus::Checked
+                    };
+                    let source = format!("Pricing API, refreshed {as_of}");
+                    prices.fargate_sources.insert(d.clone(), RateSource { status, source });
+                    if d.starts_with("spot") {
+                        prices.spot_as_of = as_of.clone();
+                    }
                 }
             }
             prices.source = SOURCE.into();
@@ -187,6 +229,88 @@ impl Catalog {
     }
 }
 
+/// A region only the cache has: its Fargate rates as refreshed, the missing ones estimated.
+fn new_region(r: &CachedRegion, as_of: &str) -> Result<RegionPrices, PricingError> {
+    let mut rates = BTreeMap::new();
+    for (d, p) in &r.fargate {
+        rates.insert(d.clone(), super::parse_price(p, d)?);
+    }
+    let mut sources: BTreeMap<String, RateSource> = r
+        .fargate
+        .keys()
+        .map(|d| {
+            let status = if d.starts_with("spot") {
+                PriceStatus::Floating
+            } else {
+                PriceStatus::Checked
+            };
+            (
+                d.clone(),
+                RateSource {
+                    status,
+                    source: format!("Pricing API, refreshed {as_of}"),
+                },
+            )
+        })
+        .collect();
+    for (d, rate, rule) in estimate_missing_fargate(&rates).map_err(|missing| {
+        PricingError::Corrupt(format!(
+            "cached prices for `{}` have no Fargate `{missing}` rate; run `ecs-advisor prices refresh --region {}` again",
+            r.region, r.region
+        ))
+    })? {
+        rates.insert(d.to_string(), rate);
+        sources.insert(
+            d.to_string(),
+            RateSource {
+                status: PriceStatus::Estimated,
+                source: rule.to_string(),
+            },
+        );
+    }
+    Ok(RegionPrices {
+        fargate: FargateRates::from_dimensions(&r.region, &rates)?,
+        region: r.region.clone(),
+        source: SOURCE.into(),
+        as_of: as_of.to_string(),
+        ec2_hourly: BTreeMap::new(),
+        ec2_estimated: Default::default(),
+        ec2_refreshed: Default::default(),
+        fargate_sources: sources,
+        spot_as_of: as_of.to_string(),
+    })
+}
+
+/// Fargate rates a region's price list did not give, by the rules the bundled catalog uses
+/// (`data/prices/README.md`): Windows 1.15 x the Linux x86 rates plus the 0.046 licence, storage
+/// at us-east-1's rate scaled like the Linux x86 vCPU rate, Spot at 30% of on-demand (AWS: "up to
+/// 70% off"). The Linux x86 and ARM rates cannot be estimated: `Err` names the first missing one.
+pub fn estimate_missing_fargate(rates: &BTreeMap<String, Usd>) -> Result<Vec<(&'static str, Usd, &'static str)>, &'static str> {
+    use rust_decimal::Decimal;
+    let core = ["linux_x86_vcpu", "linux_x86_memory", "linux_arm_vcpu", "linux_arm_memory"];
+    if let Some(missing) = core.iter().find(|d| !rates.contains_key(**d)) {
+        return Err(missing);
+    }
+    let (vcpu, gb) = (rates["linux_x86_vcpu"], rates["linux_x86_memory"]);
+    let dec = |s: &str| Decimal::from_str_exact(s).expect("constant");
+    const WINDOWS: &str = "estimate: 1.15 x the Linux x86 rate, licence 0.046, as in every full offer";
+    const STORAGE: &str = "estimate: us-east-1's 0.000111 scaled by this region's Linux x86 vCPU rate";
+    const SPOT: &str = "estimate: 30% of the Linux x86 on-demand rate (Spot is up to 70% off)";
+    let all: [(&'static str, Usd, &'static str); 6] = [
+        ("windows_vcpu", vcpu * dec("1.15"), WINDOWS),
+        ("windows_memory", gb * dec("1.15"), WINDOWS),
+        ("windows_license_vcpu", Usd(dec("0.046")), WINDOWS),
+        (
+            "ephemeral_storage",
+            Usd((dec("0.000111") * vcpu.0 / dec("0.04048")).round_dp(6)),
+            STORAGE,
+        ),
+        ("spot_vcpu", vcpu * dec("0.3"), SPOT),
+        ("spot_memory", gb * dec("0.3"), SPOT),
+    ];
+    Ok(all.into_iter().filter(|(d, _, _)| !rates.contains_key(*d)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +322,7 @@ mod tests {
             fetched_at: Utc.with_ymd_and_hms(2026, 11, 26, 8, 0, 0).unwrap(),
             ec2_hourly: [("m6i.large".to_string(), "0.0990000000".to_string())].into(),
             fargate: [("linux_x86_vcpu".to_string(), "0.0410000000".to_string())].into(),
+            instance_types: BTreeMap::new(),
         }
     }
 
@@ -209,7 +334,7 @@ mod tests {
         assert_eq!(r.ec2_hourly["m6i.large"], Usd::parse("0.099").unwrap());
         assert_eq!(r.fargate.linux_x86_vcpu_hour, Usd::parse("0.041").unwrap());
         assert_eq!((r.source.as_str(), r.as_of.as_str()), (SOURCE, "2026-11-26"));
-        assert!(r.is_checked());
+        assert!(r.is_refreshed());
         assert!(c.fallback_warning("eu-west-1").is_none());
         let w = c.fallback_warning("us-east-1").unwrap();
         assert!(

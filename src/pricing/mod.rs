@@ -2,7 +2,7 @@
 //! lookups every cost model uses. Pure data: no I/O beyond parsing the embedded files, no network
 //! (refreshing prices from the Pricing API belongs to `sources`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -15,24 +15,51 @@ pub mod cache;
 const INSTANCE_TYPES_CSV: &str = include_str!("../../data/prices/instance-types.csv");
 const EC2_PRICES_CSV: &str = include_str!("../../data/prices/ec2-linux-on-demand.csv");
 const FARGATE_CSV: &str = include_str!("../../data/prices/fargate.csv");
-/// Date of the public price list the bundled catalog was taken from.
-pub const BUNDLED_AS_OF: &str = "2026-11-30";
+/// Where the bundled EC2 prices come from (`data/prices/README.md` says more).
+pub const EC2_SOURCE_US_EAST_1: &str = "Karpenter's generated price table, 2026-07-20 (aws/karpenter-provider-aws@1d927085)";
+pub const EC2_SOURCE_OTHER: &str = "SkyPilot's AWS catalog, checked 2026-11-30 (skypilot-org/skypilot-catalog@001367d2)";
+pub const EC2_ESTIMATE_RULE: &str =
+    "estimate: us-east-1's price x this region's price ratio for the nearest checked family of the same kind (median error 0.0%, worst 5.0%)";
+/// The day the bundled catalog was assembled; each source's own date is in `data/prices/README.md`.
+pub const BUNDLED_AS_OF: &str = "2026-12-05";
 
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum PricingError {
-    #[error("unknown region `{region}`; the catalog has: {known}")]
+    #[error("no prices for region `{region}` (bundled: {known}); run `ecs-advisor prices refresh --region {region}` to fetch them from the AWS Pricing API")]
     UnknownRegion { region: String, known: String },
-    #[error("unknown instance type `{instance_type}`; `ecs-advisor prices show --region {region}` lists the known ones")]
+    #[error("unknown instance type `{instance_type}`; run `ecs-advisor prices refresh --region {region}` to fetch every type the price list has, or `ecs-advisor prices show --region {region}` to list the known ones")]
     UnknownInstanceType { instance_type: String, region: String },
-    #[error("no price for `{instance_type}` in `{region}`; choose another type or refresh prices")]
+    #[error("no price for `{instance_type}` in `{region}`; run `ecs-advisor prices refresh --region {region}` or choose another type")]
     PriceNotFound { region: String, instance_type: String },
-    #[error("missing prices for {count} instance types in `{region}`: {types}; refresh prices or remove them")]
-    PricesMissing { region: String, count: usize, types: String },
     #[error("price catalog is corrupt: {0}")]
     Corrupt(String),
+    #[error("the state cannot be fully priced: {what} in `{region}` have no price; run `ecs-advisor prices refresh --region {region}`, or pass --allow-partial to gate on the figures without them")]
+    NotFullyPriced { what: String, region: String },
 }
 
 pub use crate::domain::Arch;
+
+/// How sure a price is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PriceStatus {
+    /// Equals a machine-readable copy of the AWS price list (or was refreshed from it).
+    Checked,
+    /// No copy of the price list gives it: derived by a stated rule (see `data/prices/README.md`).
+    Estimated,
+    /// Fargate Spot: a dated reading of a price that floats.
+    Floating,
+}
+
+impl PriceStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PriceStatus::Checked => "checked",
+            PriceStatus::Estimated => "estimated",
+            PriceStatus::Floating => "floating",
+        }
+    }
+}
 
 /// An EC2 instance type as ECS sees it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,9 +67,12 @@ pub struct InstanceType {
     pub instance_type: String,
     pub family: String,
     pub vcpu: u32,
-    pub memory_gib: u32,
+    pub memory_mib: u32,
     pub arch: Arch,
+    /// Network interfaces the type takes; 0 when not known (a type only the Pricing API listed).
     pub max_enis: u32,
+    /// GPUs or other accelerators: the engine does not price them for tasks.
+    pub gpus: u32,
 }
 
 impl InstanceType {
@@ -51,10 +81,30 @@ impl InstanceType {
         self.vcpu * 1024
     }
     pub fn memory_mib(&self) -> u32 {
-        self.memory_gib * 1024
+        self.memory_mib
     }
     pub fn is_burstable(&self) -> bool {
-        self.family.starts_with('t')
+        self.family.starts_with('t') && !self.family.starts_with("trn")
+    }
+    /// Its architecture as the family name says it: a `g` after the generation digit is
+    /// Graviton (m7g, c6gn, r8gd, g5g), as are `a1` and `t4g`.
+    pub fn arch_of_family(family: &str) -> Arch {
+        let suffix = family.trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '-');
+        let suffix = suffix.trim_start_matches(|c: char| c.is_ascii_digit());
+        if family == "a1" || suffix.contains('g') {
+            Arch::Arm64
+        } else {
+            Arch::X86_64
+        }
+    }
+    /// Where the size sorts: by vCPUs and memory, metal after the virtual size it equals.
+    pub fn size_key(&self) -> (u32, u32, bool, &str) {
+        (
+            self.vcpu,
+            self.memory_mib,
+            self.instance_type.contains("metal"),
+            &self.instance_type,
+        )
     }
 }
 
@@ -65,7 +115,7 @@ pub struct FargateRates {
     pub linux_x86_gb_hour: Usd,
     pub linux_arm_vcpu_hour: Usd,
     pub linux_arm_gb_hour: Usd,
-    /// Fargate Spot floats with supply and demand; the catalog holds a recent reading.
+    /// Fargate Spot floats with supply and demand; the catalog holds a dated reading.
     pub spot_vcpu_hour: Usd,
     pub spot_gb_hour: Usd,
     pub windows_vcpu_hour: Usd,
@@ -75,42 +125,75 @@ pub struct FargateRates {
     pub ephemeral_storage_gb_hour: Usd,
 }
 
+/// How sure one Fargate rate is, and where it comes from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RateSource {
+    pub status: PriceStatus,
+    pub source: String,
+}
+
 impl RegionPrices {
-    /// The EC2 prices were checked against the AWS price list: verified bundled prices or
-    /// refreshed ones.
-    pub fn is_checked(&self) -> bool {
-        self.source == "verified" || self.is_refreshed()
-    }
-
-    /// The Fargate rates that are not yet checked against the AWS price list (Spot floats and
-    /// is never "checked"): empty for refreshed prices.
-    pub fn fargate_unchecked(&self) -> &[String] {
-        if self.is_refreshed() {
-            &[]
-        } else {
-            &self.fargate_unchecked
-        }
-    }
-
     /// Read from the price cache that `prices refresh` wrote, not the bundled catalog.
     pub fn is_refreshed(&self) -> bool {
         self.source == cache::SOURCE
+    }
+
+    /// How sure the EC2 price of `instance_type` is: estimated rows are marked in the catalog.
+    pub fn ec2_status(&self, instance_type: &str) -> PriceStatus {
+        if self.ec2_estimated.contains(instance_type) {
+            PriceStatus::Estimated
+        } else {
+            PriceStatus::Checked
+        }
+    }
+
+    /// How sure the EC2 price of `instance_type` is, and where it comes from.
+    pub fn ec2_source(&self, instance_type: &str) -> (PriceStatus, String) {
+        if self.ec2_refreshed.contains(instance_type) {
+            (PriceStatus::Checked, format!("Pricing API, refreshed {}", self.as_of))
+        } else if self.ec2_estimated.contains(instance_type) {
+            (PriceStatus::Estimated, EC2_ESTIMATE_RULE.into())
+        } else if self.region == "us-east-1" {
+            (PriceStatus::Checked, EC2_SOURCE_US_EAST_1.into())
+        } else {
+            (PriceStatus::Checked, EC2_SOURCE_OTHER.into())
+        }
+    }
+
+    /// The Fargate rate groups (`linux_arm`, `windows`, `ephemeral_storage`, ...) whose rates
+    /// are estimates, in the order of the catalog.
+    pub fn fargate_estimated(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for d in cache::FARGATE_DIMENSIONS {
+            if self.fargate_sources.get(d).is_some_and(|s| s.status == PriceStatus::Estimated) {
+                let g = fargate_group(d);
+                if !out.contains(&g) {
+                    out.push(g);
+                }
+            }
+        }
+        out
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RegionPrices {
     pub region: String,
-    /// `verified` (bundled, checked against the AWS price list), `unverified` (bundled, not yet
-    /// checked) or `pricing-api` (refreshed into the local cache by `prices refresh`).
+    /// `bundled` (the catalog in the binary) or `pricing-api` (refreshed into the local cache by
+    /// `prices refresh`).
     pub source: String,
-    /// Date of the prices: the bundled list's, or the day they were refreshed.
+    /// Date of the prices: the bundled catalog's, or the day they were refreshed.
     pub as_of: String,
     pub ec2_hourly: BTreeMap<String, Usd>,
+    /// EC2 prices that are estimates (see `data/prices/README.md`); a refreshed price is not.
+    pub ec2_estimated: BTreeSet<String>,
+    /// EC2 prices `prices refresh` read from the Pricing API.
+    pub ec2_refreshed: BTreeSet<String>,
     pub fargate: FargateRates,
-    /// Fargate rate groups (`linux_x86`, `windows`, ...) recorded but not checked against the
-    /// AWS price list; see [`RegionPrices::fargate_unchecked`].
-    pub fargate_unchecked: Vec<String>,
+    /// Status and source of each Fargate dimension (see [`cache::FARGATE_DIMENSIONS`]).
+    pub fargate_sources: BTreeMap<String, RateSource>,
+    /// When the Fargate Spot rates were read: they float.
+    pub spot_as_of: String,
 }
 
 /// The whole catalog: instance specs (region-independent) and per-region prices.
@@ -122,11 +205,13 @@ pub struct Catalog {
 }
 
 #[derive(Deserialize)]
-struct Ec2Row {
-    region: String,
+struct TypeRow {
     instance_type: String,
-    price_per_hour_usd: String,
-    source: String,
+    vcpu: u32,
+    memory_mib: u32,
+    arch: Arch,
+    max_enis: u32,
+    gpus: u32,
 }
 
 #[derive(Deserialize)]
@@ -136,16 +221,17 @@ struct FargateRow {
     price_usd: String,
     #[allow(dead_code)]
     unit: String,
+    status: String,
     source: String,
 }
 
 /// The rate group a Fargate price-list dimension belongs to: `linux_x86_vcpu` → `linux_x86`,
 /// `windows_license_vcpu` → `windows`, `ephemeral_storage` → itself.
-fn fargate_group(dimension: &str) -> &str {
-    ["linux_x86", "linux_arm", "windows", "spot"]
+pub fn fargate_group(dimension: &str) -> &'static str {
+    ["linux_x86", "linux_arm", "windows", "spot", "ephemeral_storage"]
         .into_iter()
         .find(|g| dimension.starts_with(g))
-        .unwrap_or(dimension)
+        .unwrap_or("other")
 }
 
 /// The most any price in the catalog may be, per hour: the largest EC2 types cost about $100 to
@@ -159,6 +245,33 @@ pub fn parse_price(s: &str, what: &str) -> Result<Usd, PricingError> {
             "price `{s}` for {what} is out of range: a price is between $0 and ${MAX_PRICE_PER_HOUR} an hour"
         ))),
         None => Err(PricingError::Corrupt(format!("price `{s}` for {what} is not a number"))),
+    }
+}
+
+/// The family of an instance type: `m7a` of `m7a.large`.
+pub fn family_of(instance_type: &str) -> &str {
+    instance_type.split('.').next().unwrap_or(instance_type)
+}
+
+impl FargateRates {
+    fn from_dimensions(region: &str, f: &BTreeMap<String, Usd>) -> Result<FargateRates, PricingError> {
+        let get = |d: &str| {
+            f.get(d)
+                .copied()
+                .ok_or_else(|| PricingError::Corrupt(format!("no Fargate `{d}` rate for `{region}`")))
+        };
+        Ok(FargateRates {
+            linux_x86_vcpu_hour: get("linux_x86_vcpu")?,
+            linux_x86_gb_hour: get("linux_x86_memory")?,
+            linux_arm_vcpu_hour: get("linux_arm_vcpu")?,
+            linux_arm_gb_hour: get("linux_arm_memory")?,
+            spot_vcpu_hour: get("spot_vcpu")?,
+            spot_gb_hour: get("spot_memory")?,
+            windows_vcpu_hour: get("windows_vcpu")?,
+            windows_gb_hour: get("windows_memory")?,
+            windows_license_vcpu_hour: get("windows_license_vcpu")?,
+            ephemeral_storage_gb_hour: get("ephemeral_storage")?,
+        })
     }
 }
 
@@ -197,75 +310,88 @@ impl Catalog {
         Catalog::parse(BUNDLED_AS_OF, INSTANCE_TYPES_CSV, EC2_PRICES_CSV, FARGATE_CSV)
     }
 
+    /// Reads the catalog's three files: instance specs; EC2 prices as one row per type and one
+    /// column per region (`~` before an estimated price, empty where the catalog has none); Fargate
+    /// rates as one row per region and dimension, with status and source.
     pub fn parse(as_of: &str, types_csv: &str, ec2_csv: &str, fargate_csv: &str) -> Result<Catalog, PricingError> {
         let corrupt = |e: csv::Error| PricingError::Corrupt(e.to_string());
         let mut instance_types = BTreeMap::new();
-        for row in csv::Reader::from_reader(types_csv.as_bytes()).deserialize::<InstanceType>() {
+        for row in csv::Reader::from_reader(types_csv.as_bytes()).deserialize::<TypeRow>() {
             let t = row.map_err(corrupt)?;
-            instance_types.insert(t.instance_type.clone(), t);
+            let family = family_of(&t.instance_type).to_string();
+            instance_types.insert(
+                t.instance_type.clone(),
+                InstanceType {
+                    instance_type: t.instance_type,
+                    family,
+                    vcpu: t.vcpu,
+                    memory_mib: t.memory_mib,
+                    arch: t.arch,
+                    max_enis: t.max_enis,
+                    gpus: t.gpus,
+                },
+            );
         }
-        let mut ec2: BTreeMap<String, (String, BTreeMap<String, Usd>)> = BTreeMap::new();
-        for row in csv::Reader::from_reader(ec2_csv.as_bytes()).deserialize::<Ec2Row>() {
-            let r = row.map_err(corrupt)?;
-            if !instance_types.contains_key(&r.instance_type) {
-                return Err(PricingError::Corrupt(format!(
-                    "price for `{}` but no such instance type",
-                    r.instance_type
-                )));
+        let mut ec2 = csv::Reader::from_reader(ec2_csv.as_bytes());
+        let region_names: Vec<String> = ec2.headers().map_err(corrupt)?.iter().skip(1).map(str::to_string).collect();
+        let mut prices: Vec<(BTreeMap<String, Usd>, BTreeSet<String>)> = vec![Default::default(); region_names.len()];
+        for row in ec2.records() {
+            let row = row.map_err(corrupt)?;
+            let t = row.get(0).unwrap_or_default();
+            if !instance_types.contains_key(t) {
+                return Err(PricingError::Corrupt(format!("price for `{t}` but no such instance type")));
             }
-            let price = parse_price(&r.price_per_hour_usd, &r.instance_type)?;
-            let entry = ec2.entry(r.region).or_insert_with(|| (r.source.clone(), BTreeMap::new()));
-            if r.source != "verified" {
-                entry.0 = r.source.clone();
+            for (i, cell) in row.iter().skip(1).enumerate() {
+                let Some((hourly, estimated)) = prices.get_mut(i) else {
+                    return Err(PricingError::Corrupt(format!("`{t}` has more prices than regions")));
+                };
+                if cell.is_empty() {
+                    continue;
+                }
+                let (cell, is_estimate) = cell.strip_prefix('~').map_or((cell, false), |c| (c, true));
+                hourly.insert(t.to_string(), parse_price(cell, t)?);
+                if is_estimate {
+                    estimated.insert(t.to_string());
+                }
             }
-            entry.1.insert(r.instance_type, price);
         }
-        let mut fargate: BTreeMap<String, BTreeMap<String, Usd>> = BTreeMap::new();
-        let mut fargate_unchecked: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // Per region: the rates, and each one's status and source.
+        type RegionRates = (BTreeMap<String, Usd>, BTreeMap<String, RateSource>);
+        let mut fargate: BTreeMap<String, RegionRates> = BTreeMap::new();
         for row in csv::Reader::from_reader(fargate_csv.as_bytes()).deserialize::<FargateRow>() {
             let r = row.map_err(corrupt)?;
             let p = parse_price(&r.price_usd, &r.dimension)?;
-            if r.source == "unverified" {
-                // `windows_license_vcpu` and `windows_vcpu` are one group: `windows`.
-                let group = fargate_group(&r.dimension).to_string();
-                let list = fargate_unchecked.entry(r.region.clone()).or_default();
-                if !list.contains(&group) {
-                    list.push(group);
-                }
-            }
-            fargate.entry(r.region).or_default().insert(r.dimension, p);
+            let status = match r.status.as_str() {
+                "checked" => PriceStatus::Checked,
+                "estimated" => PriceStatus::Estimated,
+                "floating" => PriceStatus::Floating,
+                other => return Err(PricingError::Corrupt(format!("Fargate rate status `{other}`"))),
+            };
+            let entry = fargate.entry(r.region).or_default();
+            entry.0.insert(r.dimension.clone(), p);
+            entry.1.insert(r.dimension, RateSource { status, source: r.source });
         }
         let mut regions = BTreeMap::new();
-        for (region, (source, ec2_hourly)) in ec2 {
-            let f = fargate
-                .get(&region)
+        for (region, (ec2_hourly, ec2_estimated)) in region_names.into_iter().zip(prices) {
+            let (f, fargate_sources) = fargate
+                .remove(&region)
                 .ok_or_else(|| PricingError::Corrupt(format!("no Fargate rates for `{region}`")))?;
-            let get = |d: &str| {
-                f.get(d)
-                    .copied()
-                    .ok_or_else(|| PricingError::Corrupt(format!("no Fargate `{d}` rate for `{region}`")))
-            };
-            let fargate = FargateRates {
-                linux_x86_vcpu_hour: get("linux_x86_vcpu")?,
-                linux_x86_gb_hour: get("linux_x86_memory")?,
-                linux_arm_vcpu_hour: get("linux_arm_vcpu")?,
-                linux_arm_gb_hour: get("linux_arm_memory")?,
-                spot_vcpu_hour: get("spot_vcpu")?,
-                spot_gb_hour: get("spot_memory")?,
-                windows_vcpu_hour: get("windows_vcpu")?,
-                windows_gb_hour: get("windows_memory")?,
-                windows_license_vcpu_hour: get("windows_license_vcpu")?,
-                ephemeral_storage_gb_hour: get("ephemeral_storage")?,
-            };
+            let spot_as_of = fargate_sources
+                .get("spot_vcpu")
+                .and_then(|s| dated(&s.source))
+                .unwrap_or_else(|| as_of.to_string());
             regions.insert(
                 region.clone(),
                 RegionPrices {
-                    fargate_unchecked: fargate_unchecked.remove(&region).unwrap_or_default(),
+                    fargate: FargateRates::from_dimensions(&region, &f)?,
                     region,
-                    source,
+                    source: "bundled".into(),
                     as_of: as_of.to_string(),
                     ec2_hourly,
-                    fargate,
+                    ec2_estimated,
+                    ec2_refreshed: BTreeSet::new(),
+                    fargate_sources,
+                    spot_as_of,
                 },
             );
         }
@@ -298,36 +424,20 @@ impl Catalog {
             instance_type: instance_type.to_string(),
         })
     }
+}
 
-    /// Looks up every type at once, so a user hears about all missing prices in one message.
-    pub fn ec2_hourly_all<'a>(
-        &self,
-        region: &str,
-        types: impl IntoIterator<Item = &'a str>,
-    ) -> Result<BTreeMap<String, Usd>, PricingError> {
-        let mut found = BTreeMap::new();
-        let mut missing = Vec::new();
-        for t in types {
-            match self.ec2_hourly(region, t) {
-                Ok(p) => {
-                    found.insert(t.to_string(), p);
-                }
-                Err(PricingError::UnknownRegion { region, known }) => return Err(PricingError::UnknownRegion { region, known }),
-                Err(_) => missing.push(t.to_string()),
-            }
-        }
-        missing.sort();
-        missing.dedup();
-        match missing.len() {
-            0 => Ok(found),
-            1 => Err(self.ec2_hourly(region, &missing[0]).unwrap_err()),
-            count => Err(PricingError::PricesMissing {
-                region: region.to_string(),
-                count,
-                types: missing.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "),
-            }),
-        }
-    }
+/// The first `YYYY-MM-DD` in a source note: the date of a Spot reading.
+fn dated(source: &str) -> Option<String> {
+    source
+        .as_bytes()
+        .windows(10)
+        .position(|w| {
+            w.iter().enumerate().all(|(i, b)| match i {
+                4 | 7 => *b == b'-',
+                _ => b.is_ascii_digit(),
+            })
+        })
+        .map(|at| source[at..at + 10].to_string())
 }
 
 #[cfg(test)]
@@ -353,6 +463,7 @@ mod tests {
             for f in families {
                 for size in ["large", "xlarge", "2xlarge"] {
                     c.ec2_hourly(r, &format!("{f}.{size}")).unwrap();
+                    assert_eq!(c.regions[r].ec2_status(&format!("{f}.{size}")), PriceStatus::Checked);
                 }
                 if !f.starts_with('t') {
                     c.ec2_hourly(r, &format!("{f}.4xlarge")).unwrap();
@@ -381,15 +492,78 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_region_is_an_error_naming_it() {
-        let e = Catalog::bundled().unwrap().region("mars-north-1").unwrap_err();
-        assert!(e.to_string().contains("`mars-north-1`"));
+    fn an_unknown_region_is_an_error_naming_the_refresh_that_fixes_it() {
+        let e = Catalog::bundled().unwrap().region("sa-east-1").unwrap_err().to_string();
+        assert!(e.contains("`sa-east-1`") && e.contains("prices refresh --region sa-east-1"), "{e}");
     }
 
     #[test]
-    fn missing_prices_are_reported_together() {
+    fn everyday_instance_types_are_priced_in_us_east_1_as_the_price_list_says() {
+        // Karpenter's generated on-demand table for us-east-1, 2026-07-20.
         let c = Catalog::bundled().unwrap();
-        let e = c.ec2_hourly_all("us-east-1", ["m5.large", "x9.huge", "y1.tiny"]).unwrap_err();
-        assert!(matches!(e, PricingError::PricesMissing { count: 2, .. }), "{e}");
+        for (t, p, vcpu, mib, arch) in [
+            ("m7a.large", "0.11592", 2, 8192, Arch::X86_64),
+            ("c6in.xlarge", "0.2268", 4, 8192, Arch::X86_64),
+            ("t3.nano", "0.0052", 2, 512, Arch::X86_64),
+            ("c8g.large", "0.07976", 2, 4096, Arch::Arm64),
+            ("g4dn.xlarge", "0.526", 4, 16384, Arch::X86_64),
+        ] {
+            assert_eq!(c.ec2_hourly("us-east-1", t).unwrap(), Usd::parse(p).unwrap(), "{t}");
+            let spec = &c.instance_types[t];
+            assert_eq!((spec.vcpu, spec.memory_mib, spec.arch), (vcpu, mib, arch), "{t}");
+            assert_eq!(c.regions["us-east-1"].ec2_status(t), PriceStatus::Checked);
+        }
+        assert_eq!(c.instance_types["g4dn.xlarge"].gpus, 1);
+        assert!(c.instance_types.len() > 1000, "{}", c.instance_types.len());
+    }
+
+    #[test]
+    fn outside_us_east_1_a_wider_family_is_an_estimate_and_says_so() {
+        let c = Catalog::bundled().unwrap();
+        let r = &c.regions["eu-west-1"];
+        assert_eq!(r.ec2_status("m5.large"), PriceStatus::Checked);
+        assert_eq!(r.ec2_status("m7a.large"), PriceStatus::Estimated);
+        // us-east-1's 0.11592 times m6a's eu-west-1 / us-east-1 ratio (0.0963 / 0.0864).
+        assert_eq!(r.ec2_hourly["m7a.large"], Usd::parse("0.1292").unwrap());
+        // A family outside the wide set has no price there: it is not guessed.
+        assert!(!r.ec2_hourly.contains_key("x2iedn.xlarge"));
+    }
+
+    #[test]
+    fn the_family_name_says_the_architecture() {
+        for (f, arch) in [
+            ("m7g", Arch::Arm64),
+            ("c6gn", Arch::Arm64),
+            ("r8gd", Arch::Arm64),
+            ("g5g", Arch::Arm64),
+            ("t4g", Arch::Arm64),
+            ("a1", Arch::Arm64),
+            ("m7a", Arch::X86_64),
+            ("g4dn", Arch::X86_64),
+            ("m7i-flex", Arch::X86_64),
+            ("u-6tb1", Arch::X86_64),
+        ] {
+            assert_eq!(InstanceType::arch_of_family(f), arch, "{f}");
+        }
+        let c = Catalog::bundled().unwrap();
+        for t in c.instance_types.values() {
+            assert_eq!(InstanceType::arch_of_family(&t.family), t.arch, "{}", t.instance_type);
+        }
+    }
+
+    #[test]
+    fn fargate_rates_carry_their_status_and_the_spot_reading_its_date() {
+        let c = Catalog::bundled().unwrap();
+        let london = &c.regions["eu-west-2"];
+        assert_eq!(london.fargate.windows_vcpu_hour, Usd::parse("0.053544").unwrap());
+        assert_eq!(london.fargate.windows_gb_hour, Usd::parse("0.0058765").unwrap());
+        assert_eq!(london.fargate.ephemeral_storage_gb_hour, Usd::parse("0.000129").unwrap());
+        assert!(london.fargate_estimated().is_empty(), "{:?}", london.fargate_estimated());
+        let frankfurt = &c.regions["eu-central-1"];
+        assert_eq!(frankfurt.fargate_estimated(), vec!["linux_arm", "windows", "ephemeral_storage"]);
+        // 1.15 x the Linux x86 rates, as in both full offers.
+        assert_eq!(frankfurt.fargate.windows_vcpu_hour, Usd::parse("0.053544").unwrap());
+        assert_eq!(c.regions["us-east-1"].spot_as_of, "2026-09-29");
+        assert_eq!(c.regions["us-east-1"].fargate.spot_vcpu_hour, Usd::parse("0.01288561").unwrap());
     }
 }

@@ -10,6 +10,29 @@ mod candidate;
 mod fleets;
 pub mod plan;
 mod series;
+/// The Fargate rate groups the analysis prices (see [`pricing::fargate_group`]): Linux on x86
+/// always, ARM for services on or able to move to Graviton, Windows, ephemeral storage beyond the
+/// included 20 GiB, Spot for services on it or able to move to it.
+fn fargate_groups_used(cands: &[Candidate]) -> Vec<&'static str> {
+    let mut used = vec!["linux_x86"];
+    if cands.iter().any(|c| c.platform == Platform::LinuxArm || c.arm.is_some()) {
+        used.push("linux_arm");
+    }
+    if cands.iter().any(|c| c.platform == Platform::Windows) {
+        used.push("windows");
+    }
+    if cands
+        .iter()
+        .any(|c| c.storage_gib > crate::simulation::fargate::INCLUDED_STORAGE_GIB)
+    {
+        used.push("ephemeral_storage");
+    }
+    if cands.iter().any(|c| c.spot_share_today > 0.0 || c.spot.is_some()) {
+        used.push("spot");
+    }
+    used
+}
+
 #[cfg(test)]
 pub(crate) mod tests;
 mod words;
@@ -21,7 +44,7 @@ use rust_decimal::Decimal;
 use crate::config::Assumptions;
 use crate::domain::{Arch, Capacity, Platform};
 use crate::money::{monthly, Usd, SECONDS_PER_HOUR};
-use crate::pricing::{Catalog, PricingError};
+use crate::pricing::{self, Catalog, PricingError};
 use crate::report::*;
 use crate::simulation::ec2::{self, FleetSimulation, Packer, ResourceWeights, TaskShape};
 use crate::simulation::fargate::FargateSize;
@@ -100,27 +123,32 @@ pub fn analyze_with(
     if let Some(w) = catalog.fallback_warning(&m.region) {
         warnings.push(w);
     }
-    let mut unchecked = Vec::new();
-    if !region.is_checked() {
-        unchecked.push("EC2 prices".to_string());
-    }
-    if !region.fargate_unchecked().is_empty() {
-        unchecked.push(format!("Fargate {} rates", region.fargate_unchecked().join(", ")));
-    }
-    if !unchecked.is_empty() {
-        warnings.push(words::warn::unchecked_prices(&m.region, &unchecked.join(" and ")));
-    }
     if m.usage_source == crate::snapshot::usage_source::AWS_ECS {
         warnings.push(words::warn::NO_CONTAINER_INSIGHTS.into());
     }
 
-    // Current EC2 fleet: the container instances, assumed to run the whole window.
+    // Current EC2 fleet: the container instances, assumed to run the whole window. A type the
+    // catalog cannot price is left out of today's cost and named: the report is partial.
     let mut current_fleet: BTreeMap<String, u32> = BTreeMap::new();
     for ci in &snapshot.inventory.container_instances {
         *current_fleet.entry(ci.instance_type.clone()).or_default() += 1;
     }
-    let fleet_prices = catalog.ec2_hourly_all(&m.region, current_fleet.keys().map(String::as_str))?;
-    let fleet_hourly: Usd = current_fleet.iter().map(|(t, n)| fleet_prices[t] * Decimal::from(*n)).sum();
+    let mut not_priced = Vec::new();
+    let mut fleet_hourly = Usd(Decimal::ZERO);
+    for (t, n) in &current_fleet {
+        match catalog.ec2_hourly(&m.region, t) {
+            Ok(p) => fleet_hourly += p * Decimal::from(*n),
+            Err(e) => not_priced.push(NotPriced {
+                what: "container_instance".into(),
+                instance_type: t.clone(),
+                count: *n,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    if !not_priced.is_empty() {
+        warnings.push(words::warn::not_priced(&m.region, &not_priced));
+    }
     let current_ec2_cost = Usd(fleet_hourly.0 * Decimal::from(window_s) / Decimal::from(SECONDS_PER_HOUR));
     let weights = ResourceWeights {
         per_cpu_unit: rates.linux_x86_vcpu_hour.to_f64() / 1024.0,
@@ -181,14 +209,28 @@ pub fn analyze_with(
         warnings.push(words::warn::IDLE_INSTANCES.into());
     }
 
-    // Instance types the EC2 plans may use.
+    // Instance types the EC2 plans may use: priced ones of the chosen families and of the
+    // cluster's own, up to the largest size allowed.
+    let own: BTreeSet<&str> = current_fleet.keys().map(|t| pricing::family_of(t)).collect();
     let mut types: Vec<_> = region
         .ec2_hourly
         .keys()
         .filter_map(|t| catalog.instance_types.get(t))
+        .filter(|t| a.ec2.families.contains(&t.family) || own.contains(t.family.as_str()))
+        .filter(|t| t.vcpu <= a.ec2.max_vcpu)
         .filter(|t| a.ec2.include_burstable || !t.is_burstable())
         .collect();
     types.sort_by(|x, y| x.instance_type.cmp(&y.instance_type));
+    if let Some(w) = words::warn::estimated_prices(
+        region,
+        current_fleet
+            .keys()
+            .map(String::as_str)
+            .chain(types.iter().map(|t| t.instance_type.as_str())),
+        &fargate_groups_used(&cands),
+    ) {
+        warnings.push(w);
+    }
     // ARM64 tasks run only on Graviton: without a Graviton type they stay on Fargate.
     if !types.iter().any(|t| t.arch == Arch::Arm64) {
         for c in cands.iter_mut().filter(|c| c.platform == Platform::LinuxArm) {
@@ -404,11 +446,14 @@ pub fn analyze_with(
         prices: PriceInfo {
             catalog: if region.is_refreshed() { "cache" } else { "bundled" }.into(),
             as_of: region.as_of.clone(),
-            region_source: if region.is_checked() && !region.fargate_unchecked().is_empty() {
+            region_source: if region.is_refreshed() {
+                region.source.clone()
+            } else if warnings.iter().any(|w| w.starts_with(words::warn::ESTIMATED_PRICES)) {
                 "unverified".to_string()
             } else {
-                region.source.clone()
+                "verified".to_string()
             },
+            not_priced,
         },
         assumptions: a.clone(),
         services,

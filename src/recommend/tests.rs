@@ -15,8 +15,9 @@ use crate::snapshot::{Manifest, Snapshot, UsagePoint, SCHEMA_VERSION};
 /// us-east-1 Fargate rates (bundled catalog).
 const VCPU: f64 = 0.04048;
 const GB: f64 = 0.004445;
-const SPOT_VCPU: f64 = 0.0125488;
-const SPOT_GB: f64 = 0.00137795;
+/// us-east-1's Fargate Spot reading of 2026-09-29 (the bundled catalog's).
+const SPOT_VCPU: f64 = 0.01288561;
+const SPOT_GB: f64 = 0.00141493;
 
 /// One service's task definition: Linux x86 awsvpc unless changed.
 pub fn task_definition(family: &str, cpu: u32, memory: u32) -> TaskDefinition {
@@ -376,8 +377,9 @@ fn fargate_windows_is_billed_at_the_2025_rates_not_twice_them() {
 #[test]
 fn an_arm64_service_on_fargate_spot_is_billed_at_spot_rates() {
     // ARM64 0.25 vCPU / 0.5 GiB, all on FARGATE_SPOT, 2 tasks all month: ARM on demand
-    // (0.25 x 0.03238 + 0.5 x 0.00356 = 0.009875) at the region's Spot discount (31% of on
-    // demand): 2 x 0.00306125 x 730. It was billed on demand.
+    // (0.25 x 0.03238 + 0.5 x 0.00356) at the region's x86 Spot share of on demand (0.01288561 /
+    // 0.04048 per vCPU, 0.00141493 / 0.004445 per GB, both about 31.8%): $4.59. It was billed on
+    // demand.
     let mut td = task_definition("arm", 256, 512);
     td.cpu_architecture = Arch::Arm64;
     let mut s = service("arm", None, 2);
@@ -387,7 +389,8 @@ fn an_arm64_service_on_fargate_spot_is_billed_at_spot_rates() {
         weight: 1,
     }];
     let r = analyze(&steady(vec![(s, td)], 0.3));
-    let expected = 2.0 * (0.25 * 0.03238 + 0.5 * 0.00356) * 0.31 * 730.0;
+    let expected = 2.0 * (0.25 * 0.03238 * SPOT_VCPU / VCPU + 0.5 * 0.00356 * SPOT_GB / GB) * 730.0;
+    assert_eq!(cents(expected), "4.59");
     assert_eq!(
         r.services[0].current_monthly_usd.cents().to_string(),
         format!("${}", cents(expected))
@@ -497,17 +500,17 @@ fn a_rightsize_saving_under_the_threshold_keeps_the_size_and_says_why() {
 #[test]
 fn an_x86_service_both_arm_ready_and_spot_tolerant_is_offered_arm_spot() {
     // 4 tasks of 1 vCPU / 2 GiB all month, tagged ARM-ready and Spot-tolerant, using half their
-    // CPU and memory: the size stays. x86 Spot: 4 x (0.0125488 + 2 x 0.00137795) x 730 = $44.69;
-    // ARM on Spot, at the region's x86 Spot discount (31% of on demand) on Graviton's rates:
-    // 4 x (0.03238 + 2 x 0.00356) x 0.31 x 730 = $35.76. Only x86 Spot was offered.
+    // CPU and memory: the size stays. x86 Spot: 4 x (0.01288561 + 2 x 0.00141493) x 730 = $45.89;
+    // ARM on Spot, at the region's x86 Spot share of on demand (about 31.8%) on Graviton's rates:
+    // 4 x (0.03238 x 0.318320 + 2 x 0.00356 x 0.318319) x 730 = $36.72. Only x86 Spot was offered.
     let mut s = service("jobs", Some(LaunchType::Fargate), 4);
     s.tags.insert("ecs-advisor:arm64-ready".into(), "true".into());
     s.tags.insert("ecs-advisor:spot-ok".into(), "true".into());
     let r = analyze(&steady(vec![(s, task_definition("jobs", 1024, 2048))], 0.5));
     let rec = &r.services[0].recommendation;
     let x86_spot = 4.0 * (SPOT_VCPU + 2.0 * SPOT_GB) * 730.0;
-    let arm_spot = 4.0 * (0.03238 + 2.0 * 0.00356) * 0.31 * 730.0;
-    assert_eq!(cents(x86_spot), "44.69");
+    let arm_spot = 4.0 * (0.03238 * SPOT_VCPU / VCPU + 2.0 * 0.00356 * SPOT_GB / GB) * 730.0;
+    assert_eq!((cents(x86_spot), cents(arm_spot)), ("45.89".to_string(), "36.72".to_string()));
     assert_eq!(rec.monthly_usd.cents().to_string(), format!("${}", cents(arm_spot)));
     assert_eq!(rec.action, crate::report::Action::Switch);
     assert_eq!(rec.summary, "Fargate Spot ARM, 1 vCPU / 2 GiB");

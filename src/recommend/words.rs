@@ -339,9 +339,71 @@ pub mod warn {
     pub const NO_PLAN: &str = "no plan can place every service; figures show today's cost";
 
     /// `parts` names what is unchecked: "EC2 prices", "Fargate windows rates", or both.
-    pub fn unchecked_prices(region: &str, parts: &str) -> String {
+    /// How the estimated-prices warning starts (the report's `region_source` looks for it).
+    pub const ESTIMATED_PRICES: &str = "Estimated prices";
+
+    /// The estimates a report uses: EC2 types of the fleet or the simulations whose price in
+    /// `region` is an estimate, and the Fargate rate groups used that are; and when the Fargate
+    /// Spot rates were read, if Spot is priced.
+    pub fn estimated_prices<'a>(
+        region: &crate::pricing::RegionPrices,
+        types: impl IntoIterator<Item = &'a str>,
+        fargate_used: &[&str],
+    ) -> Option<String> {
+        let mut ec2: Vec<&str> = types
+            .into_iter()
+            .filter(|t| region.ec2_status(t) == crate::pricing::PriceStatus::Estimated)
+            .collect();
+        ec2.sort();
+        ec2.dedup();
+        let estimated = region.fargate_estimated();
+        let fargate: Vec<&str> = estimated.iter().copied().filter(|g| fargate_used.contains(g)).collect();
+        let mut parts = Vec::new();
+        if !ec2.is_empty() {
+            let shown: Vec<String> = ec2.iter().take(6).map(|t| format!("`{t}`")).collect();
+            let more = if ec2.len() > 6 {
+                format!(" and {} more", ec2.len() - 6)
+            } else {
+                String::new()
+            };
+            parts.push(format!(
+                "EC2 {}{more} ({})",
+                shown.join(", "),
+                crate::pricing::EC2_ESTIMATE_RULE.trim_start_matches("estimate: ")
+            ));
+        }
+        if !fargate.is_empty() {
+            parts.push(format!("Fargate {} rates", fargate.join(", ")));
+        }
+        let spot = (fargate_used.contains(&"spot") && !estimated.contains(&"spot"))
+            .then(|| format!("Fargate Spot rates are a reading of {} (they float)", region.spot_as_of));
+        match (parts.is_empty(), spot) {
+            (true, None) => None,
+            (true, Some(spot)) => Some(format!("{spot}; `ecs-advisor prices refresh --region {}` reads current ones", region.region)),
+            (false, _) if region.is_refreshed() => Some(format!(
+                "{ESTIMATED_PRICES} in `{}`: {}: the AWS price list for the region does not give them, so they follow the catalog's rules (`prices show --region {}` names each) and the figures that use them are estimates",
+                region.region,
+                parts.join(" and "),
+                region.region
+            )),
+            (false, spot) => Some(format!(
+                "{ESTIMATED_PRICES} in `{}`: {}: no public copy of the price list gives them, so the figures that use them are estimates{}; `ecs-advisor prices refresh --region {}` replaces them with the AWS Pricing API's",
+                region.region,
+                parts.join(" and "),
+                spot.map(|s| format!(". {s}")).unwrap_or_default(),
+                region.region
+            )),
+        }
+    }
+
+    /// Container instances the catalog cannot price: today's cost leaves them out.
+    pub fn not_priced(region: &str, missing: &[crate::report::NotPriced]) -> String {
+        let list: Vec<String> = missing.iter().map(|n| format!("{} x `{}`", n.count, n.instance_type)).collect();
         format!(
-            "{parts} for `{region}` in the bundled catalog are not yet checked against the AWS price list; treat the figures that use them as estimates (`prices refresh` fetches current ones)"
+            "Not priced: {} container instance{} ({}) have no price in `{region}`: today's EC2 cost leaves them out, so it and every saving measured against it are low, and the simulations do not choose those types. Run `ecs-advisor prices refresh --region {region}` to fetch every type the AWS price list has",
+            missing.iter().map(|n| n.count).sum::<u32>(),
+            if missing.iter().map(|n| n.count).sum::<u32>() == 1 { "" } else { "s" },
+            list.join(", ")
         )
     }
 

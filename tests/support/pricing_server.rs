@@ -175,7 +175,22 @@ const EC2: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
     ("m6i.large", "us-west-2", "Linux", "Shared", "NA", "Used", "0.0990000000"),
     ("x9z.large", "us-east-1", "Linux", "Shared", "NA", "Used", "1.0000000000"),
     ("m6i.large", "eu-west-1", "Linux", "Shared", "NA", "Used", "0.1110000000"),
+    // A region the bundled catalog lacks, with a type it lacks too.
+    ("m5.2xlarge", "sa-east-1", "Linux", "Shared", "NA", "Used", "0.6120000000"),
+    ("m6i.large", "sa-east-1", "Linux", "Shared", "NA", "Used", "0.1530000000"),
+    ("m9z.xlarge", "sa-east-1", "Linux", "Shared", "NA", "Used", "0.3000000000"),
+    ("m5.2xlarge", "sa-east-1", "Windows", "Shared", "NA", "Used", "0.9800000000"),
 ];
+
+/// The `vcpu` and `memory` attributes of an EC2 product, as the price list writes them.
+fn size_of(instance_type: &str) -> (&'static str, &'static str) {
+    match instance_type {
+        "m5.2xlarge" => ("8", "32 GiB"),
+        "m9z.xlarge" => ("4", "16 GiB"),
+        "c5.large" | "c6i.large" => ("2", "4 GiB"),
+        _ => ("2", "8 GiB"),
+    }
+}
 
 /// `(usage type, region, price)` for AmazonECS.
 const FARGATE: &[(&str, &str, &str)] = &[
@@ -194,6 +209,11 @@ const FARGATE: &[(&str, &str, &str)] = &[
     ("EU-Fargate-GB-Hours", "eu-west-1", "0.0049000000"),
     ("EU-Fargate-ARM-vCPU-Hours:perCPU", "eu-west-1", "0.0360000000"),
     ("EU-Fargate-ARM-GB-Hours", "eu-west-1", "0.0039000000"),
+    // sa-east-1: Linux only (Windows, storage and Spot left for the estimate rules).
+    ("SAE1-Fargate-vCPU-Hours:perCPU", "sa-east-1", "0.0696000000"),
+    ("SAE1-Fargate-GB-Hours", "sa-east-1", "0.0076000000"),
+    ("SAE1-Fargate-ARM-vCPU-Hours:perCPU", "sa-east-1", "0.0557000000"),
+    ("SAE1-Fargate-ARM-GB-Hours", "sa-east-1", "0.0061000000"),
 ];
 
 fn terms(sku: &str, usd: &str, unit: &str, description: &str) -> Value {
@@ -228,6 +248,7 @@ fn items() -> Vec<Value> {
     let mut out = Vec::new();
     for (i, (t, region, os, tenancy, sw, capacity, usd)) in EC2.iter().enumerate() {
         let sku = format!("EC2SKU{i:04}");
+        let (vcpu, memory) = size_of(t);
         let operation = match *os {
             "Windows" => "RunInstances:0002",
             _ => "RunInstances",
@@ -238,7 +259,7 @@ fn items() -> Vec<Value> {
                 "sku": sku,
                 "attributes": {
                     "servicecode": "AmazonEC2", "regionCode": region, "location": "US East (N. Virginia)", "locationType": "AWS Region",
-                    "instanceType": t, "instanceFamily": "General purpose", "vcpu": "2", "memory": "8 GiB", "operatingSystem": os,
+                    "instanceType": t, "instanceFamily": "General purpose", "vcpu": vcpu, "memory": memory, "operatingSystem": os,
                     "tenancy": tenancy, "preInstalledSw": sw, "capacitystatus": capacity, "licenseModel": "No License required",
                     "operation": operation, "usagetype": format!("BoxUsage:{t}"), "marketoption": "OnDemand", "servicename": "Amazon Elastic Compute Cloud"
                 }

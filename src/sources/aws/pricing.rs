@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::{block_on, classify, load_config, ApiCalls, AwsError, AwsOptions, Progress};
 use crate::error::Error;
-use crate::pricing::cache::{self, CachedRegion, FARGATE_DIMENSIONS};
+use crate::pricing::cache::{self, CachedRegion, CachedType, FARGATE_DIMENSIONS};
 use crate::pricing::Catalog;
 
 /// The Pricing API's endpoint lives in a few regions only; us-east-1 is one.
@@ -22,6 +22,22 @@ pub const PRICING_REGION: &str = "us-east-1";
 pub struct Ec2Price {
     pub instance_type: String,
     pub usd_per_hour: String,
+    /// vCPUs, memory and GPUs from the product's attributes, when it states them.
+    pub spec: Option<CachedType>,
+}
+
+/// The product's size, as the price list writes it: `vcpu` "2", `memory` "8 GiB" (or "0.5 GiB",
+/// "1,952 GiB"), `gpu` "1".
+fn spec(item: &Value) -> Option<CachedType> {
+    let vcpu = attr(item, "vcpu")?.trim().parse::<u32>().ok().filter(|v| (1..=4096).contains(v))?;
+    let gib = attr(item, "memory")?.trim().strip_suffix("GiB")?.trim().replace(',', "");
+    let gib: f64 = gib.parse().ok().filter(|g: &f64| g.is_finite() && *g > 0.0 && *g <= 65_536.0)?;
+    let gpus = attr(item, "gpu").and_then(|g| g.trim().parse::<u32>().ok()).unwrap_or(0);
+    Some(CachedType {
+        vcpu,
+        memory_mib: (gib * 1024.0).round() as u32,
+        gpus,
+    })
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -85,6 +101,7 @@ pub fn parse_ec2_item(item: &str, region: &str) -> Result<Option<Ec2Price>, Stri
     Ok(on_demand_usd(&v)?.map(|usd_per_hour| Ec2Price {
         instance_type: instance_type.to_string(),
         usd_per_hour,
+        spec: spec(&v),
     }))
 }
 
@@ -180,16 +197,14 @@ pub struct Refreshed {
     pub region: CachedRegion,
     pub path: std::path::PathBuf,
     /// Instance types the price list has that ecs-advisor has no specs for (skipped).
-    pub unknown_types: usize,
+    /// Types the price list has that the bundled catalog does not: kept, with their specs.
+    pub new_types: usize,
     /// Fargate dimensions the price list lacked (the bundled rate stays).
     pub kept_fargate: Vec<&'static str>,
 }
 
 /// Fetches each region's EC2 and Fargate prices and writes them to the cache.
 pub fn refresh_prices(regions: &[String], opts: &AwsOptions, catalog: &Catalog) -> Result<(Vec<Refreshed>, ApiCalls), Error> {
-    for r in regions {
-        catalog.region(r)?;
-    }
     let base = cache::cache_dir().ok_or_else(|| Error::Output {
         path: "the cache directory".into(),
         message: format!("no cache directory on this system; set {}", cache::CACHE_DIR_ENV),
@@ -222,17 +237,21 @@ pub fn refresh_prices(regions: &[String], opts: &AwsOptions, catalog: &Catalog) 
             )
             .await?;
             let mut ec2_hourly = BTreeMap::new();
-            let mut unknown_types = 0;
+            let mut instance_types = BTreeMap::new();
             for item in &items {
                 let Some(p) = parse_ec2_item(item, region).map_err(bad)? else {
                     continue;
                 };
+                // Every type the price list has: one the bundled catalog lacks needs its size.
                 if !catalog.instance_types.contains_key(&p.instance_type) {
-                    unknown_types += 1;
-                    continue;
+                    let Some(spec) = p.spec else {
+                        continue;
+                    };
+                    instance_types.entry(p.instance_type.clone()).or_insert(spec);
                 }
                 ec2_hourly.entry(p.instance_type).or_insert(p.usd_per_hour);
             }
+            let new_types = instance_types.len();
             let items = products(
                 &client,
                 "AmazonECS",
@@ -267,6 +286,7 @@ pub fn refresh_prices(regions: &[String], opts: &AwsOptions, catalog: &Catalog) 
                 fetched_at: Utc::now(),
                 ec2_hourly,
                 fargate,
+                instance_types,
             };
             let path = cache::write(&base, &cached).map_err(|e| Error::Output {
                 path: cache::prices_dir(&base).display().to_string(),
@@ -275,7 +295,7 @@ pub fn refresh_prices(regions: &[String], opts: &AwsOptions, catalog: &Catalog) 
             out.push(Refreshed {
                 region: cached,
                 path,
-                unknown_types,
+                new_types,
                 kept_fargate,
             });
         }
