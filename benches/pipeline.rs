@@ -16,6 +16,13 @@ fn load_demo_snapshot() -> usize {
     sources::demo::embedded().unwrap().usage.len()
 }
 
+/// Parsing the embedded price catalog: 1,345 instance types, their prices in seven regions, the
+/// Fargate rates. Every command that prices pays it once.
+#[divan::bench]
+fn load_catalog() -> usize {
+    Catalog::bundled().unwrap().instance_types.len()
+}
+
 #[divan::bench]
 fn usage_statistics(bencher: divan::Bencher) {
     let s = sources::demo::embedded().unwrap();

@@ -737,6 +737,41 @@ fn a_container_instance_type_no_catalog_knows_gives_a_partial_report_with_exit_7
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// The EC2 simulations choose from `ec2.families`: a family with no price in the region is named,
+/// not silently dropped, and the others are used.
+#[test]
+fn a_candidate_family_with_no_price_is_named_and_the_priced_ones_are_chosen_from() {
+    let d = tempfile::tempdir().unwrap();
+    let config = d.path().join("config.toml");
+    std::fs::write(&config, "[ec2]\nfamilies = [\"m7a\", \"q9x\"]\nmax_vcpu = 8\n").unwrap();
+    let out = run(&[
+        "analyze",
+        "--demo",
+        "--config",
+        config.to_str().unwrap(),
+        "--output",
+        "json",
+        "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = r["warnings"].to_string();
+    assert!(
+        warnings.contains("`ec2.families` names `q9x`, which has no price in `us-east-1`"),
+        "{warnings}"
+    );
+    // Every simulated fleet is m7a or m5 (the cluster's own family), up to 8 vCPUs (2xlarge).
+    let fleet = &r["cluster"]["ec2_fleet"];
+    assert!(!fleet.as_array().unwrap().is_empty());
+    for t in fleet.as_array().unwrap() {
+        let t = t["instance_type"].as_str().unwrap();
+        assert!(
+            (t.starts_with("m5.") || t.starts_with("m7a.")) && !t.contains("4xlarge") && !t.contains("8xlarge"),
+            "{fleet}"
+        );
+    }
+}
+
 #[test]
 fn an_unknown_region_is_exit_4_naming_it_and_the_refresh_that_fixes_it() {
     let (code, err) = failure(&["prices", "show", "--region", "mars-north-1"]);

@@ -221,6 +221,16 @@ pub fn analyze_with(
         .filter(|t| a.ec2.include_burstable || !t.is_burstable())
         .collect();
     types.sort_by(|x, y| x.instance_type.cmp(&y.instance_type));
+    let unpriced: Vec<&str> = a
+        .ec2
+        .families
+        .iter()
+        .filter(|f| !region.ec2_hourly.keys().any(|t| pricing::family_of(t) == f.as_str()))
+        .map(String::as_str)
+        .collect();
+    if !unpriced.is_empty() {
+        warnings.push(words::warn::families_not_priced(&m.region, &unpriced));
+    }
     if let Some(w) = words::warn::estimated_prices(
         region,
         current_fleet

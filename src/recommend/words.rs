@@ -396,6 +396,16 @@ pub mod warn {
         }
     }
 
+    /// Families `ec2.families` names that have no priced type in the region.
+    pub fn families_not_priced(region: &str, families: &[&str]) -> String {
+        format!(
+            "`ec2.families` names {}, which {} no price in `{region}`: the EC2 simulations leave {} out. Run `ecs-advisor prices refresh --region {region}` for every type the AWS price list has",
+            families.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "),
+            if families.len() == 1 { "has" } else { "have" },
+            if families.len() == 1 { "it" } else { "them" },
+        )
+    }
+
     /// Container instances the catalog cannot price: today's cost leaves them out.
     pub fn not_priced(region: &str, missing: &[crate::report::NotPriced]) -> String {
         let list: Vec<String> = missing.iter().map(|n| format!("{} x `{}`", n.count, n.instance_type)).collect();
