@@ -175,8 +175,12 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
         }
         Command::Prices(PricesCommand::Refresh { region, profile, quiet }) => {
             let catalog = pricing::Catalog::bundled()?;
+            // By default every region the tool knows: the bundled ones and those refreshed before.
             let regions = if region.is_empty() {
-                catalog.regions.keys().cloned().collect()
+                let mut known: Vec<String> = catalog.regions.keys().cloned().collect();
+                let cached = pricing::cache::cache_dir().map(|d| pricing::cache::read_all(&d)).transpose()?.unwrap_or_default();
+                known.extend(cached.into_iter().map(|r| r.region).filter(|r| !catalog.regions.contains_key(r)));
+                known
             } else {
                 region
             };
