@@ -178,7 +178,10 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             // By default every region the tool knows: the bundled ones and those refreshed before.
             let regions = if region.is_empty() {
                 let mut known: Vec<String> = catalog.regions.keys().cloned().collect();
-                let cached = pricing::cache::cache_dir().map(|d| pricing::cache::read_all(&d)).transpose()?.unwrap_or_default();
+                let cached = pricing::cache::cache_dir()
+                    .map(|d| pricing::cache::read_all(&d))
+                    .transpose()?
+                    .unwrap_or_default();
                 known.extend(cached.into_iter().map(|r| r.region).filter(|r| !catalog.regions.contains_key(r)));
                 known
             } else {
@@ -194,10 +197,11 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             for r in &refreshed {
                 let bundled = catalog.regions.contains_key(&r.region.region);
                 text.push_str(&format!(
-                    "{}: {} EC2 instance types ({} not in the bundled catalog), {} Fargate rates{} -> {}\n",
+                    "{}: {} EC2 instance types ({} not in the bundled catalog), {} Managed Instances fees, {} Fargate rates{} -> {}\n",
                     r.region.region,
                     r.region.ec2_hourly.len(),
                     r.new_types,
+                    r.region.managed_instances_fees.len(),
                     r.region.fargate.len(),
                     match (r.kept_fargate.is_empty(), bundled) {
                         (true, _) => String::new(),

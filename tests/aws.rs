@@ -367,13 +367,13 @@ fn prices_refresh_changes_what_prices_show_and_analyze_use() {
     // size; 8 Fargate rates: Spot is not in this list.
     assert!(
         text.contains(
-            "us-east-1: 6 EC2 instance types (1 not in the bundled catalog), 8 Fargate rates (not in the price list, bundled rate kept: spot_vcpu, spot_memory)"
+            "us-east-1: 6 EC2 instance types (1 not in the bundled catalog), 2 Managed Instances fees, 8 Fargate rates (not in the price list, bundled rate kept: spot_vcpu, spot_memory)"
         ),
         "{text}"
     );
-    // Paged three at a time: 6 matching EC2 items -> 2 pages, 9 matching ECS items -> 3 pages.
-    assert!(text.contains("5 API calls (pricing:GetProducts 5)"), "{text}");
-    assert_eq!(server.requests.load(std::sync::atomic::Ordering::SeqCst), 5);
+    // Paged three at a time: 6 matching EC2 items -> 2 pages, 12 matching ECS items -> 4 pages.
+    assert!(text.contains("6 API calls (pricing:GetProducts 6)"), "{text}");
+    assert_eq!(server.requests.load(std::sync::atomic::Ordering::SeqCst), 6);
 
     let shown = json(
         &pricing_cmd(&server, cache.path())
@@ -397,6 +397,20 @@ fn prices_refresh_changes_what_prices_show_and_analyze_use() {
     // Types the refresh did not return keep the bundled price.
     assert_eq!(price("c5.large"), Some(0.085));
     assert_eq!(price("x9z.large"), Some(1.0));
+    // Managed Instances fees: the price list's where it has them, not a decoy's (another region,
+    // another operation); elsewhere 12% of the refreshed On-Demand price, estimated.
+    let fee = |t: &str| {
+        let row = shown["ec2_linux_on_demand"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["instance_type"] == t)
+            .unwrap();
+        let f = &row["managed_instances_fee"];
+        (f["usd_per_hour"].as_f64().unwrap(), f["status"].as_str().unwrap().to_string())
+    };
+    assert_eq!(fee("m6i.large"), (0.0121, "checked".to_string()));
+    assert_eq!(fee("m6i.xlarge"), (0.02424, "estimated".to_string()));
     let rate = |d: &str| {
         shown["fargate"]
             .as_array()
@@ -492,7 +506,7 @@ fn a_region_outside_the_bundled_catalog_works_end_to_end_after_a_refresh() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("sa-east-1: 3 EC2 instance types (1 not in the bundled catalog), 4 Fargate rates (not in the price list, estimated: spot_vcpu, spot_memory, windows_vcpu, windows_memory, windows_license_vcpu, ephemeral_storage)"),
+        text.contains("sa-east-1: 3 EC2 instance types (1 not in the bundled catalog), 0 Managed Instances fees, 4 Fargate rates (not in the price list, estimated: spot_vcpu, spot_memory, windows_vcpu, windows_memory, windows_license_vcpu, ephemeral_storage)"),
         "{text}"
     );
 

@@ -237,7 +237,9 @@ fn price_rows(region: Option<&str>, kind: &str) -> Vec<csv::StringRecord> {
             "price_usd",
             "unit",
             "status",
-            "source"
+            "source",
+            "managed_instances_fee_usd",
+            "managed_instances_fee_status"
         ]
     );
     reader.records().map(Result::unwrap).filter(|r| &r[1] == kind).collect()
@@ -270,6 +272,10 @@ fn prices_csv_has_the_documented_columns_and_real_prices() {
         ]
     );
     assert!(m5[11].contains("Karpenter"), "{m5:?}");
+    // 12% of 0.096, estimated; AWS's one published example, checked.
+    assert_eq!((&m5[12], &m5[13]), ("0.01152", "estimated"));
+    let c6a = price_row("us-east-1", "ec2", "c6a.2xlarge");
+    assert_eq!((&c6a[12], &c6a[13]), ("0.037", "checked"));
     let nano = price_row("us-east-1", "ec2", "t3.nano");
     assert_eq!((&nano[4], &nano[8]), ("0.5", "0.0052"), "memory in GiB as the price list writes it");
     assert_eq!(&price_row("eu-west-1", "ec2", "m5.large")[8], "0.107");

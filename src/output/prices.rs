@@ -1,5 +1,6 @@
 //! `prices show`: the catalog, one region or every region, as a table, JSON or CSV. Every row says
-//! how sure its price is (`checked`, `estimated`, `floating`) and where it comes from.
+//! how sure its price is (`checked`, `estimated`, `floating`) and where it comes from, and carries
+//! the type's ECS Managed Instances management fee (published, refreshed or estimated).
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Table};
 
@@ -13,6 +14,8 @@ struct Row<'a> {
     price_per_hour_usd: Usd,
     status: PriceStatus,
     source: String,
+    /// The ECS Managed Instances management fee per instance-hour, its status and source.
+    fee: Option<(Usd, PriceStatus, String)>,
 }
 
 struct FargateRow<'a> {
@@ -54,6 +57,7 @@ fn rows<'a>(catalog: &'a Catalog, r: &'a RegionPrices) -> Vec<Row<'a>> {
                 price_per_hour_usd: *p,
                 status,
                 source,
+                fee: r.managed_instances_fee(t),
             })
         })
         .collect();
@@ -113,6 +117,9 @@ pub fn render(catalog: &Catalog, region: Option<&str>, format: Format) -> Result
                             "instance_type": row.spec.instance_type, "vcpu": row.spec.vcpu, "memory_mib": row.spec.memory_mib,
                             "arch": row.spec.arch.as_str(), "max_enis": row.spec.max_enis, "gpus": row.spec.gpus,
                             "price_per_hour_usd": num(row.price_per_hour_usd), "status": row.status.as_str(), "source": row.source,
+                            "managed_instances_fee": row.fee.as_ref().map(|(fee, status, source)| serde_json::json!({
+                                "usd_per_hour": num(*fee), "status": status.as_str(), "source": source,
+                            })),
                         })).collect::<Vec<_>>(),
                         "fargate": fargate_rows(r).iter().map(|f| serde_json::json!({
                             "dimension": f.dimension, "price_usd": num(f.rate), "unit": unit(f.dimension),
@@ -145,6 +152,8 @@ pub fn render(catalog: &Catalog, region: Option<&str>, format: Format) -> Result
                 "unit",
                 "status",
                 "source",
+                "managed_instances_fee_usd",
+                "managed_instances_fee_status",
             ]);
             for r in &regions {
                 for row in rows(catalog, r) {
@@ -162,6 +171,8 @@ pub fn render(catalog: &Catalog, region: Option<&str>, format: Format) -> Result
                         "hour",
                         row.status.as_str(),
                         &row.source,
+                        &row.fee.as_ref().map(|f| exact(f.0)).unwrap_or_default(),
+                        row.fee.as_ref().map_or("", |f| f.1.as_str()),
                     ]);
                 }
                 for f in fargate_rows(r) {
@@ -178,6 +189,8 @@ pub fn render(catalog: &Catalog, region: Option<&str>, format: Format) -> Result
                         unit(f.dimension),
                         f.status.as_str(),
                         &f.source,
+                        "",
+                        "",
                     ]);
                 }
             }
@@ -205,6 +218,8 @@ pub fn render(catalog: &Catalog, region: Option<&str>, format: Format) -> Result
                     "GPUs",
                     "USD/hour",
                     "Price",
+                    "MI fee/hour",
+                    "Fee",
                 ]);
                 for row in rows(catalog, r) {
                     let s = row.spec;
@@ -219,6 +234,12 @@ pub fn render(catalog: &Catalog, region: Option<&str>, format: Format) -> Result
                         Cell::new(exact(row.price_per_hour_usd)).set_alignment(CellAlignment::Right),
                         // How sure each price is, on the row itself, not only in the title.
                         Cell::new(format!("{} {}", row.status.as_str(), note(row.source))),
+                        Cell::new(row.fee.as_ref().map(|f| exact(f.0)).unwrap_or_default()).set_alignment(CellAlignment::Right),
+                        Cell::new(
+                            row.fee
+                                .map(|(_, status, source)| format!("{} {}", status.as_str(), note(source)))
+                                .unwrap_or_default(),
+                        ),
                     ]);
                 }
                 let mut f = Table::new();

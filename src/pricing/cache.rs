@@ -47,6 +47,10 @@ pub struct CachedRegion {
     /// list: `max_enis` is 0 (unknown).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub instance_types: BTreeMap<String, CachedType>,
+    /// ECS Managed Instances management fees per instance-hour, by instance type (AmazonECS,
+    /// operation `ECSManagedInstancesUsage`). Absent in caches written before they were read.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub managed_instances_fees: BTreeMap<String, String>,
 }
 
 /// An instance type the price list describes.
@@ -96,7 +100,12 @@ pub fn read_all(base: &Path) -> Result<Vec<CachedRegion>, PricingError> {
         if p.file_stem().is_none_or(|s| s.to_string_lossy() != region.region) {
             return Err(corrupt(&p, format!("it holds region `{}`", region.region)));
         }
-        for (what, price) in region.ec2_hourly.iter().chain(region.fargate.iter()) {
+        for (what, price) in region
+            .ec2_hourly
+            .iter()
+            .chain(region.fargate.iter())
+            .chain(region.managed_instances_fees.iter())
+        {
             super::parse_price(price, what).map_err(|e| match e {
                 PricingError::Corrupt(m) => corrupt(&p, m),
                 other => other,
@@ -204,6 +213,10 @@ impl Catalog {
                     }
                 }
             }
+            for (t, p) in &r.managed_instances_fees {
+                let fee = super::parse_price(p, t)?;
+                prices.mi_fees.insert(t.clone(), (fee, format!("Pricing API, refreshed {as_of}")));
+            }
             prices.source = SOURCE.into();
             prices.as_of = as_of;
         }
@@ -278,6 +291,8 @@ fn new_region(r: &CachedRegion, as_of: &str) -> Result<RegionPrices, PricingErro
         ec2_refreshed: Default::default(),
         fargate_sources: sources,
         spot_as_of: as_of.to_string(),
+        mi_fees: BTreeMap::new(),
+        ec2_factor: rust_decimal::Decimal::ONE,
     })
 }
 
@@ -323,6 +338,7 @@ mod tests {
             ec2_hourly: [("m6i.large".to_string(), "0.0990000000".to_string())].into(),
             fargate: [("linux_x86_vcpu".to_string(), "0.0410000000".to_string())].into(),
             instance_types: BTreeMap::new(),
+            managed_instances_fees: BTreeMap::new(),
         }
     }
 

@@ -15,6 +15,7 @@ pub mod cache;
 const INSTANCE_TYPES_CSV: &str = include_str!("../../data/prices/instance-types.csv");
 const EC2_PRICES_CSV: &str = include_str!("../../data/prices/ec2-linux-on-demand.csv");
 const FARGATE_CSV: &str = include_str!("../../data/prices/fargate.csv");
+const MI_FEES_CSV: &str = include_str!("../../data/prices/managed-instances-fees.csv");
 /// Where the bundled EC2 prices come from (`data/prices/README.md` says more).
 pub const EC2_SOURCE_US_EAST_1: &str = "Karpenter's generated price table, 2026-07-20 (aws/karpenter-provider-aws@1d927085)";
 pub const EC2_SOURCE_OTHER: &str = "SkyPilot's AWS catalog, checked 2026-11-30 (skypilot-org/skypilot-catalog@001367d2)";
@@ -160,6 +161,18 @@ impl RegionPrices {
         }
     }
 
+    /// The Managed Instances management fee per instance-hour of `instance_type`, how sure it is
+    /// and its source: published or refreshed where known, else estimated from the type's list
+    /// price ([`managed_instances_fee_share`]). `None` for a type with no EC2 price.
+    pub fn managed_instances_fee(&self, instance_type: &str) -> Option<(Usd, PriceStatus, String)> {
+        if let Some((fee, source)) = self.mi_fees.get(instance_type) {
+            return Some((*fee, PriceStatus::Checked, source.clone()));
+        }
+        let list = self.ec2_hourly.get(instance_type)?.0 / self.ec2_factor;
+        let (share, rule) = managed_instances_fee_share(family_of(instance_type));
+        Some((Usd((list * share).round_dp(5)), PriceStatus::Estimated, rule.to_string()))
+    }
+
     /// The Fargate rate groups (`linux_arm`, `windows`, `ephemeral_storage`, ...) whose rates
     /// are estimates, in the order of the catalog.
     pub fn fargate_estimated(&self) -> Vec<&'static str> {
@@ -194,7 +207,38 @@ pub struct RegionPrices {
     pub fargate_sources: BTreeMap<String, RateSource>,
     /// When the Fargate Spot rates were read: they float.
     pub spot_as_of: String,
+    /// ECS Managed Instances management fees per instance-hour that AWS published or the Pricing
+    /// API gave, with their source; every other type's fee is an estimate
+    /// ([`RegionPrices::managed_instances_fee`]).
+    pub mi_fees: BTreeMap<String, (Usd, String)>,
+    /// What the EC2 prices were multiplied by ([`Catalog::discounted`]): fees are estimated from
+    /// list prices, and no discount covers them.
+    pub ec2_factor: Decimal,
 }
+
+/// The share of an instance's On-Demand price its Managed Instances fee is estimated at, and the
+/// rule's words. AWS's one worked example: c6a.2xlarge in us-east-1, $0.037 an hour on $0.306,
+/// 12.1% (ECS pricing page, harvested 2026-09-20); G-series fees cut 35% and P-series and
+/// Trainium 60% from 2026-07-01 (7.8% and 4.8%).
+pub fn managed_instances_fee_share(family: &str) -> (Decimal, &'static str) {
+    let gpu = ["g4", "g5", "g6", "g7", "gr6"].iter().any(|g| family.starts_with(g));
+    if gpu {
+        (
+            Decimal::new(78, 3),
+            "estimate: 7.8% of On-Demand (12%, from AWS's c6a.2xlarge example, less the 35% G-series cut of 2026-07-01)",
+        )
+    } else if family.starts_with('p') || family.starts_with("trn") {
+        (
+            Decimal::new(48, 3),
+            "estimate: 4.8% of On-Demand (12%, from AWS's c6a.2xlarge example, less the 60% P-series and Trainium cut of 2026-07-01)",
+        )
+    } else {
+        (Decimal::new(12, 2), MI_FEE_RULE)
+    }
+}
+
+/// The estimate rule for a general-purpose, compute or memory type's Managed Instances fee.
+pub const MI_FEE_RULE: &str = "estimate: 12% of On-Demand, from AWS's c6a.2xlarge example ($0.037 an hour on $0.306)";
 
 /// The whole catalog: instance specs (region-independent) and per-region prices.
 #[derive(Clone, Debug, PartialEq)]
@@ -290,6 +334,7 @@ impl Catalog {
             for price in r.ec2_hourly.values_mut() {
                 *price = *price * ec2;
             }
+            r.ec2_factor *= ec2;
             let f = &mut r.fargate;
             for rate in [
                 &mut f.linux_x86_vcpu_hour,
@@ -307,7 +352,30 @@ impl Catalog {
 
     /// The catalog bundled in the binary.
     pub fn bundled() -> Result<Catalog, PricingError> {
-        Catalog::parse(BUNDLED_AS_OF, INSTANCE_TYPES_CSV, EC2_PRICES_CSV, FARGATE_CSV)
+        let mut c = Catalog::parse(BUNDLED_AS_OF, INSTANCE_TYPES_CSV, EC2_PRICES_CSV, FARGATE_CSV)?;
+        c.add_managed_instances_fees(MI_FEES_CSV)?;
+        Ok(c)
+    }
+
+    /// Reads the Managed Instances fees AWS published: `region,instance_type,fee_usd_per_hour,source`.
+    fn add_managed_instances_fees(&mut self, csv_text: &str) -> Result<(), PricingError> {
+        #[derive(Deserialize)]
+        struct Row {
+            region: String,
+            instance_type: String,
+            fee_usd_per_hour: String,
+            source: String,
+        }
+        for row in csv::Reader::from_reader(csv_text.as_bytes()).deserialize::<Row>() {
+            let r = row.map_err(|e| PricingError::Corrupt(e.to_string()))?;
+            let fee = parse_price(&r.fee_usd_per_hour, &r.instance_type)?;
+            let region = self
+                .regions
+                .get_mut(&r.region)
+                .ok_or_else(|| PricingError::Corrupt(format!("a Managed Instances fee for `{}`, a region with no prices", r.region)))?;
+            region.mi_fees.insert(r.instance_type, (fee, r.source));
+        }
+        Ok(())
     }
 
     /// Reads the catalog's three files: instance specs; EC2 prices as one row per type and one
@@ -392,6 +460,8 @@ impl Catalog {
                     ec2_refreshed: BTreeSet::new(),
                     fargate_sources,
                     spot_as_of,
+                    mi_fees: BTreeMap::new(),
+                    ec2_factor: Decimal::ONE,
                 },
             );
         }
@@ -527,6 +597,31 @@ mod tests {
         assert_eq!(r.ec2_hourly["m7a.large"], Usd::parse("0.1292").unwrap());
         // A family outside the wide set has no price there: it is not guessed.
         assert!(!r.ec2_hourly.contains_key("x2iedn.xlarge"));
+    }
+
+    #[test]
+    fn managed_instances_fees_are_the_published_example_or_an_estimate_that_says_its_rule() {
+        let c = Catalog::bundled().unwrap();
+        let r = &c.regions["us-east-1"];
+        let (fee, status, source) = r.managed_instances_fee("c6a.2xlarge").unwrap();
+        assert_eq!((fee, status), (Usd::parse("0.037").unwrap(), PriceStatus::Checked));
+        assert!(source.contains("worked example"), "{source}");
+        // 12% of m7i.large's 0.1008.
+        let (fee, status, source) = r.managed_instances_fee("m7i.large").unwrap();
+        assert_eq!((fee, status), (Usd::parse("0.0121").unwrap(), PriceStatus::Estimated));
+        assert!(source.starts_with("estimate: 12% of On-Demand"), "{source}");
+        // G-series after the 35% cut: 7.8% of g6.xlarge's 0.8048.
+        assert_eq!(r.managed_instances_fee("g6.xlarge").unwrap().0, Usd::parse("0.06277").unwrap());
+        // A discount on EC2 leaves the fee, estimated from the list price, as it is.
+        let d = c.discounted(&crate::config::Discounts {
+            savings_plan_pct: 0.0,
+            ec2_discount_pct: 30.0,
+        });
+        assert_eq!(
+            d.regions["us-east-1"].managed_instances_fee("m7i.large").unwrap().0,
+            Usd::parse("0.0121").unwrap()
+        );
+        assert!(r.managed_instances_fee("z9.mega").is_none());
     }
 
     #[test]

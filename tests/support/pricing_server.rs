@@ -216,6 +216,16 @@ const FARGATE: &[(&str, &str, &str)] = &[
     ("SAE1-Fargate-ARM-GB-Hours", "sa-east-1", "0.0061000000"),
 ];
 
+/// `(instance type, region, operation, price)`: ECS Managed Instances management fees, AmazonECS
+/// products matched on their `operation` and `instanceType` attributes. Decoys: another region,
+/// another operation on the same type.
+const MANAGED_INSTANCES: &[(&str, &str, &str, &str)] = &[
+    ("m6i.large", "us-east-1", "ECSManagedInstancesUsage", "0.0121000000"),
+    ("c6a.2xlarge", "us-east-1", "ECSManagedInstancesUsage", "0.0370000000"),
+    ("m6i.large", "eu-west-1", "ECSManagedInstancesUsage", "0.0133000000"),
+    ("m6i.xlarge", "us-east-1", "ECSAnywhereUsage", "0.5000000000"),
+];
+
 fn terms(sku: &str, usd: &str, unit: &str, description: &str) -> Value {
     json!({
         "OnDemand": {
@@ -283,6 +293,24 @@ fn items() -> Vec<Value> {
             },
             "serviceCode": "AmazonECS",
             "terms": terms(&sku, usd, "hours", &format!("AWS Fargate {usage}")),
+            "version": "20261101000000",
+            "publicationDate": "2026-11-01T00:00:00Z"
+        }));
+    }
+    for (i, (t, region, operation, usd)) in MANAGED_INSTANCES.iter().enumerate() {
+        let sku = format!("ECSMISKU{i:04}");
+        out.push(json!({
+            "product": {
+                "productFamily": "Compute",
+                "sku": sku,
+                "attributes": {
+                    "servicecode": "AmazonECS", "regionCode": region, "location": "US East (N. Virginia)", "locationType": "AWS Region",
+                    "usagetype": format!("USE1-ECSManagedInstances:{t}"), "operation": operation, "instanceType": t,
+                    "servicename": "Amazon Elastic Container Service"
+                }
+            },
+            "serviceCode": "AmazonECS",
+            "terms": terms(&sku, usd, "Hrs", &format!("${usd} per ECS Managed Instances {t} instance hour")),
             "version": "20261101000000",
             "publicationDate": "2026-11-01T00:00:00Z"
         }));

@@ -145,6 +145,24 @@ pub fn parse_fargate_item(item: &str, region: &str) -> Result<Option<FargatePric
     Ok(on_demand_usd(&v)?.map(|usd| FargatePrice { dimension, usd }))
 }
 
+/// An ECS Managed Instances management fee: an AmazonECS product of operation
+/// `ECSManagedInstancesUsage` for the region, with its `instanceType` attribute (matched on
+/// attributes, not usage-type strings). `Ok(None)` for any other product.
+pub fn parse_managed_instances_fee(item: &str, region: &str) -> Result<Option<Ec2Price>, String> {
+    let v = parse(item)?;
+    if attr(&v, "regionCode") != Some(region) || attr(&v, "operation") != Some("ECSManagedInstancesUsage") {
+        return Ok(None);
+    }
+    let Some(instance_type) = attr(&v, "instanceType") else {
+        return Ok(None);
+    };
+    Ok(on_demand_usd(&v)?.map(|usd_per_hour| Ec2Price {
+        instance_type: instance_type.to_string(),
+        usd_per_hour,
+        spec: None,
+    }))
+}
+
 fn term(field: &str, value: &str) -> Result<Filter, AwsError> {
     Filter::builder()
         .r#type(FilterType::TermMatch)
@@ -262,8 +280,11 @@ pub fn refresh_prices(regions: &[String], opts: &AwsOptions, catalog: &Catalog) 
             )
             .await?;
             let mut fargate = BTreeMap::new();
+            let mut managed_instances_fees = BTreeMap::new();
             for item in &items {
-                if let Some(p) = parse_fargate_item(item, region).map_err(bad)? {
+                if let Some(p) = parse_managed_instances_fee(item, region).map_err(bad)? {
+                    managed_instances_fees.entry(p.instance_type).or_insert(p.usd_per_hour);
+                } else if let Some(p) = parse_fargate_item(item, region).map_err(bad)? {
                     fargate.entry(p.dimension.to_string()).or_insert(p.usd);
                 }
             }
@@ -276,7 +297,7 @@ pub fn refresh_prices(regions: &[String], opts: &AwsOptions, catalog: &Catalog) 
                 ))));
             }
             // Checked as the catalog will load them, before anything is cached.
-            for (what, price) in ec2_hourly.iter().chain(fargate.iter()) {
+            for (what, price) in ec2_hourly.iter().chain(fargate.iter()).chain(managed_instances_fees.iter()) {
                 crate::pricing::parse_price(price, &format!("`{what}` in {region}"))
                     .map_err(|e| bad(format!("{e}; nothing was cached")))?;
             }
@@ -287,6 +308,7 @@ pub fn refresh_prices(regions: &[String], opts: &AwsOptions, catalog: &Catalog) 
                 ec2_hourly,
                 fargate,
                 instance_types,
+                managed_instances_fees,
             };
             let path = cache::write(&base, &cached).map_err(|e| Error::Output {
                 path: cache::prices_dir(&base).display().to_string(),
