@@ -16,6 +16,28 @@ pub struct Assumptions {
     pub ec2: Ec2Assumptions,
     pub recommend: RecommendAssumptions,
     pub discounts: Discounts,
+    /// Absent from reports written before the option was added: they read as the default.
+    #[serde(default)]
+    pub managed_instances: ManagedInstancesAssumptions,
+}
+
+/// How ECS Managed Instances would run the cluster.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManagedInstancesAssumptions {
+    /// Instance families ECS may pick (a capacity provider's instance requirements).
+    pub families: Vec<String>,
+    /// Largest instance, in vCPUs, ECS may pick.
+    pub max_vcpu: u32,
+}
+
+impl Default for ManagedInstancesAssumptions {
+    fn default() -> Self {
+        ManagedInstancesAssumptions {
+            families: ["m8i", "m8a", "m8g", "m7i", "m7a", "m7g"].map(String::from).to_vec(),
+            max_vcpu: 16,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -291,16 +291,20 @@ pub enum OptionKind {
     Ec2Ideal,
     /// EC2 as ECS runs it, with ENI trunking on (awsvpc tasks no longer bound by ENIs).
     Ec2EniTrunking,
+    /// ECS Managed Instances: ECS picks, packs and retires the instances; each instance-hour is
+    /// billed at its EC2 price plus a management fee (estimated where AWS has not published it).
+    ManagedInstances,
 }
 
 impl OptionKind {
-    pub const ALL: [OptionKind; 6] = [
+    pub const ALL: [OptionKind; 7] = [
         OptionKind::Fargate,
         OptionKind::FargateArm,
         OptionKind::FargateSpot,
         OptionKind::Ec2,
         OptionKind::Ec2Ideal,
         OptionKind::Ec2EniTrunking,
+        OptionKind::ManagedInstances,
     ];
 
     /// The option's name in the cluster table.
@@ -312,6 +316,7 @@ impl OptionKind {
             OptionKind::Ec2 => "EC2, as ECS runs it",
             OptionKind::Ec2Ideal => "EC2, ideal re-pack",
             OptionKind::Ec2EniTrunking => "EC2 with ENI trunking",
+            OptionKind::ManagedInstances => "ECS Managed Instances",
         }
     }
 
@@ -323,6 +328,7 @@ impl OptionKind {
             OptionKind::FargateSpot => Some("Spot /mo"),
             OptionKind::Ec2 => Some("EC2 share /mo"),
             OptionKind::Ec2Ideal | OptionKind::Ec2EniTrunking => None,
+            OptionKind::ManagedInstances => Some("Managed inst. /mo"),
         }
     }
 
@@ -334,6 +340,7 @@ impl OptionKind {
             OptionKind::FargateSpot => "on demand, interruption-tolerant services on Spot",
             OptionKind::Ec2 | OptionKind::Ec2Ideal => "",
             OptionKind::Ec2EniTrunking => "awsvpc tasks no longer bound by ENIs",
+            OptionKind::ManagedInstances => "instances priced with their management fee",
         }
     }
 
@@ -346,6 +353,7 @@ impl OptionKind {
             OptionKind::Ec2 => "ec2",
             OptionKind::Ec2Ideal => "ec2_ideal",
             OptionKind::Ec2EniTrunking => "ec2_eni_trunking",
+            OptionKind::ManagedInstances => "managed_instances",
         }
     }
 

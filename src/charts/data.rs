@@ -18,6 +18,7 @@ pub enum Tone {
     Ec2,
     Ec2Ideal,
     Ec2EniTrunking,
+    ManagedInstances,
     Recommended,
     Saving,
     Increase,
@@ -131,6 +132,7 @@ pub fn tone_of(kind: OptionKind) -> Tone {
         OptionKind::Ec2 => Tone::Ec2,
         OptionKind::Ec2Ideal => Tone::Ec2Ideal,
         OptionKind::Ec2EniTrunking => Tone::Ec2EniTrunking,
+        OptionKind::ManagedInstances => Tone::ManagedInstances,
     }
 }
 

@@ -27,6 +27,7 @@ pub fn colour(t: Tone) -> RGBColor {
         Tone::Ec2 | Tone::Increase => RGBColor(0xD5, 0x5E, 0x00),
         Tone::Ec2Ideal | Tone::UsedPeak => RGBColor(0xE6, 0x9F, 0x00),
         Tone::Ec2EniTrunking => RGBColor(0xCC, 0x79, 0xA7),
+        Tone::ManagedInstances => RGBColor(0xF0, 0xE4, 0x42),
         Tone::Recommended => RGBColor(0x00, 0x00, 0x00),
     }
 }

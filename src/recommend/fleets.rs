@@ -1,10 +1,13 @@
 //! The EC2 fleets a plan needs, simulated on demand: as ECS runs them for every plan, the ideal
 //! re-pack (the expensive one) only for the all-EC2 plan, where its figure is shown.
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 
 use crate::config::Ec2Assumptions;
 use crate::domain::{Arch, Platform};
+use crate::money::Usd;
 use crate::pricing::{InstanceType, RegionPrices};
 use crate::simulation::ec2::{self, FleetSimulation, InstanceOption, Packer, ResourceWeights, TaskShape, Workload};
 use crate::simulation::realistic::{self, Realistic, Scaling};
@@ -31,6 +34,9 @@ pub struct FleetInputs<'a, 'c> {
     /// An instance-hour's cost as a share of its price in the catalog: below 1 with a Spot share
     /// ([`crate::config::Assumptions::ec2_hour_factor`]).
     pub hour_factor: Decimal,
+    /// ECS Managed Instances: each type's management fee per instance-hour, added to its price
+    /// (no discount or Spot share applies to it). `None` for self-managed EC2.
+    pub fees: Option<&'a BTreeMap<String, Usd>>,
 }
 
 /// What a fleet simulation of a subset of services packs: the instance options (after the
@@ -84,7 +90,11 @@ fn prepare(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions, part: Part) ->
             if !arm_daemons_ok {
                 return None;
             }
-            InstanceOption::new(t, *price, a, &daemon_shapes).map(|o| o.discounted(factor))
+            let option = InstanceOption::new(t, *price, a, &daemon_shapes).map(|o| o.discounted(factor))?;
+            match f.fees {
+                Some(fees) => Some(option.with_fee(*fees.get(&t.instance_type)?)),
+                None => Some(option),
+            }
         })
         .collect();
     let workloads: Vec<Workload> = replicas

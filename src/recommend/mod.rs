@@ -10,6 +10,58 @@ mod candidate;
 mod fleets;
 pub mod plan;
 mod series;
+/// What the ECS Managed Instances option packs onto: the types ECS may pick, priced, with their
+/// management fees, and what to say about the fees.
+struct ManagedInstances<'c> {
+    types: Vec<&'c pricing::InstanceType>,
+    fees: BTreeMap<String, Usd>,
+    /// Beside every figure of the option when some fee is an estimate.
+    note: Option<String>,
+}
+
+impl ManagedInstances<'_> {
+    fn missing(&self) -> &'static str {
+        if self.types.is_empty() {
+            "none of `managed_instances.families` has a price in the region"
+        } else {
+            "no Linux replica service fits the types ECS Managed Instances may pick"
+        }
+    }
+}
+
+/// The types of `managed_instances.families` up to its size with an EC2 price in the region, and
+/// each one's management fee (published, refreshed or estimated). An estimated fee is named once
+/// in the warnings and beside every figure of the option.
+fn managed_instances_inputs<'c>(
+    catalog: &'c Catalog,
+    region: &pricing::RegionPrices,
+    m: &crate::config::ManagedInstancesAssumptions,
+    warnings: &mut Vec<String>,
+) -> ManagedInstances<'c> {
+    let mut types = Vec::new();
+    let mut fees = BTreeMap::new();
+    let mut estimated = None;
+    for t in region.ec2_hourly.keys().filter_map(|t| catalog.instance_types.get(t)) {
+        if !m.families.contains(&t.family) || t.vcpu > m.max_vcpu {
+            continue;
+        }
+        let Some((fee, status, source)) = region.managed_instances_fee(&t.instance_type) else {
+            continue;
+        };
+        if status == pricing::PriceStatus::Estimated {
+            estimated.get_or_insert(source);
+        }
+        fees.insert(t.instance_type.clone(), fee);
+        types.push(t);
+    }
+    types.sort_by(|x, y| x.instance_type.cmp(&y.instance_type));
+    if let Some(rule) = &estimated {
+        warnings.push(words::warn::managed_instances_fees(&region.region, rule));
+    }
+    let note = estimated.map(|rule| words::managed_instances_fee_note(&rule));
+    ManagedInstances { types, fees, note }
+}
+
 /// The Fargate rate groups the analysis prices (see [`pricing::fargate_group`]): Linux on x86
 /// always, ARM for services on or able to move to Graviton, Windows, ephemeral storage beyond the
 /// included 20 GiB, Spot for services on it or able to move to it.
@@ -257,7 +309,19 @@ pub fn analyze_with(
         packer,
         weights,
         hour_factor: a.ec2_hour_factor(),
+        fees: None,
     };
+    // ECS Managed Instances: the types ECS may pick, each at its EC2 price plus its fee, on
+    // demand, with trunking on (the ENI limit does not bind there).
+    let mi = managed_instances_inputs(catalog, region, &a.managed_instances, &mut warnings);
+    let mi_inputs = FleetInputs {
+        types: &mi.types,
+        hour_factor: Decimal::ONE,
+        fees: Some(&mi.fees),
+        ..fleet_inputs
+    };
+    let mut mi_ec2 = a.ec2.clone();
+    mi_ec2.eni_trunking = true;
     let pct = a.recommend.ec2_min_savings_pct;
     let ec2_able: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].ec2_shape.is_some()).collect();
     // What each service costs in the all-Fargate plan: exactly what its Fargate recommendation
@@ -278,7 +342,7 @@ pub fn analyze_with(
 
     // The ideal re-pack, the costliest part, runs on a thread of its own beside the simulations
     // as ECS runs them; each result is what it would be alone, so figures never depend on timing.
-    let (all_ec2, trunked, mixed_ec2, mixed_sim) = std::thread::scope(|scope| -> Result<_, RecommendError> {
+    let (all_ec2, trunked, mixed_ec2, mixed_sim, managed) = std::thread::scope(|scope| -> Result<_, RecommendError> {
         let ideal_run = scope.spawn(|| fleets::ideal(&fleet_inputs, &ec2_able, &a.ec2));
         progress("EC2 fleet as ECS runs it, and the ideal re-pack");
         let mut all_ec2 = fleets::simulate(&fleet_inputs, &ec2_able, &a.ec2)?;
@@ -310,12 +374,18 @@ pub fn analyze_with(
             progress("EC2 fleet of the mixed plan");
             fleets::simulate(&fleet_inputs, &mixed_ec2, &a.ec2)?
         };
+        progress("ECS Managed Instances");
+        let managed = if mi.types.is_empty() {
+            None
+        } else {
+            fleets::simulate(&mi_inputs, &ec2_able, &mi_ec2)?
+        };
         progress("the ideal re-pack");
         let ideal = ideal_run.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
         if let Some(runs) = all_ec2.as_mut() {
             runs.ideal = ideal;
         }
-        Ok((all_ec2, trunked, mixed_ec2, mixed_sim))
+        Ok((all_ec2, trunked, mixed_ec2, mixed_sim, managed))
     })?;
     let ec2_share = share_of(all_ec2.as_ref().map(|s| &s.ecs.sim));
     let ideal_share = share_of(all_ec2.as_ref().and_then(|s| s.ideal.as_ref()));
@@ -324,6 +394,8 @@ pub fn analyze_with(
     let all_ec2_total = with_rest(all_ec2.as_ref().map(|s| &s.ecs.sim));
     let ec2_ideal_total = with_rest(all_ec2.as_ref().and_then(|s| s.ideal.as_ref()));
     let ec2_trunking_total = with_rest(trunked.as_ref().map(|s| &s.ecs.sim));
+    let managed_share = share_of(managed.as_ref().map(|s| &s.ecs.sim));
+    let managed_total = with_rest(managed.as_ref().map(|s| &s.ecs.sim));
     let mixed_total = mixed_sim.as_ref().and_then(|sim| {
         let on_ec2: BTreeSet<usize> = mixed_ec2.iter().copied().collect();
         let rest: Option<Usd> = (0..cands.len()).filter(|i| !on_ec2.contains(i)).map(|i| fargate_plan[i]).sum();
@@ -366,7 +438,13 @@ pub fn analyze_with(
         } else {
             fargate_recs[i].clone().unwrap_or_else(|| fargate_recommendation(c, a))
         };
-        let options = service_options(c, a, &ec2_share, &ideal_share, &trunked_share, all_ec2.is_some());
+        let options = service_options(
+            c,
+            a,
+            [&ec2_share, &ideal_share, &trunked_share, &managed_share],
+            all_ec2.is_some(),
+            &mi,
+        );
         services.push(service_report(c, options, rec));
     }
 
@@ -390,9 +468,13 @@ pub fn analyze_with(
         &fargate_plan,
         all_fargate,
         a,
-        (all_ec2_total, all_ec2.as_ref().map(|s| &s.ecs.sim)),
-        (ec2_ideal_total, all_ec2.as_ref().and_then(|s| s.ideal.as_ref())),
-        (ec2_trunking_total, trunked.as_ref().map(|s| &s.ecs.sim)),
+        [
+            (all_ec2_total, all_ec2.as_ref().map(|s| &s.ecs.sim)),
+            (ec2_ideal_total, all_ec2.as_ref().and_then(|s| s.ideal.as_ref())),
+            (ec2_trunking_total, trunked.as_ref().map(|s| &s.ecs.sim)),
+            (managed_total, managed.as_ref().map(|s| &s.ecs.sim)),
+        ],
+        &mi,
     );
     let series = series::build(
         &series::Inputs {
@@ -503,10 +585,9 @@ fn fleet_lines(sim: Option<&FleetSimulation>) -> Vec<FleetLine> {
 fn service_options(
     c: &Candidate,
     a: &Assumptions,
-    ec2_share: &BTreeMap<usize, Usd>,
-    ideal_share: &BTreeMap<usize, Usd>,
-    trunked_share: &BTreeMap<usize, Usd>,
+    [ec2_share, ideal_share, trunked_share, managed_share]: [&BTreeMap<usize, Usd>; 4],
     ec2_simulated: bool,
+    mi: &ManagedInstances,
 ) -> Vec<PricedOption> {
     let i = c.usage.service;
     let size = c.fargate_size.map(task_size);
@@ -563,18 +644,32 @@ fn service_options(
             trunked_share,
             if a.ec2.eni_trunking { na::TRUNKING_ASSUMED } else { ec2_missing },
         ),
+        {
+            // A priced figure says when its fees are estimates; an unpriced one says why.
+            let o = ec2_option(OptionKind::ManagedInstances, managed_share, mi.missing());
+            match (&o.monthly_usd, &mi.note) {
+                (Some(_), Some(note)) => PricedOption {
+                    reason: Some(note.clone()),
+                    ..o
+                },
+                _ => o,
+            }
+        },
     ]
 }
 
-/// The cluster's compute options, in [`OptionKind`] order.
+/// A fleet option's monthly figure for the cluster and the simulation behind it.
+type FleetFigure<'s> = (Option<Usd>, Option<&'s FleetSimulation>);
+
+/// The cluster's compute options, in [`OptionKind`] order: the EC2 figures as ECS runs it, ideal,
+/// with ENI trunking, and on ECS Managed Instances.
 fn cluster_options(
     cands: &[Candidate],
     fargate_plan: &[Option<Usd>],
     all_fargate: Option<Usd>,
     a: &Assumptions,
-    ec2: (Option<Usd>, Option<&FleetSimulation>),
-    ideal: (Option<Usd>, Option<&FleetSimulation>),
-    trunked: (Option<Usd>, Option<&FleetSimulation>),
+    [ec2, ideal, trunked, managed]: [FleetFigure; 4],
+    mi: &ManagedInstances,
 ) -> Vec<PricedOption> {
     // Every service on Fargate on demand, except those the option moves (ARM-ready ones to
     // Graviton, tolerant ones to Spot): each only where some service would move.
@@ -637,6 +732,15 @@ fn cluster_options(
             trunked,
             if a.ec2.eni_trunking { na::TRUNKING_ASSUMED } else { ec2_missing },
         ),
+        {
+            let o = ec2_option(OptionKind::ManagedInstances, managed, mi.missing());
+            let reason = match (&o.reason, &mi.note) {
+                (Some(r), Some(n)) if o.monthly_usd.is_some() => Some(format!("{r}; {n}")),
+                (None, Some(n)) if o.monthly_usd.is_some() => Some(n.clone()),
+                _ => o.reason.clone(),
+            };
+            PricedOption { reason, ..o }
+        },
     ]
 }
 

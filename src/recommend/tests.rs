@@ -569,3 +569,45 @@ fn a_high_risk_says_why_in_figures() {
     ));
     assert!(!r.services[0].recommendation.rationale.contains("; risk "));
 }
+
+#[test]
+fn managed_instances_bill_each_instance_hour_at_its_price_plus_the_fee() {
+    // 3 tasks of 0.5 vCPU / 1 GiB all month, spread over 3 zones: one m7i.large in each (the only
+    // m7i of at most 2 vCPUs), each hour at 0.1008 + the estimated fee, 12% of it (0.0121):
+    // 3 x 0.1129 x 730 = $247.25, for the cluster and, alone on them, the service.
+    let s = steady(
+        vec![(service("api", Some(LaunchType::Ec2), 3), task_definition("api", 512, 1024))],
+        0.5,
+    );
+    let mut a = Assumptions::default();
+    a.managed_instances.families = vec!["m7i".into()];
+    a.managed_instances.max_vcpu = 2;
+    let r = super::analyze(&s, &Catalog::bundled().unwrap(), &a).unwrap();
+    let cluster = r.cluster.options.iter().find(|o| o.kind == OptionKind::ManagedInstances).unwrap();
+    assert_eq!(cents(3.0 * (0.1008 + 0.0121) * 730.0), "247.25");
+    assert_eq!(cluster.monthly_usd.unwrap().cents().to_string(), "$247.25");
+    assert_eq!(cluster.fleet[0].instance_type, "m7i.large");
+    assert!(
+        cluster.reason.as_deref().unwrap().contains("fees estimated at 12% of On-Demand"),
+        "{cluster:?}"
+    );
+    let own = r.services[0]
+        .options
+        .iter()
+        .find(|o| o.kind == OptionKind::ManagedInstances)
+        .unwrap();
+    assert_eq!(own.monthly_usd, cluster.monthly_usd);
+    assert!(r.warnings.iter().any(|w| w.starts_with(
+        "ECS Managed Instances figures use management fees that are estimates (12% of On-Demand, from AWS's c6a.2xlarge example"
+    )));
+    // Windows tasks cannot run there: the option says so for them.
+    let mut td = task_definition("legacy", 1024, 2048);
+    td.operating_system_family = "WINDOWS_SERVER_2019_CORE".into();
+    let r = analyze(&steady(vec![(service("legacy", Some(LaunchType::Fargate), 1), td)], 0.5));
+    let o = r.services[0]
+        .options
+        .iter()
+        .find(|o| o.kind == OptionKind::ManagedInstances)
+        .unwrap();
+    assert!(o.monthly_usd.is_none() && o.reason.is_some(), "{o:?}");
+}

@@ -238,6 +238,13 @@ pub fn ec2_rationale(c: &Candidate, a: &Assumptions, size: FargateSize, cost: Us
 }
 
 /// Why an option does not apply to a service.
+/// Beside every ECS Managed Instances figure whose fees are estimates: the rule.
+pub fn managed_instances_fee_note(rule: &str) -> String {
+    let rule = rule.trim_start_matches("estimate: ");
+    let head = rule.split([',', '(']).next().unwrap_or(rule).trim();
+    format!("fees estimated at {head}")
+}
+
 pub mod not_applicable {
     pub const DAEMON: &str = "daemons have no Fargate equivalent (no daemon scheduling)";
     pub const ALREADY_ARM: &str = "already ARM64: the `fargate` option is on Graviton";
@@ -403,6 +410,14 @@ pub mod warn {
             families.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "),
             if families.len() == 1 { "has" } else { "have" },
             if families.len() == 1 { "it" } else { "them" },
+        )
+    }
+
+    /// ECS Managed Instances' fees are estimates in this region.
+    pub fn managed_instances_fees(region: &str, rule: &str) -> String {
+        format!(
+            "ECS Managed Instances figures use management fees that are estimates ({}); `ecs-advisor prices refresh --region {region}` reads the real fees from the AWS Pricing API",
+            rule.trim_start_matches("estimate: ")
         )
     }
 

@@ -67,6 +67,14 @@ impl InstanceOption {
         self
     }
 
+    /// The same option with a fee added to every instance-hour (ECS Managed Instances' management
+    /// fee). Packing decisions weigh it too: ECS bills it, and it follows the type's price.
+    pub fn with_fee(mut self, fee: Usd) -> InstanceOption {
+        self.hourly += fee;
+        self.hourly_f += fee.to_f64();
+        self
+    }
+
     /// The option for `instance_type` in `region`, priced from the catalog. `Ok(None)` when the
     /// reservation and daemons leave no room on it.
     pub fn from_catalog(
