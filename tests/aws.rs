@@ -586,18 +586,20 @@ fn prices_refresh_caches_nothing_it_would_reject_such_as_a_price_of_1e20() {
 fn a_get_metric_data_request_that_times_out_is_split_and_asked_again() {
     let live_report = analyze_live("prod");
     let _turn = moto_turn();
-    let proxy = slow_proxy::start(&moto::seeded().endpoint, std::time::Duration::from_secs(12));
+    // moto takes several seconds to answer a large GetMetricData on a loaded 2-core machine: the
+    // attempt timeout leaves its halves room (10 s failed some runs), the hold is past it.
+    let proxy = slow_proxy::start(&moto::seeded().endpoint, std::time::Duration::from_secs(25));
     let cache = tempfile::tempdir().unwrap();
     let mut args = vec!["analyze", "--cluster", "prod", "--output", "json"];
     args.extend(WINDOW);
     let out = cmd(&moto::seeded().endpoint, cache.path())
         .env("AWS_ENDPOINT_URL_CLOUDWATCH", &proxy.endpoint)
-        .env("ECS_ADVISOR_AWS_ATTEMPT_TIMEOUT", "10")
+        .env("ECS_ADVISOR_AWS_ATTEMPT_TIMEOUT", "20")
         .args(&args)
         .output()
         .unwrap();
     let err = stderr(&out);
-    // The one request, held past the 10-second attempt timeout, then its halves (split again
+    // The one request, held past the 20-second attempt timeout, then its halves (split again
     // if moto, slow on a loaded machine, is slower than the timeout too).
     let requests = proxy.metric_requests.load(std::sync::atomic::Ordering::SeqCst);
     assert!(requests >= 3, "{requests} requests: {err}");
