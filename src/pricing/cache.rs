@@ -53,6 +53,10 @@ pub struct CachedRegion {
     pub managed_instances_fees: BTreeMap<String, String>,
 }
 
+/// The largest instance EC2 offers is well under these (u7in-32tb: 896 vCPUs, 32 TiB).
+pub const MAX_VCPU: u32 = 4096;
+pub const MAX_MEMORY_MIB: u32 = 64 * 1024 * 1024;
+
 /// An instance type the price list describes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -99,6 +103,18 @@ pub fn read_all(base: &Path) -> Result<Vec<CachedRegion>, PricingError> {
         let region: CachedRegion = serde_json::from_slice(&bytes).map_err(|e| corrupt(&p, e))?;
         if p.file_stem().is_none_or(|s| s.to_string_lossy() != region.region) {
             return Err(corrupt(&p, format!("it holds region `{}`", region.region)));
+        }
+        // A type's size drives packing arithmetic: keep it to what EC2 offers.
+        for (t, spec) in &region.instance_types {
+            if !(1..=MAX_VCPU).contains(&spec.vcpu) || !(1..=MAX_MEMORY_MIB).contains(&spec.memory_mib) {
+                return Err(corrupt(
+                    &p,
+                    format!(
+                        "`{t}` has {} vCPUs and {} MiB: a type has 1 to {MAX_VCPU} vCPUs and up to {MAX_MEMORY_MIB} MiB",
+                        spec.vcpu, spec.memory_mib
+                    ),
+                ));
+            }
         }
         for (what, price) in region
             .ec2_hourly
@@ -358,6 +374,23 @@ mod tests {
             "{w}"
         );
         assert!(Catalog::bundled().unwrap().fallback_warning("us-east-1").is_none());
+    }
+
+    #[test]
+    fn a_cached_type_of_an_impossible_size_is_refused_not_packed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = cached("us-east-1");
+        r.instance_types.insert(
+            "x9.huge".into(),
+            CachedType {
+                vcpu: u32::MAX,
+                memory_mib: 1024,
+                gpus: 0,
+            },
+        );
+        write(dir.path(), &r).unwrap();
+        let e = read_all(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("`x9.huge` has 4294967295 vCPUs") && e.contains("prices refresh"), "{e}");
     }
 
     #[test]

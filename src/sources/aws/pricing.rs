@@ -29,9 +29,16 @@ pub struct Ec2Price {
 /// The product's size, as the price list writes it: `vcpu` "2", `memory` "8 GiB" (or "0.5 GiB",
 /// "1,952 GiB"), `gpu` "1".
 fn spec(item: &Value) -> Option<CachedType> {
-    let vcpu = attr(item, "vcpu")?.trim().parse::<u32>().ok().filter(|v| (1..=4096).contains(v))?;
+    let vcpu = attr(item, "vcpu")?
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|v| (1..=cache::MAX_VCPU).contains(v))?;
     let gib = attr(item, "memory")?.trim().strip_suffix("GiB")?.trim().replace(',', "");
-    let gib: f64 = gib.parse().ok().filter(|g: &f64| g.is_finite() && *g > 0.0 && *g <= 65_536.0)?;
+    let gib: f64 = gib
+        .parse()
+        .ok()
+        .filter(|g: &f64| g.is_finite() && *g > 0.0 && *g * 1024.0 <= f64::from(cache::MAX_MEMORY_MIB))?;
     let gpus = attr(item, "gpu").and_then(|g| g.trim().parse::<u32>().ok()).unwrap_or(0);
     Some(CachedType {
         vcpu,
