@@ -2,89 +2,16 @@
 //! rightsized, ARM, Spot; its share of the EC2 fleets), chooses a plan for the cluster (all
 //! Fargate, all EC2 or a mix) and says why. Builds the canonical [`Report`]. Pure computation.
 //!
-//! `candidate` computes each service's numbers, `fleets` simulates the EC2 plans it needs, `plan`
+//! `candidate` computes each service's numbers, `fleets` simulates the EC2 plans it needs (and
+//! `managed` the ECS Managed Instances types and fees they pack onto), `plan`
 //! decides (pure functions with table tests), `words` writes every sentence, `series` the charts'
 //! data; this file puts the report together.
 
 mod candidate;
 mod fleets;
+mod managed;
 pub mod plan;
 mod series;
-/// What the ECS Managed Instances option packs onto: the types ECS may pick, priced, with their
-/// management fees, and what to say about the fees.
-struct ManagedInstances<'c> {
-    types: Vec<&'c pricing::InstanceType>,
-    fees: BTreeMap<String, Usd>,
-    /// Beside every figure of the option when some fee is an estimate.
-    note: Option<String>,
-}
-
-impl ManagedInstances<'_> {
-    fn missing(&self) -> &'static str {
-        if self.types.is_empty() {
-            "none of `managed_instances.families` has a price in the region"
-        } else {
-            "no Linux replica service fits the types ECS Managed Instances may pick"
-        }
-    }
-}
-
-/// The types of `managed_instances.families` up to its size with an EC2 price in the region, and
-/// each one's management fee (published, refreshed or estimated). An estimated fee is named once
-/// in the warnings and beside every figure of the option.
-fn managed_instances_inputs<'c>(
-    catalog: &'c Catalog,
-    region: &pricing::RegionPrices,
-    m: &crate::config::ManagedInstancesAssumptions,
-    warnings: &mut Vec<String>,
-) -> ManagedInstances<'c> {
-    let mut types = Vec::new();
-    let mut fees = BTreeMap::new();
-    let mut estimated = None;
-    for t in region.ec2_hourly.keys().filter_map(|t| catalog.instance_types.get(t)) {
-        if !m.families.contains(&t.family) || t.vcpu > m.max_vcpu {
-            continue;
-        }
-        let Some((fee, status, source)) = region.managed_instances_fee(&t.instance_type) else {
-            continue;
-        };
-        if status == pricing::PriceStatus::Estimated {
-            estimated.get_or_insert(source);
-        }
-        fees.insert(t.instance_type.clone(), fee);
-        types.push(t);
-    }
-    types.sort_by(|x, y| x.instance_type.cmp(&y.instance_type));
-    if let Some(rule) = &estimated {
-        warnings.push(words::warn::managed_instances_fees(&region.region, rule));
-    }
-    let note = estimated.map(|rule| words::managed_instances_fee_note(&rule));
-    ManagedInstances { types, fees, note }
-}
-
-/// The Fargate rate groups the analysis prices (see [`pricing::fargate_group`]): Linux on x86
-/// always, ARM for services on or able to move to Graviton, Windows, ephemeral storage beyond the
-/// included 20 GiB, Spot for services on it or able to move to it.
-fn fargate_groups_used(cands: &[Candidate]) -> Vec<&'static str> {
-    let mut used = vec!["linux_x86"];
-    if cands.iter().any(|c| c.platform == Platform::LinuxArm || c.arm.is_some()) {
-        used.push("linux_arm");
-    }
-    if cands.iter().any(|c| c.platform == Platform::Windows) {
-        used.push("windows");
-    }
-    if cands
-        .iter()
-        .any(|c| c.storage_gib > crate::simulation::fargate::INCLUDED_STORAGE_GIB)
-    {
-        used.push("ephemeral_storage");
-    }
-    if cands.iter().any(|c| c.spot_share_today > 0.0 || c.spot.is_some()) {
-        used.push("spot");
-    }
-    used
-}
-
 #[cfg(test)]
 pub(crate) mod tests;
 mod words;
@@ -313,7 +240,7 @@ pub fn analyze_with(
     };
     // ECS Managed Instances: the types ECS may pick, each at its EC2 price plus its fee, on
     // demand, with trunking on (the ENI limit does not bind there).
-    let mi = managed_instances_inputs(catalog, region, &a.managed_instances, &mut warnings);
+    let mi = managed::inputs(catalog, region, &a.managed_instances, &mut warnings);
     let mi_inputs = FleetInputs {
         types: &mi.types,
         hour_factor: Decimal::ONE,
@@ -587,7 +514,7 @@ fn service_options(
     a: &Assumptions,
     [ec2_share, ideal_share, trunked_share, managed_share]: [&BTreeMap<usize, Usd>; 4],
     ec2_simulated: bool,
-    mi: &ManagedInstances,
+    mi: &managed::ManagedInstances,
 ) -> Vec<PricedOption> {
     let i = c.usage.service;
     let size = c.fargate_size.map(task_size);
@@ -669,7 +596,7 @@ fn cluster_options(
     all_fargate: Option<Usd>,
     a: &Assumptions,
     [ec2, ideal, trunked, managed]: [FleetFigure; 4],
-    mi: &ManagedInstances,
+    mi: &managed::ManagedInstances,
 ) -> Vec<PricedOption> {
     // Every service on Fargate on demand, except those the option moves (ARM-ready ones to
     // Graviton, tolerant ones to Spot): each only where some service would move.
@@ -950,4 +877,27 @@ fn service_report(c: &Candidate, options: Vec<PricedOption>, recommendation: Rec
         options,
         recommendation,
     }
+}
+
+/// The Fargate rate groups the analysis prices (see [`pricing::fargate_group`]): Linux on x86
+/// always, ARM for services on or able to move to Graviton, Windows, ephemeral storage beyond the
+/// included 20 GiB, Spot for services on it or able to move to it.
+fn fargate_groups_used(cands: &[Candidate]) -> Vec<&'static str> {
+    let mut used = vec!["linux_x86"];
+    if cands.iter().any(|c| c.platform == Platform::LinuxArm || c.arm.is_some()) {
+        used.push("linux_arm");
+    }
+    if cands.iter().any(|c| c.platform == Platform::Windows) {
+        used.push("windows");
+    }
+    if cands
+        .iter()
+        .any(|c| c.storage_gib > crate::simulation::fargate::INCLUDED_STORAGE_GIB)
+    {
+        used.push("ephemeral_storage");
+    }
+    if cands.iter().any(|c| c.spot_share_today > 0.0 || c.spot.is_some()) {
+        used.push("spot");
+    }
+    used
 }
