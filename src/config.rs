@@ -29,6 +29,21 @@ pub struct ManagedInstancesAssumptions {
     pub families: Vec<String>,
     /// Largest instance, in vCPUs, ECS may pick.
     pub max_vcpu: u32,
+    /// Saving over Fargate that Managed Instances must reach before it is recommended, percent.
+    #[serde(default = "mi_min_savings_pct")]
+    pub min_savings_pct: f64,
+    /// Minutes an idle or underused instance runs before ECS optimizes it away (the provider's
+    /// `infrastructureOptimization.scaleInAfter`); a provider of the cluster that sets it wins.
+    #[serde(default = "mi_scale_in_after_minutes")]
+    pub scale_in_after_minutes: u32,
+}
+
+fn mi_min_savings_pct() -> f64 {
+    5.0
+}
+
+fn mi_scale_in_after_minutes() -> u32 {
+    15
 }
 
 impl Default for ManagedInstancesAssumptions {
@@ -36,6 +51,8 @@ impl Default for ManagedInstancesAssumptions {
         ManagedInstancesAssumptions {
             families: ["m8i", "m8a", "m8g", "m7i", "m7a", "m7g"].map(String::from).to_vec(),
             max_vcpu: 16,
+            min_savings_pct: mi_min_savings_pct(),
+            scale_in_after_minutes: mi_scale_in_after_minutes(),
         }
     }
 }
@@ -270,6 +287,20 @@ impl Assumptions {
             0.0,
             100.0,
             "a percentage from 0 to 100",
+        )?;
+        pct(
+            "managed_instances.min_savings_pct",
+            self.managed_instances.min_savings_pct,
+            0.0,
+            100.0,
+            "a percentage from 0 to 100",
+        )?;
+        pct(
+            "managed_instances.scale_in_after_minutes",
+            f64::from(self.managed_instances.scale_in_after_minutes),
+            0.0,
+            60.0,
+            "minutes from 0 to 60 (ECS takes 0 to 3,600 seconds)",
         )?;
         pct(
             "recommend.min_savings_pct",

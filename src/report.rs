@@ -236,6 +236,9 @@ pub enum LaunchType {
     /// EC2 container instances.
     #[serde(rename = "EC2")]
     Ec2,
+    /// The instances of an ECS Managed Instances capacity provider.
+    #[serde(rename = "MANAGED_INSTANCES")]
+    ManagedInstances,
 }
 
 impl LaunchType {
@@ -244,6 +247,7 @@ impl LaunchType {
             LaunchType::Fargate => "FARGATE",
             LaunchType::FargateSpot => "FARGATE+SPOT",
             LaunchType::Ec2 => "EC2",
+            LaunchType::ManagedInstances => "MANAGED_INSTANCES",
         }
     }
 }
@@ -451,6 +455,7 @@ pub enum Action {
     Switch,
     MoveToFargate,
     MoveToEc2,
+    MoveToManagedInstances,
     /// A daemon with no EC2 instances left: its function, if still needed, becomes a sidecar.
     ReplaceWithSidecar,
 }
@@ -463,6 +468,7 @@ impl Action {
             Action::Switch => "switch",
             Action::MoveToFargate => "move-to-fargate",
             Action::MoveToEc2 => "move-to-ec2",
+            Action::MoveToManagedInstances => "move-to-managed-instances",
             Action::ReplaceWithSidecar => "replace-with-sidecar",
         }
     }
@@ -493,6 +499,7 @@ impl Risk {
 pub enum Compute {
     Fargate,
     Ec2,
+    ManagedInstances,
 }
 
 /// Where and how a service runs once the recommendation is carried out, for programs to act on.
@@ -546,6 +553,8 @@ pub enum Plan {
     AllEc2,
     /// Services whose EC2 share beats Fargate by the margin on EC2, the rest on Fargate.
     Mixed,
+    /// Every Linux service on ECS Managed Instances (Windows services stay on Fargate).
+    ManagedInstances,
     /// No plan places every service: figures show today's cost.
     Current,
 }
@@ -556,6 +565,7 @@ impl Plan {
             Plan::AllFargate => "all-fargate",
             Plan::AllEc2 => "all-ec2",
             Plan::Mixed => "mixed",
+            Plan::ManagedInstances => "managed-instances",
             Plan::Current => "current",
         }
     }
@@ -573,7 +583,15 @@ pub struct PlanFigure {
 #[serde(deny_unknown_fields)]
 pub struct ClusterReport {
     pub current_monthly_usd: Usd,
+    /// Today's container instances of Auto Scaling groups (and the EC2 launch type).
     pub current_ec2_fleet: Vec<FleetLine>,
+    /// Today's instances of ECS Managed Instances capacity providers, priced with their fees.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub current_managed_instances_fleet: Vec<FleetLine>,
+    /// The cluster's ECS Managed Instances capacity providers, by name: what `gate` knows a
+    /// strategy naming them moves a service onto.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub managed_instances_providers: Vec<String>,
     /// The `fargate` option's figure: every service on Fargate at its cheapest applicable option
     /// (daemons excluded).
     pub fargate_monthly_usd: Option<Usd>,

@@ -159,6 +159,8 @@ pub fn signed(u: Usd) -> String {
 struct Cluster<'a> {
     report: &'a Report,
     rates: FargateRates,
+    /// Its ECS Managed Instances capacity providers, with those the plan creates.
+    managed: BTreeSet<String>,
 }
 
 fn family_of(task_definition: &str) -> &str {
@@ -188,9 +190,11 @@ pub fn evaluate(
         .iter()
         .map(|r| {
             let priced = catalog.discounted(&r.assumptions.discounts);
+            let planned = proposal.plan.iter().flat_map(|p| p.managed_instances_providers.iter());
             Ok(Cluster {
                 report: r,
                 rates: priced.region(&r.region)?.fargate.clone(),
+                managed: r.cluster.managed_instances_providers.iter().chain(planned).cloned().collect(),
             })
         })
         .collect::<Result<_, GateError>>()?;
@@ -223,6 +227,7 @@ pub fn evaluate(
             .collect()
     };
     let mut new_services: Vec<(String, String, Declared, u32, Placement)> = Vec::new();
+    let all_managed: BTreeSet<String> = clusters.iter().flat_map(|c| c.managed.iter().cloned()).collect();
 
     // Task definitions by family: files, then the plan's.
     let mut by_family: BTreeMap<String, Declared> = BTreeMap::new();
@@ -289,7 +294,7 @@ pub fn evaluate(
                 };
                 let desired = ps.desired.unwrap_or(1);
                 let placement =
-                    placement_of(ps.launch_type.as_deref(), ps.strategy.as_deref(), f64::from(desired)).unwrap_or(if d.fargate {
+                    placement_of(ps.launch_type.as_deref(), ps.strategy.as_deref(), f64::from(desired), &all_managed).unwrap_or(if d.fargate {
                         Placement::Fargate(Decimal::ZERO)
                     } else {
                         Placement::Ec2
@@ -450,7 +455,7 @@ pub fn evaluate(
             let proposed = if change.is_empty() {
                 s.current_monthly_usd
             } else {
-                price(s, &change, &c.rates)?
+                price(s, &change, &c.rates, &c.managed)?
             };
             proposed_total += proposed;
             let base = if baseline.is_some() {

@@ -1,6 +1,8 @@
 //! Pricing one proposed change on the report's figures: see the module header of `gate` for the
 //! rules each kind of change follows.
 
+use std::collections::BTreeSet;
+
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 
@@ -19,6 +21,8 @@ pub(super) enum Placement {
     /// Fargate, with this share of task-hours on Spot.
     Fargate(Decimal),
     Ec2,
+    /// The instances of an ECS Managed Instances capacity provider.
+    ManagedInstances,
 }
 
 /// Where the service's tasks run today: for a Fargate service mixing in Spot, the share of its
@@ -29,6 +33,7 @@ pub(super) enum Placement {
 pub(super) fn placement_today(s: &ServiceReport, rates: &FargateRates) -> Placement {
     match s.launch_type {
         LaunchType::Ec2 => Placement::Ec2,
+        LaunchType::ManagedInstances => Placement::ManagedInstances,
         LaunchType::Fargate => Placement::Fargate(Decimal::ZERO),
         LaunchType::FargateSpot => Placement::Fargate(match s.spot_share_pct {
             Some(pct) => (dec(pct) / Decimal::ONE_HUNDRED).clamp(Decimal::ZERO, Decimal::ONE),
@@ -54,13 +59,27 @@ fn spot_share_from_figures(s: &ServiceReport, rates: &FargateRates) -> Option<De
 }
 
 /// The placement a launch type or capacity provider strategy asks for, with `tasks` tasks.
-pub(super) fn placement_of(launch_type: Option<&str>, strategy: Option<&[terraform::Strategy]>, tasks: f64) -> Option<Placement> {
+/// `managed` names the ECS Managed Instances capacity providers (the analysed cluster's and
+/// those the plan creates): a strategy of instance providers goes to the kind that takes more of
+/// its tasks (base, then weight), as the engine places today's services.
+pub(super) fn placement_of(
+    launch_type: Option<&str>,
+    strategy: Option<&[terraform::Strategy]>,
+    tasks: f64,
+    managed: &BTreeSet<String>,
+) -> Option<Placement> {
     // A strategy removed (an empty list) leaves the launch type to decide.
     if let Some(items) = strategy.filter(|items| !items.is_empty() || launch_type.is_none()) {
         let is = |name: &'static str| items.iter().filter(move |s| s.capacity_provider == name);
         let fargate: Vec<_> = is("FARGATE").chain(is("FARGATE_SPOT")).collect();
         if fargate.is_empty() {
-            return Some(Placement::Ec2);
+            let (mi, asg): (Vec<_>, Vec<_>) = items.iter().partition(|s| managed.contains(&s.capacity_provider));
+            let pull = |xs: &[&terraform::Strategy]| (xs.iter().map(|s| s.base).sum::<u32>(), xs.iter().map(|s| s.weight).sum::<u32>());
+            return Some(if !mi.is_empty() && pull(&mi) >= pull(&asg) {
+                Placement::ManagedInstances
+            } else {
+                Placement::Ec2
+            });
         }
         let weight = |name: &'static str| Decimal::from(is(name).map(|s| s.weight).sum::<u32>());
         let base = |name: &'static str| Decimal::from(is(name).map(|s| s.base).sum::<u32>());
@@ -83,6 +102,7 @@ pub(super) fn placement_of(launch_type: Option<&str>, strategy: Option<&[terrafo
     match launch_type {
         Some("FARGATE") => Some(Placement::Fargate(Decimal::ZERO)),
         Some("EC2") | Some("EXTERNAL") => Some(Placement::Ec2),
+        Some("MANAGED_INSTANCES") => Some(Placement::ManagedInstances),
         _ => None,
     }
 }
@@ -167,7 +187,7 @@ impl Change {
 }
 
 /// Prices a service under a change: its monthly cost after.
-pub(super) fn price(s: &ServiceReport, c: &Change, rates: &FargateRates) -> Result<Usd, GateError> {
+pub(super) fn price(s: &ServiceReport, c: &Change, rates: &FargateRates, managed: &BTreeSet<String>) -> Result<Usd, GateError> {
     if c.deleted {
         return Ok(Usd::ZERO);
     }
@@ -176,11 +196,11 @@ pub(super) fn price(s: &ServiceReport, c: &Change, rates: &FargateRates) -> Resu
     let shape = c.shape.as_ref().map(|(sh, _)| *sh).unwrap_or(today);
     let tasks = c.desired.map(f64::from).unwrap_or(s.usage.average_tasks);
     let today_placement = placement_today(s, rates);
-    let target = placement_of(c.launch_type.as_deref(), c.strategy.as_deref(), tasks).unwrap_or(today_placement);
+    let target = placement_of(c.launch_type.as_deref(), c.strategy.as_deref(), tasks, managed).unwrap_or(today_placement);
     let moved = (c.launch_type.is_some() || c.strategy.is_some()) && target != today_placement;
     let mut cost = if !moved {
         // The same compute: today's cost, scaled by the new size's hourly weight.
-        let on_fargate = s.launch_type != LaunchType::Ec2;
+        let on_fargate = matches!(s.launch_type, LaunchType::Fargate | LaunchType::FargateSpot);
         if on_fargate && shape != today {
             fargate_hour(shape, Capacity::OnDemand, rates)
                 .map_err(|e| cannot(format!("the new size {} is not a Fargate size: {e}", shape.words())))?;
@@ -205,15 +225,21 @@ pub(super) fn price(s: &ServiceReport, c: &Change, rates: &FargateRates) -> Resu
                 let per_hour = od.0 * (Decimal::ONE - spot) + sp.0 * spot;
                 Usd(task_hours(s, rates) * per_hour)
             }
-            Placement::Ec2 => {
-                let ec2 = option_usd(&s.options, OptionKind::Ec2).ok_or_else(|| {
-                    let why = s.options.iter().find(|o| o.kind == OptionKind::Ec2).and_then(|o| o.reason.clone());
-                    cannot(format!("it has no EC2 figure ({})", why.unwrap_or_else(|| "not simulated".into())))
+            Placement::Ec2 | Placement::ManagedInstances => {
+                // Its share of the engine's simulated fleet: EC2 as ECS runs it, or Managed
+                // Instances with their fees.
+                let (kind, what) = match target {
+                    Placement::Ec2 => (OptionKind::Ec2, "EC2"),
+                    _ => (OptionKind::ManagedInstances, "ECS Managed Instances"),
+                };
+                let ec2 = option_usd(&s.options, kind).ok_or_else(|| {
+                    let why = s.options.iter().find(|o| o.kind == kind).and_then(|o| o.reason.clone());
+                    cannot(format!("it has no {what} figure ({})", why.unwrap_or_else(|| "not simulated".into())))
                 })?;
                 let at = s
                     .options
                     .iter()
-                    .find(|o| o.kind == OptionKind::Ec2)
+                    .find(|o| o.kind == kind)
                     .and_then(|o| o.size)
                     .map(|z| Shape {
                         cpu_units: z.cpu_units,
@@ -238,7 +264,7 @@ pub(super) fn price(s: &ServiceReport, c: &Change, rates: &FargateRates) -> Resu
                 Placement::Fargate(_) => fargate_hour(shape, Capacity::OnDemand, rates)
                     .map(|u| u.0)
                     .unwrap_or_else(|_| weight(shape, true, rates)),
-                Placement::Ec2 => weight(shape, false, rates),
+                Placement::Ec2 | Placement::ManagedInstances => weight(shape, false, rates),
             };
             Usd(hour * Decimal::from(n) * Decimal::from(HOURS_PER_MONTH))
         };
@@ -284,11 +310,12 @@ pub(super) fn price_new(
             };
             Ok((Usd(n * (od.0 * (Decimal::ONE - spot) + sp.0 * spot)), None))
         }
-        Placement::Ec2 => Ok((
+        Placement::Ec2 | Placement::ManagedInstances => Ok((
             Usd(n * weight(shape, false, rates)),
             Some(format!(
-                "`{}` is a new EC2 service: priced at the Fargate x86 rate for its size, since the fleet it joins is not simulated",
-                d.family
+                "`{}` is a new {} service: priced at the Fargate x86 rate for its size, since the fleet it joins is not simulated",
+                d.family,
+                if placement == Placement::Ec2 { "EC2" } else { "ECS Managed Instances" }
             )),
         )),
     }

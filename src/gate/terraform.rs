@@ -69,6 +69,9 @@ pub struct Plan {
     pub notes: Vec<String>,
     /// Addresses of resources outside ECS cost, ignored.
     pub ignored: Vec<String>,
+    /// Names of the ECS Managed Instances capacity providers the plan creates or keeps
+    /// (`aws_ecs_capacity_provider` with a `managed_instances_provider` block).
+    pub managed_instances_providers: Vec<String>,
 }
 
 pub fn read(path: &std::path::Path) -> Result<Plan, GateError> {
@@ -248,6 +251,16 @@ pub fn parse(plan: &Value, source: &str) -> Result<Plan, GateError> {
                     task_definition,
                     daemon: state.get("scheduling_strategy").and_then(Value::as_str) == Some("DAEMON"),
                 });
+            }
+            "aws_ecs_capacity_provider" => {
+                let state = if action == Action::Delete { None } else { after };
+                let managed = state
+                    .and_then(|s| s.get("managed_instances_provider"))
+                    .is_some_and(|m| m.as_array().is_none_or(|a| !a.is_empty()) && !m.is_null());
+                match state.and_then(|s| s.get("name")).and_then(Value::as_str) {
+                    Some(name) if managed => out.managed_instances_providers.push(name.to_string()),
+                    _ => out.ignored.push(address),
+                }
             }
             _ => out.ignored.push(address),
         }

@@ -291,7 +291,7 @@ pub(crate) fn comparison_line(c: &Comparison, month: &str) -> String {
 pub(crate) fn assumptions_line(r: &Report) -> String {
     let a = &r.assumptions;
     format!(
-        "CPU p{} + {}% headroom, memory p{} + {}% headroom, at least {} days of data, {} MiB reserved per instance, ENI trunking {}, EC2 only when {}% cheaper, service changes only when they save {}% and ${} a month{}; {}; monthly = average hourly cost x 730",
+        "CPU p{} + {}% headroom, memory p{} + {}% headroom, at least {} days of data, {} MiB reserved per instance, ENI trunking {}, EC2 only when {}% cheaper, Managed Instances only when {}% cheaper, service changes only when they save {}% and ${} a month{}; {}; monthly = average hourly cost x 730",
         a.rightsizing.cpu_percentile,
         a.rightsizing.cpu_headroom_pct,
         a.rightsizing.memory_percentile,
@@ -300,6 +300,7 @@ pub(crate) fn assumptions_line(r: &Report) -> String {
         a.ec2.reserved_memory_mib,
         if a.ec2.eni_trunking { "on" } else { "off" },
         a.recommend.ec2_min_savings_pct,
+        a.managed_instances.min_savings_pct,
         a.recommend.min_savings_pct,
         a.recommend.min_savings_usd,
         if a.ec2.spot_share_pct > 0.0 {

@@ -109,6 +109,7 @@ fn round_up(x: f64, step: u32) -> u32 {
 
 pub fn candidate<'a>(
     svc: &'a Service,
+    placement: Placement,
     td: &'a TaskDefinition,
     u: &'a ServiceUsage,
     a: &Assumptions,
@@ -126,7 +127,6 @@ pub fn candidate<'a>(
     } else {
         Platform::LinuxX86
     };
-    let placement = svc.placement();
     // Fargate Windows tasks cannot set ephemeral storage: a value in the task definition is
     // ignored (with a warning), never billed.
     let storage_gib = match platform {

@@ -143,7 +143,10 @@ fn by_part<T>(
 /// The services of `subset` on EC2 as ECS would run them (daemons on every instance); `None`
 /// when the subset holds no replica service. The ideal re-pack is left for [`ideal`].
 pub fn simulate(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions) -> Result<Option<Ec2Runs>, RecommendError> {
-    let scaling = Scaling::new(a.scale_in_minutes, a.target_capacity_pct, f.step_seconds);
+    let mut scaling = Scaling::new(a.scale_in_minutes, a.target_capacity_pct, f.step_seconds);
+    // ECS Managed Instances (priced with fees) consolidates underused instances; Auto Scaling
+    // groups never move a task.
+    scaling.consolidate = f.fees.is_some();
     // ECS's default for services spreads each service's tasks across Availability Zones before
     // binpack: each zone is its own set of instances holding its share of every service's tasks.
     let zones = a.availability_zones.max(1);

@@ -57,6 +57,41 @@ impl RecommendError {
     }
 }
 
+/// Today's cost of a pool of instances split among the services placed on it, by what each
+/// reserved over time at Fargate's x86 weights (a daemon: one task on every instance; a task
+/// reserving no CPU weighs the CPU it uses, p99 per task).
+fn current_shares(
+    cands: &[Candidate],
+    members: &[usize],
+    cost: Usd,
+    instances: f64,
+    steps: usize,
+    weights: &ResourceWeights,
+) -> BTreeMap<usize, Usd> {
+    let shares: Vec<(usize, f64)> = members
+        .iter()
+        .map(|&i| {
+            let c = &cands[i];
+            let tasks = if c.is_daemon() {
+                instances * steps as f64
+            } else {
+                c.usage.running_avg.iter().sum::<f64>()
+            };
+            let r = c.reserved();
+            let cpu = if c.no_cpu_reservation {
+                c.usage.stats.cpu_units_p99.unwrap_or(0.0)
+            } else {
+                f64::from(r.cpu_units)
+            };
+            (
+                i,
+                tasks * (cpu * weights.per_cpu_unit + f64::from(r.memory_mib) * weights.per_memory_mib),
+            )
+        })
+        .collect();
+    ec2::allocate(cost, &shares)
+}
+
 /// The optimizer's work budget for each distinct mix of task counts in a simulation: smaller
 /// than `pack`'s, since a month of 5-minute steps can hold thousands of mixes.
 pub const SIMULATION_BUDGET: Budget = Budget {
@@ -106,11 +141,22 @@ pub fn analyze_with(
         warnings.push(words::warn::NO_CONTAINER_INSIGHTS.into());
     }
 
-    // Current EC2 fleet: the container instances, assumed to run the whole window. A type the
-    // catalog cannot price is left out of today's cost and named: the report is partial.
+    // Today's instances, assumed to run the whole window, in two pools: those of ECS Managed
+    // Instances capacity providers, billed with their management fee, and the rest (Auto Scaling
+    // groups). A type the catalog cannot price is left out of today's cost and named: the report
+    // is partial.
+    let inventory = &snapshot.inventory;
+    let on_managed = |ci: &crate::snapshot::inventory::ContainerInstance| {
+        ci.capacity_provider_name
+            .as_deref()
+            .and_then(|p| inventory.capacity_provider(p))
+            .is_some_and(|p| p.managed_instances.is_some())
+    };
     let mut current_fleet: BTreeMap<String, u32> = BTreeMap::new();
-    for ci in &snapshot.inventory.container_instances {
-        *current_fleet.entry(ci.instance_type.clone()).or_default() += 1;
+    let mut current_mi_fleet: BTreeMap<String, u32> = BTreeMap::new();
+    for ci in &inventory.container_instances {
+        let pool = if on_managed(ci) { &mut current_mi_fleet } else { &mut current_fleet };
+        *pool.entry(ci.instance_type.clone()).or_default() += 1;
     }
     let mut not_priced = Vec::new();
     let mut fleet_hourly = Usd(Decimal::ZERO);
@@ -125,20 +171,44 @@ pub fn analyze_with(
             }),
         }
     }
+    let mut mi_fleet_hourly = Usd(Decimal::ZERO);
+    let mut mi_fee_rules = BTreeSet::new();
+    for (t, n) in &current_mi_fleet {
+        let priced = catalog.ec2_hourly(&m.region, t).map_err(|e| e.to_string()).and_then(|p| {
+            let (fee, status, source) = region
+                .managed_instances_fee(t)
+                .ok_or_else(|| words::warn::no_managed_instances_fee(&m.region, t))?;
+            if status == pricing::PriceStatus::Estimated {
+                mi_fee_rules.insert(source);
+            }
+            Ok(p + fee)
+        });
+        match priced {
+            Ok(p) => mi_fleet_hourly += p * Decimal::from(*n),
+            Err(reason) => not_priced.push(NotPriced {
+                what: "managed_instance".into(),
+                instance_type: t.clone(),
+                count: *n,
+                reason,
+            }),
+        }
+    }
     if !not_priced.is_empty() {
         warnings.push(words::warn::not_priced(&m.region, &not_priced));
     }
-    let current_ec2_cost = Usd(fleet_hourly.0 * Decimal::from(window_s) / Decimal::from(SECONDS_PER_HOUR));
+    let over_window = |hourly: Usd| Usd(hourly.0 * Decimal::from(window_s) / Decimal::from(SECONDS_PER_HOUR));
+    let current_ec2_cost = over_window(fleet_hourly);
+    let current_mi_cost = over_window(mi_fleet_hourly);
     let weights = ResourceWeights {
         per_cpu_unit: rates.linux_x86_vcpu_hour.to_f64() / 1024.0,
         per_memory_mib: rates.linux_x86_gb_hour.to_f64() / 1024.0,
     };
 
-    let defs: BTreeMap<String, &TaskDefinition> = snapshot.inventory.task_definitions.iter().map(|t| (t.reference(), t)).collect();
+    let defs: BTreeMap<String, &TaskDefinition> = inventory.task_definitions.iter().map(|t| (t.reference(), t)).collect();
     let mut cands = Vec::new();
-    for (svc, u) in snapshot.inventory.services.iter().zip(usages) {
+    for (svc, u) in inventory.services.iter().zip(usages) {
         let td = defs[&svc.task_definition];
-        cands.push(candidate::candidate(svc, td, u, a, rates, buckets)?);
+        cands.push(candidate::candidate(svc, inventory.placement(svc), td, u, a, rates, buckets)?);
     }
 
     for c in &cands {
@@ -155,37 +225,29 @@ pub fn analyze_with(
         }
     }
 
-    // Current EC2 services share the current fleet's cost by what they reserved over time.
+    // The services on each pool share its cost by what they reserved over time. A pool no
+    // service is placed on is idle: its cost stays in the cluster's current figure only.
     let current_ec2: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].placement == Placement::Ec2).collect();
-    if !current_ec2.is_empty() {
-        let instances = snapshot.inventory.container_instances.len() as f64;
-        let shares: Vec<(usize, f64)> = current_ec2
-            .iter()
-            .map(|&i| {
-                let c = &cands[i];
-                let tasks = if c.is_daemon() {
-                    instances * steps as f64
-                } else {
-                    c.usage.running_avg.iter().sum::<f64>()
-                };
-                let r = c.reserved();
-                // A task reserving no CPU weighs what it uses (p99 per task).
-                let cpu = if c.no_cpu_reservation {
-                    c.usage.stats.cpu_units_p99.unwrap_or(0.0)
-                } else {
-                    f64::from(r.cpu_units)
-                };
-                (
-                    i,
-                    tasks * (cpu * weights.per_cpu_unit + f64::from(r.memory_mib) * weights.per_memory_mib),
-                )
-            })
-            .collect();
-        for (i, cost) in ec2::allocate(current_ec2_cost, &shares) {
-            cands[i].current = monthly(cost, window_s);
+    let current_mi: Vec<usize> = (0..cands.len())
+        .filter(|&i| matches!(cands[i].placement, Placement::ManagedInstances { .. }))
+        .collect();
+    let pools = [
+        (&current_ec2, current_ec2_cost, &current_fleet, words::warn::IDLE_INSTANCES),
+        (&current_mi, current_mi_cost, &current_mi_fleet, words::warn::IDLE_MANAGED_INSTANCES),
+    ];
+    let mut idle_pool_cost = Usd::ZERO;
+    for (members, cost, fleet, idle) in pools {
+        let instances = fleet.values().sum::<u32>();
+        if members.is_empty() {
+            if !fleet.is_empty() {
+                warnings.push(idle.into());
+            }
+            idle_pool_cost += monthly(cost, window_s);
+            continue;
         }
-    } else if !current_fleet.is_empty() {
-        warnings.push(words::warn::IDLE_INSTANCES.into());
+        for (i, share) in current_shares(&cands, members, cost, f64::from(instances), steps, &weights) {
+            cands[i].current = monthly(share, window_s);
+        }
     }
 
     // Instance types the EC2 plans may use: priced ones of the chosen families and of the
@@ -240,7 +302,7 @@ pub fn analyze_with(
     };
     // ECS Managed Instances: the types ECS may pick, each at its EC2 price plus its fee, on
     // demand, with trunking on (the ENI limit does not bind there).
-    let mi = managed::inputs(catalog, region, &a.managed_instances, &mut warnings);
+    let mi = managed::inputs(catalog, region, inventory, &a.managed_instances, mi_fee_rules.into_iter().next(), &mut warnings);
     let mi_inputs = FleetInputs {
         types: &mi.types,
         hour_factor: Decimal::ONE,
@@ -249,6 +311,10 @@ pub fn analyze_with(
     };
     let mut mi_ec2 = a.ec2.clone();
     mi_ec2.eni_trunking = true;
+    // No target capacity: ECS launches what the tasks need. Idle and underused instances go
+    // after the provider's scaleInAfter where the cluster has a provider that sets it.
+    mi_ec2.target_capacity_pct = 100;
+    mi_ec2.scale_in_minutes = managed::scale_in_after_minutes(inventory, &a.managed_instances);
     let pct = a.recommend.ec2_min_savings_pct;
     let ec2_able: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].ec2_shape.is_some()).collect();
     // What each service costs in the all-Fargate plan: exactly what its Fargate recommendation
@@ -330,7 +396,13 @@ pub fn analyze_with(
     });
 
     progress("recommendations");
-    let plan = plan::choose_plan(all_fargate, all_ec2_total, mixed_total, pct);
+    let costs = plan::PlanCosts {
+        all_fargate,
+        all_ec2: all_ec2_total,
+        mixed: mixed_total,
+        managed_instances: managed_total,
+    };
+    let plan = plan::choose_plan(costs, pct, a.managed_instances.min_savings_pct);
     if plan == Plan::Current {
         // Nothing is feasible everywhere (a task too big for Fargate and no EC2 types): keep today.
         warnings.push(words::warn::NO_PLAN.into());
@@ -339,6 +411,12 @@ pub fn analyze_with(
         Plan::AllFargate | Plan::Current => (None, BTreeSet::new()),
         Plan::AllEc2 => (all_ec2.as_ref(), ec2_able.iter().copied().collect()),
         Plan::Mixed => (mixed_sim.as_ref(), mixed_ec2.iter().copied().collect()),
+        Plan::ManagedInstances => (managed.as_ref(), ec2_able.iter().copied().collect()),
+    };
+    let plan_compute = if plan == Plan::ManagedInstances {
+        Compute::ManagedInstances
+    } else {
+        Compute::Ec2
     };
     let plan_sim = plan_runs.map(|r| &r.ecs.sim);
     if let Some(sim) = plan_sim {
@@ -361,7 +439,7 @@ pub fn analyze_with(
                 .and_then(|s| s.allocation.get(&i))
                 .map(|&x| monthly(x, window_s))
                 .unwrap_or(Usd::ZERO);
-            ec2_recommendation(c, cost, a, plan_runs)
+            instances_recommendation(c, cost, a, plan_runs, plan_compute)
         } else {
             fargate_recs[i].clone().unwrap_or_else(|| fargate_recommendation(c, a))
         };
@@ -375,17 +453,12 @@ pub fn analyze_with(
         services.push(service_report(c, options, rec));
     }
 
-    let current_total: Usd = services.iter().map(|s| s.current_monthly_usd).sum::<Usd>()
-        + if current_ec2.is_empty() {
-            monthly(current_ec2_cost, window_s)
-        } else {
-            Usd::ZERO
-        };
+    let current_total: Usd = services.iter().map(|s| s.current_monthly_usd).sum::<Usd>() + idle_pool_cost;
     let recommended: Usd = services.iter().map(|s| s.recommendation.monthly_usd).sum();
     let trunking_shown = plan::trunking_matters(ec2_trunking_total, all_ec2_total)
         .then_some(ec2_trunking_total)
         .flatten();
-    let rationale = words::cluster_rationale(plan, all_fargate, all_ec2_total, mixed_total, a, plan_ec2.len(), trunking_shown);
+    let rationale = words::cluster_rationale(plan, &costs, a, plan_ec2.len(), trunking_shown, mi.note.as_deref());
     if a.ec2.spot_share_pct > 0.0 && all_ec2.is_some() {
         warnings.push(words::warn::ec2_spot(a));
     }
@@ -418,13 +491,13 @@ pub fn analyze_with(
     );
     let cluster = ClusterReport {
         current_monthly_usd: current_total,
-        current_ec2_fleet: current_fleet
+        current_ec2_fleet: counted_lines(&current_fleet),
+        current_managed_instances_fleet: counted_lines(&current_mi_fleet),
+        managed_instances_providers: inventory
+            .capacity_providers
             .iter()
-            .map(|(t, &n)| FleetLine {
-                instance_type: t.clone(),
-                count: n,
-                average_count: None,
-            })
+            .filter(|p| p.managed_instances.is_some())
+            .map(|p| p.name.clone())
             .collect(),
         fargate_monthly_usd: option_usd(&cluster_options, OptionKind::Fargate),
         ec2_monthly_usd: option_usd(&cluster_options, OptionKind::Ec2),
@@ -447,6 +520,10 @@ pub fn analyze_with(
             PlanFigure {
                 plan: Plan::Mixed,
                 monthly_usd: mixed_total,
+            },
+            PlanFigure {
+                plan: Plan::ManagedInstances,
+                monthly_usd: managed_total,
             },
         ],
         recommended_plan: plan,
@@ -671,14 +748,25 @@ fn cluster_options(
     ]
 }
 
+fn counted_lines(fleet: &BTreeMap<String, u32>) -> Vec<FleetLine> {
+    fleet
+        .iter()
+        .map(|(t, &n)| FleetLine {
+            instance_type: t.clone(),
+            count: n,
+            average_count: None,
+        })
+        .collect()
+}
+
 fn current_target(c: &Candidate) -> Target {
     let r = c.reserved();
     let spot = c.spot_share_today();
     Target {
-        compute: if c.placement == Placement::Ec2 {
-            Compute::Ec2
-        } else {
-            Compute::Fargate
+        compute: match c.placement {
+            Placement::Ec2 => Compute::Ec2,
+            Placement::ManagedInstances { .. } => Compute::ManagedInstances,
+            Placement::Fargate { .. } => Compute::Fargate,
         },
         platform: c.platform,
         capacity: if spot >= 1.0 { Capacity::Spot } else { Capacity::OnDemand },
@@ -788,13 +876,23 @@ fn fargate_recommendation(c: &Candidate, a: &Assumptions) -> Recommendation {
     }
 }
 
-fn ec2_recommendation(c: &Candidate, cost: Usd, a: &Assumptions, runs: Option<&Ec2Runs>) -> Recommendation {
-    let shape: TaskShape = c.ec2_shape.expect("EC2 plan members have a shape");
+/// A service in a plan on instances: the EC2 fleet, or ECS Managed Instances (`compute`).
+fn instances_recommendation(c: &Candidate, cost: Usd, a: &Assumptions, runs: Option<&Ec2Runs>, compute: Compute) -> Recommendation {
+    let shape: TaskShape = c.ec2_shape.expect("members of a plan on instances have a shape");
     let size = FargateSize {
         cpu_units: shape.cpu_units,
         memory_mib: shape.memory_mib,
     };
-    let action = plan::ec2_action(c.placement == Placement::Ec2, size != c.reserved());
+    let managed = compute == Compute::ManagedInstances;
+    let action = if managed {
+        plan::instances_action(
+            matches!(c.placement, Placement::ManagedInstances { .. }),
+            size != c.reserved(),
+            Action::MoveToManagedInstances,
+        )
+    } else {
+        plan::ec2_action(c.placement == Placement::Ec2, size != c.reserved())
+    };
     // The service's tasks run on its Auto Scaling group's type (a daemon on every group).
     let fleet: Vec<FleetLine> = runs
         .map(|r| {
@@ -825,18 +923,32 @@ fn ec2_recommendation(c: &Candidate, cost: Usd, a: &Assumptions, runs: Option<&E
     Recommendation {
         action,
         target: Some(Target {
-            compute: Compute::Ec2,
+            compute,
             platform: if on_graviton { Platform::LinuxArm } else { c.platform },
             capacity: Capacity::OnDemand,
-            spot_share_pct: (a.ec2.spot_share_pct > 0.0).then_some(a.ec2.spot_share_pct),
+            spot_share_pct: (!managed && a.ec2.spot_share_pct > 0.0).then_some(a.ec2.spot_share_pct),
             cpu_units: shape.cpu_units,
             memory_mib: shape.memory_mib,
             fleet,
         }),
-        summary: words::describe_ec2(size, shape.arm_ok),
+        summary: if managed {
+            words::describe_managed_instances(size)
+        } else {
+            words::describe_ec2(size, shape.arm_ok)
+        },
         monthly_usd: cost,
         savings_monthly_usd: c.current - cost,
-        rationale: words::with_risk_reason(words::ec2_rationale(c, a, size, cost), c, risk, shape.cpu_units, shape.memory_mib),
+        rationale: words::with_risk_reason(
+            if managed {
+                words::managed_instances_rationale(c, a, size, cost)
+            } else {
+                words::ec2_rationale(c, a, size, cost)
+            },
+            c,
+            risk,
+            shape.cpu_units,
+            shape.memory_mib,
+        ),
         risk,
     }
 }
@@ -849,6 +961,7 @@ fn service_report(c: &Candidate, options: Vec<PricedOption>, recommendation: Rec
         task_definition: c.svc.task_definition.clone(),
         launch_type: match c.placement {
             Placement::Ec2 => LaunchType::Ec2,
+            Placement::ManagedInstances { .. } => LaunchType::ManagedInstances,
             Placement::Fargate { spot_share } if spot_share > 0.0 => LaunchType::FargateSpot,
             Placement::Fargate { .. } => LaunchType::Fargate,
         },

@@ -48,21 +48,41 @@ pub fn trunking_matters(with_trunking: Option<Usd>, ec2: Option<Usd>) -> bool {
     with_trunking.is_some() && ec2.is_some() && beats(with_trunking, ec2, TRUNKING_MIN_SAVINGS_PCT)
 }
 
-/// The cluster's plan: EC2 (all or mixed) only when it beats all-Fargate by the margin; a mix that
-/// does competes with all-EC2 on price alone. `Current` when no plan places every service.
-pub fn choose_plan(all_fargate: Option<Usd>, all_ec2: Option<Usd>, mixed: Option<Usd>, min_savings_pct: f64) -> Plan {
-    let (mut plan, mut best) = (Plan::AllFargate, all_fargate);
-    if beats(all_ec2, all_fargate, min_savings_pct) {
-        (plan, best) = (Plan::AllEc2, all_ec2);
+/// What each plan costs a month (`None`: it cannot place every service).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PlanCosts {
+    pub all_fargate: Option<Usd>,
+    pub all_ec2: Option<Usd>,
+    pub mixed: Option<Usd>,
+    pub managed_instances: Option<Usd>,
+}
+
+/// The cluster's plan. Each plan on instances carries its operational margin over Fargate
+/// (`ec2_pct` for all-EC2 and the mix, `mi_pct` for Managed Instances): a plan's cost is weighed
+/// as `cost / (1 - margin)`, and the lowest weighed cost wins, Fargate first on a tie. So EC2 is
+/// chosen only when it beats Fargate by its margin (a mix and all-EC2, with the same margin,
+/// compete on price alone), and EC2 beats Managed Instances only by the difference the margins
+/// make. `Current` when no plan places every service.
+pub fn choose_plan(costs: PlanCosts, ec2_pct: f64, mi_pct: f64) -> Plan {
+    let weighed = |cost: Option<Usd>, pct: f64| -> Option<Decimal> {
+        let keep = keep_share(pct);
+        cost.filter(|_| keep > Decimal::ZERO).map(|c| c.0 / keep)
+    };
+    let candidates = [
+        (Plan::AllFargate, weighed(costs.all_fargate, 0.0)),
+        (Plan::AllEc2, weighed(costs.all_ec2, ec2_pct)),
+        (Plan::Mixed, weighed(costs.mixed, ec2_pct)),
+        (Plan::ManagedInstances, weighed(costs.managed_instances, mi_pct)),
+    ];
+    let mut best: Option<(Plan, Decimal)> = None;
+    for (plan, cost) in candidates {
+        if let Some(c) = cost {
+            if best.is_none_or(|(_, b)| c < b) {
+                best = Some((plan, c));
+            }
+        }
     }
-    if beats(mixed, all_fargate, min_savings_pct) && mixed.is_some_and(|m| best.is_none_or(|b| m < b)) {
-        (plan, best) = (Plan::Mixed, mixed);
-    }
-    if best.is_none() {
-        Plan::Current
-    } else {
-        plan
-    }
+    best.map(|(p, _)| p).unwrap_or(Plan::Current)
 }
 
 /// A replica service joins EC2 in the mix when its share of the all-EC2 fleet beats its best
@@ -113,8 +133,14 @@ pub fn worth_changing(saving: Usd, current: Usd, min_pct: f64, min_usd: f64) -> 
 }
 
 pub fn ec2_action(on_ec2_today: bool, resized: bool) -> Action {
-    if !on_ec2_today {
-        Action::MoveToEc2
+    instances_action(on_ec2_today, resized, Action::MoveToEc2)
+}
+
+/// What a service recommended onto instances (EC2 or Managed Instances) does: `move_to` unless
+/// it runs there today.
+pub fn instances_action(on_them_today: bool, resized: bool, move_to: Action) -> Action {
+    if !on_them_today {
+        move_to
     } else if resized {
         Action::Rightsize
     } else {
@@ -162,8 +188,41 @@ mod tests {
             (None, None, None, 10.0, Plan::Current),
         ];
         for &(f, e, m, pct, want) in cases {
-            let got = choose_plan(f.and_then(usd), e.and_then(usd), m.and_then(usd), pct);
+            let costs = PlanCosts {
+                all_fargate: f.and_then(usd),
+                all_ec2: e.and_then(usd),
+                mixed: m.and_then(usd),
+                managed_instances: None,
+            };
+            let got = choose_plan(costs, pct, 5.0);
             assert_eq!(got, want, "fargate {f:?}, ec2 {e:?}, mixed {m:?}, margin {pct}%");
+        }
+    }
+
+    #[test]
+    fn managed_instances_competes_with_its_own_margin() {
+        // (all Fargate, all EC2, Managed Instances, plan) with EC2's margin 10% and MI's 5%.
+        type Case = (Option<&'static str>, Option<&'static str>, Option<&'static str>, Plan);
+        let cases: &[Case] = &[
+            // MI must beat Fargate by 5%: 95 does not, 94.99 does.
+            (Some("100"), None, Some("95"), Plan::AllFargate),
+            (Some("100"), None, Some("94.99"), Plan::ManagedInstances),
+            // 92 beats Fargate by 5% where EC2's 92 would not beat it by 10%.
+            (Some("100"), Some("92"), Some("92"), Plan::ManagedInstances),
+            // EC2 must beat MI by what the margins make: 85 / 0.90 = 94.4 < 90 / 0.95 = 94.7.
+            (Some("100"), Some("85"), Some("90"), Plan::AllEc2),
+            (Some("100"), Some("85.5"), Some("90"), Plan::ManagedInstances),
+            // Windows-only fleets and the like: MI alone places everything.
+            (None, None, Some("120"), Plan::ManagedInstances),
+        ];
+        for &(f, e, mi, want) in cases {
+            let costs = PlanCosts {
+                all_fargate: f.and_then(usd),
+                all_ec2: e.and_then(usd),
+                mixed: None,
+                managed_instances: mi.and_then(usd),
+            };
+            assert_eq!(choose_plan(costs, 10.0, 5.0), want, "fargate {f:?}, ec2 {e:?}, managed {mi:?}");
         }
     }
 

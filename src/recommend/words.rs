@@ -84,9 +84,14 @@ pub fn describe_current(c: &Candidate) -> String {
     let size = c.reserved();
     match c.placement {
         Placement::Ec2 => format!("EC2, {size}"),
+        Placement::ManagedInstances { .. } => format!("Managed Instances, {size}"),
         Placement::Fargate { spot_share } if spot_share > 0.0 => format!("Fargate + Spot, {size}"),
         Placement::Fargate { .. } => describe_fargate(c.platform, FargateChoice::Own, size),
     }
+}
+
+pub fn describe_managed_instances(size: FargateSize) -> String {
+    format!("Managed Instances, {size}")
 }
 
 pub fn describe_ec2(size: FargateSize, graviton_ready: bool) -> String {
@@ -206,6 +211,22 @@ pub fn below_threshold(c: &Candidate, a: &Assumptions, saving: Usd, change: &str
 }
 
 /// Why a service goes to (or stays on) the EC2 fleet.
+pub fn managed_instances_rationale(c: &Candidate, a: &Assumptions, size: FargateSize, cost: Usd) -> String {
+    if c.is_daemon() {
+        return "runs one task on every instance; its share follows the fleet".into();
+    }
+    let fargate = match (c.best_fargate, c.fargate_size) {
+        (Some((choice, p)), Some(size)) => format!("{} as {}", p.monthly, describe_fargate(c.platform, choice, size)),
+        _ => "not possible".into(),
+    };
+    let why = format!(
+        "{}; on ECS Managed Instances it reserves {size} and its share of the instances and their management fees costs {cost} a month against {fargate} on Fargate (the cluster moves when Managed Instances saves {}% or more)",
+        usage_words(c, a),
+        a.managed_instances.min_savings_pct
+    );
+    with_reservation_notes(why, c)
+}
+
 pub fn ec2_rationale(c: &Candidate, a: &Assumptions, size: FargateSize, cost: Usd) -> String {
     if c.is_daemon() {
         return "runs one task on every instance; its share follows the fleet".into();
@@ -214,11 +235,16 @@ pub fn ec2_rationale(c: &Candidate, a: &Assumptions, size: FargateSize, cost: Us
         (Some((choice, p)), Some(size)) => format!("{} as {}", p.monthly, describe_fargate(c.platform, choice, size)),
         _ => "not possible".into(),
     };
-    let mut why = format!(
+    let why = format!(
         "{}; on the EC2 fleet it reserves {size} and its share costs {cost} a month against {fargate} on Fargate (EC2 must save {}% or more)",
         usage_words(c, a),
         a.recommend.ec2_min_savings_pct
     );
+    with_reservation_notes(why, c)
+}
+
+/// What a service on instances keeps of its reservation, and why.
+fn with_reservation_notes(mut why: String, c: &Candidate) -> String {
     if c.at_limit {
         why.push_str("; it runs at its limit, so it keeps at least its current reservation");
     }
@@ -270,24 +296,32 @@ pub fn ec2_plan_keeps_on_fargate(services: &[(&str, Usd)]) -> String {
 /// Why the cluster takes its plan, naming every plan's figure.
 pub fn cluster_rationale(
     plan: Plan,
-    fargate: Option<Usd>,
-    ec2: Option<Usd>,
-    mixed: Option<Usd>,
+    costs: &super::plan::PlanCosts,
     a: &Assumptions,
     ec2_services: usize,
     trunking: Option<Usd>,
+    mi_note: Option<&str>,
 ) -> String {
     let f = |x: Option<Usd>| x.map(|v| v.to_string()).unwrap_or_else(|| "not possible".into());
     let head = format!(
-        "all on Fargate {} a month, all on EC2 {}, best mix {}",
-        f(fargate),
-        f(ec2),
-        f(mixed)
+        "all on Fargate {} a month, all on EC2 {}, best mix {}, all on ECS Managed Instances {}{}",
+        f(costs.all_fargate),
+        f(costs.all_ec2),
+        f(costs.mixed),
+        f(costs.managed_instances),
+        match mi_note {
+            Some(n) if costs.managed_instances.is_some() => format!(" ({n})"),
+            _ => String::new(),
+        }
     );
     let pct = a.recommend.ec2_min_savings_pct;
+    let mi_pct = a.managed_instances.min_savings_pct;
     let mut out = match plan {
         Plan::AllFargate => format!(
-            "{head}; EC2 does not save the required {pct}% over Fargate, so every service runs on Fargate, each at its cheapest option"
+            "{head}; neither EC2 (which must save {pct}%) nor Managed Instances (which must save {mi_pct}%) saves enough over Fargate, so every service runs on Fargate, each at its cheapest option"
+        ),
+        Plan::ManagedInstances => format!(
+            "{head}; Managed Instances saves more than {mi_pct}% over Fargate for the cluster as a whole, and beats EC2 once EC2's {pct}% margin for running its own instances is counted"
         ),
         Plan::AllEc2 => format!("{head}; the EC2 fleet saves more than {pct}% over Fargate for the cluster as a whole"),
         Plan::Mixed => format!(
@@ -341,6 +375,8 @@ pub mod warn {
 
     pub const NO_CONTAINER_INSIGHTS: &str =
         "Container Insights was off: CPU and memory come from AWS/ECS utilization (percent of reservation)";
+    pub const IDLE_MANAGED_INSTANCES: &str =
+        "ECS Managed Instances run but no service is placed on them; their cost (with fees) is in the cluster's current figure only";
     pub const IDLE_INSTANCES: &str =
         "container instances run but no service is placed on EC2; their cost is in the cluster's current figure only";
     pub const NO_PLAN: &str = "no plan can place every service; figures show today's cost";
@@ -422,6 +458,11 @@ pub mod warn {
     }
 
     /// Container instances the catalog cannot price: today's cost leaves them out.
+    /// Today's Managed Instances type with no management fee in the catalog.
+    pub fn no_managed_instances_fee(region: &str, instance_type: &str) -> String {
+        format!("no ECS Managed Instances fee for `{instance_type}` in `{region}`: run `ecs-advisor prices refresh --region {region}`")
+    }
+
     pub fn not_priced(region: &str, missing: &[crate::report::NotPriced]) -> String {
         let list: Vec<String> = missing.iter().map(|n| format!("{} x `{}`", n.count, n.instance_type)).collect();
         format!(

@@ -140,10 +140,13 @@ fn runs_as(t: &Target, s: &ServiceReport) -> bool {
     let compute = match t.compute {
         Compute::Fargate => matches!(s.launch_type, LaunchType::Fargate | LaunchType::FargateSpot),
         Compute::Ec2 => s.launch_type == LaunchType::Ec2,
+        Compute::ManagedInstances => s.launch_type == LaunchType::ManagedInstances,
     };
+    // On instances, Spot is the fleet's, not the service's.
+    let on_instances = t.compute != Compute::Fargate;
     let capacity = match t.capacity {
-        Capacity::Spot => s.launch_type == LaunchType::FargateSpot || t.compute == Compute::Ec2,
-        Capacity::OnDemand => s.launch_type != LaunchType::FargateSpot || t.compute == Compute::Ec2,
+        Capacity::Spot => s.launch_type == LaunchType::FargateSpot || on_instances,
+        Capacity::OnDemand => s.launch_type != LaunchType::FargateSpot || on_instances,
     };
     compute && capacity && t.platform == s.platform && s.task_size.cpu_units == t.cpu_units && s.task_size.memory_mib == t.memory_mib
 }

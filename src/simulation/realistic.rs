@@ -28,7 +28,17 @@ pub struct Scaling {
     /// Managed scaling's target capacity, percent (1 to 100). Below 100, spare empty instances
     /// are kept: `ceil(busy * 100 / target)` instances in all.
     pub target_capacity_pct: u32,
+    /// ECS Managed Instances' infrastructure optimization: an underused instance (at most
+    /// [`UNDERUSED_SHARE`] of its CPU and of its memory reserved) whose tasks all fit on the
+    /// fleet's other instances for longer than `scale_in_steps` is drained: its tasks are
+    /// started again there (binpack) and it terminates. Off for Auto Scaling groups, whose tasks
+    /// never move.
+    pub consolidate: bool,
 }
+
+/// The most of its CPU and of its memory an instance may have reserved for the consolidation
+/// model to call it underused. AWS does not publish its threshold; this is the model's.
+pub const UNDERUSED_SHARE: f64 = 0.5;
 
 impl Scaling {
     /// `scale_in_minutes` of emptiness before an instance goes, in steps of `step_seconds`.
@@ -36,6 +46,7 @@ impl Scaling {
         Scaling {
             scale_in_steps: (scale_in_minutes * 60).div_ceil(step_seconds.max(1)),
             target_capacity_pct: target_capacity_pct.clamp(1, 100),
+            consolidate: false,
         }
     }
 }
@@ -233,6 +244,67 @@ struct Instance {
     tasks: Vec<u32>,
     /// Consecutive steps it has been empty.
     empty_for: u32,
+    /// Consecutive steps it has been underused with its tasks fitting elsewhere.
+    movable_for: u32,
+}
+
+/// Where binpack would start `i`'s tasks on the fleet's other instances (largest task first),
+/// or `None` when some task fits on none of them. Instances in `skip` take no tasks.
+fn rehome(fleet: &[Instance], i: usize, shapes: &[TaskShape], opt: &InstanceOption, skip: &[bool]) -> Option<Vec<(usize, usize)>> {
+    let mut loads: Vec<Load> = fleet.iter().map(|f| f.load).collect();
+    let mut tasks: Vec<usize> = Vec::new();
+    for (m, &n) in fleet[i].tasks.iter().enumerate() {
+        tasks.extend(std::iter::repeat_n(m, n as usize));
+    }
+    tasks.sort_by_key(|&m| std::cmp::Reverse((shapes[m].memory_mib, shapes[m].cpu_units)));
+    let mut moves = Vec::with_capacity(tasks.len());
+    for m in tasks {
+        let t = &shapes[m];
+        let j = (0..fleet.len())
+            .filter(|&j| j != i && !skip[j] && fleet[j].load != Load::default() && opt.fits(&loads[j], t))
+            .min_by(|&a, &b| {
+                let free = |j: usize| (opt.memory_mib - loads[j].mem, opt.cpu_units - loads[j].cpu);
+                free(a).cmp(&free(b)).then(a.cmp(&b))
+            })?;
+        loads[j].add(t, 1);
+        moves.push((m, j));
+    }
+    Some(moves)
+}
+
+/// Managed Instances' consolidation at one step: each underused instance whose tasks fit on the
+/// others ages; those that have for longer than the delay are drained, least loaded first, onto
+/// instances that are not themselves being drained, and leave the fleet empty.
+fn consolidate(fleet: &mut [Instance], shapes: &[TaskShape], opt: &InstanceOption, scale_in_steps: u32) {
+    let underused = |l: &Load| {
+        f64::from(l.cpu) <= UNDERUSED_SHARE * f64::from(opt.cpu_units) && f64::from(l.mem) <= UNDERUSED_SHARE * f64::from(opt.memory_mib)
+    };
+    let none = vec![false; fleet.len()];
+    for i in 0..fleet.len() {
+        let l = fleet[i].load;
+        let movable = l != Load::default() && underused(&l) && rehome(fleet, i, shapes, opt, &none).is_some();
+        fleet[i].movable_for = if movable { fleet[i].movable_for + 1 } else { 0 };
+    }
+    let mut order: Vec<usize> = (0..fleet.len()).filter(|&i| fleet[i].movable_for > scale_in_steps).collect();
+    order.sort_by_key(|&i| (fleet[i].load.mem, fleet[i].load.cpu, i));
+    let mut drained = vec![false; fleet.len()];
+    for i in order {
+        drained[i] = true;
+        let Some(moves) = rehome(fleet, i, shapes, opt, &drained) else {
+            drained[i] = false;
+            continue;
+        };
+        for (m, j) in moves {
+            fleet[j].load.add(&shapes[m], 1);
+            fleet[j].tasks[m] += 1;
+            fleet[j].movable_for = 0;
+        }
+        fleet[i].tasks.iter_mut().for_each(|n| *n = 0);
+        fleet[i].load = Load::default();
+        fleet[i].movable_for = 0;
+        // Drained now: it terminates with no further delay.
+        fleet[i].empty_for = scale_in_steps + 1;
+    }
 }
 
 /// Runs ECS's placement and managed scaling over the steps on instances of option `o`. `None`
@@ -294,6 +366,7 @@ fn run_group(
                             load: Load::default(),
                             tasks: vec![0; members.len()],
                             empty_for: 0,
+                            movable_for: 0,
                         });
                         fleet.len() - 1
                     }
@@ -304,6 +377,9 @@ fn run_group(
                 running[m] += 1;
             }
         }
+        if scaling.consolidate {
+            consolidate(&mut fleet, &shapes, opt, scaling.scale_in_steps);
+        }
         // Managed scaling: keep the spare instances the target capacity asks for.
         let busy = fleet.iter().filter(|i| i.load != empty).count() as u64;
         let wanted = (busy * 100).div_ceil(u64::from(scaling.target_capacity_pct)) as usize;
@@ -312,12 +388,13 @@ fn run_group(
                 load: Load::default(),
                 tasks: vec![0; members.len()],
                 empty_for: 0,
+                movable_for: 0,
             });
         }
         // Empty instances age; those empty longer than the delay go, oldest-empty first, as long
         // as `wanted` remain. An instance is billed for every step it runs, empty or not.
         for i in fleet.iter_mut().filter(|i| i.load == empty) {
-            i.empty_for += 1;
+            i.empty_for = i.empty_for.saturating_add(1);
         }
         let mut spare = fleet.len().saturating_sub(wanted);
         if spare > 0 {
@@ -399,6 +476,7 @@ mod tests {
         Scaling {
             scale_in_steps,
             target_capacity_pct: 100,
+            consolidate: false,
         }
     }
 
@@ -449,6 +527,7 @@ mod tests {
         let s = Scaling {
             scale_in_steps: 0,
             target_capacity_pct: 80,
+            consolidate: false,
         };
         let r = simulate(&w, &[], &opts, 3600, 2, s, WEIGHTS).unwrap();
         // 4 busy instances at 80%: 5 in all.

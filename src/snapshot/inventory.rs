@@ -24,6 +24,9 @@ pub enum LaunchType {
     Fargate,
     Ec2,
     External,
+    /// ECS Managed Instances. AWS documents a capacity provider strategy for running on them; the
+    /// API also takes this launch type.
+    ManagedInstances,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,26 +157,130 @@ pub struct ContainerInstance {
 #[serde(deny_unknown_fields)]
 pub struct CapacityProvider {
     pub name: String,
-    /// Name of the Auto Scaling group; absent for FARGATE and FARGATE_SPOT.
+    /// Name of the Auto Scaling group; absent for FARGATE, FARGATE_SPOT and Managed Instances.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_scaling_group: Option<String>,
     #[serde(default)]
     pub managed_scaling: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_capacity_pct: Option<u32>,
+    /// Set for a capacity provider of type `MANAGED_INSTANCES` (its `managedInstancesProvider`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_instances: Option<ManagedInstancesProvider>,
+}
+
+/// What of a `managedInstancesProvider` decides cost: the instance requirements that narrow the
+/// types ECS may launch, and the infrastructure optimization delay.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManagedInstancesProvider {
+    /// `instanceRequirements.allowedInstanceTypes`: names or wildcards (`m7i.*`); empty = any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_instance_types: Vec<String>,
+    /// `instanceRequirements.excludedInstanceTypes`, likewise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded_instance_types: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpu_min: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vcpu_max: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_mib_min: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_mib_max: Option<u32>,
+    /// `infrastructureOptimization.scaleInAfter`: seconds before idle or underused instances are
+    /// optimized away (0 to 3,600); -1 turns it off; absent = ECS's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_in_after_seconds: Option<i32>,
+}
+
+impl ManagedInstancesProvider {
+    /// Whether the provider's instance requirements admit `instance_type` of this size.
+    pub fn admits(&self, instance_type: &str, vcpu: u32, memory_mib: u32) -> bool {
+        let matches = |patterns: &[String]| patterns.iter().any(|p| type_matches(p, instance_type));
+        (self.allowed_instance_types.is_empty() || matches(&self.allowed_instance_types))
+            && !matches(&self.excluded_instance_types)
+            && self.vcpu_min.is_none_or(|m| vcpu >= m)
+            && self.vcpu_max.is_none_or(|m| vcpu <= m)
+            && self.memory_mib_min.is_none_or(|m| memory_mib >= m)
+            && self.memory_mib_max.is_none_or(|m| memory_mib <= m)
+    }
+}
+
+/// An EC2 instance type pattern as the instance requirements take it: `*` matches any run of
+/// characters (`m7i.*`, `c*`, `*.large`).
+fn type_matches(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == name,
+        Some((head, rest)) => {
+            let Some(tail) = name.strip_prefix(head) else {
+                return false;
+            };
+            (0..=tail.len()).any(|i| tail.is_char_boundary(i) && type_matches(rest, &tail[i..]))
+        }
+    }
 }
 
 pub const FARGATE: &str = "FARGATE";
 pub const FARGATE_SPOT: &str = "FARGATE_SPOT";
 
 /// Where a service's tasks run today.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Placement {
     /// On Fargate; `spot_share` of the task time on Fargate Spot (from the strategy weights).
     Fargate {
         spot_share: f64,
     },
+    /// On container instances of an Auto Scaling group provider (or the EC2 launch type).
     Ec2,
+    /// On the instances of an ECS Managed Instances capacity provider (`None`: the launch type).
+    ManagedInstances {
+        provider: Option<String>,
+    },
+}
+
+impl Inventory {
+    /// The capacity provider of this name, if the inventory describes it.
+    pub fn capacity_provider(&self, name: &str) -> Option<&CapacityProvider> {
+        self.capacity_providers.iter().find(|p| p.name == name)
+    }
+
+    fn is_managed_instances(&self, name: &str) -> bool {
+        self.capacity_provider(name).is_some_and(|p| p.managed_instances.is_some())
+    }
+
+    /// Where `svc` runs: its launch type, or its capacity provider strategy (collection writes
+    /// the cluster's default strategy into a service that has neither). A strategy cannot mix
+    /// Fargate with instance providers; one that mixes Auto Scaling group and Managed Instances
+    /// providers is placed on the kind that takes more of its tasks (base, then weight).
+    pub fn placement(&self, svc: &Service) -> Placement {
+        match svc.launch_type {
+            Some(LaunchType::Fargate) => return Placement::Fargate { spot_share: 0.0 },
+            Some(LaunchType::Ec2) | Some(LaunchType::External) => return Placement::Ec2,
+            Some(LaunchType::ManagedInstances) => return Placement::ManagedInstances { provider: None },
+            None => {}
+        }
+        let strategy = &svc.capacity_provider_strategy;
+        if strategy.iter().any(|s| is_fargate(&s.capacity_provider)) {
+            return svc.placement();
+        }
+        let (mi, asg): (Vec<_>, Vec<_>) = strategy.iter().partition(|s| self.is_managed_instances(&s.capacity_provider));
+        let pull = |items: &[&CapacityProviderStrategyItem]| {
+            (items.iter().map(|s| s.base).sum::<u32>(), items.iter().map(|s| s.weight).sum::<u32>())
+        };
+        if !mi.is_empty() && pull(&mi) >= pull(&asg) {
+            let main = mi.iter().max_by_key(|s| (s.base, s.weight)).expect("not empty");
+            Placement::ManagedInstances {
+                provider: Some(main.capacity_provider.clone()),
+            }
+        } else {
+            Placement::Ec2
+        }
+    }
+}
+
+fn is_fargate(provider: &str) -> bool {
+    provider == FARGATE || provider == FARGATE_SPOT
 }
 
 impl Service {
@@ -181,12 +288,14 @@ impl Service {
         self.scheduling_strategy == SchedulingStrategy::Daemon
     }
 
-    /// Resolves launch type or capacity provider strategy. Weights split the tasks above the
-    /// base; the share is what a steady service converges to.
-    pub fn placement(&self) -> Placement {
+    /// Resolves launch type or capacity provider strategy, without the inventory: a strategy of
+    /// instance providers reads as EC2 ([`Inventory::placement`] tells Managed Instances apart).
+    /// Weights split the tasks above the base; the share is what a steady service converges to.
+    fn placement(&self) -> Placement {
         match self.launch_type {
             Some(LaunchType::Fargate) => Placement::Fargate { spot_share: 0.0 },
             Some(LaunchType::Ec2) | Some(LaunchType::External) => Placement::Ec2,
+            Some(LaunchType::ManagedInstances) => Placement::ManagedInstances { provider: None },
             None => {
                 let fargate: Vec<_> = self
                     .capacity_provider_strategy

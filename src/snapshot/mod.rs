@@ -448,7 +448,7 @@ fn validate_inventory(inv: &Inventory) -> Result<(), SnapshotError> {
                 s.name, s.task_definition
             ));
         };
-        if matches!(s.placement(), inventory::Placement::Fargate { .. }) && (td.cpu.is_none() || td.memory.is_none()) {
+        if matches!(inv.placement(s), inventory::Placement::Fargate { .. }) && (td.cpu.is_none() || td.memory.is_none()) {
             return bad(format!(
                 "Fargate service `{}`: task definition `{}` must set task-level cpu and memory",
                 s.name, s.task_definition

@@ -93,6 +93,8 @@ enum Run {
     /// FARGATE base 1 weight 1, FARGATE_SPOT weight 3.
     FargateSpotMix,
     Ec2,
+    /// A capacity provider strategy naming the cluster's ECS Managed Instances provider.
+    ManagedInstances,
 }
 
 #[derive(Clone)]
@@ -295,12 +297,20 @@ fn specs() -> Vec<Spec> {
         ),
         s("log-router", Ec2, 128, 256, false, Daemon, 0.25, 120.0, NONE),
         s("metrics-agent", Ec2, 256, 512, false, Daemon, 0.15, 260.0, NONE),
+        // ECS Managed Instances: a steady label printer on the cluster's Managed Instances provider,
+        // one task per Availability Zone.
+        s("label-printer", ManagedInstances, 1024, 2048, true, Steady(3), 0.45, 1300.0, NONE),
     ]
 }
 
 const CONTAINER_INSTANCES: u32 = 6;
 const INSTANCE_TYPE: &str = "m5.2xlarge";
 const ASG_PROVIDER: &str = "demo-prod-asg";
+const MANAGED_PROVIDER: &str = "demo-prod-managed";
+/// The instances ECS Managed Instances runs for each service on it: one per zone, the cheapest
+/// current general-purpose type that holds a task.
+const MANAGED_INSTANCES_PER_SERVICE: u32 = 3;
+const MANAGED_INSTANCE_TYPE: &str = "m7i.large";
 
 /// Traffic on a 0..1 scale: trough at 04:00 UTC, peak at 16:00, weekends at 60%.
 fn traffic(t: DateTime<Utc>) -> f64 {
@@ -373,7 +383,7 @@ fn evolve(specs: &mut Vec<Spec>) {
 }
 
 /// A large generated cluster, for benchmarks and for trying the tool at scale: `services`
-/// services modelled on the demo's (the first 27 are the demo's own; later ones are copies of its
+/// services modelled on the demo's (the first 28 are the demo's own; later ones are copies of its
 /// replica services with their task counts scaled by a random factor from 0.5 to 2), over `days`
 /// days of 5-minute steps. The same settings give the same snapshot on every machine.
 pub fn generate_large(services: usize, days: u32, seed: u64) -> Snapshot {
@@ -421,7 +431,7 @@ fn generate_from(specs: &[Spec], end: DateTime<Utc>, days: i64, seed: u64, conta
     let mut task_definitions = Vec::new();
     let mut services = Vec::new();
     for spec in specs {
-        let fargate = !matches!(spec.run, Run::Ec2);
+        let fargate = matches!(spec.run, Run::Fargate | Run::FargateSpotMix);
         let container_memory = if fargate { None } else { Some(spec.memory) };
         task_definitions.push(TaskDefinition {
             family: spec.name.to_string(),
@@ -429,7 +439,12 @@ fn generate_from(specs: &[Spec], end: DateTime<Utc>, days: i64, seed: u64, conta
             cpu: Some(spec.cpu),
             memory: Some(spec.memory),
             network_mode: if spec.awsvpc { NetworkMode::Awsvpc } else { NetworkMode::Bridge },
-            requires_compatibilities: vec![if fargate { "FARGATE" } else { "EC2" }.to_string()],
+            requires_compatibilities: vec![match spec.run {
+                Run::Ec2 => "EC2",
+                Run::ManagedInstances => "MANAGED_INSTANCES",
+                _ => "FARGATE",
+            }
+            .to_string()],
             cpu_architecture: spec.arch,
             operating_system_family: if spec.windows { "WINDOWS_SERVER_2022_CORE" } else { "LINUX" }.to_string(),
             ephemeral_storage_gib: spec.storage_gib,
@@ -446,6 +461,15 @@ fn generate_from(specs: &[Spec], end: DateTime<Utc>, days: i64, seed: u64, conta
         let (launch_type, strategy) = match spec.run {
             Run::Fargate => (Some(LaunchType::Fargate), vec![]),
             Run::Ec2 => (Some(LaunchType::Ec2), vec![]),
+            // AWS documents a strategy, not a launch type, for running on Managed Instances.
+            Run::ManagedInstances => (
+                None,
+                vec![CapacityProviderStrategyItem {
+                    capacity_provider: MANAGED_PROVIDER.into(),
+                    base: 0,
+                    weight: 1,
+                }],
+            ),
             Run::FargateSpotMix => (
                 None,
                 vec![
@@ -485,7 +509,7 @@ fn generate_from(specs: &[Spec], end: DateTime<Utc>, days: i64, seed: u64, conta
             tags,
         });
     }
-    let instances = (0..container_instances)
+    let mut instances: Vec<ContainerInstance> = (0..container_instances)
         .map(|_| ContainerInstance {
             ec2_instance_id: format!("i-0{:016x}", rng.next_u64() >> 4),
             instance_type: INSTANCE_TYPE.into(),
@@ -495,24 +519,45 @@ fn generate_from(specs: &[Spec], end: DateTime<Utc>, days: i64, seed: u64, conta
             status: "ACTIVE".into(),
         })
         .collect();
+    // The Managed Instances, named without the generator's random stream so that every other
+    // figure of the demo stays as it was.
+    let managed = specs.iter().filter(|s| matches!(s.run, Run::ManagedInstances)).count() as u32 * MANAGED_INSTANCES_PER_SERVICE;
+    instances.extend((0..managed).map(|k| ContainerInstance {
+        ec2_instance_id: format!("i-0{:016x}", 0x0a11_0ca7_ed00_0000u64 + u64::from(k)),
+        instance_type: MANAGED_INSTANCE_TYPE.into(),
+        registered_cpu: 2 * 1024,
+        registered_memory: 8 * 1024 - 512,
+        capacity_provider_name: Some(MANAGED_PROVIDER.into()),
+        status: "ACTIVE".into(),
+    }));
     let capacity_providers = vec![
         CapacityProvider {
             name: FARGATE.into(),
             auto_scaling_group: None,
             managed_scaling: false,
             target_capacity_pct: None,
+            managed_instances: None,
         },
         CapacityProvider {
             name: FARGATE_SPOT.into(),
             auto_scaling_group: None,
             managed_scaling: false,
             target_capacity_pct: None,
+            managed_instances: None,
         },
         CapacityProvider {
             name: ASG_PROVIDER.into(),
             auto_scaling_group: Some("demo-prod-ecs-m5-2xlarge".into()),
             managed_scaling: false,
             target_capacity_pct: None,
+            managed_instances: None,
+        },
+        CapacityProvider {
+            name: MANAGED_PROVIDER.into(),
+            auto_scaling_group: None,
+            managed_scaling: false,
+            target_capacity_pct: None,
+            managed_instances: Some(ManagedInstancesProvider::default()),
         },
     ];
 
@@ -719,7 +764,7 @@ mod tests {
         assert!(inv.services.len() >= 25);
         assert_eq!(s.manifest.steps(), 30 * 288);
         assert!(inv.services.iter().any(|s| s.is_daemon()));
-        assert!(inv.services.iter().any(|s| s.placement() == Placement::Ec2));
+        assert!(inv.services.iter().any(|s| inv.placement(s) == Placement::Ec2));
         assert!(inv.task_definitions.iter().any(|t| t.network_mode == NetworkMode::Bridge));
         assert!(inv.task_definitions.iter().any(|t| t.cpu_architecture == Arch::Arm64));
         assert!(inv.task_definitions.iter().any(|t| t.is_windows()));

@@ -10,7 +10,8 @@ use aws_sdk_ecs::Client;
 use super::{classify, ApiCalls, AwsError, Progress};
 use crate::domain::Arch;
 use crate::snapshot::inventory::{
-    CapacityProvider, CapacityProviderStrategyItem, ContainerDefinition, ContainerInstance, Inventory, LaunchType, NetworkMode,
+    CapacityProvider, CapacityProviderStrategyItem, ContainerDefinition, ContainerInstance, Inventory, LaunchType, ManagedInstancesProvider,
+    NetworkMode,
     SchedulingStrategy, Service, TaskDefinition, FARGATE, FARGATE_SPOT,
 };
 
@@ -181,6 +182,7 @@ pub async fn inventory(
             Launch::Type(LaunchType::Fargate) => "fargate".to_string(),
             Launch::Type(LaunchType::Ec2) => "ec2".to_string(),
             Launch::Type(LaunchType::External) => "external".to_string(),
+            Launch::Type(LaunchType::ManagedInstances) => "managed-instances".to_string(),
             Launch::Provider(p) => p.to_lowercase(),
         };
         let family = td.split(':').next().unwrap_or(td);
@@ -267,6 +269,7 @@ pub async fn inventory(
             auto_scaling_group: None,
             managed_scaling: false,
             target_capacity_pct: None,
+            managed_instances: None,
         })
         .collect();
     let asg_providers: Vec<String> = names.into_iter().filter(|n| n != FARGATE && n != FARGATE_SPOT).collect();
@@ -289,6 +292,7 @@ pub async fn inventory(
                 }),
                 managed_scaling: scaling.and_then(|m| m.status()) == Some(&ecs::ManagedScalingStatus::Enabled),
                 target_capacity_pct: scaling.and_then(|m| m.target_capacity()).map(|t| t.max(0) as u32),
+                managed_instances: managed_instances(cp),
             });
         }
     }
@@ -302,12 +306,37 @@ pub async fn inventory(
     })
 }
 
-fn service(s: &ecs::Service, cluster: &ClusterInfo) -> Service {
-    let launch_type = s.launch_type().map(|l| match l {
+/// The cost-deciding part of a `MANAGED_INSTANCES` capacity provider: its instance requirements
+/// and infrastructure optimization delay. `None` for any other type.
+fn managed_instances(cp: &ecs::CapacityProvider) -> Option<ManagedInstancesProvider> {
+    let mi = cp.managed_instances_provider();
+    if cp.r#type() != Some(&ecs::CapacityProviderType::ManagedInstances) && mi.is_none() {
+        return None;
+    }
+    let req = mi.and_then(|m| m.instance_launch_template()).and_then(|t| t.instance_requirements());
+    let count = |v: i32| u32::try_from(v).ok();
+    Some(ManagedInstancesProvider {
+        allowed_instance_types: req.map(|r| r.allowed_instance_types().to_vec()).unwrap_or_default(),
+        excluded_instance_types: req.map(|r| r.excluded_instance_types().to_vec()).unwrap_or_default(),
+        vcpu_min: req.and_then(|r| r.v_cpu_count()).and_then(|v| count(v.min())),
+        vcpu_max: req.and_then(|r| r.v_cpu_count()).and_then(|v| v.max()).and_then(count),
+        memory_mib_min: req.and_then(|r| r.memory_mib()).and_then(|v| count(v.min())),
+        memory_mib_max: req.and_then(|r| r.memory_mib()).and_then(|v| v.max()).and_then(count),
+        scale_in_after_seconds: mi.and_then(|m| m.infrastructure_optimization()).and_then(|o| o.scale_in_after()),
+    })
+}
+
+fn launch_type(l: &ecs::LaunchType) -> LaunchType {
+    match l {
         ecs::LaunchType::Fargate => LaunchType::Fargate,
         ecs::LaunchType::External => LaunchType::External,
+        ecs::LaunchType::ManagedInstances => LaunchType::ManagedInstances,
         _ => LaunchType::Ec2,
-    });
+    }
+}
+
+fn service(s: &ecs::Service, cluster: &ClusterInfo) -> Service {
+    let launch_type = s.launch_type().map(launch_type);
     let mut capacity_provider_strategy: Vec<_> = s.capacity_provider_strategy().iter().map(strategy_item).collect();
     // Neither a launch type nor a strategy: the cluster's default strategy applies, else EC2.
     let launch_type = if launch_type.is_none() && capacity_provider_strategy.is_empty() {
@@ -488,6 +517,7 @@ async fn standalone_tasks(
                 (Some(p), _) if p != FARGATE => Launch::Provider(p.to_string()),
                 (_, Some(ecs::LaunchType::Fargate)) | (Some(_), None) => Launch::Type(LaunchType::Fargate),
                 (_, Some(ecs::LaunchType::External)) => Launch::Type(LaunchType::External),
+                (_, Some(ecs::LaunchType::ManagedInstances)) => Launch::Type(LaunchType::ManagedInstances),
                 _ => Launch::Type(LaunchType::Ec2),
             };
             let td = task_definition_ref(t.task_definition_arn().unwrap_or_default());
