@@ -213,6 +213,47 @@ fn collect_then_analyze_snapshot_gives_the_live_figures() {
 }
 
 #[test]
+fn collection_finds_the_managed_instances_provider_and_the_services_on_it_by_strategy_or_cluster_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("managed");
+    let mut args = vec!["collect", "--cluster", "managed", "--out", snap.to_str().unwrap(), "--quiet"];
+    args.extend(WINDOW);
+    let (out, _cache) = live(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let inventory: Value = serde_json::from_slice(&std::fs::read(snap.join("inventory.json")).unwrap()).unwrap();
+    let provider = &inventory["capacity_providers"][0];
+    assert_eq!(provider["name"], "managed-mi");
+    assert_eq!(
+        provider["managed_instances"],
+        serde_json::json!({
+            "allowed_instance_types": ["m7i.*", "m7a.*"],
+            "vcpu_min": 2,
+            "vcpu_max": 8,
+            "memory_mib_min": 4096,
+            "scale_in_after_seconds": 300
+        })
+    );
+    // `defaulted` names neither a launch type nor a strategy: the cluster's default strategy
+    // places it, not the EC2 launch type.
+    for name in ["renderer", "defaulted"] {
+        let s = inventory["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap();
+        assert_eq!(s["capacity_provider_strategy"][0]["capacity_provider"], "managed-mi", "{name}");
+        assert!(s.get("launch_type").is_none(), "{name}: {s}");
+    }
+    let (out, _cache) = live(&["analyze", "--snapshot", snap.to_str().unwrap(), "--output", "json"]);
+    let r = json(&out);
+    for name in ["renderer", "defaulted"] {
+        assert_eq!(service(&r, name)["launch_type"], "MANAGED_INSTANCES", "{name}");
+    }
+    assert_eq!(r["cluster"]["managed_instances_providers"], serde_json::json!(["managed-mi"]));
+}
+
+#[test]
 fn without_container_insights_usage_comes_from_aws_ecs_and_the_report_says_so() {
     let r = analyze_live("staging");
     assert_eq!(r["usage_source"], "aws_ecs");
@@ -232,7 +273,7 @@ fn collect_all_clusters_writes_one_snapshot_per_cluster() {
     let (out, _cache) = live(&args);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stderr(&out), "", "--quiet prints nothing");
-    for c in ["prod", "prod-2", "staging"] {
+    for c in ["managed", "prod", "prod-2", "staging"] {
         let (out, _cache) = live(&["analyze", "--snapshot", dir.path().join(c).to_str().unwrap(), "-o", "json"]);
         assert_eq!(json(&out)["cluster_name"], c);
     }
@@ -246,7 +287,7 @@ fn an_unknown_cluster_is_named_with_the_ones_that_exist() {
     assert_eq!(out.status.code(), Some(5));
     let err = stderr(&out);
     assert!(
-        err.contains("cluster `prod-3` not found in us-east-1; clusters there: prod, prod-2, staging"),
+        err.contains("cluster `prod-3` not found in us-east-1; clusters there: managed, prod, prod-2, staging"),
         "{err}"
     );
 }

@@ -1095,6 +1095,7 @@ fn recommendations_carry_a_target_a_program_can_act_on() {
         "switch",
         "move-to-fargate",
         "move-to-ec2",
+        "move-to-managed-instances",
         "replace-with-sidecar",
     ];
     for s in r["services"].as_array().unwrap() {

@@ -72,12 +72,12 @@ fn a_budget_below_the_demo_fails_with_exit_1_stating_the_cost_and_the_budget() {
     let err = stderr(&o);
     let verdict = err.lines().last().unwrap();
     assert!(
-        verdict.starts_with("gate: FAIL:") && verdict.contains("$4,414.81") && verdict.contains("$4,000.00"),
+        verdict.starts_with("gate: FAIL:") && verdict.contains("$4,641.78") && verdict.contains("$4,000.00"),
         "{err}"
     );
     let o = run(&["gate", "--demo", "--quiet", "--budget", "5000"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("gate: PASS: proposed $4,414.81 a month"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("gate: PASS: proposed $4,641.78 a month"), "{}", stderr(&o));
 }
 
 #[test]
@@ -115,7 +115,7 @@ fn warn_at_a_share_of_the_budget_warns_and_passes() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(g["verdict"], "warn");
     assert!(
-        err.contains("gate: WARN:") && err.contains("92% of the budget of $4,800.00"),
+        err.contains("gate: WARN:") && err.contains("97% of the budget of $4,800.00"),
         "{err}"
     );
 }
@@ -164,7 +164,7 @@ fn per_service_budgets_and_rules_come_from_the_config_file() {
             .clone()
     };
     assert_eq!(outcome("budget", "total"), "pass");
-    // search-api costs $336.45 against its $300, before and after: the change does not touch it.
+    // search-api costs $336.92 against its $300, before and after: the change does not touch it.
     assert_eq!(outcome("service-budget", "search-api"), "warn");
     // catalog-api: 3 tasks -> 6 doubles it, +100% against 50%.
     assert_eq!(outcome("service-max-increase-pct", "catalog-api"), "fail");
@@ -179,7 +179,7 @@ fn per_service_budgets_and_rules_come_from_the_config_file() {
         message
             .as_str()
             .unwrap()
-            .starts_with("`search-api`: proposed $336.45 a month is over the budget of $300.00, but the current state was already $336.45"),
+            .starts_with("`search-api`: proposed $336.92 a month is over the budget of $300.00, but the current state was already $336.92"),
         "{message} / {err}"
     );
 }
@@ -690,12 +690,12 @@ fn a_change_that_does_not_add_to_a_state_already_over_budget_warns_and_strict_bu
         "bigger.json",
         r#"{"family": "user-profile", "cpu": 2048, "memory": 8192, "requiresCompatibilities": ["FARGATE"]}"#,
     );
-    // The demo costs $4,414.81 a month, over a $4,000 budget before any change.
+    // The demo costs $4,641.78 a month, over a $4,000 budget before any change.
     let (code, g, err) = gate_json(&["--task-definition", s(&same), "--budget", "4000"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(g["verdict"], "warn");
     assert!(
-        err.contains("was already $4,414.81") && err.contains("does not make it worse"),
+        err.contains("was already $4,641.78") && err.contains("does not make it worse"),
         "{err}"
     );
     let (code, g, _) = gate_json(&["--task-definition", s(&same), "--budget", "4000", "--strict-budget"]);
@@ -706,4 +706,62 @@ fn a_change_that_does_not_add_to_a_state_already_over_budget_warns_and_strict_bu
     // With nothing proposed the state itself is judged: over budget fails.
     let (code, _, _) = gate_json(&["--budget", "4000"]);
     assert_eq!(code, 1);
+}
+
+/// A plan moving a service onto an ECS Managed Instances capacity provider, the cluster's own or
+/// one the same plan creates, is priced at the service's share of the engine's Managed Instances
+/// simulation (instances with their fees), not as EC2 nor as no change.
+#[test]
+fn a_move_onto_a_managed_instances_provider_is_priced_at_the_engines_managed_instances_figure() {
+    let d = tmp();
+    let moved = |name: &str, provider: &str| {
+        json!({"address": format!("aws_ecs_service.{name}"), "mode": "managed", "type": "aws_ecs_service", "name": name,
+               "change": {"actions": ["update"],
+                          "before": {"name": name, "cluster": "demo-prod", "launch_type": "FARGATE", "capacity_provider_strategy": []},
+                          "after": {"name": name, "cluster": "demo-prod", "launch_type": "",
+                                    "capacity_provider_strategy": [{"capacity_provider": provider, "base": 0, "weight": 1}]},
+                          "after_unknown": {}}})
+    };
+    let plan = json!({
+        "format_version": "1.2",
+        "resource_changes": [
+            moved("catalog-api", "demo-prod-managed"),
+            moved("notifications", "new-mi"),
+            {"address": "aws_ecs_capacity_provider.new_mi", "mode": "managed", "type": "aws_ecs_capacity_provider", "name": "new_mi",
+             "change": {"actions": ["create"], "before": null,
+                        "after": {"name": "new-mi", "managed_instances_provider": [{"infrastructure_role_arn": "arn:aws:iam::123456789012:role/ecsInfra"}]},
+                        "after_unknown": {"arn": true}}}
+        ]
+    });
+    let p = write(d.path(), "plan.json", &plan.to_string());
+    let (code, g, err) = gate_json(&["--terraform-plan", s(&p), "--budget", "100000"]);
+    assert_eq!(code, 0, "{err}");
+    let r = demo();
+    for name in ["catalog-api", "notifications"] {
+        let svc = service(&r, name);
+        let option = |kind: &str| {
+            svc["options"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|o| o["kind"] == kind)
+                .map(|o| usd(&o["monthly_usd"]))
+                .unwrap()
+        };
+        let row = g["services"].as_array().unwrap().iter().find(|x| x["name"] == name).unwrap();
+        // The Managed Instances figure is at the size the engine would reserve; the service keeps
+        // its own, so the figure scales by the two sizes' weights.
+        let at = |o: &str| svc["options"].as_array().unwrap().iter().find(|x| x["kind"] == o).unwrap()["size"].clone();
+        let weight =
+            |z: &Value| z["cpu_units"].as_f64().unwrap() * 0.04048 / 1024.0 + z["memory_mib"].as_f64().unwrap() * 0.004445 / 1024.0;
+        let expected =
+            option("managed-instances").to_string().parse::<f64>().unwrap() * weight(&svc["task_size"]) / weight(&at("managed-instances"));
+        let proposed: f64 = row["proposed_monthly_usd"].as_str().unwrap().parse().unwrap();
+        assert!((proposed - expected).abs() < 0.01, "{name}: {proposed} vs {expected}");
+        assert_ne!(
+            cents(usd(&row["proposed_monthly_usd"])),
+            cents(option("ec2")),
+            "{name}: not priced as EC2"
+        );
+    }
 }

@@ -293,8 +293,8 @@ pub fn evaluate(
                     continue;
                 };
                 let desired = ps.desired.unwrap_or(1);
-                let placement =
-                    placement_of(ps.launch_type.as_deref(), ps.strategy.as_deref(), f64::from(desired), &all_managed).unwrap_or(if d.fargate {
+                let placement = placement_of(ps.launch_type.as_deref(), ps.strategy.as_deref(), f64::from(desired), &all_managed)
+                    .unwrap_or(if d.fargate {
                         Placement::Fargate(Decimal::ZERO)
                     } else {
                         Placement::Ec2

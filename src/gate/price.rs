@@ -234,18 +234,16 @@ pub(super) fn price(s: &ServiceReport, c: &Change, rates: &FargateRates, managed
                 };
                 let ec2 = option_usd(&s.options, kind).ok_or_else(|| {
                     let why = s.options.iter().find(|o| o.kind == kind).and_then(|o| o.reason.clone());
-                    cannot(format!("it has no {what} figure ({})", why.unwrap_or_else(|| "not simulated".into())))
+                    cannot(format!(
+                        "it has no {what} figure ({})",
+                        why.unwrap_or_else(|| "not simulated".into())
+                    ))
                 })?;
-                let at = s
-                    .options
-                    .iter()
-                    .find(|o| o.kind == kind)
-                    .and_then(|o| o.size)
-                    .map(|z| Shape {
-                        cpu_units: z.cpu_units,
-                        memory_mib: z.memory_mib,
-                        ..today
-                    });
+                let at = s.options.iter().find(|o| o.kind == kind).and_then(|o| o.size).map(|z| Shape {
+                    cpu_units: z.cpu_units,
+                    memory_mib: z.memory_mib,
+                    ..today
+                });
                 let (old, new) = (weight(at.unwrap_or(today), false, rates), weight(shape, false, rates));
                 if old.is_zero() || new == old {
                     ec2
@@ -315,7 +313,11 @@ pub(super) fn price_new(
             Some(format!(
                 "`{}` is a new {} service: priced at the Fargate x86 rate for its size, since the fleet it joins is not simulated",
                 d.family,
-                if placement == Placement::Ec2 { "EC2" } else { "ECS Managed Instances" }
+                if placement == Placement::Ec2 {
+                    "EC2"
+                } else {
+                    "ECS Managed Instances"
+                }
             )),
         )),
     }

@@ -175,7 +175,17 @@ pub(crate) fn cluster_rows(r: &Report) -> Vec<[Cell; 3]> {
     let mut rows = vec![[
         text("Current"),
         figure(c.current_monthly_usd.to_string()),
-        text(fleet(&c.current_ec2_fleet)),
+        text(if c.current_managed_instances_fleet.is_empty() {
+            fleet(&c.current_ec2_fleet)
+        } else if c.current_ec2_fleet.is_empty() {
+            format!("{} (Managed Instances)", fleet(&c.current_managed_instances_fleet))
+        } else {
+            format!(
+                "{}; {} (Managed Instances)",
+                fleet(&c.current_ec2_fleet),
+                fleet(&c.current_managed_instances_fleet)
+            )
+        }),
     ]];
     for o in &c.options {
         let third = match (&o.monthly_usd, o.fleet.is_empty()) {

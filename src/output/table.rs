@@ -232,6 +232,7 @@ fn compact_action(s: &ServiceReport, layout: Layout) -> String {
     let verb = match rec.action {
         Action::MoveToFargate => "move to Fargate",
         Action::MoveToEc2 => "move to EC2",
+        Action::MoveToManagedInstances => "move to Managed Instances",
         Action::Rightsize => "rightsize to",
         _ => "switch to",
     };
@@ -254,6 +255,9 @@ fn compact_action(s: &ServiceReport, layout: Layout) -> String {
     }
     if target.compute == Compute::Ec2 && rec.action != Action::MoveToEc2 {
         words.push("EC2".into());
+    }
+    if target.compute == Compute::ManagedInstances && rec.action != Action::MoveToManagedInstances {
+        words.push("Managed Instances".into());
     }
     let size = size(&crate::report::TaskSize {
         cpu_units: target.cpu_units,

@@ -57,15 +57,19 @@ pub fn inputs<'c>(
     let mut estimated = current_estimated;
     // A Managed Instances provider of the cluster narrows the types by its instance
     // requirements; one that lists allowed types replaces the families.
-    let providers: Vec<_> = inventory.capacity_providers.iter().filter_map(|p| p.managed_instances.as_ref()).collect();
+    let providers: Vec<_> = inventory
+        .capacity_providers
+        .iter()
+        .filter_map(|p| p.managed_instances.as_ref())
+        .collect();
     let admitted = |t: &pricing::InstanceType| {
         let in_families = m.families.contains(&t.family) && t.vcpu <= m.max_vcpu;
         if providers.is_empty() {
             return in_families;
         }
-        providers.iter().any(|p| {
-            (in_families || !p.allowed_instance_types.is_empty()) && p.admits(&t.instance_type, t.vcpu, t.memory_mib)
-        })
+        providers
+            .iter()
+            .any(|p| (in_families || !p.allowed_instance_types.is_empty()) && p.admits(&t.instance_type, t.vcpu, t.memory_mib))
     };
     for t in region.ec2_hourly.keys().filter_map(|t| catalog.instance_types.get(t)) {
         if !admitted(t) {

@@ -155,7 +155,11 @@ pub fn analyze_with(
     let mut current_fleet: BTreeMap<String, u32> = BTreeMap::new();
     let mut current_mi_fleet: BTreeMap<String, u32> = BTreeMap::new();
     for ci in &inventory.container_instances {
-        let pool = if on_managed(ci) { &mut current_mi_fleet } else { &mut current_fleet };
+        let pool = if on_managed(ci) {
+            &mut current_mi_fleet
+        } else {
+            &mut current_fleet
+        };
         *pool.entry(ci.instance_type.clone()).or_default() += 1;
     }
     let mut not_priced = Vec::new();
@@ -302,7 +306,14 @@ pub fn analyze_with(
     };
     // ECS Managed Instances: the types ECS may pick, each at its EC2 price plus its fee, on
     // demand, with trunking on (the ENI limit does not bind there).
-    let mi = managed::inputs(catalog, region, inventory, &a.managed_instances, mi_fee_rules.into_iter().next(), &mut warnings);
+    let mi = managed::inputs(
+        catalog,
+        region,
+        inventory,
+        &a.managed_instances,
+        mi_fee_rules.into_iter().next(),
+        &mut warnings,
+    );
     let mi_inputs = FleetInputs {
         types: &mi.types,
         hour_factor: Decimal::ONE,
@@ -481,7 +492,7 @@ pub fn analyze_with(
             cands: &cands,
             buckets,
             start: m.window_start,
-            current_fleet_hourly: fleet_hourly.to_f64(),
+            current_fleet_hourly: (fleet_hourly + mi_fleet_hourly).to_f64(),
             fargate_plan: &fargate_plan,
             all_fargate,
             all_ec2: all_ec2.as_ref(),

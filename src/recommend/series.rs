@@ -16,6 +16,7 @@ pub struct Inputs<'a, 'c> {
     pub cands: &'a [Candidate<'c>],
     pub buckets: Buckets,
     pub start: DateTime<Utc>,
+    /// Today's instances, Auto Scaling groups' and Managed Instances' (with fees), per hour.
     pub current_fleet_hourly: f64,
     pub fargate_plan: &'a [Option<Usd>],
     pub all_fargate: Option<Usd>,

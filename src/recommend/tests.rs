@@ -8,7 +8,7 @@ use chrono::{TimeZone, Utc};
 use crate::config::Assumptions;
 use crate::domain::Arch;
 use crate::pricing::Catalog;
-use crate::report::{OptionKind, Report};
+use crate::report::{Action, Compute, OptionKind, Plan, Report};
 use crate::snapshot::inventory::*;
 use crate::snapshot::{Manifest, Snapshot, UsagePoint, SCHEMA_VERSION};
 
@@ -610,4 +610,110 @@ fn managed_instances_bill_each_instance_hour_at_its_price_plus_the_fee() {
         .find(|o| o.kind == OptionKind::ManagedInstances)
         .unwrap();
     assert!(o.monthly_usd.is_none() && o.reason.is_some(), "{o:?}");
+}
+
+/// A service placed on an ECS Managed Instances capacity provider today: its instances and their
+/// management fees, not the Auto Scaling group's fleet and not Fargate.
+fn on_managed_instances(tasks: u32, instances: u32) -> Snapshot {
+    let mut svc = service("renderer", None, tasks);
+    svc.capacity_provider_strategy = vec![CapacityProviderStrategyItem {
+        capacity_provider: "mi".into(),
+        base: 0,
+        weight: 1,
+    }];
+    let mut s = steady(vec![(svc, task_definition("renderer", 1024, 2048))], 0.3);
+    s.inventory.capacity_providers.push(CapacityProvider {
+        name: "mi".into(),
+        auto_scaling_group: None,
+        managed_scaling: false,
+        target_capacity_pct: None,
+        managed_instances: Some(Default::default()),
+    });
+    for k in 0..instances {
+        s.inventory.container_instances.push(ContainerInstance {
+            ec2_instance_id: format!("i-{k:017x}"),
+            instance_type: "m7i.large".into(),
+            registered_cpu: 2048,
+            registered_memory: 7680,
+            capacity_provider_name: Some("mi".into()),
+            status: "ACTIVE".into(),
+        });
+    }
+    s.validate().unwrap();
+    s
+}
+
+#[test]
+fn a_service_on_managed_instances_costs_its_instances_plus_their_fees() {
+    // Two m7i.large all month: ($0.1008 + $0.0121 estimated fee, 12% of $0.1008 to five places)
+    // x 2 x 730 h = $164.83.
+    let r = analyze(&on_managed_instances(2, 2));
+    let s = &r.services[0];
+    assert_eq!(s.launch_type, crate::report::LaunchType::ManagedInstances);
+    assert_eq!(s.current_monthly_usd.cents().to_string(), "$164.83");
+    assert_eq!(r.cluster.current_monthly_usd.cents().to_string(), "$164.83");
+    assert_eq!(r.cluster.current_ec2_fleet, vec![]);
+    assert_eq!(r.cluster.current_managed_instances_fleet.len(), 1);
+    assert_eq!(r.cluster.current_managed_instances_fleet[0].count, 2);
+    assert_eq!(r.cluster.managed_instances_providers, vec!["mi".to_string()]);
+    assert!(
+        r.warnings.iter().any(|w| w.contains("management fees that are estimates")),
+        "{:?}",
+        r.warnings
+    );
+}
+
+#[test]
+fn managed_instances_no_service_runs_on_stay_in_the_current_figure_with_a_warning() {
+    let mut s = on_managed_instances(2, 3);
+    s.inventory.services[0].capacity_provider_strategy.clear();
+    s.inventory.services[0].launch_type = Some(LaunchType::Fargate);
+    s.validate().unwrap();
+    let r = analyze(&s);
+    // The Fargate service at 1 vCPU / 2 GiB, plus 3 idle m7i.large with fees: 3 x 0.1129 x 730.
+    let fargate = 2.0 * (VCPU + 2.0 * GB) * 730.0;
+    assert_eq!(
+        r.cluster.current_monthly_usd.cents().to_string(),
+        format!("${}", cents(fargate + 3.0 * 0.1129 * 730.0))
+    );
+    assert!(
+        r.warnings.iter().any(|w| w.starts_with("ECS Managed Instances run but no service")),
+        "{:?}",
+        r.warnings
+    );
+}
+
+#[test]
+fn when_managed_instances_beats_fargate_by_its_margin_the_cluster_moves_there() {
+    // EC2 services on no instances today (cost 0), 3 small tasks each: Managed Instances packs
+    // them for less than Fargate.
+    let mut a = Assumptions::default();
+    a.recommend.ec2_min_savings_pct = 50.0;
+    a.managed_instances.min_savings_pct = 0.0;
+    let s = steady(
+        vec![
+            (service("a", Some(LaunchType::Ec2), 6), task_definition("a", 512, 1024)),
+            (service("b", Some(LaunchType::Ec2), 6), task_definition("b", 512, 1024)),
+        ],
+        0.9,
+    );
+    let r = super::analyze(&s, &Catalog::bundled().unwrap(), &a).unwrap();
+    let plan = |p: Plan| r.cluster.plans.iter().find(|x| x.plan == p).unwrap().monthly_usd.unwrap();
+    assert!(plan(Plan::ManagedInstances) < plan(Plan::AllFargate), "{:?}", r.cluster.plans);
+    assert_eq!(r.cluster.recommended_plan, Plan::ManagedInstances);
+    assert_eq!(r.cluster.recommended_monthly_usd, plan(Plan::ManagedInstances));
+    for s in &r.services {
+        assert_eq!(s.recommendation.action, Action::MoveToManagedInstances);
+        assert_eq!(s.recommendation.target.as_ref().unwrap().compute, Compute::ManagedInstances);
+        assert!(
+            s.recommendation.rationale.contains("on ECS Managed Instances"),
+            "{}",
+            s.recommendation.rationale
+        );
+    }
+    let why = &r.cluster.rationale;
+    assert!(
+        why.contains(&format!("all on ECS Managed Instances {}", plan(Plan::ManagedInstances))) && why.contains("saves more than 0%"),
+        "{why}"
+    );
 }

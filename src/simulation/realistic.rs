@@ -512,6 +512,35 @@ mod tests {
     }
 
     #[test]
+    fn managed_instances_consolidation_drains_an_underused_instance_after_the_delay() {
+        // The fragments of `tasks_never_move_so_scale_in_leaves_fragments`, one more step: one
+        // task of each service on separate m5.large instances. Each is underused (900 of 2,048
+        // units, 1,000 MiB) and its task fits beside the other's: with a delay of one step, the
+        // instance drains at the second step it has been so, and the fleet runs 2 + 2 + 2 + 1
+        // instance-hours at $0.096, where Auto Scaling groups keep both: 2 + 2 + 2 + 2.
+        let opts = options(&["m5.large"]);
+        let w = vec![
+            workload(0, shape(900, 1000, false), &[4, 2, 1, 1]),
+            workload(1, shape(900, 1000, false), &[0, 2, 1, 1]),
+        ];
+        let groups = simulate(&w, &[], &opts, 3600, 4, scaling(1), WEIGHTS).unwrap();
+        assert_eq!(groups.sim.cost, Usd::parse("0.768").unwrap());
+        let managed = Scaling {
+            consolidate: true,
+            ..scaling(1)
+        };
+        let r = simulate(&w, &[], &opts, 3600, 4, managed, WEIGHTS).unwrap();
+        assert_eq!(r.sim.cost, Usd::parse("0.672").unwrap());
+        // With no delay it drains at once: 2 + 2 + 1 + 1, the ideal re-pack's figure.
+        let now = Scaling {
+            consolidate: true,
+            ..scaling(0)
+        };
+        let r = simulate(&w, &[], &opts, 3600, 4, now, WEIGHTS).unwrap();
+        assert_eq!(r.sim.cost, Usd::parse("0.576").unwrap());
+    }
+
+    #[test]
     fn binpack_fills_the_fullest_instance_first() {
         // After scale-in leaves instances with 1 and 3 small tasks, a new task joins the fuller one.
         let opts = options(&["m5.large"]);
@@ -587,13 +616,16 @@ mod tests {
             counts in prop::collection::vec(prop::collection::vec(0u32..12, 12), 1..5),
             sizes in prop::collection::vec(prop::sample::select(vec![(256u32, 512u32), (512, 1024), (1024, 2048), (2048, 4096), (1024, 7168)]), 5),
             delay in 0u32..4,
+            consolidate in any::<bool>(),
         ) {
             let opts = options(&["m6i.large", "m6i.xlarge", "c6i.xlarge", "r6i.large"]);
             let w: Vec<Workload> = counts.iter().enumerate().map(|(i, c)| {
                 let (cpu, mem) = sizes[i];
                 workload(i, shape(cpu, mem, false), c)
             }).collect();
-            let r = simulate(&w, &[], &opts, 300, 12, scaling(delay), WEIGHTS).unwrap();
+            // Managed Instances' consolidation moves tasks, but never below what they need.
+            let s = Scaling { consolidate, ..scaling(delay) };
+            let r = simulate(&w, &[], &opts, 300, 12, s, WEIGHTS).unwrap();
             prop_assert_eq!(r.sim.unplaced_steps, 0);
             prop_assert_eq!(r.groups.len(), 1);
             let o = opts.iter().find(|o| o.instance_type == r.groups[0].instance_type).unwrap();

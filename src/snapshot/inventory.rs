@@ -228,15 +228,11 @@ pub const FARGATE_SPOT: &str = "FARGATE_SPOT";
 #[derive(Clone, Debug, PartialEq)]
 pub enum Placement {
     /// On Fargate; `spot_share` of the task time on Fargate Spot (from the strategy weights).
-    Fargate {
-        spot_share: f64,
-    },
+    Fargate { spot_share: f64 },
     /// On container instances of an Auto Scaling group provider (or the EC2 launch type).
     Ec2,
     /// On the instances of an ECS Managed Instances capacity provider (`None`: the launch type).
-    ManagedInstances {
-        provider: Option<String>,
-    },
+    ManagedInstances { provider: Option<String> },
 }
 
 impl Inventory {
@@ -266,7 +262,10 @@ impl Inventory {
         }
         let (mi, asg): (Vec<_>, Vec<_>) = strategy.iter().partition(|s| self.is_managed_instances(&s.capacity_provider));
         let pull = |items: &[&CapacityProviderStrategyItem]| {
-            (items.iter().map(|s| s.base).sum::<u32>(), items.iter().map(|s| s.weight).sum::<u32>())
+            (
+                items.iter().map(|s| s.base).sum::<u32>(),
+                items.iter().map(|s| s.weight).sum::<u32>(),
+            )
         };
         if !mi.is_empty() && pull(&mi) >= pull(&asg) {
             let main = mi.iter().max_by_key(|s| (s.base, s.weight)).expect("not empty");
@@ -351,5 +350,98 @@ impl Service {
 
     pub fn tag_is_true(&self, key: &str) -> bool {
         self.tags.get(key).is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(provider: &str, base: u32, weight: u32) -> CapacityProviderStrategyItem {
+        CapacityProviderStrategyItem {
+            capacity_provider: provider.into(),
+            base,
+            weight,
+        }
+    }
+
+    fn provider(name: &str, managed: bool) -> CapacityProvider {
+        CapacityProvider {
+            name: name.into(),
+            auto_scaling_group: (!managed).then(|| format!("{name}-asg")),
+            managed_scaling: false,
+            target_capacity_pct: None,
+            managed_instances: managed.then(ManagedInstancesProvider::default),
+        }
+    }
+
+    fn on(launch_type: Option<LaunchType>, strategy: Vec<CapacityProviderStrategyItem>) -> Service {
+        Service {
+            name: "svc".into(),
+            task_definition: "svc:1".into(),
+            launch_type,
+            capacity_provider_strategy: strategy,
+            scheduling_strategy: SchedulingStrategy::Replica,
+            desired_count: 1,
+            running_count: 1,
+            tags: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn placement_tells_managed_instances_from_auto_scaling_groups_and_fargate() {
+        let inv = Inventory {
+            capacity_providers: vec![provider("asg", false), provider("mi", true)],
+            ..Inventory::default()
+        };
+        let mi = Placement::ManagedInstances {
+            provider: Some("mi".into()),
+        };
+        let cases = [
+            (on(Some(LaunchType::Ec2), vec![]), Placement::Ec2),
+            (
+                on(Some(LaunchType::ManagedInstances), vec![]),
+                Placement::ManagedInstances { provider: None },
+            ),
+            (on(None, vec![item("mi", 0, 1)]), mi.clone()),
+            (on(None, vec![item("asg", 0, 1)]), Placement::Ec2),
+            // Mixed instance providers: the kind that takes more of the tasks, base first.
+            (on(None, vec![item("asg", 0, 1), item("mi", 0, 3)]), mi.clone()),
+            (on(None, vec![item("asg", 2, 1), item("mi", 0, 3)]), Placement::Ec2),
+            // A provider the inventory does not describe is taken as an Auto Scaling group.
+            (on(None, vec![item("unknown", 0, 1)]), Placement::Ec2),
+            (
+                on(None, vec![item(FARGATE, 0, 1), item(FARGATE_SPOT, 0, 1)]),
+                Placement::Fargate { spot_share: 0.5 },
+            ),
+        ];
+        for (svc, want) in cases {
+            assert_eq!(
+                inv.placement(&svc),
+                want,
+                "{:?} {:?}",
+                svc.launch_type,
+                svc.capacity_provider_strategy
+            );
+        }
+    }
+
+    #[test]
+    fn instance_requirements_admit_by_pattern_size_and_exclusion() {
+        let p = ManagedInstancesProvider {
+            allowed_instance_types: vec!["m7i.*".into(), "c7*".into()],
+            excluded_instance_types: vec!["*.metal*".into()],
+            vcpu_min: Some(2),
+            vcpu_max: Some(8),
+            memory_mib_min: Some(4096),
+            ..Default::default()
+        };
+        assert!(p.admits("m7i.large", 2, 8192));
+        assert!(p.admits("c7g.xlarge", 4, 8192));
+        assert!(!p.admits("m7a.large", 2, 8192), "not allowed");
+        assert!(!p.admits("m7i.metal-24xl", 8, 8192), "excluded");
+        assert!(!p.admits("m7i.4xlarge", 16, 65536), "over vcpu_max");
+        assert!(!p.admits("c7i.large", 2, 4095), "under memory_mib_min");
+        assert!(ManagedInstancesProvider::default().admits("anything.at-all", 1, 1));
     }
 }

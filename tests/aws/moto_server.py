@@ -1,10 +1,13 @@
 """Starts moto's server on a free loopback port for the AWS tests.
 
 Prints `READY <port>` once it listens, and stops when its standard input closes (the test that
-started it is done, or died). Patches two known moto differences from AWS:
+started it is done, or died). Patches known moto differences from AWS:
 - container `cpu` and `memory` in RunTask/DescribeTasks are strings in the ECS API, numbers in moto;
 - CreateService drops `capacityProviderStrategy` and always sets `launchType` EC2, where ECS keeps
-  the strategy and sets no launch type.
+  the strategy and sets no launch type (and, given neither, leaves both to the cluster's default
+  capacity provider strategy);
+- CreateCapacityProvider knows only Auto Scaling groups: a `managedInstancesProvider` (ECS Managed
+  Instances) is kept and described back with `type` MANAGED_INSTANCES, as ECS does.
 """
 
 import sys
@@ -34,16 +37,35 @@ _create_service = ecs_responses.EC2ContainerServiceResponse.create_service
 
 def _create_service_with_strategy(self):
     strategy = self._get_param("capacityProviderStrategy")
+    launch_type = self._get_param("launchType")
     result = _create_service(self)
-    if strategy:
+    if strategy or not launch_type:
         cluster = self._get_param("cluster", "default").split("/")[-1]
         service = self.ecs_backend.services[f"{cluster}:{self._get_param('serviceName')}"]
         service.launch_type = None
-        service.capacity_provider_strategy = [{"base": 0, **s} for s in strategy]
+        service.capacity_provider_strategy = [{"base": 0, **s} for s in strategy or []]
     return result
 
 
 ecs_responses.EC2ContainerServiceResponse.create_service = _create_service_with_strategy
+
+_create_capacity_provider = ecs_responses.EC2ContainerServiceResponse.create_capacity_provider
+
+
+def _create_capacity_provider_of_either_type(self):
+    managed = self._get_param("managedInstancesProvider")
+    if not managed:
+        result = _create_capacity_provider(self)
+        self.ecs_backend.capacity_providers[self._get_param("name")].type = "EC2_AUTOSCALING"
+        return result
+    provider = self.ecs_backend.create_capacity_provider(self._get_param("name"), {}, self._get_param("tags"))
+    provider.auto_scaling_group_provider = None
+    provider.managed_instances_provider = managed
+    provider.type = "MANAGED_INSTANCES"
+    return ecs_responses.ActionResult({"capacityProvider": provider})
+
+
+ecs_responses.EC2ContainerServiceResponse.create_capacity_provider = _create_capacity_provider_of_either_type
 
 server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
 server.start()

@@ -12,6 +12,9 @@ us-east-1 holds three clusters:
   of which may show up in `prod`.
 - `staging` (Container Insights off): service `legacy` (EC2, 1 vCPU / 2 GiB) with AWS/ECS
   utilization only, on one m5.large.
+- `managed`: an ECS Managed Instances capacity provider `managed-mi` (m7i and m7a types of 2 to 8
+  vCPUs, optimized after 300 s) as the cluster's default strategy; service `renderer` names it in
+  its strategy, service `defaulted` names neither a launch type nor a strategy. No metrics.
 
 Metrics cover DAYS days of 5-minute steps ending at END, one point per metric per step (two for
 `api`'s RunningTaskCount, so its average and maximum differ at every 12th step). The values are
@@ -37,6 +40,27 @@ insights_on = [{"name": "containerInsights", "value": "enabled"}]
 ecs.create_cluster(clusterName="prod", settings=insights_on, capacityProviders=["FARGATE", "FARGATE_SPOT"])
 ecs.create_cluster(clusterName="prod-2", settings=insights_on, capacityProviders=["FARGATE"])
 ecs.create_cluster(clusterName="staging", settings=[{"name": "containerInsights", "value": "disabled"}])
+ecs.create_capacity_provider(
+    name="managed-mi",
+    managedInstancesProvider={
+        "infrastructureRoleArn": "arn:aws:iam::123456789012:role/ecsInfrastructureRole",
+        "instanceLaunchTemplate": {
+            "ec2InstanceProfileArn": "arn:aws:iam::123456789012:instance-profile/ecsInstanceRole",
+            "networkConfiguration": {"subnets": ["subnet-0123456789abcdef0"]},
+            "instanceRequirements": {
+                "vCpuCount": {"min": 2, "max": 8},
+                "memoryMiB": {"min": 4096},
+                "allowedInstanceTypes": ["m7i.*", "m7a.*"],
+            },
+        },
+        "infrastructureOptimization": {"scaleInAfter": 300},
+    },
+)
+ecs.create_cluster(
+    clusterName="managed",
+    capacityProviders=["managed-mi"],
+    defaultCapacityProviderStrategy=[{"capacityProvider": "managed-mi", "weight": 1}],
+)
 
 
 def register(family, cpu, memory, network="awsvpc", compat=("FARGATE",), arch="X86_64", container_cpu=0, container_memory=None):
@@ -84,6 +108,16 @@ ecs.create_service(
 ecs.create_service(cluster="prod", serviceName="web", taskDefinition=web, desiredCount=2, launchType="EC2")
 ecs.create_service(cluster="prod-2", serviceName="api", taskDefinition=api2, desiredCount=5, launchType="FARGATE", networkConfiguration=net)
 ecs.create_service(cluster="staging", serviceName="legacy", taskDefinition=legacy, desiredCount=2, launchType="EC2")
+renderer = register("renderer", 1024, 2048, compat=("MANAGED_INSTANCES",))
+ecs.create_service(
+    cluster="managed",
+    serviceName="renderer",
+    taskDefinition=renderer,
+    desiredCount=3,
+    capacityProviderStrategy=[{"capacityProvider": "managed-mi", "weight": 1}],
+    networkConfiguration=net,
+)
+ecs.create_service(cluster="managed", serviceName="defaulted", taskDefinition=renderer, desiredCount=1, networkConfiguration=net)
 
 # Two m5.xlarge container instances in prod.
 image = ec2.describe_images()["Images"][0]["ImageId"]

@@ -10,9 +10,8 @@ use aws_sdk_ecs::Client;
 use super::{classify, ApiCalls, AwsError, Progress};
 use crate::domain::Arch;
 use crate::snapshot::inventory::{
-    CapacityProvider, CapacityProviderStrategyItem, ContainerDefinition, ContainerInstance, Inventory, LaunchType, ManagedInstancesProvider,
-    NetworkMode,
-    SchedulingStrategy, Service, TaskDefinition, FARGATE, FARGATE_SPOT,
+    CapacityProvider, CapacityProviderStrategyItem, ContainerDefinition, ContainerInstance, Inventory, LaunchType,
+    ManagedInstancesProvider, NetworkMode, SchedulingStrategy, Service, TaskDefinition, FARGATE, FARGATE_SPOT,
 };
 
 /// Prefix of the pseudo-services that stand for standalone tasks (RunTask, not a service).
@@ -313,7 +312,9 @@ fn managed_instances(cp: &ecs::CapacityProvider) -> Option<ManagedInstancesProvi
     if cp.r#type() != Some(&ecs::CapacityProviderType::ManagedInstances) && mi.is_none() {
         return None;
     }
-    let req = mi.and_then(|m| m.instance_launch_template()).and_then(|t| t.instance_requirements());
+    let req = mi
+        .and_then(|m| m.instance_launch_template())
+        .and_then(|t| t.instance_requirements());
     let count = |v: i32| u32::try_from(v).ok();
     Some(ManagedInstancesProvider {
         allowed_instance_types: req.map(|r| r.allowed_instance_types().to_vec()).unwrap_or_default(),
