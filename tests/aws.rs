@@ -547,7 +547,7 @@ fn a_region_outside_the_bundled_catalog_works_end_to_end_after_a_refresh() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("sa-east-1: 3 EC2 instance types (1 not in the bundled catalog), 0 Managed Instances fees, 4 Fargate rates (not in the price list, estimated: spot_vcpu, spot_memory, windows_vcpu, windows_memory, windows_license_vcpu, ephemeral_storage)"),
+        text.contains("sa-east-1: 4 EC2 instance types (1 not in the bundled catalog), 0 Managed Instances fees, 4 Fargate rates (not in the price list, estimated: spot_vcpu, spot_memory, windows_vcpu, windows_memory, windows_license_vcpu, ephemeral_storage)"),
         "{text}"
     );
 

@@ -179,6 +179,8 @@ const EC2: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
     ("m5.2xlarge", "sa-east-1", "Linux", "Shared", "NA", "Used", "0.6120000000"),
     ("m6i.large", "sa-east-1", "Linux", "Shared", "NA", "Used", "0.1530000000"),
     ("m9z.xlarge", "sa-east-1", "Linux", "Shared", "NA", "Used", "0.3000000000"),
+    // The demo's Managed Instances type.
+    ("m7i.large", "sa-east-1", "Linux", "Shared", "NA", "Used", "0.1600000000"),
     ("m5.2xlarge", "sa-east-1", "Windows", "Shared", "NA", "Used", "0.9800000000"),
 ];
 
