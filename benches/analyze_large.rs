@@ -1,6 +1,8 @@
 //! Whole analyses of generated clusters (`ecs-advisor demo export --services N --days D`), as
 //! `analyze --snapshot` runs them after loading: usage statistics, rightsizing, the EC2 fleet
-//! simulations (the ideal re-pack once), the plan, the report with its series.
+//! simulations (the ideal re-pack once), the plan, the report with its series. Each is run again
+//! with no Managed Instances types (`managed_instances.families` empty): the difference is what
+//! the ECS Managed Instances simulation costs.
 //! Run: `cargo bench --bench analyze_large`; `ANALYZE_SERVICES=100,500,2000 ANALYZE_DAYS=30`
 //! choose the sizes. Peak memory is measured on the CLI: `/usr/bin/time -v ecs-advisor analyze
 //! --snapshot DIR -o json --out /tmp/report.json` (see benches/README.md).
@@ -21,8 +23,10 @@ fn list(var: &str, default: &[u32]) -> Vec<u32> {
 fn main() {
     let catalog = Catalog::bundled().unwrap();
     let a = Assumptions::default();
-    println!("| services | days | usage rows | generate s | analyze s | recommended /mo |");
-    println!("|---|---|---|---|---|---|");
+    let mut without_mi = a.clone();
+    without_mi.managed_instances.families.clear();
+    println!("| services | days | usage rows | generate s | analyze s | without Managed Instances s | recommended /mo |");
+    println!("|---|---|---|---|---|---|---|");
     for days in list("ANALYZE_DAYS", &[30]) {
         for services in list("ANALYZE_SERVICES", &[100, 500]) {
             let t = Instant::now();
@@ -31,8 +35,11 @@ fn main() {
             let t = Instant::now();
             let report = recommend::analyze(&snapshot, &catalog, &a).unwrap();
             let analyze_s = t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            recommend::analyze(&snapshot, &catalog, &without_mi).unwrap();
+            let without_s = t.elapsed().as_secs_f64();
             println!(
-                "| {services} | {days} | {} | {generate_s:.2} | {analyze_s:.2} | {} |",
+                "| {services} | {days} | {} | {generate_s:.2} | {analyze_s:.2} | {without_s:.2} | {} |",
                 snapshot.usage.len(),
                 report.cluster.recommended_monthly_usd
             );

@@ -950,11 +950,7 @@ fn instances_recommendation(c: &Candidate, cost: Usd, a: &Assumptions, runs: Opt
         monthly_usd: cost,
         savings_monthly_usd: c.current - cost,
         rationale: words::with_risk_reason(
-            if managed {
-                words::managed_instances_rationale(c, a, size, cost)
-            } else {
-                words::ec2_rationale(c, a, size, cost)
-            },
+            words::instances_rationale(c, a, size, cost, managed),
             c,
             risk,
             shape.cpu_units,

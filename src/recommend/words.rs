@@ -210,8 +210,9 @@ pub fn below_threshold(c: &Candidate, a: &Assumptions, saving: Usd, change: &str
     )
 }
 
-/// Why a service goes to (or stays on) the EC2 fleet.
-pub fn managed_instances_rationale(c: &Candidate, a: &Assumptions, size: FargateSize, cost: Usd) -> String {
+/// Why a service goes to (or stays on) instances: the EC2 fleet, or ECS Managed Instances
+/// (`managed`), with the figures and the margin the plan applied.
+pub fn instances_rationale(c: &Candidate, a: &Assumptions, size: FargateSize, cost: Usd, managed: bool) -> String {
     if c.is_daemon() {
         return "runs one task on every instance; its share follows the fleet".into();
     }
@@ -219,26 +220,25 @@ pub fn managed_instances_rationale(c: &Candidate, a: &Assumptions, size: Fargate
         (Some((choice, p)), Some(size)) => format!("{} as {}", p.monthly, describe_fargate(c.platform, choice, size)),
         _ => "not possible".into(),
     };
-    let why = format!(
-        "{}; on ECS Managed Instances it reserves {size} and its share of the instances and their management fees costs {cost} a month against {fargate} on Fargate (the cluster moves when Managed Instances saves {}% or more)",
-        usage_words(c, a),
-        a.managed_instances.min_savings_pct
-    );
-    with_reservation_notes(why, c)
-}
-
-pub fn ec2_rationale(c: &Candidate, a: &Assumptions, size: FargateSize, cost: Usd) -> String {
-    if c.is_daemon() {
-        return "runs one task on every instance; its share follows the fleet".into();
-    }
-    let fargate = match (c.best_fargate, c.fargate_size) {
-        (Some((choice, p)), Some(size)) => format!("{} as {}", p.monthly, describe_fargate(c.platform, choice, size)),
-        _ => "not possible".into(),
+    let (on, share, margin) = if managed {
+        (
+            "on ECS Managed Instances",
+            "its share of the instances and their management fees",
+            format!(
+                "the cluster moves when Managed Instances saves {}% or more",
+                a.managed_instances.min_savings_pct
+            ),
+        )
+    } else {
+        (
+            "on the EC2 fleet",
+            "its share",
+            format!("EC2 must save {}% or more", a.recommend.ec2_min_savings_pct),
+        )
     };
     let why = format!(
-        "{}; on the EC2 fleet it reserves {size} and its share costs {cost} a month against {fargate} on Fargate (EC2 must save {}% or more)",
-        usage_words(c, a),
-        a.recommend.ec2_min_savings_pct
+        "{}; {on} it reserves {size} and {share} costs {cost} a month against {fargate} on Fargate ({margin})",
+        usage_words(c, a)
     );
     with_reservation_notes(why, c)
 }
