@@ -638,6 +638,8 @@ pub enum SeriesKind {
     Fargate,
     Ec2,
     Ec2Ideal,
+    /// Every Linux service on ECS Managed Instances, fees included (the rest on Fargate).
+    ManagedInstances,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

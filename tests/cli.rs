@@ -1111,13 +1111,14 @@ fn series_cover_the_window_and_add_up_to_the_monthly_figures() {
     let series = &r["series"];
     let hourly = series["hourly_cost_usd"].as_array().unwrap();
     let kinds: Vec<&str> = hourly.iter().map(|s| s["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["current", "fargate", "ec2", "ec2-ideal"]);
+    assert_eq!(kinds, ["current", "fargate", "ec2", "ec2-ideal", "managed-instances"]);
     // 30 days: 720 hours. A line's mean $/h x 730 is its monthly figure.
     for (line, figure) in hourly.iter().zip([
         usd(&r["cluster"]["current_monthly_usd"]),
         usd(&r["cluster"]["fargate_monthly_usd"]),
         usd(&r["cluster"]["ec2_monthly_usd"]),
         usd(&cluster_option(&r, "ec2-ideal")["monthly_usd"]),
+        usd(&cluster_option(&r, "managed-instances")["monthly_usd"]),
     ]) {
         let points = line["points"].as_array().unwrap();
         assert_eq!(points.len(), 720);

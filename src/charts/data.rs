@@ -176,6 +176,7 @@ fn series_label(kind: SeriesKind) -> (&'static str, Tone) {
         SeriesKind::Fargate => ("All Fargate", Tone::Fargate),
         SeriesKind::Ec2 => ("EC2, as ECS runs it", Tone::Ec2),
         SeriesKind::Ec2Ideal => ("EC2, ideal re-pack", Tone::Ec2Ideal),
+        SeriesKind::ManagedInstances => ("ECS Managed Instances", Tone::ManagedInstances),
     }
 }
 

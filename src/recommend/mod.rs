@@ -496,6 +496,7 @@ pub fn analyze_with(
             fargate_plan: &fargate_plan,
             all_fargate,
             all_ec2: all_ec2.as_ref(),
+            managed: managed.as_ref(),
             fargate_only: &fargate_only,
         },
         &services,

@@ -21,6 +21,8 @@ pub struct Inputs<'a, 'c> {
     pub fargate_plan: &'a [Option<Usd>],
     pub all_fargate: Option<Usd>,
     pub all_ec2: Option<&'a Ec2Runs>,
+    /// Every Linux service on ECS Managed Instances, as simulated.
+    pub managed: Option<&'a Ec2Runs>,
     pub fargate_only: &'a [usize],
 }
 
@@ -102,6 +104,15 @@ pub fn build(x: &Inputs, services: &[ServiceReport]) -> Series {
                 points: per_hour(cost),
             });
         }
+    }
+
+    if let (Some(runs), true) = (x.managed, rest_ok) {
+        let mut cost = sim_part(&runs.ecs.sim);
+        add(&mut cost, &fargate_part(&mut x.fargate_only.iter().copied()));
+        hourly_cost_usd.push(CostSeries {
+            kind: SeriesKind::ManagedInstances,
+            points: per_hour(cost),
+        });
     }
 
     let ec2_fleet_hourly = x.all_ec2.map(|runs| {
