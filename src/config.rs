@@ -226,7 +226,7 @@ impl Assumptions {
     }
 
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = crate::input::read_to_string(path, crate::input::SMALL).map_err(|source| ConfigError::Read {
             path: path.display().to_string(),
             source,
         })?;

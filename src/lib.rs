@@ -14,6 +14,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod gate;
+pub mod input;
 pub mod money;
 pub mod output;
 pub mod pack;
@@ -462,6 +463,12 @@ fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         if m.is_dir() {
             return Err(err(std::io::Error::other("it is a directory")));
         }
+        if m.is_file() && is_standard_output(&m) {
+            // `--out /dev/stdout` with standard output redirected to a file (`>> app.log`): write
+            // through standard output, appending where it appends, instead of replacing the file.
+            let mut out = std::io::stdout().lock();
+            return out.write_all(bytes).and_then(|_| out.flush()).map_err(err);
+        }
         if !m.is_file() {
             let mut f = std::fs::OpenOptions::new().write(true).open(path).map_err(err)?;
             return f.write_all(bytes).and_then(|_| f.flush()).map_err(err);
@@ -490,6 +497,24 @@ fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         let _ = std::fs::remove_file(&tmp);
     }
     written.map_err(err)
+}
+
+/// Whether `m` is the file this process's standard output is open on.
+#[cfg(unix)]
+fn is_standard_output(m: &std::fs::Metadata) -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() else {
+        return false;
+    };
+    std::fs::File::from(fd)
+        .metadata()
+        .is_ok_and(|s| s.dev() == m.dev() && s.ino() == m.ino())
+}
+
+#[cfg(not(unix))]
+fn is_standard_output(_: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// Renders reports in a format, to a file or standard output. A table on a terminal fits its

@@ -1556,3 +1556,32 @@ fn a_report_for_a_month_not_started_is_refused_on_the_demo_too() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("2100-05 has not started yet"), "{err}");
 }
+
+/// `--out /dev/stdout` with standard output appended to a log (`>> app.log`) replaced the log:
+/// the atomic writer renamed a new file over it and its earlier lines were gone.
+#[test]
+fn out_dev_stdout_appended_to_a_log_keeps_the_log() {
+    let d = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let log = d.path().join("app.log");
+    std::fs::write(&log, "earlier line\n").unwrap();
+    let appended = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("ecs-advisor"))
+        .env(
+            "ECS_ADVISOR_CACHE_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-price-cache"),
+        )
+        .args(["analyze", "--demo", "--output", "csv", "--out", "/dev/stdout"])
+        .stdout(appended)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.starts_with("earlier line\nservice,launch_type,"),
+        "{}",
+        &text[..text.len().min(200)]
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+}

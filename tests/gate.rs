@@ -541,6 +541,43 @@ fn bad_input_is_one_line_a_tool_failure_code_and_nothing_written() {
     );
     let not_json = write(d.path(), "cut.json", r#"{"family": "checkout-api", "cpu": "#);
     let not_plan = write(d.path(), "plan.json", r#"{"resources": []}"#);
+    // Nonsense a gate took as a pass: each is refused, naming the value.
+    let service_change = |after: &str| {
+        format!(
+            r#"{{"format_version": "1.2", "resource_changes": [{{"address": "aws_ecs_service.x", "type": "aws_ecs_service",
+                "change": {{"actions": ["update"], "before": {{"name": "catalog-api", "cluster": "demo-prod", "desired_count": 3}}, "after": {after}}}}}]}}"#
+        )
+    };
+    let negative = write(
+        d.path(),
+        "neg.json",
+        &service_change(r#"{"name": "catalog-api", "cluster": "demo-prod", "desired_count": -1}"#),
+    );
+    let string = write(
+        d.path(),
+        "str.json",
+        &service_change(r#"{"name": "catalog-api", "cluster": "demo-prod", "desired_count": "3"}"#),
+    );
+    let huge = write(
+        d.path(),
+        "huge.json",
+        &service_change(r#"{"name": "catalog-api", "cluster": "demo-prod", "desired_count": 4294967296}"#),
+    );
+    let strange_action = write(
+        d.path(),
+        "act.json",
+        r#"{"format_version": "1.2", "resource_changes": [{"address": "aws_ecs_service.x", "type": "aws_ecs_service", "change": {"actions": ["explode"]}}]}"#,
+    );
+    let not_a_list = write(d.path(), "rc.json", r#"{"format_version": "1.2", "resource_changes": {"a": 1}}"#);
+    let windows_arm = write(
+        d.path(),
+        "winarm.json",
+        r#"{"family": "checkout-api", "cpu": "1024", "memory": "2048", "requiresCompatibilities": ["FARGATE"],
+            "runtimePlatform": {"cpuArchitecture": "ARM64", "operatingSystemFamily": "WINDOWS_SERVER_2022_CORE"}}"#,
+    );
+    // Special files: a FIFO with no writer hung the gate; /dev/zero grew without bound.
+    let fifo = d.path().join("fifo.json");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     let other = write(
         d.path(),
         "other.json",
@@ -585,6 +622,43 @@ fn bad_input_is_one_line_a_tool_failure_code_and_nothing_written() {
         (vec!["--max-increase", "5", "--baseline", s(&other)], 3, "the baseline"),
         (vec!["--max-increase", "5", "--baseline", s(&old)], 3, "is a version 3 report"),
         (vec!["--budget", "1", "--service", &named], 3, "no service `nope`"),
+        (
+            vec!["--budget", "1", "--terraform-plan", s(&negative)],
+            3,
+            "has `desired_count` -1: give a whole number",
+        ),
+        (
+            vec!["--budget", "1", "--terraform-plan", s(&string)],
+            3,
+            "has `desired_count` \"3\"",
+        ),
+        (
+            vec!["--budget", "1", "--terraform-plan", s(&huge)],
+            3,
+            "has `desired_count` 4294967296",
+        ),
+        (
+            vec!["--budget", "1", "--terraform-plan", s(&strange_action)],
+            3,
+            "which Terraform does not write",
+        ),
+        (
+            vec!["--budget", "1", "--terraform-plan", s(&not_a_list)],
+            3,
+            "`resource_changes` that is not a list",
+        ),
+        (
+            vec!["--budget", "1", "--task-definition", s(&windows_arm)],
+            3,
+            "ECS runs Windows containers on X86_64 only",
+        ),
+        (
+            vec!["--budget", "1", "--task-definition", s(&fifo)],
+            3,
+            "is a FIFO (named pipe), not a regular file",
+        ),
+        (vec!["--budget", "1", "--terraform-plan", "/dev/zero"], 3, "is a character device"),
+        (vec!["--max-increase", "5", "--baseline", "/dev/zero"], 3, "is a character device"),
     ];
     for (args, code, says) in cases {
         let mut all = vec!["gate", "--report", report, "--out", s(&out), "--junit", s(&junit)];

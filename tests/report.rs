@@ -438,3 +438,42 @@ fn analyze_charts_writes_every_chart_for_any_analysis() {
         );
     }
 }
+
+/// A run killed while writing a month (SIGKILL cannot be caught) left `.2026-10.tmp-PID` behind,
+/// and one killed between moving the old month aside and putting the new one in place left only
+/// `.2026-10.old-PID`: the next run removes the first and gives the month back from the second
+/// before it writes. A regular file where the month's folder goes was replaced; it is refused.
+#[test]
+fn debris_of_a_killed_run_is_cleared_by_the_next_and_a_file_in_the_way_is_refused() {
+    let out = tmp();
+    ok(&["report", "--demo", "--quiet", "--out", s(out.path())]);
+    let cluster = out.path().join("demo-prod");
+    // A PID above Linux's largest (2^22): no process runs with it.
+    let half = cluster.join(".2026-10.tmp-4999999");
+    std::fs::create_dir_all(half.join("charts")).unwrap();
+    std::fs::write(half.join("report.json"), "{").unwrap();
+    let aside = cluster.join(".2026-10.old-4999998");
+    std::fs::rename(cluster.join("2026-10"), &aside).unwrap();
+    ok(&["report", "--demo", "--quiet", "--out", s(out.path())]);
+    let names = |dir: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&cluster), ["2026-10"], "debris cleared");
+    read_report(&cluster.join("2026-10/report.json"));
+
+    let month = cluster.join("2026-10");
+    std::fs::remove_dir_all(&month).unwrap();
+    std::fs::write(&month, "notes").unwrap();
+    let o = run(&["report", "--demo", "--quiet", "--out", s(out.path())]);
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("it is a file, not a report folder"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert_eq!(std::fs::read_to_string(&month).unwrap(), "notes");
+    assert_eq!(names(&cluster), ["2026-10"], "nothing left beside it");
+}

@@ -328,7 +328,7 @@ impl GateArgs {
     pub fn rules(&self) -> Result<crate::gate::Rules, Error> {
         let mut rules = match &self.assumptions.config {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|source| crate::config::ConfigError::Read {
+                let text = crate::input::read_to_string(p, crate::input::SMALL).map_err(|source| crate::config::ConfigError::Read {
                     path: p.display().to_string(),
                     source,
                 })?;

@@ -28,7 +28,7 @@ pub struct Declared {
 /// Reads a task definition file in either of the AWS CLI's formats.
 pub fn read(path: &std::path::Path) -> Result<Declared, GateError> {
     let source = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| GateError::Input {
+    let text = crate::input::read_to_string(path, crate::input::SMALL).map_err(|e| GateError::Input {
         file: source.clone(),
         message: format!("cannot read it: {e}"),
     })?;
@@ -106,7 +106,14 @@ fn platform_of(arch: Option<&Value>, os: Option<&Value>, source: &str) -> Result
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_ascii_uppercase);
     let os = text(os).unwrap_or_else(|| "LINUX".into());
     if os.starts_with("WINDOWS") {
-        return Ok(Platform::Windows);
+        // ECS runs Windows containers on x86 only.
+        return match text(arch).as_deref() {
+            None | Some("X86_64") => Ok(Platform::Windows),
+            Some(other) => Err(bad(
+                source,
+                format!("runs `{os}` on `{other}`: ECS runs Windows containers on X86_64 only"),
+            )),
+        };
     }
     if os != "LINUX" {
         return Err(bad(

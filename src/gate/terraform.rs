@@ -74,13 +74,16 @@ pub struct Plan {
     pub managed_instances_providers: Vec<String>,
 }
 
+/// The most tasks a plan's service may ask for (as `--set-desired` takes).
+pub const MAX_DESIRED: u64 = 100_000;
+
 pub fn read(path: &std::path::Path) -> Result<Plan, GateError> {
     let source = path.display().to_string();
     let bad = |message: String| GateError::Input {
         file: source.clone(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+    let text = crate::input::read_to_string(path, crate::input::LARGE).map_err(|e| bad(format!("cannot read it: {e}")))?;
     let value: Value = serde_json::from_str(&text).map_err(|e| bad(format!("is not valid JSON ({e})")))?;
     parse(&value, &source)
 }
@@ -101,6 +104,12 @@ pub fn parse(plan: &Value, source: &str) -> Result<Plan, GateError> {
         message,
     };
     static NONE: Vec<Value> = Vec::new();
+    if plan.get("resource_changes").is_some_and(|v| !v.is_array() && !v.is_null()) {
+        return Err(bad(
+            "has a `resource_changes` that is not a list: it is not a Terraform plan in JSON; write one with `terraform show -json PLAN > plan.json`"
+                .into(),
+        ));
+    }
     let Some(changes) = plan.get("resource_changes").and_then(Value::as_array).or_else(|| {
         // A plan with no changes at all has no `resource_changes`.
         plan.get("format_version").map(|_| &NONE)
@@ -130,7 +139,12 @@ pub fn parse(plan: &Value, source: &str) -> Result<Plan, GateError> {
             ["update"] => Action::Update,
             ["delete"] => Action::Delete,
             ["delete", "create"] | ["create", "delete"] => Action::Update,
-            _ => continue, // no-op, read
+            ["no-op"] | ["read"] | ["forget"] => continue,
+            other => {
+                return Err(bad(format!(
+                    "`{address}` has `change.actions` {other:?}, which Terraform does not write (it writes no-op, create, read, update, delete, forget, or delete and create together)"
+                )))
+            }
         };
         if rc.get("mode").and_then(Value::as_str) == Some("data") {
             continue;
@@ -177,10 +191,17 @@ pub fn parse(plan: &Value, source: &str) -> Result<Plan, GateError> {
                     ));
                     None
                 } else if action != Action::Delete && changed("desired_count") {
-                    state
-                        .get("desired_count")
-                        .and_then(Value::as_u64)
-                        .map(|n| n.min(u64::from(u32::MAX)) as u32)
+                    match state.get("desired_count") {
+                        None | Some(Value::Null) => None,
+                        Some(v) => match v.as_u64().filter(|&n| n <= MAX_DESIRED) {
+                            Some(n) => Some(n as u32),
+                            None => {
+                                return Err(bad(format!(
+                                    "`{address}` has `desired_count` {v}: give a whole number from 0 to {MAX_DESIRED}"
+                                )))
+                            }
+                        },
+                    }
                 } else {
                     None
                 };

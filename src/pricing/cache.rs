@@ -99,7 +99,7 @@ pub fn read_all(base: &Path) -> Result<Vec<CachedRegion>, PricingError> {
     paths.sort();
     let mut out = Vec::new();
     for p in paths {
-        let bytes = std::fs::read(&p).map_err(|e| corrupt(&p, e))?;
+        let bytes = crate::input::read(&p, crate::input::LARGE).map_err(|e| corrupt(&p, e))?;
         let region: CachedRegion = serde_json::from_slice(&bytes).map_err(|e| corrupt(&p, e))?;
         if p.file_stem().is_none_or(|s| s.to_string_lossy() != region.region) {
             return Err(corrupt(&p, format!("it holds region `{}`", region.region)));

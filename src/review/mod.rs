@@ -329,12 +329,58 @@ fn write_err(path: &Path) -> impl Fn(std::io::Error) -> ReviewError + '_ {
 fn write_folder(cluster_dir: &Path, dir: &Path, report: &Report, charts: &[Rendered]) -> Result<(), ReviewError> {
     std::fs::create_dir_all(cluster_dir).map_err(write_err(cluster_dir))?;
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    clear_debris(cluster_dir, &name);
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(ReviewError::Write {
+            path: dir.display().to_string(),
+            message: "it is a file, not a report folder: move it away or give another --out".into(),
+        });
+    }
     let tmp = cluster_dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = fill(&tmp, report, charts).and_then(|()| swap_into_place(&tmp, dir));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
     result
+}
+
+/// What a run killed while writing `name` left beside it: `.<name>.tmp-PID` (a month half
+/// written) is removed; `.<name>.old-PID` (the previous month, moved aside just before the new
+/// one took its place) is put back if nothing took its place, else removed. Only a process that
+/// no longer runs leaves debris (Linux: no `/proc/PID`); elsewhere nothing is touched.
+fn clear_debris(cluster_dir: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(cluster_dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&format!(".{name}.")) else {
+            continue;
+        };
+        let Some((kind, pid)) = rest.split_once('-') else {
+            continue;
+        };
+        let gone = pid
+            .parse::<u32>()
+            .is_ok_and(|p| p != std::process::id() && !Path::new(&format!("/proc/{p}")).exists());
+        if !gone {
+            continue;
+        }
+        let path = e.path();
+        let dir = cluster_dir.join(name);
+        match kind {
+            "old" if !dir.exists() => {
+                let _ = std::fs::rename(&path, &dir);
+            }
+            "old" | "tmp" => {
+                let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
+            }
+            _ => {}
+        }
+    }
 }
 
 fn fill(tmp: &Path, report: &Report, charts: &[Rendered]) -> Result<(), ReviewError> {

@@ -174,13 +174,22 @@ impl Snapshot {
         }
         let read = |file: &'static str| -> Result<(PathBuf, Vec<u8>), SnapshotError> {
             let p = dir.join(file);
-            if !p.is_file() {
+            // A FIFO or a device in a file's place is refused by kind when read, not called
+            // missing.
+            if !p.exists() {
                 return Err(SnapshotError::MissingFile {
                     dir: dir.display().to_string(),
                     file,
                 });
             }
-            let bytes = std::fs::read(&p).map_err(|e| SnapshotError::Read {
+            // The usage table is bounded by the window and service limits once read; the file
+            // itself, by what 5,000 services over 20,000 steps can take.
+            let limit = if file == USAGE_FILE {
+                16 * crate::input::LARGE
+            } else {
+                crate::input::LARGE
+            };
+            let bytes = crate::input::read(&p, limit).map_err(|e| SnapshotError::Read {
                 path: p.display().to_string(),
                 message: e.to_string(),
             })?;

@@ -26,7 +26,7 @@ pub enum SavedReportError {
 /// Reads a saved report file: one report, or an array of several clusters' reports.
 pub fn read(path: &Path) -> Result<Vec<Report>, SavedReportError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| SavedReportError::Read {
+    let text = crate::input::read_to_string(path, crate::input::LARGE).map_err(|source| SavedReportError::Read {
         path: shown.clone(),
         source,
     })?;

@@ -51,7 +51,7 @@ const MAX_MEMORY_MIB: i64 = 24 * 1024 * 1024;
 const OPTIONAL: [&str; 3] = ["awsvpc", "arm64", "name"];
 
 pub fn read(path: &Path) -> Result<Vec<TaskRow>, TasksFileError> {
-    let text = std::fs::read_to_string(path).map_err(|e| TasksFileError::Read {
+    let text = crate::input::read_to_string(path, crate::input::SMALL).map_err(|e| TasksFileError::Read {
         path: path.display().to_string(),
         message: e.to_string(),
     })?;
