@@ -489,6 +489,7 @@ fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         }
     }
     let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    clear_stale_temporaries(dir);
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let tmp = dir.join(format!(".ecs-advisor.{}.{n}.tmp", std::process::id()));
@@ -497,6 +498,31 @@ fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         let _ = std::fs::remove_file(&tmp);
     }
     written.map_err(err)
+}
+
+/// Removes `.ecs-advisor.PID.N.tmp` files that a run killed mid-write (SIGKILL, or a signal
+/// before the rename) left in `dir`: only those of a process that no longer runs (Linux: no
+/// `/proc/PID`); elsewhere nothing is touched.
+fn clear_stale_temporaries(dir: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix(".ecs-advisor.")
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|rest| rest.split('.').next())
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
 }
 
 /// Whether `m` is the file this process's standard output is open on.

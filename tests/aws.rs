@@ -311,6 +311,9 @@ fn missing_credentials_region_and_endpoints_are_one_clear_line() {
         .output()
         .unwrap();
     one_line_error(&out, 5, "no AWS credentials found");
+    // The SDK's context was 1,100 characters of debug output across the provider chain.
+    let err = stderr(&out);
+    assert!(err.len() < 400 && !err.contains("CredentialsNotLoaded"), "{err}");
 
     let out = cmd("http://127.0.0.1:1", cache.path())
         .args(["analyze", "--cluster", "prod", "--quiet"])
@@ -343,6 +346,20 @@ fn denied_permission_names_the_iam_action() {
         .unwrap();
     one_line_error(&out, 5, "access denied to `ecs:DescribeClusters`");
     assert!(stderr(&out).contains("README lists the read-only IAM policy"));
+}
+
+/// An error answer with neither a code nor a message was reported as "failed (Unknown): no
+/// message".
+#[test]
+fn an_error_answer_with_no_code_or_message_says_what_came_back_and_from_where() {
+    let server = pricing_server::start(pricing_server::Mode::Empty(400));
+    let cache = tempfile::tempdir().unwrap();
+    let out = pricing_cmd(&server, cache.path())
+        .args(["prices", "refresh", "--region", "us-east-1", "--quiet"])
+        .output()
+        .unwrap();
+    one_line_error(&out, 5, "an answer it could not read (HTTP 400) from");
+    assert!(!stderr(&out).contains("no message"), "{}", stderr(&out));
 }
 
 #[test]

@@ -839,3 +839,33 @@ fn a_move_onto_a_managed_instances_provider_is_priced_at_the_engines_managed_ins
         );
     }
 }
+
+/// A gate killed while writing `--out` or `--junit` left its temporary file beside them; the
+/// next run that writes there removes any a dead process left.
+#[test]
+fn a_killed_runs_temporary_output_files_are_removed_by_the_next() {
+    let d = tmp();
+    // A PID above Linux's largest (2^22): no process runs with it.
+    let stale = d.path().join(".ecs-advisor.4999999.0.tmp");
+    std::fs::write(&stale, "half a report").unwrap();
+    let out = d.path().join("gate.md");
+    let junit = d.path().join("gate.xml");
+    let o = run(&[
+        "gate",
+        "--demo",
+        "--quiet",
+        "--budget",
+        "100000",
+        "--out",
+        s(&out),
+        "--junit",
+        s(&junit),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut names: Vec<String> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["gate.md", "gate.xml"]);
+}

@@ -252,6 +252,30 @@ fn a_corrupt_previous_report_skips_the_comparison_with_a_warning_naming_it() {
     assert!(m.comparison_note.unwrap().contains("2026-09/report.json"));
 }
 
+/// Another cluster's `report.json` in the previous month's place was compared without a word.
+#[test]
+fn another_clusters_report_as_last_month_is_not_compared() {
+    let out = tmp();
+    let other = out.path().join("other.json");
+    let o = run(&["analyze", "--demo", "--output", "json", "--out", s(&other)]);
+    assert!(o.status.success() || o.status.code() == Some(7), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&other)
+        .unwrap()
+        .replace("\"cluster_name\": \"demo-prod\"", "\"cluster_name\": \"staging\"");
+    let previous = out.path().join("demo-prod/2026-09");
+    std::fs::create_dir_all(&previous).unwrap();
+    std::fs::write(previous.join("report.json"), text).unwrap();
+    let o = run(&["report", "--demo", "--quiet", "--out", s(out.path())]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("is cluster `staging`'s report, not `demo-prod`'s; no comparison"),
+        "{err}"
+    );
+    let m = read_report(&out.path().join("demo-prod/2026-10/report.json")).monthly.unwrap();
+    assert!(m.comparison.is_none());
+}
+
 #[test]
 fn bad_months_and_unwritable_folders_give_one_line_and_their_exit_codes() {
     let out = tmp();

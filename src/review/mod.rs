@@ -186,6 +186,18 @@ pub fn write(out: &Path, mut report: Report, month: Month) -> Result<Written, Re
     let previous_json = cluster_dir.join(previous.to_string()).join("report.json");
     let (comparison, comparison_note) = if previous_json.exists() {
         match crate::sources::saved_report::read(&previous_json) {
+            Ok(reports) if reports.len() == 1 && reports[0].cluster_name != report.cluster_name => {
+                // Another cluster's report copied into this folder: comparing the two would
+                // call every difference between clusters a change over the month.
+                let note = format!(
+                    "`{}` is cluster `{}`'s report, not `{}`'s; no comparison",
+                    previous_json.display(),
+                    reports[0].cluster_name,
+                    report.cluster_name
+                );
+                warnings.push(note.clone());
+                (None, Some(note))
+            }
             Ok(reports) if reports.len() == 1 => (Some(compare::compare(&reports[0], &previous.to_string(), &report)), None),
             Ok(_) => {
                 let note = format!("`{}` holds several clusters; no comparison", previous_json.display());

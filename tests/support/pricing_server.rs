@@ -29,6 +29,8 @@ pub enum Mode {
     Error(u16, &'static str, &'static str),
     /// A page of nothing and the same NextToken, for ever.
     EndlessPages,
+    /// This status with an empty JSON object: an error with neither a code nor a message.
+    Empty(u16),
     /// The real items, with us-east-1's Fargate vCPU rate at $100,000,000,000,000,000,000.
     HugePrices,
 }
@@ -83,6 +85,7 @@ fn serve(stream: TcpStream, mode: &Mode, counter: &AtomicUsize) {
         let (status, answer) = match mode {
             Mode::Error(status, kind, message) => (*status, json!({"__type": kind, "message": message})),
             Mode::EndlessPages => (200, json!({"FormatVersion": "aws_v1", "PriceList": [], "NextToken": "again"})),
+            Mode::Empty(status) => (*status, json!({})),
             Mode::Prices | Mode::HugePrices if target == "AWSPriceListService.GetProducts" => {
                 let mut answer = get_products(&serde_json::from_slice(&body).unwrap_or(Value::Null));
                 if matches!(mode, Mode::HugePrices) {

@@ -20,7 +20,7 @@ use std::time::Duration;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_ecs::config::ProvideCredentials;
-use aws_sdk_ecs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ecs::error::{ProvideErrorMetadata, SdkError};
 use thiserror::Error;
 
 pub use cloudwatch::{plan_batches, CallPlan, MAX_DATAPOINTS_PER_CALL, MAX_QUERIES_PER_CALL};
@@ -227,8 +227,27 @@ pub(crate) async fn load_config(opts: &AwsOptions, region_override: Option<&str>
     provider
         .provide_credentials()
         .await
-        .map_err(|e| AwsError::NoCredentials(one_line(&DisplayErrorContext(&e).to_string())))?;
+        .map_err(|e| AwsError::NoCredentials(credentials_words(&e)))?;
     Ok(config)
+}
+
+/// Why no credentials were had, in one short line: the SDK's own context runs to a thousand
+/// characters of debug output across the whole provider chain.
+fn credentials_words(e: &(dyn std::error::Error + 'static)) -> String {
+    let top = e.to_string();
+    if top.contains("not enabled") || top.contains("not loaded") {
+        return "none in the environment, the shared config and credentials files, web identity, the ECS container endpoint or EC2 instance metadata".into();
+    }
+    let mut words = top;
+    if let Some(source) = e.source() {
+        words.push_str(": ");
+        words.push_str(&source.to_string());
+    }
+    let words = one_line(&words);
+    match words.char_indices().nth(240) {
+        Some((cut, _)) => format!("{}...", &words[..cut]),
+        None => words,
+    }
 }
 
 /// Turns an SDK error into one line that names the IAM action and says what to do.
@@ -248,6 +267,18 @@ where
             message: format!(
                 "not an AWS answer (HTTP {}) from {}",
                 r.raw().status().as_u16(),
+                endpoint_words(action)
+            ),
+        },
+        // An answer with neither an error code nor a message (a body the SDK could not read):
+        // "failed (Unknown): no message" said nothing.
+        _ if err.code().is_none() && err.message().is_none() => AwsError::Unexpected {
+            action,
+            message: format!(
+                "an answer it could not read{} from {}",
+                err.raw_response()
+                    .map(|r| format!(" (HTTP {})", r.status().as_u16()))
+                    .unwrap_or_default(),
                 endpoint_words(action)
             ),
         },
