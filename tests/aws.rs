@@ -362,6 +362,19 @@ fn an_error_answer_with_no_code_or_message_says_what_came_back_and_from_where() 
     assert!(!stderr(&out).contains("no message"), "{}", stderr(&out));
 }
 
+/// An endpoint whose answer never ends grew the process to 3.8 GB and aborted it ("memory
+/// allocation failed", signal 6). The answer is cut at 512 MiB with one line.
+#[test]
+fn an_answer_that_never_ends_is_cut_at_the_bound_with_one_line() {
+    let server = pricing_server::start(pricing_server::Mode::EndlessBody);
+    let cache = tempfile::tempdir().unwrap();
+    let out = pricing_cmd(&server, cache.path())
+        .args(["prices", "refresh", "--region", "us-east-1", "--quiet"])
+        .output()
+        .unwrap();
+    one_line_error(&out, 5, "an answer over 512 MiB from");
+}
+
 #[test]
 fn throttling_is_retried_then_reported() {
     let server = pricing_server::start(pricing_server::Mode::Error(400, "ThrottlingException", "Rate exceeded"));

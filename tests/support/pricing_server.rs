@@ -31,6 +31,8 @@ pub enum Mode {
     EndlessPages,
     /// This status with an empty JSON object: an error with neither a code nor a message.
     Empty(u16),
+    /// A 200 whose chunked body never ends (JSON whitespace, 64 KiB a chunk).
+    EndlessBody,
     /// The real items, with us-east-1's Fargate vCPU rate at $100,000,000,000,000,000,000.
     HugePrices,
 }
@@ -82,10 +84,21 @@ fn serve(stream: TcpStream, mode: &Mode, counter: &AtomicUsize) {
             return;
         }
         counter.fetch_add(1, Ordering::SeqCst);
+        if matches!(mode, Mode::EndlessBody) {
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+            let chunk = format!("10000\r\n{}\r\n", " ".repeat(0x10000));
+            if out.write_all(head.as_bytes()).is_err() {
+                return;
+            }
+            // Until the client hangs up.
+            while out.write_all(chunk.as_bytes()).is_ok() {}
+            return;
+        }
         let (status, answer) = match mode {
             Mode::Error(status, kind, message) => (*status, json!({"__type": kind, "message": message})),
             Mode::EndlessPages => (200, json!({"FormatVersion": "aws_v1", "PriceList": [], "NextToken": "again"})),
             Mode::Empty(status) => (*status, json!({})),
+            Mode::EndlessBody => unreachable!("answered above"),
             Mode::Prices | Mode::HugePrices if target == "AWSPriceListService.GetProducts" => {
                 let mut answer = get_products(&serde_json::from_slice(&body).unwrap_or(Value::Null));
                 if matches!(mode, Mode::HugePrices) {

@@ -64,8 +64,12 @@ async fn collect_async(settings: &CollectSettings) -> Result<Collected, Error> {
     progress.update("loading AWS configuration");
     let config = load_config(&settings.aws, None).await?;
     let region = config.region().map(|r| r.to_string()).ok_or(AwsError::NoRegion)?;
-    let ecs_client = aws_sdk_ecs::Client::new(&config);
-    let cw_client = aws_sdk_cloudwatch::Client::new(&config);
+    let ecs_client = aws_sdk_ecs::Client::from_conf(aws_sdk_ecs::config::Builder::from(&config).interceptor(super::BoundedBody).build());
+    let cw_client = aws_sdk_cloudwatch::Client::from_conf(
+        aws_sdk_cloudwatch::config::Builder::from(&config)
+            .interceptor(super::BoundedBody)
+            .build(),
+    );
     let mut calls = ApiCalls::default();
 
     let wanted = if settings.all_clusters {

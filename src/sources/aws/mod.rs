@@ -231,6 +231,46 @@ pub(crate) async fn load_config(opts: &AwsOptions, region_override: Option<&str>
     Ok(config)
 }
 
+/// The most an AWS answer's body may hold. The largest real ones are GetMetricData pages (500
+/// queries of a few thousand points, tens of MB); an endpoint sending without end is cut here
+/// with an error instead of filling memory.
+pub const MAX_ANSWER_BYTES: usize = 512 * 1024 * 1024;
+
+/// Bounds every answer's body at [`MAX_ANSWER_BYTES`] before the SDK reads it.
+#[derive(Debug)]
+pub(crate) struct BoundedBody;
+
+impl aws_sdk_ecs::config::Intercept for BoundedBody {
+    fn name(&self) -> &'static str {
+        "BoundedBody"
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut aws_sdk_ecs::config::interceptors::BeforeDeserializationInterceptorContextMut<'_>,
+        _: &aws_sdk_ecs::config::RuntimeComponents,
+        _: &mut aws_sdk_ecs::config::ConfigBag,
+    ) -> Result<(), aws_sdk_ecs::error::BoxError> {
+        use aws_smithy_types::body::SdkBody;
+        let body = context.response_mut().body_mut();
+        let taken = std::mem::replace(body, SdkBody::taken());
+        *body = taken.map(|b| SdkBody::from_body_1_x(http_body_util::Limited::new(b, MAX_ANSWER_BYTES)));
+        Ok(())
+    }
+}
+
+/// Whether an error came from an answer cut at [`MAX_ANSWER_BYTES`].
+fn over_the_bound(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(err);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
+}
+
 /// Why no credentials were had, in one short line: the SDK's own context runs to a thousand
 /// characters of debug output across the whole provider chain.
 fn credentials_words(e: &(dyn std::error::Error + 'static)) -> String {
@@ -261,6 +301,14 @@ where
         SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_) => AwsError::Unreachable {
             action,
             message: format!("{} ({})", what_failed(&err), endpoint_words(action)),
+        },
+        SdkError::ResponseError(_) if over_the_bound(&err) => AwsError::Unexpected {
+            action,
+            message: format!(
+                "an answer over {} MiB from {}: cut there",
+                MAX_ANSWER_BYTES / (1024 * 1024),
+                endpoint_words(action)
+            ),
         },
         SdkError::ResponseError(r) => AwsError::Unexpected {
             action,

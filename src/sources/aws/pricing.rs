@@ -237,7 +237,11 @@ pub fn refresh_prices(regions: &[String], opts: &AwsOptions, catalog: &Catalog) 
     block_on(async {
         let mut progress = Progress::new(opts.quiet);
         let config = load_config(opts, Some(PRICING_REGION)).await?;
-        let client = Client::new(&config);
+        let client = Client::from_conf(
+            aws_sdk_pricing::config::Builder::from(&config)
+                .interceptor(super::BoundedBody)
+                .build(),
+        );
         let mut calls = ApiCalls::default();
         let mut out = Vec::new();
         for region in regions {
