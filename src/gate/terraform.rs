@@ -324,6 +324,67 @@ fn referenced_task_definition(plan: &Value, service_address: &str) -> Option<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::{any, prop, prop_assert, prop_assert_eq, prop_oneof, proptest, Just};
+    use proptest::strategy::Strategy as _;
+
+    fn service_update(desired: Value, actions: Value) -> Value {
+        serde_json::json!({
+            "format_version": "1.2",
+            "resource_changes": [{
+                "address": "aws_ecs_service.x", "type": "aws_ecs_service",
+                "change": {
+                    "actions": actions,
+                    "before": {"name": "api", "cluster": "prod", "desired_count": 1},
+                    "after": {"name": "api", "cluster": "prod", "desired_count": desired}
+                }
+            }]
+        })
+    }
+
+    fn any_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        prop_oneof![
+            any::<i64>().prop_map(Value::from),
+            (0u64..=2 * MAX_DESIRED).prop_map(Value::from),
+            any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null)),
+            ".{0,8}".prop_map(Value::from),
+            any::<bool>().prop_map(Value::from),
+            Just(serde_json::json!([1])),
+            Just(serde_json::json!({"n": 1})),
+        ]
+    }
+
+    proptest! {
+        /// A desired count is taken only as a whole number from 0 to 100,000; anything else
+        /// (negative, fractional, a string, too large) is refused naming it, never read as no
+        /// change or clamped.
+        #[test]
+        fn a_desired_count_is_a_whole_number_in_range_or_an_error(desired in any_json()) {
+            let in_range = desired.as_u64().filter(|&n| n <= MAX_DESIRED);
+            match parse(&service_update(desired.clone(), serde_json::json!(["update"])), "plan.json") {
+                Ok(plan) => {
+                    prop_assert!(in_range.is_some() || desired.is_null(), "{desired} was accepted");
+                    prop_assert_eq!(plan.services[0].desired.map(u64::from), in_range);
+                }
+                Err(e) => {
+                    prop_assert!(in_range.is_none(), "{desired} was refused: {e}");
+                    prop_assert!(e.to_string().contains("desired_count"), "{e}");
+                }
+            }
+        }
+
+        /// Actions are Terraform's own or an error, whatever else the list holds.
+        #[test]
+        fn actions_are_terraforms_or_an_error(actions in prop::collection::vec(prop_oneof![
+            Just("create"), Just("update"), Just("delete"), Just("no-op"), Just("read"), Just("forget"), Just("explode"), Just("")
+        ], 0..3)) {
+            let known = matches!(
+                actions.as_slice(),
+                ["create"] | ["update"] | ["delete"] | ["delete", "create"] | ["create", "delete"] | ["no-op"] | ["read"] | ["forget"]
+            );
+            let r = parse(&service_update(serde_json::json!(2), serde_json::json!(actions)), "plan.json");
+            prop_assert_eq!(r.is_ok(), known, "{:?}: {:?}", actions, r.err().map(|e| e.to_string()));
+        }
+    }
 
     #[test]
     fn a_plan_from_terraform_1_1_creating_an_ec2_task_definition_reads_its_containers() {
