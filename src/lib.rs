@@ -29,7 +29,7 @@ pub mod stdout;
 pub mod usage;
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use cli::{Cli, Command, ConfigCommand, DemoCommand, PricesCommand};
 pub use error::{exit, Error};
@@ -500,28 +500,35 @@ fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     written.map_err(err)
 }
 
-/// Removes `.ecs-advisor.PID.N.tmp` files that a run killed mid-write (SIGKILL, or a signal
-/// before the rename) left in `dir`: only those of a process that no longer runs (Linux: no
-/// `/proc/PID`); elsewhere nothing is touched.
-fn clear_stale_temporaries(dir: &Path) {
+/// The entries of `dir` a killed run left: those whose name `pid_of` reads a process ID from,
+/// where that process no longer runs (Linux: no `/proc/PID`), each with what `pid_of` read
+/// besides. Elsewhere, where that cannot be told, none: nothing is touched.
+pub(crate) fn left_by_dead_runs<T>(dir: &Path, pid_of: impl Fn(&str) -> Option<(T, u32)>) -> Vec<(PathBuf, T)> {
     if !Path::new("/proc/self").exists() {
-        return;
+        return Vec::new();
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+        return Vec::new();
     };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let pid = name
-            .strip_prefix(".ecs-advisor.")
-            .and_then(|rest| rest.strip_suffix(".tmp"))
-            .and_then(|rest| rest.split('.').next())
-            .and_then(|pid| pid.parse::<u32>().ok());
-        if let Some(pid) = pid {
-            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let (what, pid) = pid_of(&e.file_name().to_string_lossy())?;
+            let gone = pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists();
+            gone.then(|| (e.path(), what))
+        })
+        .collect()
+}
+
+/// Removes `.ecs-advisor.PID.N.tmp` files that a run killed mid-write (SIGKILL, or a signal
+/// before the rename) left in `dir`.
+fn clear_stale_temporaries(dir: &Path) {
+    let stale = left_by_dead_runs(dir, |name| {
+        let pid = name.strip_prefix(".ecs-advisor.")?.strip_suffix(".tmp")?.split('.').next()?;
+        Some(((), pid.parse().ok()?))
+    });
+    for (path, ()) in stale {
+        let _ = std::fs::remove_file(path);
     }
 }
 

@@ -1,13 +1,15 @@
 //! Recommend: weighs each service's current cost against its compute options (Fargate
-//! rightsized, ARM, Spot; its share of the EC2 fleets), chooses a plan for the cluster (all
-//! Fargate, all EC2 or a mix) and says why. Builds the canonical [`Report`]. Pure computation.
+//! rightsized, ARM, Spot; its share of the EC2 and ECS Managed Instances fleets), chooses a plan
+//! for the cluster (all Fargate, all EC2, a mix or all Managed Instances) and says why. Builds the
+//! canonical [`Report`]. Pure computation.
 //!
-//! `candidate` computes each service's numbers, `fleets` simulates the EC2 plans it needs (and
-//! `managed` the ECS Managed Instances types and fees they pack onto), `plan`
-//! decides (pure functions with table tests), `words` writes every sentence, `series` the charts'
-//! data; this file puts the report together.
+//! `candidate` computes each service's numbers, `current` prices today's instances, `fleets`
+//! simulates the fleets the plans need (and `managed` gives the ECS Managed Instances types and
+//! fees they pack onto), `plan` decides (pure functions with table tests), `words` writes every
+//! sentence, `series` the charts' data; this file puts the report together.
 
 mod candidate;
+mod current;
 mod fleets;
 mod managed;
 pub mod plan;
@@ -22,10 +24,10 @@ use rust_decimal::Decimal;
 
 use crate::config::Assumptions;
 use crate::domain::{Arch, Capacity, Platform};
-use crate::money::{monthly, Usd, SECONDS_PER_HOUR};
+use crate::money::{monthly, Usd};
 use crate::pricing::{self, Catalog, PricingError};
 use crate::report::*;
-use crate::simulation::ec2::{self, FleetSimulation, Packer, ResourceWeights, TaskShape};
+use crate::simulation::ec2::{FleetSimulation, Packer, ResourceWeights, TaskShape};
 use crate::simulation::fargate::FargateSize;
 use crate::simulation::optimizer::{Budget, OptimizingPacker};
 use crate::simulation::SimulationError;
@@ -55,41 +57,6 @@ impl RecommendError {
             _ => crate::exit::INPUT,
         }
     }
-}
-
-/// Today's cost of a pool of instances split among the services placed on it, by what each
-/// reserved over time at Fargate's x86 weights (a daemon: one task on every instance; a task
-/// reserving no CPU weighs the CPU it uses, p99 per task).
-fn current_shares(
-    cands: &[Candidate],
-    members: &[usize],
-    cost: Usd,
-    instances: f64,
-    steps: usize,
-    weights: &ResourceWeights,
-) -> BTreeMap<usize, Usd> {
-    let shares: Vec<(usize, f64)> = members
-        .iter()
-        .map(|&i| {
-            let c = &cands[i];
-            let tasks = if c.is_daemon() {
-                instances * steps as f64
-            } else {
-                c.usage.running_avg.iter().sum::<f64>()
-            };
-            let r = c.reserved();
-            let cpu = if c.no_cpu_reservation {
-                c.usage.stats.cpu_units_p99.unwrap_or(0.0)
-            } else {
-                f64::from(r.cpu_units)
-            };
-            (
-                i,
-                tasks * (cpu * weights.per_cpu_unit + f64::from(r.memory_mib) * weights.per_memory_mib),
-            )
-        })
-        .collect();
-    ec2::allocate(cost, &shares)
 }
 
 /// The optimizer's work budget for each distinct mix of task counts in a simulation: smaller
@@ -141,68 +108,9 @@ pub fn analyze_with(
         warnings.push(words::warn::NO_CONTAINER_INSIGHTS.into());
     }
 
-    // Today's instances, assumed to run the whole window, in two pools: those of ECS Managed
-    // Instances capacity providers, billed with their management fee, and the rest (Auto Scaling
-    // groups). A type the catalog cannot price is left out of today's cost and named: the report
-    // is partial.
+    // Today's instances, in two pools (Auto Scaling groups; Managed Instances with their fees).
     let inventory = &snapshot.inventory;
-    let on_managed = |ci: &crate::snapshot::inventory::ContainerInstance| {
-        ci.capacity_provider_name
-            .as_deref()
-            .and_then(|p| inventory.capacity_provider(p))
-            .is_some_and(|p| p.managed_instances.is_some())
-    };
-    let mut current_fleet: BTreeMap<String, u32> = BTreeMap::new();
-    let mut current_mi_fleet: BTreeMap<String, u32> = BTreeMap::new();
-    for ci in &inventory.container_instances {
-        let pool = if on_managed(ci) {
-            &mut current_mi_fleet
-        } else {
-            &mut current_fleet
-        };
-        *pool.entry(ci.instance_type.clone()).or_default() += 1;
-    }
-    let mut not_priced = Vec::new();
-    let mut fleet_hourly = Usd(Decimal::ZERO);
-    for (t, n) in &current_fleet {
-        match catalog.ec2_hourly(&m.region, t) {
-            Ok(p) => fleet_hourly += p * Decimal::from(*n),
-            Err(e) => not_priced.push(NotPriced {
-                what: "container_instance".into(),
-                instance_type: t.clone(),
-                count: *n,
-                reason: e.to_string(),
-            }),
-        }
-    }
-    let mut mi_fleet_hourly = Usd(Decimal::ZERO);
-    let mut mi_fee_rules = BTreeSet::new();
-    for (t, n) in &current_mi_fleet {
-        let priced = catalog.ec2_hourly(&m.region, t).map_err(|e| e.to_string()).and_then(|p| {
-            let (fee, status, source) = region
-                .managed_instances_fee(t)
-                .ok_or_else(|| words::warn::no_managed_instances_fee(&m.region, t))?;
-            if status == pricing::PriceStatus::Estimated {
-                mi_fee_rules.insert(source);
-            }
-            Ok(p + fee)
-        });
-        match priced {
-            Ok(p) => mi_fleet_hourly += p * Decimal::from(*n),
-            Err(reason) => not_priced.push(NotPriced {
-                what: "managed_instance".into(),
-                instance_type: t.clone(),
-                count: *n,
-                reason,
-            }),
-        }
-    }
-    if !not_priced.is_empty() {
-        warnings.push(words::warn::not_priced(&m.region, &not_priced));
-    }
-    let over_window = |hourly: Usd| Usd(hourly.0 * Decimal::from(window_s) / Decimal::from(SECONDS_PER_HOUR));
-    let current_ec2_cost = over_window(fleet_hourly);
-    let current_mi_cost = over_window(mi_fleet_hourly);
+    let today = current::Pools::priced(inventory, catalog, region, &m.region, window_s, &mut warnings);
     let weights = ResourceWeights {
         per_cpu_unit: rates.linux_x86_vcpu_hour.to_f64() / 1024.0,
         per_memory_mib: rates.linux_x86_gb_hour.to_f64() / 1024.0,
@@ -229,34 +137,11 @@ pub fn analyze_with(
         }
     }
 
-    // The services on each pool share its cost by what they reserved over time. A pool no
-    // service is placed on is idle: its cost stays in the cluster's current figure only.
-    let current_ec2: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].placement == Placement::Ec2).collect();
-    let current_mi: Vec<usize> = (0..cands.len())
-        .filter(|&i| matches!(cands[i].placement, Placement::ManagedInstances { .. }))
-        .collect();
-    let pools = [
-        (&current_ec2, current_ec2_cost, &current_fleet, words::warn::IDLE_INSTANCES),
-        (&current_mi, current_mi_cost, &current_mi_fleet, words::warn::IDLE_MANAGED_INSTANCES),
-    ];
-    let mut idle_pool_cost = Usd::ZERO;
-    for (members, cost, fleet, idle) in pools {
-        let instances = fleet.values().sum::<u32>();
-        if members.is_empty() {
-            if !fleet.is_empty() {
-                warnings.push(idle.into());
-            }
-            idle_pool_cost += monthly(cost, window_s);
-            continue;
-        }
-        for (i, share) in current_shares(&cands, members, cost, f64::from(instances), steps, &weights) {
-            cands[i].current = monthly(share, window_s);
-        }
-    }
+    let idle_pool_cost = today.share(&mut cands, window_s, steps, &weights, &mut warnings);
 
     // Instance types the EC2 plans may use: priced ones of the chosen families and of the
     // cluster's own, up to the largest size allowed.
-    let own: BTreeSet<&str> = current_fleet.keys().map(|t| pricing::family_of(t)).collect();
+    let own: BTreeSet<&str> = today.ec2_fleet.keys().map(|t| pricing::family_of(t)).collect();
     let mut types: Vec<_> = region
         .ec2_hourly
         .keys()
@@ -278,8 +163,10 @@ pub fn analyze_with(
     }
     if let Some(w) = words::warn::estimated_prices(
         region,
-        current_fleet
+        today
+            .ec2_fleet
             .keys()
+            .chain(today.mi_fleet.keys())
             .map(String::as_str)
             .chain(types.iter().map(|t| t.instance_type.as_str())),
         &fargate_groups_used(&cands),
@@ -311,7 +198,7 @@ pub fn analyze_with(
         region,
         inventory,
         &a.managed_instances,
-        mi_fee_rules.into_iter().next(),
+        today.fee_rule.clone(),
         &mut warnings,
     );
     let mi_inputs = FleetInputs {
@@ -492,7 +379,7 @@ pub fn analyze_with(
             cands: &cands,
             buckets,
             start: m.window_start,
-            current_fleet_hourly: (fleet_hourly + mi_fleet_hourly).to_f64(),
+            current_fleet_hourly: (today.ec2_hourly + today.mi_hourly).to_f64(),
             fargate_plan: &fargate_plan,
             all_fargate,
             all_ec2: all_ec2.as_ref(),
@@ -503,8 +390,8 @@ pub fn analyze_with(
     );
     let cluster = ClusterReport {
         current_monthly_usd: current_total,
-        current_ec2_fleet: counted_lines(&current_fleet),
-        current_managed_instances_fleet: counted_lines(&current_mi_fleet),
+        current_ec2_fleet: counted_lines(&today.ec2_fleet),
+        current_managed_instances_fleet: counted_lines(&today.mi_fleet),
         managed_instances_providers: inventory
             .capacity_providers
             .iter()
@@ -561,7 +448,7 @@ pub fn analyze_with(
             } else {
                 "verified".to_string()
             },
-            not_priced,
+            not_priced: today.not_priced,
         },
         assumptions: a.clone(),
         services,

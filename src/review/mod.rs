@@ -358,39 +358,19 @@ fn write_folder(cluster_dir: &Path, dir: &Path, report: &Report, charts: &[Rende
 
 /// What a run killed while writing `name` left beside it: `.<name>.tmp-PID` (a month half
 /// written) is removed; `.<name>.old-PID` (the previous month, moved aside just before the new
-/// one took its place) is put back if nothing took its place, else removed. Only a process that
-/// no longer runs leaves debris (Linux: no `/proc/PID`); elsewhere nothing is touched.
+/// one took its place) is put back if nothing took its place, else removed.
 fn clear_debris(cluster_dir: &Path, name: &str) {
-    if !Path::new("/proc/self").exists() {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(cluster_dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let file = e.file_name().to_string_lossy().into_owned();
-        let Some(rest) = file.strip_prefix(&format!(".{name}.")) else {
-            continue;
-        };
-        let Some((kind, pid)) = rest.split_once('-') else {
-            continue;
-        };
-        let gone = pid
-            .parse::<u32>()
-            .is_ok_and(|p| p != std::process::id() && !Path::new(&format!("/proc/{p}")).exists());
-        if !gone {
-            continue;
-        }
-        let path = e.path();
-        let dir = cluster_dir.join(name);
-        match kind {
-            "old" if !dir.exists() => {
-                let _ = std::fs::rename(&path, &dir);
-            }
-            "old" | "tmp" => {
-                let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
-            }
-            _ => {}
+    let prefix = format!(".{name}.");
+    let debris = crate::left_by_dead_runs(cluster_dir, |file| {
+        let (kind, pid) = file.strip_prefix(&prefix)?.split_once('-')?;
+        matches!(kind, "tmp" | "old").then_some((kind == "old", pid.parse().ok()?))
+    });
+    let dir = cluster_dir.join(name);
+    for (path, old) in debris {
+        if old && !dir.exists() {
+            let _ = std::fs::rename(&path, &dir);
+        } else {
+            let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
         }
     }
 }

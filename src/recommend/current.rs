@@ -1,0 +1,179 @@
+//! Today's instances and what they cost: the container instances of the inventory, assumed to
+//! run the whole window, in two pools. Those of ECS Managed Instances capacity providers are
+//! billed per instance-hour at price plus management fee; the rest (Auto Scaling groups, the EC2
+//! launch type) at price. Each pool's cost is split among the services placed on it by what they
+//! reserved over time; a pool no service is placed on is idle, its cost in the cluster's figure
+//! only. A type the catalog cannot price is left out and named: the report is partial.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::candidate::Candidate;
+use super::words;
+use crate::money::{monthly, Usd, SECONDS_PER_HOUR};
+use crate::pricing::{self, Catalog, RegionPrices};
+use crate::report::NotPriced;
+use crate::simulation::ec2::{self, ResourceWeights};
+use crate::snapshot::inventory::{Inventory, Placement};
+
+pub struct Pools {
+    /// Instance type -> count, Auto Scaling groups' instances.
+    pub ec2_fleet: BTreeMap<String, u32>,
+    /// Instance type -> count, Managed Instances'.
+    pub mi_fleet: BTreeMap<String, u32>,
+    pub ec2_hourly: Usd,
+    /// Price plus fee.
+    pub mi_hourly: Usd,
+    pub not_priced: Vec<NotPriced>,
+    /// The rule of an estimated fee today's Managed Instances are priced on, if any.
+    pub fee_rule: Option<String>,
+    ec2_window_cost: Usd,
+    mi_window_cost: Usd,
+}
+
+impl Pools {
+    /// Both pools, priced; a warning names the instances left unpriced.
+    pub fn priced(
+        inventory: &Inventory,
+        catalog: &Catalog,
+        region: &RegionPrices,
+        name: &str,
+        window_s: u64,
+        warnings: &mut Vec<String>,
+    ) -> Pools {
+        let managed = |ci: &crate::snapshot::inventory::ContainerInstance| {
+            ci.capacity_provider_name
+                .as_deref()
+                .and_then(|p| inventory.capacity_provider(p))
+                .is_some_and(|p| p.managed_instances.is_some())
+        };
+        let (mut ec2_fleet, mut mi_fleet) = (BTreeMap::new(), BTreeMap::new());
+        for ci in &inventory.container_instances {
+            let pool = if managed(ci) { &mut mi_fleet } else { &mut ec2_fleet };
+            *pool.entry(ci.instance_type.clone()).or_default() += 1;
+        }
+        let mut not_priced = Vec::new();
+        let mut fee_rule = None;
+        let mut price_pool = |fleet: &BTreeMap<String, u32>, what: &str, with_fee: bool| -> Usd {
+            let mut hourly = Usd(Decimal::ZERO);
+            for (t, n) in fleet {
+                let priced = catalog.ec2_hourly(name, t).map_err(|e| e.to_string()).and_then(|p| {
+                    if !with_fee {
+                        return Ok(p);
+                    }
+                    let (fee, status, source) = region
+                        .managed_instances_fee(t)
+                        .ok_or_else(|| words::warn::no_managed_instances_fee(name, t))?;
+                    if status == pricing::PriceStatus::Estimated {
+                        fee_rule.get_or_insert(source);
+                    }
+                    Ok(p + fee)
+                });
+                match priced {
+                    Ok(p) => hourly += p * Decimal::from(*n),
+                    Err(reason) => not_priced.push(NotPriced {
+                        what: what.into(),
+                        instance_type: t.clone(),
+                        count: *n,
+                        reason,
+                    }),
+                }
+            }
+            hourly
+        };
+        let ec2_hourly = price_pool(&ec2_fleet, "container_instance", false);
+        let mi_hourly = price_pool(&mi_fleet, "managed_instance", true);
+        if !not_priced.is_empty() {
+            warnings.push(words::warn::not_priced(name, &not_priced));
+        }
+        let over_window = |hourly: Usd| Usd(hourly.0 * Decimal::from(window_s) / Decimal::from(SECONDS_PER_HOUR));
+        Pools {
+            ec2_window_cost: over_window(ec2_hourly),
+            mi_window_cost: over_window(mi_hourly),
+            ec2_fleet,
+            mi_fleet,
+            ec2_hourly,
+            mi_hourly,
+            not_priced,
+            fee_rule,
+        }
+    }
+
+    /// Sets each service's current cost to its share of its pool's; returns the monthly cost of
+    /// idle pools (and warns of them).
+    pub fn share(
+        &self,
+        cands: &mut [Candidate],
+        window_s: u64,
+        steps: usize,
+        weights: &ResourceWeights,
+        warnings: &mut Vec<String>,
+    ) -> Usd {
+        let on = |want: fn(&Placement) -> bool| -> Vec<usize> { (0..cands.len()).filter(|&i| want(&cands[i].placement)).collect() };
+        let pools = [
+            (
+                on(|p| *p == Placement::Ec2),
+                self.ec2_window_cost,
+                &self.ec2_fleet,
+                words::warn::IDLE_INSTANCES,
+            ),
+            (
+                on(|p| matches!(p, Placement::ManagedInstances { .. })),
+                self.mi_window_cost,
+                &self.mi_fleet,
+                words::warn::IDLE_MANAGED_INSTANCES,
+            ),
+        ];
+        let mut idle = Usd::ZERO;
+        for (members, cost, fleet, idle_words) in pools {
+            if members.is_empty() {
+                if !fleet.is_empty() {
+                    warnings.push(idle_words.into());
+                }
+                idle += monthly(cost, window_s);
+                continue;
+            }
+            let instances = f64::from(fleet.values().sum::<u32>());
+            for (i, share) in shares(cands, &members, cost, instances, steps, weights) {
+                cands[i].current = monthly(share, window_s);
+            }
+        }
+        idle
+    }
+}
+
+/// A pool's cost split among the services placed on it, by what each reserved over time at
+/// Fargate's x86 weights (a daemon: one task on every instance; a task reserving no CPU weighs
+/// the CPU it uses, p99 per task).
+fn shares(
+    cands: &[Candidate],
+    members: &[usize],
+    cost: Usd,
+    instances: f64,
+    steps: usize,
+    weights: &ResourceWeights,
+) -> BTreeMap<usize, Usd> {
+    let shares: Vec<(usize, f64)> = members
+        .iter()
+        .map(|&i| {
+            let c = &cands[i];
+            let tasks = if c.is_daemon() {
+                instances * steps as f64
+            } else {
+                c.usage.running_avg.iter().sum::<f64>()
+            };
+            let r = c.reserved();
+            let cpu = if c.no_cpu_reservation {
+                c.usage.stats.cpu_units_p99.unwrap_or(0.0)
+            } else {
+                f64::from(r.cpu_units)
+            };
+            (
+                i,
+                tasks * (cpu * weights.per_cpu_unit + f64::from(r.memory_mib) * weights.per_memory_mib),
+            )
+        })
+        .collect();
+    ec2::allocate(cost, &shares)
+}
