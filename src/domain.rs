@@ -1,7 +1,9 @@
 //! Domain primitives every stage shares: a processor architecture, the platform a task runs on,
-//! and whether capacity is on demand or Spot. The ground floor: imports nothing of the crate.
+//! whether capacity is on demand or Spot, an AWS Region and a calendar month. The ground floor: imports nothing of the crate.
 
-use chrono::{DateTime, Utc};
+use std::fmt;
+
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A processor architecture, of an instance type or of the images a task definition runs.
@@ -69,5 +71,132 @@ impl Window {
         let offset = secs - self.start.timestamp();
         let step = i64::from(self.step_seconds);
         (offset >= 0 && offset % step == 0 && offset / step < i64::from(self.steps())).then_some((offset / step) as usize)
+    }
+}
+
+/// An AWS Region code such as `us-east-1` or `ap-southeast-2`: lowercase words joined by dashes,
+/// ending in a number. Anything else is refused where it enters, not sent to the network layer.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Region(String);
+
+impl Region {
+    pub fn parse(s: &str) -> Result<Region, String> {
+        let parts: Vec<&str> = s.split('-').collect();
+        let last = parts[parts.len() - 1];
+        let ok = parts.len() >= 3
+            && parts[..parts.len() - 1]
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+            && !last.is_empty()
+            && last.chars().all(|c| c.is_ascii_digit());
+        if ok {
+            Ok(Region(s.to_string()))
+        } else {
+            Err(format!("`{s}` is not an AWS Region code; write one like us-east-1 or eu-west-2"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A calendar month, `YYYY-MM`: what a monthly report covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl Month {
+    /// Parses `YYYY-MM` (2009, when ECS's parent services were young, to 2100).
+    pub fn parse(s: &str) -> Result<Month, String> {
+        let bad = || format!("`{s}` is not a month: give YYYY-MM, for example 2026-10");
+        let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 {
+            return Err(bad());
+        }
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let month: u32 = m.parse().map_err(|_| bad())?;
+        if !(1..=12).contains(&month) {
+            return Err(format!("`{s}` is not a month: the month must be 01 to 12"));
+        }
+        if !(2009..=2100).contains(&year) {
+            return Err(format!("`{s}` is out of range: give a month from 2009-01 to 2100-12"));
+        }
+        Ok(Month { year, month })
+    }
+
+    pub fn start(self) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(self.year, self.month, 1, 0, 0, 0)
+            .single()
+            .expect("a parsed month starts")
+    }
+
+    pub fn next(self) -> Month {
+        if self.month == 12 {
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    pub fn previous(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
+    pub fn end(self) -> DateTime<Utc> {
+        self.next().start()
+    }
+
+    /// The month an instant falls in.
+    pub fn of(t: DateTime<Utc>) -> Month {
+        Month {
+            year: t.year(),
+            month: t.month(),
+        }
+    }
+
+    /// The month a window reports on: the one its last instant falls in.
+    pub fn of_window(w: &Window) -> Month {
+        Month::of(w.end - Duration::seconds(1))
+    }
+
+    /// The last month that has ended by `now`.
+    pub fn last_full(now: DateTime<Utc>) -> Month {
+        Month::of(now).previous()
+    }
+
+    /// The month's name in words: "October 2026".
+    pub fn words(self) -> String {
+        self.start().format("%B %Y").to_string()
     }
 }

@@ -2,7 +2,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use ecs_advisor::{cli::Cli, run};
+use ecs_advisor::{run, Cli};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

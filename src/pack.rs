@@ -37,16 +37,6 @@ pub enum PackError {
     Unplaceable { rows: String, reserved_memory_mib: u32 },
 }
 
-impl PackError {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            PackError::Pricing(_) => crate::exit::PRICING,
-            PackError::NoInstanceTypes => crate::exit::USAGE,
-            PackError::Unplaceable { .. } => crate::exit::INPUT,
-        }
-    }
-}
-
 #[derive(Clone, Debug, Serialize)]
 pub struct PackReport {
     pub region: String,

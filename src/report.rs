@@ -209,6 +209,19 @@ pub struct TaskSize {
     pub memory_mib: u32,
 }
 
+/// `0.25 vCPU / 0.5 GiB`.
+impl std::fmt::Display for TaskSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let num = |x: f64| if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x}") };
+        write!(
+            f,
+            "{} vCPU / {} GiB",
+            num(f64::from(self.cpu_units) / 1024.0),
+            num(f64::from(self.memory_mib) / 1024.0)
+        )
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UsageSummary {

@@ -50,16 +50,6 @@ pub enum GateError {
     Pricing(#[from] crate::pricing::PricingError),
 }
 
-impl GateError {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            GateError::Usage(_) => crate::error::exit::USAGE,
-            GateError::Input { .. } | GateError::Mismatch(_) => crate::error::exit::INPUT,
-            GateError::Pricing(_) => crate::error::exit::PRICING,
-        }
-    }
-}
-
 /// What a pull request proposes.
 #[derive(Clone, Debug, Default)]
 pub struct Proposal {

@@ -136,10 +136,11 @@ impl Shape {
     }
 
     pub(super) fn words(&self) -> String {
-        crate::output::size(&crate::report::TaskSize {
+        crate::report::TaskSize {
             cpu_units: self.cpu_units,
             memory_mib: self.memory_mib,
-        })
+        }
+        .to_string()
     }
 }
 

@@ -5,7 +5,13 @@
 use super::{assumptions_line, change_line, changes, cluster_rows, comparison_line, movers, nothing_to_change, signed, signed_pct};
 use crate::money::Usd;
 use crate::report::{FollowUpStatus, MonthlyReview, Report};
-use crate::review::IndexEntry;
+
+/// One line of the index: a cluster's month.
+pub struct IndexEntry {
+    pub folder: String,
+    pub month: String,
+    pub report: Report,
+}
 
 /// Text safe in HTML (and XML) content and attributes; control characters shown as escapes
 /// (XML 1.0 has no place for them).
@@ -91,7 +97,7 @@ fn card(label: &str, value: &str) -> String {
 /// The monthly report. `charts` are the report's charts as SVG text, by file name.
 pub fn render(r: &Report, charts: &[(&str, &str)]) -> String {
     let c = &r.cluster;
-    let month = r.monthly.as_ref().and_then(|m| crate::review::Month::parse(&m.month).ok());
+    let month = r.monthly.as_ref().and_then(|m| crate::domain::Month::parse(&m.month).ok());
     let title = format!(
         "ECS cost review: {} ({}){}",
         r.cluster_name,

@@ -25,7 +25,7 @@ fn rule(figures: &[bool]) -> String {
 
 pub fn render(r: &Report) -> String {
     let c = &r.cluster;
-    let month = r.monthly.as_ref().and_then(|m| crate::review::Month::parse(&m.month).ok());
+    let month = r.monthly.as_ref().and_then(|m| crate::domain::Month::parse(&m.month).ok());
     let mut o = format!(
         "# ECS cost review: `{}` ({}){}\n\n",
         esc(&r.cluster_name),

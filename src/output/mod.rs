@@ -53,12 +53,7 @@ pub fn render_all(reports: &[Report], format: Format, layout: Layout) -> String 
 
 /// `0.25 vCPU / 0.5 GiB`.
 pub(crate) fn size(t: &TaskSize) -> String {
-    let num = |x: f64| if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x}") };
-    format!(
-        "{} vCPU / {} GiB",
-        num(f64::from(t.cpu_units) / 1024.0),
-        num(f64::from(t.memory_mib) / 1024.0)
-    )
+    t.to_string()
 }
 
 /// A name from a snapshot made safe to print: control characters (newlines, terminal escape

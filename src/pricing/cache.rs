@@ -132,19 +132,13 @@ pub fn read_all(base: &Path) -> Result<Vec<CachedRegion>, PricingError> {
     Ok(out)
 }
 
-/// Writes one region atomically (temporary file, then rename).
+/// Writes one region atomically.
 pub fn write(base: &Path, region: &CachedRegion) -> std::io::Result<PathBuf> {
     let dir = prices_dir(base);
     std::fs::create_dir_all(&dir)?;
     let path = dir.join(format!("{}.json", region.region));
-    let tmp = dir.join(format!(".{}.json.tmp-{}", region.region, std::process::id()));
     let text = serde_json::to_vec_pretty(region).map_err(std::io::Error::other)?;
-    // Whatever fails (a full disk), the temporary file goes.
-    std::fs::write(&tmp, text)
-        .and_then(|_| std::fs::rename(&tmp, &path))
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })?;
+    crate::fsio::write_file(&path, &text)?;
     Ok(path)
 }
 

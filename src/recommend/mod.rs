@@ -50,15 +50,6 @@ pub enum RecommendError {
     Simulation(#[from] SimulationError),
 }
 
-impl RecommendError {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            RecommendError::Pricing(_) => crate::exit::PRICING,
-            _ => crate::exit::INPUT,
-        }
-    }
-}
-
 /// The optimizer's work budget for each distinct mix of task counts in a simulation: smaller
 /// than `pack`'s, since a month of 5-minute steps can hold thousands of mixes.
 pub const SIMULATION_BUDGET: Budget = Budget {

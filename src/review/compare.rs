@@ -61,7 +61,7 @@ fn service_change(name: &str, before: Option<&ServiceReport>, after: Option<&Ser
             format!(
                 "new this month: {} tasks of {} on {}",
                 tasks(s.usage.average_tasks),
-                crate::output::size(&s.task_size),
+                s.task_size,
                 s.launch_type.as_str()
             ),
         ),
@@ -94,11 +94,7 @@ fn causes(b: &ServiceReport, a: &ServiceReport) -> (Vec<Cause>, String) {
     }
     if b.task_size != a.task_size {
         causes.push(Cause::TaskSize);
-        words.push(format!(
-            "task size {} -> {}",
-            crate::output::size(&b.task_size),
-            crate::output::size(&a.task_size)
-        ));
+        words.push(format!("task size {} -> {}", b.task_size, a.task_size));
     }
     let (tb, ta) = (b.usage.average_tasks, a.usage.average_tasks);
     if (ta - tb).abs() > COUNT_TOLERANCE * tb.max(ta) {
@@ -113,8 +109,8 @@ fn causes(b: &ServiceReport, a: &ServiceReport) -> (Vec<Cause>, String) {
                 causes.push(Cause::Price);
                 words.push(format!(
                     "cost per task {} -> {} a month ({})",
-                    crate::charts::cents(x),
-                    crate::charts::cents(y),
+                    Usd::from_f64(x),
+                    Usd::from_f64(y),
                     if a.launch_type == LaunchType::Ec2 {
                         "its share of the EC2 fleet, which other services left or joined, or EC2 prices and discounts"
                     } else {

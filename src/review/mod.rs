@@ -1,115 +1,18 @@
-//! The monthly cost review: `ecs-advisor report` writes `<out>/<cluster>/<YYYY-MM>/` with the
-//! canonical `report.json`, `report.md`, a self-contained `report.html` and every chart, and
-//! keeps `<out>/index.html` listing every cluster and month present. A month's folder appears
-//! whole or not at all: it is built beside its final name and renamed into place.
+//! The monthly cost review, pure: which month a snapshot covers, the month as billed (its real
+//! hours, what the window covers), and the comparison with last month's report (`compare`).
+//! The `report` command (`commands/report.rs`) reads last month's report and writes the folder.
 
 pub mod compare;
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
+use rust_decimal::Decimal;
 use thiserror::Error;
 
-use crate::charts::{self, Rendered};
-use rust_decimal::Decimal;
+use crate::domain::Month;
 
 use crate::money::{Usd, HOURS_PER_MONTH, SECONDS_PER_HOUR};
 use crate::report::{BillingPeriod, ChartRef, MonthlyReview, Report, Window};
-
-/// A calendar month, `YYYY-MM`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Month {
-    pub year: i32,
-    pub month: u32,
-}
-
-impl fmt::Display for Month {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
-    }
-}
-
-impl Month {
-    /// Parses `YYYY-MM` (2009, when ECS's parent services were young, to 2100).
-    pub fn parse(s: &str) -> Result<Month, String> {
-        let bad = || format!("`{s}` is not a month: give YYYY-MM, for example 2026-10");
-        let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
-        if y.len() != 4 || m.len() != 2 {
-            return Err(bad());
-        }
-        let year: i32 = y.parse().map_err(|_| bad())?;
-        let month: u32 = m.parse().map_err(|_| bad())?;
-        if !(1..=12).contains(&month) {
-            return Err(format!("`{s}` is not a month: the month must be 01 to 12"));
-        }
-        if !(2009..=2100).contains(&year) {
-            return Err(format!("`{s}` is out of range: give a month from 2009-01 to 2100-12"));
-        }
-        Ok(Month { year, month })
-    }
-
-    pub fn start(self) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(self.year, self.month, 1, 0, 0, 0)
-            .single()
-            .expect("a parsed month starts")
-    }
-
-    pub fn next(self) -> Month {
-        if self.month == 12 {
-            Month {
-                year: self.year + 1,
-                month: 1,
-            }
-        } else {
-            Month {
-                year: self.year,
-                month: self.month + 1,
-            }
-        }
-    }
-
-    pub fn previous(self) -> Month {
-        if self.month == 1 {
-            Month {
-                year: self.year - 1,
-                month: 12,
-            }
-        } else {
-            Month {
-                year: self.year,
-                month: self.month - 1,
-            }
-        }
-    }
-
-    pub fn end(self) -> DateTime<Utc> {
-        self.next().start()
-    }
-
-    /// The month an instant falls in.
-    pub fn of(t: DateTime<Utc>) -> Month {
-        Month {
-            year: t.year(),
-            month: t.month(),
-        }
-    }
-
-    /// The month a window reports on: the one its last instant falls in.
-    pub fn of_window(w: &Window) -> Month {
-        Month::of(w.end - Duration::seconds(1))
-    }
-
-    /// The last month that has ended by `now`.
-    pub fn last_full(now: DateTime<Utc>) -> Month {
-        Month::of(now).previous()
-    }
-
-    /// The month's name in words: "October 2026".
-    pub fn words(self) -> String {
-        self.start().format("%B %Y").to_string()
-    }
-}
 
 #[derive(Debug, Error)]
 pub enum ReviewError {
@@ -125,14 +28,6 @@ pub enum ReviewError {
     },
     #[error("{month} has not started yet: give a month up to {latest}")]
     FutureMonth { month: String, latest: String },
-    #[error(
-        "`{path}` holds {clusters} clusters' reports and an HTML page shows one: render each cluster's report, or use another --output"
-    )]
-    SeveralForHtml { path: String, clusters: usize },
-    #[error("cannot write the report to `{path}`: {message}; check that the directory given to --out is writable")]
-    Write { path: String, message: String },
-    #[error(transparent)]
-    Charts(#[from] charts::ChartError),
 }
 
 /// A folder name safe on every file system, from a cluster name.
@@ -170,79 +65,60 @@ pub fn month_of_snapshot(cluster: &str, window: &Window, wanted: Option<Month>) 
     }
 }
 
-/// What `report` made of one cluster.
-pub struct Written {
-    pub dir: PathBuf,
-    pub report: Report,
-    pub warnings: Vec<String>,
+/// What lies in last month's place under the cluster's folder, as the command found it.
+pub enum Previous {
+    /// Nothing: no comparison.
+    Missing,
+    /// The reports the file holds (one, unless someone put another file there).
+    Read(Vec<Report>),
+    /// The file would not read; the reason.
+    Unreadable(String),
 }
 
-/// Adds the monthly review to an analysed report (charts, comparison with the previous month
-/// found under `<out>/<cluster>/`) and writes its folder.
-pub fn write(out: &Path, mut report: Report, month: Month) -> Result<Written, ReviewError> {
-    let cluster_dir = out.join(folder_name(&report.cluster_name));
+/// Adds the monthly review to an analysed report: the billing period, the charts drawn of it
+/// (`charts`), and the comparison with last month's report (`previous`, read from
+/// `previous_path`). Returns the report and what to warn about. Pure: the command reads, draws
+/// and writes.
+pub fn review(mut report: Report, month: Month, previous: Previous, previous_path: &Path, charts: Vec<ChartRef>) -> (Report, Vec<String>) {
     let mut warnings = Vec::new();
-    let previous = month.previous();
-    let previous_json = cluster_dir.join(previous.to_string()).join("report.json");
-    let (comparison, comparison_note) = if previous_json.exists() {
-        match crate::sources::saved_report::read(&previous_json) {
-            Ok(reports) if reports.len() == 1 && reports[0].cluster_name != report.cluster_name => {
-                // Another cluster's report copied into this folder: comparing the two would
-                // call every difference between clusters a change over the month.
-                let note = format!(
-                    "`{}` is cluster `{}`'s report, not `{}`'s; no comparison",
-                    previous_json.display(),
-                    reports[0].cluster_name,
-                    report.cluster_name
-                );
-                warnings.push(note.clone());
-                (None, Some(note))
-            }
-            Ok(reports) if reports.len() == 1 => (Some(compare::compare(&reports[0], &previous.to_string(), &report)), None),
-            Ok(_) => {
-                let note = format!("`{}` holds several clusters; no comparison", previous_json.display());
-                warnings.push(note.clone());
-                (None, Some(note))
-            }
-            Err(e) => {
-                let note = format!("the month-over-month comparison is skipped: {e}");
-                warnings.push(note.clone());
-                (None, Some(note))
-            }
+    let last = month.previous();
+    let mut skip = |note: String| {
+        warnings.push(note.clone());
+        (None, Some(note))
+    };
+    let (comparison, comparison_note) = match previous {
+        Previous::Read(reports) if reports.len() == 1 && reports[0].cluster_name != report.cluster_name => {
+            // Another cluster's report copied into this folder: comparing the two would call every
+            // difference between clusters a change over the month.
+            skip(format!(
+                "`{}` is cluster `{}`'s report, not `{}`'s; no comparison",
+                previous_path.display(),
+                reports[0].cluster_name,
+                report.cluster_name
+            ))
         }
-    } else {
-        (
+        Previous::Read(reports) if reports.len() == 1 => (Some(compare::compare(&reports[0], &last.to_string(), &report)), None),
+        Previous::Read(_) => skip(format!("`{}` holds several clusters; no comparison", previous_path.display())),
+        Previous::Unreadable(e) => skip(format!("the month-over-month comparison is skipped: {e}")),
+        Previous::Missing => (
             None,
             Some(format!(
-                "no report for {previous} in this folder, so no comparison; next month's report will compare with this one"
+                "no report for {last} in this folder, so no comparison; next month's report will compare with this one"
             )),
-        )
+        ),
     };
     let period = billing_period(&report, month);
     if period.projected {
         report.warnings.push(partial_month_warning(&period, month));
     }
-    let mut rendered = charts::render(&report)?;
     report.monthly = Some(MonthlyReview {
         month: month.to_string(),
-        charts: rendered
-            .iter()
-            .map(|c| ChartRef {
-                file: c.data.name.to_string(),
-                title: c.data.title.clone(),
-            })
-            .collect(),
+        charts,
         comparison,
         comparison_note,
         period: Some(period),
     });
-    for c in &mut rendered {
-        c.svg = with_view_box(&c.svg);
-    }
-    let dir = cluster_dir.join(month.to_string());
-    write_folder(&cluster_dir, &dir, &report, &rendered)?;
-    write_index(out)?;
-    Ok(Written { dir, report, warnings })
+    (report, warnings)
 }
 
 /// The month as billed: its real hours and how much of it the analysed window covers. The
@@ -312,170 +188,10 @@ pub fn period_line(p: &BillingPeriod, month: Month) -> String {
     line
 }
 
-/// A report as one self-contained HTML page, its charts drawn from the report and inlined: what
-/// `report` writes as `report.html`, for `render --output html`.
-pub fn html_page(report: &Report) -> Result<String, ReviewError> {
-    let mut rendered = charts::render(report)?;
-    for c in &mut rendered {
-        c.svg = with_view_box(&c.svg);
-    }
-    let svgs: Vec<(&str, &str)> = rendered.iter().map(|c| (c.data.name, c.svg.as_str())).collect();
-    Ok(crate::output::html::render(report, &svgs))
-}
-
-/// plotters writes a fixed width and height; a viewBox lets the HTML scale a chart to the page.
-fn with_view_box(svg: &str) -> String {
-    if svg.contains("viewBox") {
-        return svg.to_string();
-    }
-    svg.replacen("<svg ", &format!("<svg viewBox=\"0 0 {} {}\" ", charts::WIDTH, charts::HEIGHT), 1)
-}
-
-fn write_err(path: &Path) -> impl Fn(std::io::Error) -> ReviewError + '_ {
-    move |e| ReviewError::Write {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    }
-}
-
-fn write_folder(cluster_dir: &Path, dir: &Path, report: &Report, charts: &[Rendered]) -> Result<(), ReviewError> {
-    std::fs::create_dir_all(cluster_dir).map_err(write_err(cluster_dir))?;
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    clear_debris(cluster_dir, &name);
-    if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
-        return Err(ReviewError::Write {
-            path: dir.display().to_string(),
-            message: "it is a file, not a report folder: move it away or give another --out".into(),
-        });
-    }
-    let tmp = cluster_dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = fill(&tmp, report, charts).and_then(|()| swap_into_place(&tmp, dir));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result
-}
-
-/// What a run killed while writing `name` left beside it: `.<name>.tmp-PID` (a month half
-/// written) is removed; `.<name>.old-PID` (the previous month, moved aside just before the new
-/// one took its place) is put back if nothing took its place, else removed.
-fn clear_debris(cluster_dir: &Path, name: &str) {
-    let prefix = format!(".{name}.");
-    let debris = crate::left_by_dead_runs(cluster_dir, |file| {
-        let (kind, pid) = file.strip_prefix(&prefix)?.split_once('-')?;
-        matches!(kind, "tmp" | "old").then_some((kind == "old", pid.parse().ok()?))
-    });
-    let dir = cluster_dir.join(name);
-    for (path, old) in debris {
-        if old && !dir.exists() {
-            let _ = std::fs::rename(&path, &dir);
-        } else {
-            let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
-        }
-    }
-}
-
-fn fill(tmp: &Path, report: &Report, charts: &[Rendered]) -> Result<(), ReviewError> {
-    if tmp.exists() {
-        std::fs::remove_dir_all(tmp).map_err(write_err(tmp))?;
-    }
-    let chart_dir = tmp.join("charts");
-    std::fs::create_dir_all(&chart_dir).map_err(write_err(tmp))?;
-    let put = |path: PathBuf, bytes: &[u8]| std::fs::write(&path, bytes).map_err(write_err(&path));
-    let layout = crate::output::Layout::default();
-    put(
-        tmp.join("report.json"),
-        crate::output::render(report, crate::output::Format::Json, layout).as_bytes(),
-    )?;
-    put(
-        tmp.join("report.md"),
-        crate::output::render(report, crate::output::Format::Markdown, layout).as_bytes(),
-    )?;
-    let svgs: Vec<(&str, &str)> = charts.iter().map(|c| (c.data.name, c.svg.as_str())).collect();
-    put(tmp.join("report.html"), crate::output::html::render(report, &svgs).as_bytes())?;
-    for c in charts {
-        put(chart_dir.join(format!("{}.svg", c.data.name)), c.svg.as_bytes())?;
-        put(chart_dir.join(format!("{}.png", c.data.name)), &c.png)?;
-    }
-    Ok(())
-}
-
-/// Moves a finished folder to its name, replacing an earlier one only once the new one is whole.
-fn swap_into_place(tmp: &Path, dir: &Path) -> Result<(), ReviewError> {
-    if dir.exists() {
-        let old = dir.with_file_name(format!(
-            ".{}.old-{}",
-            dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            std::process::id()
-        ));
-        std::fs::rename(dir, &old).map_err(write_err(dir))?;
-        if let Err(e) = std::fs::rename(tmp, dir) {
-            let _ = std::fs::rename(&old, dir);
-            return Err(write_err(dir)(e));
-        }
-        let _ = std::fs::remove_dir_all(&old);
-        Ok(())
-    } else {
-        std::fs::rename(tmp, dir).map_err(write_err(dir))
-    }
-}
-
-/// One line of the index: a cluster's month.
-pub struct IndexEntry {
-    pub folder: String,
-    pub month: String,
-    pub report: Report,
-}
-
-/// Every `<out>/<cluster>/<YYYY-MM>/report.json` that reads, newest month first per cluster.
-pub fn entries(out: &Path) -> Vec<IndexEntry> {
-    let mut found = Vec::new();
-    let Ok(clusters) = std::fs::read_dir(out) else {
-        return found;
-    };
-    let mut clusters: Vec<_> = clusters.flatten().filter(|e| e.path().is_dir()).collect();
-    clusters.sort_by_key(|e| e.file_name());
-    for c in clusters {
-        let folder = c.file_name().to_string_lossy().into_owned();
-        if folder.starts_with('.') {
-            continue;
-        }
-        let Ok(months) = std::fs::read_dir(c.path()) else { continue };
-        let mut months: Vec<String> = months
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|m| Month::parse(m).is_ok())
-            .collect();
-        months.sort_unstable_by(|a, b| b.cmp(a));
-        for month in months {
-            if let Ok(mut reports) = crate::sources::saved_report::read(&c.path().join(&month).join("report.json")) {
-                if reports.len() == 1 {
-                    found.push(IndexEntry {
-                        folder: folder.clone(),
-                        month,
-                        report: reports.remove(0),
-                    });
-                }
-            }
-        }
-    }
-    found
-}
-
-fn write_index(out: &Path) -> Result<(), ReviewError> {
-    let html = crate::output::html::index(&entries(out));
-    let path = out.join("index.html");
-    let tmp = out.join(format!(".index.html.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, html).map_err(write_err(&path))?;
-    std::fs::rename(&tmp, &path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        write_err(&path)(e)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{DateTime, Duration, TimeZone, Utc};
 
     /// One task of 1 vCPU / 2 GiB on Fargate in us-east-1 (0.04048 + 2 x 0.004445 = $0.04937 an
     /// hour) from `start` for `days` days, hourly steps.

@@ -72,16 +72,6 @@ pub enum SnapshotError {
     Write { path: String, message: String },
 }
 
-impl SnapshotError {
-    /// A snapshot that cannot be written is an output failure; everything else is bad input.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            SnapshotError::Write { .. } => crate::exit::OUTPUT,
-            _ => crate::exit::INPUT,
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
@@ -244,34 +234,15 @@ impl Snapshot {
                 });
             }
         }
-        let parent = match dir.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&parent).map_err(|e| werr(&parent, &e))?;
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "snapshot".into());
-        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        std::fs::create_dir_all(&tmp).map_err(|e| werr(&tmp, &e))?;
-        let result = (|| {
-            let manifest = serde_json::to_vec_pretty(&self.manifest).map_err(|e| werr(&tmp, &e))?;
-            std::fs::write(tmp.join(MANIFEST_FILE), manifest).map_err(|e| werr(&tmp, &e))?;
-            let inventory = serde_json::to_vec_pretty(&self.inventory).map_err(|e| werr(&tmp, &e))?;
-            std::fs::write(tmp.join(INVENTORY_FILE), inventory).map_err(|e| werr(&tmp, &e))?;
-            let bytes = self.usage_parquet().map_err(|e| werr(&tmp, &e))?;
-            std::fs::write(tmp.join(USAGE_FILE), bytes).map_err(|e| werr(&tmp, &e))?;
-            if dir.exists() {
-                std::fs::remove_dir_all(dir).map_err(|e| werr(dir, &e))?;
-            }
-            std::fs::rename(&tmp, dir).map_err(|e| werr(dir, &e))
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_dir_all(&tmp);
-        }
-        result
+        crate::fsio::write_dir(dir, |tmp| -> std::io::Result<()> {
+            let manifest = serde_json::to_vec_pretty(&self.manifest).map_err(std::io::Error::other)?;
+            std::fs::write(tmp.join(MANIFEST_FILE), manifest)?;
+            let inventory = serde_json::to_vec_pretty(&self.inventory).map_err(std::io::Error::other)?;
+            std::fs::write(tmp.join(INVENTORY_FILE), inventory)?;
+            let bytes = self.usage_parquet().map_err(std::io::Error::other)?;
+            std::fs::write(tmp.join(USAGE_FILE), bytes)
+        })
+        .map_err(|e| werr(dir, &e))
     }
 
     /// The usage table as Parquet bytes.

@@ -10,8 +10,19 @@ pub mod tasks;
 
 use std::path::Path;
 
-use crate::error::Error;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Snapshot, SnapshotError};
+
+/// What can go wrong reading a source: a snapshot that does not load, an AWS failure, or (for
+/// `prices refresh`) a price cache that cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    #[error(transparent)]
+    Aws(#[from] aws::AwsError),
+    #[error("cannot write `{path}`: {message}")]
+    Write { path: String, message: String },
+}
 
 /// Where `analyze` reads its cluster from.
 #[derive(Clone, Debug)]
@@ -25,7 +36,7 @@ pub enum Source {
 }
 
 /// The snapshots a source stands for: one, or one per live cluster.
-pub fn load(source: &Source) -> Result<Vec<Snapshot>, Error> {
+pub fn load(source: &Source) -> Result<Vec<Snapshot>, SourceError> {
     match source {
         Source::Demo => Ok(vec![demo::embedded()?]),
         Source::SnapshotDir(dir) => Ok(vec![Snapshot::load(Path::new(dir))?]),

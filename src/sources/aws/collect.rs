@@ -4,8 +4,8 @@
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::{block_on, cloudwatch, ecs, load_config, ApiCalls, AwsError, AwsOptions, Progress};
-use crate::error::Error;
 use crate::snapshot::{Manifest, Snapshot, SCHEMA_VERSION};
+use crate::sources::SourceError as Error;
 
 /// CloudWatch keeps 1-hour data for 455 days; nothing older can be read.
 pub const MAX_LOOKBACK_DAYS: u64 = 455;

@@ -84,7 +84,7 @@ impl Pages {
 pub use collect::{collect, period_for, window_ending_at, CollectSettings, Collected, MAX_LOOKBACK_DAYS};
 pub use pricing::{parse_ec2_item, parse_fargate_item, refresh_prices, Ec2Price, FargatePrice, PRICING_REGION};
 
-/// Errors of live collection; all exit with [`crate::exit::AWS`].
+/// Errors of live collection (the command layer answers them with exit 5, a bad setting with 2).
 #[derive(Debug, Error)]
 pub enum AwsError {
     #[error(
@@ -140,7 +140,7 @@ pub enum AwsError {
 /// How to reach AWS: what the command line adds to the standard chain.
 #[derive(Clone, Debug, Default)]
 pub struct AwsOptions {
-    pub region: Option<String>,
+    pub region: Option<crate::domain::Region>,
     pub profile: Option<String>,
     /// No progress indicator, even on a terminal.
     pub quiet: bool,
@@ -169,7 +169,7 @@ fn check_retry_settings() -> Result<(), AwsError> {
         // Set but not a Region code (empty, or `not a region!`): the SDK would send it on to the
         // network layer. An unset variable is the chain's to fill.
         if let Ok(v) = std::env::var(variable) {
-            if crate::cli::parse_region(v.trim()).is_err() {
+            if crate::domain::Region::parse(v.trim()).is_err() {
                 return Err(bad(variable, v, "an AWS Region code such as us-east-1"));
             }
         }
@@ -211,7 +211,7 @@ pub(crate) async fn load_config(opts: &AwsOptions, region_override: Option<&str>
             .operation_timeout(attempt * 3)
             .build(),
     );
-    if let Some(r) = region_override.or(opts.region.as_deref()) {
+    if let Some(r) = region_override.or(opts.region.as_ref().map(|r| r.as_str())) {
         loader = loader.region(Region::new(r.to_string()));
     }
     if let Some(p) = &opts.profile {

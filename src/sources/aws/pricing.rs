@@ -11,9 +11,9 @@ use chrono::Utc;
 use serde_json::Value;
 
 use super::{block_on, classify, load_config, ApiCalls, AwsError, AwsOptions, Progress};
-use crate::error::Error;
 use crate::pricing::cache::{self, CachedRegion, CachedType, FARGATE_DIMENSIONS};
 use crate::pricing::Catalog;
+use crate::sources::SourceError as Error;
 
 /// The Pricing API's endpoint lives in a few regions only; us-east-1 is one.
 pub const PRICING_REGION: &str = "us-east-1";
@@ -230,7 +230,7 @@ pub struct Refreshed {
 
 /// Fetches each region's EC2 and Fargate prices and writes them to the cache.
 pub fn refresh_prices(regions: &[String], opts: &AwsOptions, catalog: &Catalog) -> Result<(Vec<Refreshed>, ApiCalls), Error> {
-    let base = cache::cache_dir().ok_or_else(|| Error::Output {
+    let base = cache::cache_dir().ok_or_else(|| Error::Write {
         path: "the cache directory".into(),
         message: format!("no cache directory on this system; set {}", cache::CACHE_DIR_ENV),
     })?;
@@ -321,7 +321,7 @@ pub fn refresh_prices(regions: &[String], opts: &AwsOptions, catalog: &Catalog) 
                 instance_types,
                 managed_instances_fees,
             };
-            let path = cache::write(&base, &cached).map_err(|e| Error::Output {
+            let path = cache::write(&base, &cached).map_err(|e| Error::Write {
                 path: cache::prices_dir(&base).display().to_string(),
                 message: e.to_string(),
             })?;

@@ -1,0 +1,72 @@
+//! `analyze`: one or more clusters' state (the demo, a snapshot, live) analysed into reports,
+//! rendered in a format, with the charts on request.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::args::{AssumptionArgs, AwsArgs, OutputFormat, StateArgs};
+use super::{analyze_snapshots, write_file, write_reports, Error, Outcome};
+use crate::sources::{self, Source};
+use crate::{charts, pricing, report, review};
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["demo", "snapshot", "cluster", "all_clusters"])))]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also draw the charts (SVG and PNG) into DIR (DIR/<cluster>/ for several clusters).
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
+    /// The table with every column (usage, each option, the recommendation in words) instead of
+    /// the compact view.
+    #[arg(long)]
+    pub wide: bool,
+    #[command(flatten)]
+    pub assumptions: AssumptionArgs,
+}
+
+impl AnalyzeArgs {
+    pub fn source(&self) -> Source {
+        self.state.source(&self.aws)
+    }
+}
+
+pub fn run(args: &AnalyzeArgs, settings: &super::settings::Settings, stdout: &mut dyn Write) -> Result<Outcome, Error> {
+    let catalog = pricing::Catalog::load()?;
+    let reports = analyze_snapshots(sources::load(&args.source())?, &settings.assumptions, &catalog, args.aws.quiet)?;
+    if let Some(dir) = &args.charts {
+        write_charts(dir, &reports)?;
+    }
+    write_reports(&reports, args.output.into(), args.wide, args.out.as_deref(), stdout)
+}
+
+/// `analyze --charts DIR`: every chart of every report, as SVG and PNG.
+fn write_charts(dir: &Path, reports: &[report::Report]) -> Result<(), Error> {
+    for r in reports {
+        let target = if reports.len() > 1 {
+            dir.join(review::folder_name(&r.cluster_name))
+        } else {
+            dir.to_path_buf()
+        };
+        let err = |e: std::io::Error| Error::Output {
+            path: target.display().to_string(),
+            message: e.to_string(),
+        };
+        std::fs::create_dir_all(&target).map_err(err)?;
+        for c in charts::render(r)? {
+            write_file(&target.join(format!("{}.svg", c.data.name)), c.svg.as_bytes())?;
+            write_file(&target.join(format!("{}.png", c.data.name)), &c.png)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,274 @@
+//! `report`: the monthly cost review of each cluster, written to `<out>/<cluster>/<YYYY-MM>/`
+//! (report.json, report.md, a self-contained report.html, every chart) whole or not at all, and
+//! `<out>/index.html` listing every cluster and month present.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::args::{parse_month, parse_region, AssumptionArgs, StateArgs};
+use super::{analyze_snapshots, confirm, Error, Outcome};
+use crate::charts::{self, Rendered};
+use crate::domain::{Month, Region};
+use crate::output::html::IndexEntry;
+use crate::report::{ChartRef, Report};
+use crate::review::{self, Previous};
+use crate::{pricing, snapshot, sources};
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["demo", "snapshot", "cluster", "all_clusters"])))]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub state: StateArgs,
+    /// The month to review, YYYY-MM [default: live, the last full month; a snapshot, the month
+    /// its window ends in; the demo, 2026-10].
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub month: Option<Month>,
+    /// Folder of reports: the report goes to OUT/<cluster>/<YYYY-MM>/.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+    /// AWS region [default: AWS_REGION, or the profile's].
+    #[arg(long, value_name = "REGION", value_parser = parse_region)]
+    pub region: Option<Region>,
+    /// Named profile from the shared AWS config files [default: AWS_PROFILE, or `default`].
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// No progress indicator or summary on standard error.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub assumptions: AssumptionArgs,
+}
+
+pub fn run(args: &ReportArgs, settings: &super::settings::Settings, stdout: &mut dyn Write) -> Result<Outcome, Error> {
+    let catalog = pricing::Catalog::load()?;
+    let (snapshots, mut warnings) = report_sources(args)?;
+    let months: Vec<Month> = snapshots.iter().map(|(_, m)| *m).collect();
+    let reports = analyze_snapshots(
+        snapshots.into_iter().map(|(s, _)| s).collect(),
+        &settings.assumptions,
+        &catalog,
+        args.quiet,
+    )?;
+    let mut text = String::new();
+    let partial = reports.iter().any(|r| !r.prices.not_priced.is_empty());
+    for (report, month) in reports.into_iter().zip(months) {
+        let written = write(&args.out, report, month)?;
+        let r = &written.report;
+        let m = r.monthly.as_ref();
+        text.push_str(&format!(
+            "wrote the {} report of `{}` to {}: today {} a month, recommended ({}) {}, saving {}; {}\n",
+            month,
+            r.cluster_name,
+            written.dir.display(),
+            r.cluster.current_monthly_usd,
+            r.cluster.recommended_plan.as_str(),
+            r.cluster.recommended_monthly_usd,
+            r.cluster.savings_monthly_usd,
+            match m.and_then(|m| m.comparison.as_ref()) {
+                Some(c) => format!("compared with {}", c.previous_month),
+                None => "no comparison".into(),
+            }
+        ));
+        warnings.extend(r.warnings.iter().map(|w| format!("`{}`: {w}", r.cluster_name)));
+        warnings.extend(written.warnings);
+    }
+    text.push_str(&format!("index: {}\n", args.out.join("index.html").display()));
+    confirm(&text, stdout);
+    Ok(Outcome::warn(warnings).partial(partial))
+}
+
+/// A snapshot and the month its report covers.
+type MonthOf = (snapshot::Snapshot, Month);
+
+/// The snapshots a `report` covers, each with its month, and warnings about the windows.
+fn report_sources(args: &ReportArgs) -> Result<(Vec<MonthOf>, Vec<String>), Error> {
+    let mut warnings = Vec::new();
+    let pick = |s: snapshot::Snapshot, warnings: &mut Vec<String>| -> Result<MonthOf, Error> {
+        let w = s.manifest.window();
+        let month = review::month_of_snapshot(&s.manifest.cluster, &w, args.month)?;
+        if w.start < month.start() || w.end > month.end() {
+            warnings.push(format!(
+                "`{}`: the snapshot's window ({} to {}) reaches beyond {month}; the figures cover the whole window",
+                s.manifest.cluster,
+                w.start.format("%Y-%m-%d"),
+                w.end.format("%Y-%m-%d")
+            ));
+        }
+        Ok((s, month))
+    };
+    // A month that has not started has nothing to review, on the demo as anywhere.
+    let now = chrono::Utc::now();
+    if let Some(month) = args.month.filter(|m| m.start() >= now) {
+        return Err(review::ReviewError::FutureMonth {
+            month: month.to_string(),
+            latest: Month::of(now).to_string(),
+        }
+        .into());
+    }
+    let snapshots = if args.state.demo {
+        let s = match args.month {
+            Some(m) => super::demo::demo_month(m)?,
+            None => sources::demo::embedded()?,
+        };
+        vec![pick(s, &mut warnings)?]
+    } else if let Some(dir) = &args.state.snapshot {
+        vec![pick(snapshot::Snapshot::load(dir)?, &mut warnings)?]
+    } else {
+        let month = args.month.unwrap_or_else(|| Month::last_full(now));
+        if month.start() >= now {
+            return Err(review::ReviewError::FutureMonth {
+                month: month.to_string(),
+                latest: Month::of(now).to_string(),
+            }
+            .into());
+        }
+        let end = month.end().min(now);
+        if end < month.end() {
+            warnings.push(format!(
+                "{month} is not over: the report covers {} to now",
+                month.start().format("%Y-%m-%d")
+            ));
+        }
+        let settings = sources::aws::CollectSettings {
+            clusters: args.state.cluster.clone(),
+            all_clusters: args.state.all_clusters,
+            lookback_seconds: (end - month.start()).num_seconds().max(300) as u64,
+            end: Some(end),
+            aws: sources::aws::AwsOptions {
+                region: args.region.clone(),
+                profile: args.profile.clone(),
+                quiet: args.quiet,
+            },
+        };
+        sources::aws::collect(&settings)?
+            .snapshots
+            .into_iter()
+            .map(|s| (s, month))
+            .collect()
+    };
+    Ok((snapshots, warnings))
+}
+
+/// What `report` made of one cluster.
+pub struct Written {
+    pub dir: PathBuf,
+    pub report: Report,
+    pub warnings: Vec<String>,
+}
+
+/// Reviews an analysed report against last month's in `<out>/<cluster>/` and writes its month's
+/// folder, then the index.
+pub fn write(out: &Path, report: Report, month: Month) -> Result<Written, Error> {
+    let cluster_dir = out.join(review::folder_name(&report.cluster_name));
+    let previous_json = cluster_dir.join(month.previous().to_string()).join("report.json");
+    let previous = if previous_json.exists() {
+        match sources::saved_report::read(&previous_json) {
+            Ok(reports) => Previous::Read(reports),
+            Err(e) => Previous::Unreadable(e.to_string()),
+        }
+    } else {
+        Previous::Missing
+    };
+    // The charts read the analysis, not the review: drawn first, they are what the review lists.
+    let mut rendered = charts::render(&report)?;
+    let refs = rendered
+        .iter()
+        .map(|c| ChartRef {
+            file: c.data.name.to_string(),
+            title: c.data.title.clone(),
+        })
+        .collect();
+    let (report, warnings) = review::review(report, month, previous, &previous_json, refs);
+    for c in &mut rendered {
+        c.svg = with_view_box(&c.svg);
+    }
+    let dir = cluster_dir.join(month.to_string());
+    let failed = |e: std::io::Error| Error::ReportFolder {
+        path: dir.display().to_string(),
+        message: e.to_string(),
+    };
+    if std::fs::symlink_metadata(&dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(failed(std::io::Error::other(
+            "it is a file, not a report folder: move it away or give another --out",
+        )));
+    }
+    crate::fsio::write_dir(&dir, |tmp| fill(tmp, &report, &rendered)).map_err(failed)?;
+    let index = out.join("index.html");
+    crate::fsio::write_file(&index, crate::output::html::index(&entries(out)).as_bytes()).map_err(|e| Error::ReportFolder {
+        path: index.display().to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(Written { dir, report, warnings })
+}
+
+/// A report as one self-contained HTML page, its charts drawn from the report and inlined: what
+/// `report` writes as `report.html`, for `render --output html`.
+pub fn html_page(report: &Report) -> Result<String, Error> {
+    let mut rendered = charts::render(report)?;
+    for c in &mut rendered {
+        c.svg = with_view_box(&c.svg);
+    }
+    let svgs: Vec<(&str, &str)> = rendered.iter().map(|c| (c.data.name, c.svg.as_str())).collect();
+    Ok(crate::output::html::render(report, &svgs))
+}
+
+/// plotters writes a fixed width and height; a viewBox lets the HTML scale a chart to the page.
+fn with_view_box(svg: &str) -> String {
+    if svg.contains("viewBox") {
+        return svg.to_string();
+    }
+    svg.replacen("<svg ", &format!("<svg viewBox=\"0 0 {} {}\" ", charts::WIDTH, charts::HEIGHT), 1)
+}
+
+fn fill(tmp: &Path, report: &Report, charts: &[Rendered]) -> std::io::Result<()> {
+    let chart_dir = tmp.join("charts");
+    std::fs::create_dir_all(&chart_dir)?;
+    let layout = crate::output::Layout::default();
+    let render = |format| crate::output::render(report, format, layout);
+    std::fs::write(tmp.join("report.json"), render(crate::output::Format::Json))?;
+    std::fs::write(tmp.join("report.md"), render(crate::output::Format::Markdown))?;
+    let svgs: Vec<(&str, &str)> = charts.iter().map(|c| (c.data.name, c.svg.as_str())).collect();
+    std::fs::write(tmp.join("report.html"), crate::output::html::render(report, &svgs))?;
+    for c in charts {
+        std::fs::write(chart_dir.join(format!("{}.svg", c.data.name)), &c.svg)?;
+        std::fs::write(chart_dir.join(format!("{}.png", c.data.name)), &c.png)?;
+    }
+    Ok(())
+}
+
+/// Every `<out>/<cluster>/<YYYY-MM>/report.json` that reads, newest month first per cluster.
+pub fn entries(out: &Path) -> Vec<IndexEntry> {
+    let mut found = Vec::new();
+    let Ok(clusters) = std::fs::read_dir(out) else {
+        return found;
+    };
+    let mut clusters: Vec<_> = clusters.flatten().filter(|e| e.path().is_dir()).collect();
+    clusters.sort_by_key(|e| e.file_name());
+    for c in clusters {
+        let folder = c.file_name().to_string_lossy().into_owned();
+        if folder.starts_with('.') {
+            continue;
+        }
+        let Ok(months) = std::fs::read_dir(c.path()) else { continue };
+        let mut months: Vec<String> = months
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|m| Month::parse(m).is_ok())
+            .collect();
+        months.sort_unstable_by(|a, b| b.cmp(a));
+        for month in months {
+            if let Ok(mut reports) = sources::saved_report::read(&c.path().join(&month).join("report.json")) {
+                if reports.len() == 1 {
+                    found.push(IndexEntry {
+                        folder: folder.clone(),
+                        month,
+                        report: reports.remove(0),
+                    });
+                }
+            }
+        }
+    }
+    found
+}
