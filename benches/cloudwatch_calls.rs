@@ -1,6 +1,6 @@
 //! How many GetMetricData calls a collection makes, against the fewest that CloudWatch's limits
 //! allow (500 queries and 100,800 data points a call). The collector sends requests of 500
-//! queries and reads every page, so its call count is the plan below; `tests/aws.rs` checks the
+//! queries and reads every page, so its call count is the plan below; `tests/it/aws.rs` checks the
 //! count the binary reports against moto. Run: `cargo bench --bench cloudwatch_calls`.
 
 use ecs_advisor::sources::aws::{period_for, plan_batches};

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::args::{AssumptionArgs, AwsArgs, StateArgs};
+use super::settings::Settings;
 use super::{analyze_snapshots, emit, write_file, Error, Outcome};
 use crate::output::{self, Format};
 use crate::sources::{self, Source};
@@ -162,7 +163,11 @@ impl GateArgs {
 }
 
 /// `gate`: everything is read and checked before anything is written.
-pub fn run(args: &GateArgs, settings: &super::settings::Settings, stdout: &mut dyn Write) -> Result<Outcome, Error> {
+pub fn run(args: &GateArgs, stdout: &mut dyn Write) -> Result<Outcome, Error> {
+    let settings = Settings::merge(args.assumptions.config.as_deref(), |a, rules| {
+        args.assumptions.apply(a);
+        args.apply_rules(rules);
+    })?;
     let rules = &settings.rules;
     let catalog = pricing::Catalog::load()?;
     let mut proposal = gate::Proposal::default();

@@ -178,7 +178,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
         Command::Analyze(args) => analyze::run(&args, &Settings::resolve(&args.assumptions)?, stdout),
         Command::Report(args) => report::run(&args, &Settings::resolve(&args.assumptions)?, stdout),
         Command::Render(args) => render::run(&args, stdout),
-        Command::Gate(args) => gate::run(&args, &Settings::resolve_gate(&args)?, stdout),
+        Command::Gate(args) => gate::run(&args, stdout),
         Command::Collect(args) => collect::run(&args, stdout),
         Command::Pack(args) => pack::run(&args, stdout),
         Command::Prices(command) => prices::run(command, stdout),

@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use super::args::AssumptionArgs;
-use super::gate::GateArgs;
 use super::Error;
 use crate::config::{Assumptions, ConfigError};
 use crate::gate::Rules;
@@ -21,14 +20,6 @@ impl Settings {
     /// Defaults, then the config file, then the assumption flags.
     pub fn resolve(flags: &AssumptionArgs) -> Result<Settings, Error> {
         Settings::merge(flags.config.as_deref(), |a, _| flags.apply(a))
-    }
-
-    /// As [`Settings::resolve`], with the gate's rule flags over the file's `[gate]` table.
-    pub fn resolve_gate(args: &GateArgs) -> Result<Settings, Error> {
-        Settings::merge(args.assumptions.config.as_deref(), |a, rules| {
-            args.assumptions.apply(a);
-            args.apply_rules(rules);
-        })
     }
 
     /// The one merge: defaults, the file at `config` (read once) and then `flags`, validated.

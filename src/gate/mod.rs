@@ -83,6 +83,17 @@ pub struct ServiceResult {
     pub changes: Vec<String>,
 }
 
+/// One cluster's figures: an analysed one, or one the proposal creates (`new`, no baseline).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClusterResult {
+    pub name: String,
+    pub new: bool,
+    /// Null for a new cluster.
+    pub baseline_monthly_usd: Option<Usd>,
+    pub proposed_monthly_usd: Usd,
+    pub change_monthly_usd: Usd,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GateReport {
     pub verdict: Verdict,
@@ -96,6 +107,8 @@ pub struct GateReport {
     /// The discounts the figures carry.
     pub discounts: String,
     pub rules: Vec<RuleResult>,
+    /// Each cluster's total: those analysed and those the proposal creates, by name.
+    pub clusters: Vec<ClusterResult>,
     /// Every service whose monthly figure differs from the baseline, the largest change first.
     pub services: Vec<ServiceResult>,
     pub notes: Vec<String>,
@@ -266,7 +279,11 @@ pub fn evaluate(
                 }
                 TaskDefRef::Unchanged | TaskDefRef::Unknown => None,
             };
-            let hits = find(&ps.name, ps.cluster.as_deref());
+            let cluster = planned_cluster(plan, ps, clusters.len() == 1);
+            let hits = match &cluster {
+                PlannedIn::Analysed(name) => find(&ps.name, name.as_deref()),
+                PlannedIn::New(_) => Vec::new(),
+            };
             if hits.is_empty() {
                 if ps.action == Action::Delete {
                     notes.push(format!(
@@ -289,11 +306,11 @@ pub fn evaluate(
                     } else {
                         Placement::Ec2
                     });
-                let cluster = ps
-                    .cluster
-                    .clone()
-                    .or_else(|| (clusters.len() == 1).then(|| clusters[0].report.cluster_name.clone()))
-                    .unwrap_or_else(|| "(cluster known after apply)".into());
+                let cluster = match cluster {
+                    PlannedIn::New(name) => name,
+                    PlannedIn::Analysed(Some(name)) => name,
+                    PlannedIn::Analysed(None) => clusters[0].report.cluster_name.clone(),
+                };
                 new_services.push((ps.name.clone(), cluster, d, desired, placement));
                 continue;
             }
@@ -438,8 +455,11 @@ pub fn evaluate(
         }
     };
     let mut results = Vec::new();
-    let mut proposed_total = Usd::ZERO;
+    let mut proposed_by: BTreeMap<String, Usd> = BTreeMap::new();
     for (ci, c) in clusters.iter().enumerate() {
+        // What the cluster's figure holds beside its services (idle instances) stays as it is.
+        let services: Usd = c.report.services.iter().map(|s| s.current_monthly_usd).sum();
+        *proposed_by.entry(c.report.cluster_name.clone()).or_default() += c.report.cluster.current_monthly_usd - services;
         for (si, s) in c.report.services.iter().enumerate() {
             let change = changes.remove(&(ci, si)).unwrap_or_default();
             let proposed = if change.is_empty() {
@@ -447,7 +467,7 @@ pub fn evaluate(
             } else {
                 price(s, &change, &c.rates, &c.managed)?
             };
-            proposed_total += proposed;
+            *proposed_by.entry(c.report.cluster_name.clone()).or_default() += proposed;
             let base = if baseline.is_some() {
                 base_of(&c.report.cluster_name, &s.name)
             } else {
@@ -503,7 +523,7 @@ pub fn evaluate(
             Shape::of_declared(d).words(),
             if *desired == 1 { "" } else { "s" }
         ));
-        proposed_total += cost;
+        *proposed_by.entry(cluster.clone()).or_default() += cost;
         results.push(ServiceResult {
             name: name.clone(),
             cluster: cluster.clone(),
@@ -545,13 +565,17 @@ pub fn evaluate(
             .then(a.name.cmp(&b.name))
     });
 
-    let (baseline_total, baseline_words) = match &baseline {
-        Some((reports, what)) => (reports.iter().map(|r| r.cluster.current_monthly_usd).sum(), what.clone()),
-        None => (
-            current.iter().map(|r| r.cluster.current_monthly_usd).sum(),
-            "the current state".to_string(),
-        ),
+    let (base_reports, baseline_words) = match &baseline {
+        Some((reports, what)) => (*reports, what.clone()),
+        None => (current, "the current state".to_string()),
     };
+    let baseline_by: BTreeMap<&str, Usd> = base_reports
+        .iter()
+        .map(|r| (r.cluster_name.as_str(), r.cluster.current_monthly_usd))
+        .collect();
+    let baseline_total: Usd = baseline_by.values().copied().sum();
+    let proposed_total: Usd = proposed_by.values().copied().sum();
+    let cluster_results = cluster_results(&baseline_by, &proposed_by);
     let change = proposed_total - baseline_total;
     let change_pct = (!baseline_total.is_zero()).then(|| {
         (change.0 / baseline_total.0 * Decimal::ONE_HUNDRED)
@@ -576,6 +600,25 @@ pub fn evaluate(
         &baseline_words,
         judge_the_change,
     );
+    // Several clusters (a plan's new cluster among them): each is judged on its own as well.
+    if cluster_results.len() > 1 {
+        for c in &cluster_results {
+            check_rules(
+                &mut rule_results,
+                "cluster-",
+                &c.name,
+                rules.budget_usd,
+                // A new cluster has no figure to grow from: its dollars are judged, not a percentage.
+                rules.max_increase_pct.filter(|_| !c.new),
+                rules.max_increase_usd,
+                rules.warn_at_pct,
+                Some(c.baseline_monthly_usd.unwrap_or(Usd::ZERO)),
+                c.proposed_monthly_usd,
+                &baseline_words,
+                judge_the_change,
+            );
+        }
+    }
     for (name, r) in &rules.services {
         let row = results.iter().find(|x| x.name == *name);
         let (base, proposed) = match row {
@@ -612,9 +655,56 @@ pub fn evaluate(
         baseline: baseline_words,
         discounts: current.first().map(|r| r.assumptions.discounts.describe()).unwrap_or_default(),
         rules: rule_results,
+        clusters: cluster_results,
         services: results,
         notes,
     })
+}
+
+/// Each cluster's figures, before and after: those of the baseline and those the proposal adds.
+fn cluster_results(baseline: &BTreeMap<&str, Usd>, proposed: &BTreeMap<String, Usd>) -> Vec<ClusterResult> {
+    let names: BTreeSet<&str> = baseline.keys().copied().chain(proposed.keys().map(String::as_str)).collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let before = baseline.get(name).copied();
+            let after = proposed.get(name).copied().unwrap_or(Usd::ZERO);
+            ClusterResult {
+                name: name.to_string(),
+                new: before.is_none(),
+                baseline_monthly_usd: before,
+                proposed_monthly_usd: after,
+                change_monthly_usd: after - before.unwrap_or(Usd::ZERO),
+            }
+        })
+        .collect()
+}
+
+/// Where a planned service runs, as far as the gate can tell.
+enum PlannedIn {
+    /// An existing cluster by name, or (none) the one analysed cluster, when the plan leaves it
+    /// unknown and creates no cluster.
+    Analysed(Option<String>),
+    /// A cluster that is not among the analysed: one the plan creates, or one known only after
+    /// apply while the plan creates clusters. Its own cluster in every figure and rule.
+    New(String),
+}
+
+fn planned_cluster(plan: &Plan, ps: &terraform::PlannedService, one_analysed: bool) -> PlannedIn {
+    use terraform::ClusterRef;
+    match &ps.cluster {
+        Some(ClusterRef::Name(n)) => match plan.new_clusters.iter().find(|c| c.name == *n) {
+            Some(c) => PlannedIn::New(c.name.clone()),
+            None => PlannedIn::Analysed(Some(n.clone())),
+        },
+        Some(ClusterRef::Resource(address)) => match plan.new_clusters.iter().find(|c| c.address == *address) {
+            Some(c) => PlannedIn::New(c.name.clone()),
+            // A cluster the configuration manages but does not create: its name is not in the plan.
+            None => PlannedIn::New(format!("{address} (name known after apply)")),
+        },
+        None if one_analysed && plan.new_clusters.is_empty() => PlannedIn::Analysed(None),
+        None => PlannedIn::New("(cluster known after apply)".into()),
+    }
 }
 
 fn list(names: &BTreeSet<&str>) -> String {

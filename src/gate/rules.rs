@@ -112,9 +112,9 @@ impl Verdict {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RuleResult {
-    /// `budget`, `max-increase-pct`, `max-increase-usd`, or `service-` and one of those.
+    /// `budget`, `max-increase-pct`, `max-increase-usd`, or `cluster-` or `service-` and one of those.
     pub rule: String,
-    /// `total`, or the service's name.
+    /// `total`, or the cluster's or the service's name.
     pub scope: String,
     /// The figure checked: dollars a month, or a percentage.
     pub figure: f64,
@@ -143,7 +143,11 @@ pub(super) fn check_rules(
     baseline_words: &str,
     judge_the_change: bool,
 ) {
-    let who = if scope == "total" { String::new() } else { format!("`{scope}`: ") };
+    let who = match prefix {
+        _ if scope == "total" => String::new(),
+        "cluster-" => format!("cluster `{scope}`: "),
+        _ => format!("`{scope}`: "),
+    };
     let f = |u: Usd| u.cents().to_f64();
     if let Some(b) = budget {
         let limit = usd(b);

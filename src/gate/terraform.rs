@@ -41,8 +41,9 @@ pub struct PlannedService {
     pub address: String,
     pub action: Action,
     pub name: String,
-    /// The cluster name (from a name or an ARN), where known.
-    pub cluster: Option<String>,
+    /// The cluster: a name (from a name or an ARN), or the address of an `aws_ecs_cluster` the
+    /// configuration references; none when neither is known.
+    pub cluster: Option<ClusterRef>,
     /// A new desired count, where the plan sets or changes one.
     pub desired: Option<u32>,
     /// A new launch type, where the plan sets or changes one.
@@ -61,6 +62,14 @@ pub struct PlannedTaskDef {
     pub declared: Option<Declared>,
 }
 
+/// Which cluster a planned service runs in.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ClusterRef {
+    Name(String),
+    /// `aws_ecs_cluster.x` (with its module path): the plan's cluster of that address.
+    Resource(String),
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Plan {
     pub services: Vec<PlannedService>,
@@ -72,6 +81,16 @@ pub struct Plan {
     /// Names of the ECS Managed Instances capacity providers the plan creates or keeps
     /// (`aws_ecs_capacity_provider` with a `managed_instances_provider` block).
     pub managed_instances_providers: Vec<String>,
+    /// The `aws_ecs_cluster` resources the plan creates.
+    pub new_clusters: Vec<NewCluster>,
+}
+
+/// A cluster the plan creates: its services are a cluster of their own, never the analysed one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewCluster {
+    pub address: String,
+    /// Its name, or the address when the name is known only after apply.
+    pub name: String,
 }
 
 /// The most tasks a plan's service may ask for (as `--set-desired` takes).
@@ -239,7 +258,7 @@ pub fn parse(plan: &Value, source: &str) -> Result<Plan, GateError> {
                 let task_definition = if action == Action::Delete {
                     TaskDefRef::Unchanged
                 } else if unknown("task_definition") {
-                    match referenced_task_definition(plan, &address) {
+                    match referenced(plan, &address, "task_definition", "aws_ecs_task_definition.") {
                         Some(r) => TaskDefRef::Resource(r),
                         None => {
                             out.notes.push(format!(
@@ -257,9 +276,13 @@ pub fn parse(plan: &Value, source: &str) -> Result<Plan, GateError> {
                     TaskDefRef::Unchanged
                 };
                 let cluster = if unknown("cluster") {
-                    None
+                    // A cluster known only after apply: the one the configuration references.
+                    referenced(plan, &address, "cluster", "aws_ecs_cluster.").map(ClusterRef::Resource)
                 } else {
-                    state.get("cluster").and_then(Value::as_str).map(cluster_name)
+                    state
+                        .get("cluster")
+                        .and_then(Value::as_str)
+                        .map(|c| ClusterRef::Name(cluster_name(c)))
                 };
                 out.services.push(PlannedService {
                     address,
@@ -271,6 +294,13 @@ pub fn parse(plan: &Value, source: &str) -> Result<Plan, GateError> {
                     strategy,
                     task_definition,
                     daemon: state.get("scheduling_strategy").and_then(Value::as_str) == Some("DAEMON"),
+                });
+            }
+            "aws_ecs_cluster" if action == Action::Create => {
+                let name = after.and_then(|s| s.get("name")).and_then(Value::as_str);
+                out.new_clusters.push(NewCluster {
+                    name: name.map(str::to_string).unwrap_or_else(|| address.clone()),
+                    address,
                 });
             }
             "aws_ecs_capacity_provider" => {
@@ -289,9 +319,10 @@ pub fn parse(plan: &Value, source: &str) -> Result<Plan, GateError> {
     Ok(out)
 }
 
-/// The address of the `aws_ecs_task_definition` a service's `task_definition` expression
-/// references, from the plan's configuration (root module or nested modules).
-fn referenced_task_definition(plan: &Value, service_address: &str) -> Option<String> {
+/// The address of the resource (`kind` is its type and a dot: `aws_ecs_task_definition.`) that a
+/// service's `attribute` expression references, from the plan's configuration (root module or
+/// nested modules).
+fn referenced(plan: &Value, service_address: &str, attribute: &str, kind: &str) -> Option<String> {
     // module.a.module.b.aws_ecs_service.x -> modules [a, b], resource aws_ecs_service.x
     let mut parts: Vec<&str> = service_address.split('.').collect();
     let mut modules = Vec::new();
@@ -310,11 +341,8 @@ fn referenced_task_definition(plan: &Value, service_address: &str) -> Option<Str
         .as_array()?
         .iter()
         .find(|r| r.get("address").and_then(Value::as_str) == Some(resource.as_str()))?;
-    let refs = config.pointer("/expressions/task_definition/references")?.as_array()?;
-    let target = refs
-        .iter()
-        .filter_map(Value::as_str)
-        .find(|r| r.starts_with("aws_ecs_task_definition."))?;
+    let refs = config.pointer(&format!("/expressions/{attribute}/references"))?.as_array()?;
+    let target = refs.iter().filter_map(Value::as_str).find(|r| r.starts_with(kind))?;
     let mut pieces = target.split('.');
     let local = format!("{}.{}", pieces.next()?, pieces.next()?);
     let prefix: String = modules.iter().map(|m| format!("module.{m}.")).collect();

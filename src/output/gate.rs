@@ -45,8 +45,32 @@ fn headline(g: &GateReport) -> String {
     )
 }
 
+/// With several clusters (a plan's new cluster among them), each cluster's figures in a line.
+fn cluster_lines(g: &GateReport) -> Vec<String> {
+    if g.clusters.len() < 2 {
+        return Vec::new();
+    }
+    g.clusters
+        .iter()
+        .map(|c| match c.baseline_monthly_usd {
+            Some(b) => format!(
+                "cluster `{}`: proposed {} a month against {} ({})",
+                c.name,
+                c.proposed_monthly_usd,
+                b,
+                signed(c.change_monthly_usd)
+            ),
+            None => format!("cluster `{}` (new): proposed {} a month", c.name, c.proposed_monthly_usd),
+        })
+        .collect()
+}
+
 fn table(g: &GateReport) -> String {
-    let mut o = format!("gate: {}: {}\n\n", g.verdict.as_str().to_uppercase(), headline(g));
+    let mut o = format!("gate: {}: {}\n", g.verdict.as_str().to_uppercase(), headline(g));
+    for line in cluster_lines(g) {
+        o.push_str(&format!("  {}\n", super::printable(&line)));
+    }
+    o.push('\n');
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED).force_no_tty();
     t.set_header(vec!["Rule", "Scope", "Outcome", "Message"]);
@@ -102,6 +126,12 @@ fn markdown(g: &GateReport) -> String {
         Verdict::Fail => "FAIL",
     };
     let mut o = format!("### ECS cost gate: **{icon}**\n\n{}.\n\n", esc(&headline(g)));
+    for line in cluster_lines(g) {
+        o.push_str(&format!("- {}\n", esc(&line)));
+    }
+    if g.clusters.len() > 1 {
+        o.push('\n');
+    }
     o.push_str("| Rule | Scope | Outcome | Figure | Limit | |\n|---|---|---|---:|---:|---|\n");
     for r in &g.rules {
         let (figure, limit) = if r.unit == "usd" {
@@ -217,6 +247,7 @@ mod tests {
     fn the_markdown_stays_under_60_kb_however_many_services_change() {
         let long = "x".repeat(300);
         let g = GateReport {
+            clusters: vec![],
             verdict: Verdict::Fail,
             baseline_monthly_usd: Usd::from_f64(1e6),
             proposed_monthly_usd: Usd::from_f64(2e6),

@@ -2,12 +2,7 @@
 //! pinned by snapshot), month over month, bad input, and the HTML opened in headless Chromium
 //! from disk with no network.
 
-mod support {
-    pub mod chromium;
-    pub mod cmd;
-}
-
-use support::cmd::{run, s, stderr, tmp};
+use crate::support::cmd::{run, s, stderr, tmp};
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -348,7 +343,7 @@ fn the_html_report_renders_in_headless_chromium_from_disk_with_no_network() {
 
     let profile = tmp();
     let shot = profile.path().join("shot.png");
-    let o = support::chromium::run(
+    let o = crate::support::chromium::run(
         &profile.path().join("p1"),
         &["--window-size=1200,6000", &format!("--screenshot={}", shot.display())],
         &html_path,
@@ -366,7 +361,7 @@ fn the_html_report_renders_in_headless_chromium_from_disk_with_no_network() {
         colours.len()
     );
 
-    let o = support::chromium::run(&profile.path().join("p2"), &["--dump-dom"], &html_path);
+    let o = crate::support::chromium::run(&profile.path().join("p2"), &["--dump-dom"], &html_path);
     let dom = String::from_utf8_lossy(&o.stdout);
     assert_eq!(dom.matches("<svg").count(), CHARTS.len(), "one rendered SVG per chart");
     for c in CHARTS {
@@ -375,7 +370,7 @@ fn the_html_report_renders_in_headless_chromium_from_disk_with_no_network() {
 
     // It prints: A4 pages.
     let pdf = profile.path().join("report.pdf");
-    let _ = support::chromium::run(
+    let _ = crate::support::chromium::run(
         &profile.path().join("p3"),
         &["--no-pdf-header-footer", &format!("--print-to-pdf={}", pdf.display())],
         &html_path,

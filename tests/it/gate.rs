@@ -2,12 +2,7 @@
 //! proposed change priced by hand, every input format, each exit code, and the Markdown, JSON and
 //! JUnit outputs (the JUnit validated against Jenkins' junit-10.xsd).
 
-mod support {
-    pub mod cmd;
-    pub mod junit;
-}
-
-use support::cmd::{bin, run, s, stderr, tmp};
+use crate::support::cmd::{bin, run, s, stderr, tmp};
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -513,7 +508,7 @@ fn markdown_and_junit_outputs_are_pinned_and_the_junit_is_valid() {
     insta::assert_snapshot!("gate_markdown", md);
     let xml = std::fs::read_to_string(&junit).unwrap();
     insta::assert_snapshot!("gate_junit", xml.replace(s(&td), "checkout.json"));
-    support::junit::validate(&junit).unwrap();
+    crate::support::junit::validate(&junit).unwrap();
     assert!(xml.contains("<failure") && xml.contains("tests=\"2\" failures=\"1\""));
     let appended = std::fs::read_to_string(&summary).unwrap();
     assert!(appended.starts_with("earlier step\n### ECS cost gate: **FAIL**"), "{appended}");
@@ -868,4 +863,120 @@ fn a_killed_runs_temporary_output_files_are_removed_by_the_next() {
         .collect();
     names.sort();
     assert_eq!(names, ["gate.md", "gate.xml"]);
+}
+
+/// A plan that creates `aws_ecs_cluster.falcon_cluster` and a service in it was booked to the
+/// analysed `demo-prod`: its cost counted against demo-prod's budget and increase rules. The new
+/// cluster is its own: its own figures, and each rule says which cluster (or the total) it judges.
+#[test]
+fn a_plans_new_cluster_is_its_own_cluster_in_every_figure_and_rule() {
+    let d = tmp();
+    let plan = json!({
+        "format_version": "1.2",
+        "resource_changes": [
+            {"address": "aws_ecs_cluster.falcon_cluster", "mode": "managed", "type": "aws_ecs_cluster", "name": "falcon_cluster",
+             "change": {"actions": ["create"], "before": null, "after": {"name": "falcon"}, "after_unknown": {"arn": true, "id": true}}},
+            {"address": "aws_ecs_task_definition.falcon", "mode": "managed", "type": "aws_ecs_task_definition", "name": "falcon",
+             "change": {"actions": ["create"], "before": null,
+                        "after": {"family": "falcon", "cpu": "1024", "memory": "2048", "requires_compatibilities": ["FARGATE"],
+                                  "network_mode": "awsvpc", "container_definitions": "[]"},
+                        "after_unknown": {"arn": true}}},
+            {"address": "aws_ecs_service.falcon", "mode": "managed", "type": "aws_ecs_service", "name": "falcon",
+             "change": {"actions": ["create"], "before": null,
+                        "after": {"name": "falcon", "desired_count": 2, "launch_type": "FARGATE"},
+                        "after_unknown": {"cluster": true, "task_definition": true, "id": true}}}
+        ],
+        "configuration": {"root_module": {"resources": [
+            {"address": "aws_ecs_service.falcon", "type": "aws_ecs_service", "name": "falcon",
+             "expressions": {"cluster": {"references": ["aws_ecs_cluster.falcon_cluster.id", "aws_ecs_cluster.falcon_cluster"]},
+                             "task_definition": {"references": ["aws_ecs_task_definition.falcon.arn", "aws_ecs_task_definition.falcon"]}}}
+        ]}}
+    });
+    let p = write(d.path(), "plan.json", &plan.to_string());
+    let today = usd(&demo()["cluster"]["current_monthly_usd"]);
+    // 2 tasks of 1 vCPU / 2 GiB on Fargate x86 all month: 2 x (0.04048 + 2 x 0.004445) x 730.
+    let falcon = Decimal::from(2) * (Decimal::new(4048, 5) + Decimal::from(2) * Decimal::new(4445, 6)) * Decimal::from(730);
+    assert_eq!(cents(falcon), "72.08");
+    let budget = (today + Decimal::ONE).round_dp(0).to_string();
+    let (code, g, err) = gate_json(&["--terraform-plan", s(&p), "--budget", &budget, "--max-increase", "1"]);
+
+    let row = &g["services"][0];
+    assert_eq!(row["name"], "falcon");
+    assert_eq!(row["cluster"], "falcon", "booked to its own cluster, not demo-prod");
+    assert_eq!(cents(usd(&row["proposed_monthly_usd"])), "72.08");
+    let clusters = g["clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), 2);
+    let prod = clusters.iter().find(|c| c["name"] == "demo-prod").unwrap();
+    let new = clusters.iter().find(|c| c["name"] == "falcon").unwrap();
+    assert_eq!(cents(usd(&prod["change_monthly_usd"])), "0.00", "demo-prod does not change");
+    assert_eq!(new["new"], true);
+    assert!(new["baseline_monthly_usd"].is_null());
+    assert_eq!(cents(usd(&new["proposed_monthly_usd"])), "72.08");
+    assert_eq!(cents(usd(&g["change_monthly_usd"])), "72.08");
+
+    // Rules say which they judge: the total fails both; demo-prod passes both; the new cluster is
+    // judged on its dollars against the budget, with no percentage to grow from.
+    let rule = |rule: &str, scope: &str| {
+        g["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"] == rule && r["scope"] == scope)
+            .unwrap_or_else(|| panic!("no {rule} for {scope}: {}", g["rules"]))
+            .clone()
+    };
+    assert_eq!(rule("budget", "total")["outcome"], "fail");
+    assert_eq!(rule("max-increase-pct", "total")["outcome"], "fail");
+    assert_eq!(rule("cluster-budget", "demo-prod")["outcome"], "pass");
+    assert_eq!(rule("cluster-max-increase-pct", "demo-prod")["outcome"], "pass");
+    assert_eq!(rule("cluster-budget", "falcon")["outcome"], "pass");
+    assert!(rule("cluster-budget", "falcon")["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("cluster `falcon`: "));
+    assert!(g["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| !(r["rule"] == "cluster-max-increase-pct" && r["scope"] == "falcon")));
+    assert_eq!(code, 1, "{err}");
+}
+
+/// Gating exactly what runs changes nothing, to the cent, for every demo service: each service's
+/// own task definition again (its size, platform and storage) through `--service`.
+#[test]
+fn a_proposal_identical_to_what_runs_is_zero_for_every_demo_service() {
+    let d = tmp();
+    let demo = demo();
+    let mut args: Vec<String> = vec!["--budget".into(), "1000000".into()];
+    for svc in demo["services"].as_array().unwrap() {
+        let name = svc["name"].as_str().unwrap();
+        let family = svc["task_definition"].as_str().unwrap().split(':').next().unwrap();
+        let (os, arch) = match svc["platform"].as_str().unwrap() {
+            "linux_arm" => ("LINUX", "ARM64"),
+            "windows" => ("WINDOWS_SERVER_2022_CORE", "X86_64"),
+            _ => ("LINUX", "X86_64"),
+        };
+        let mut td = json!({
+            "family": family,
+            "cpu": svc["task_size"]["cpu_units"].to_string(),
+            "memory": svc["task_size"]["memory_mib"].to_string(),
+            "runtimePlatform": {"operatingSystemFamily": os, "cpuArchitecture": arch},
+            "containerDefinitions": [{"name": "app", "image": "app"}]
+        });
+        if os == "LINUX" && svc["ephemeral_storage_gib"].as_u64().unwrap() > 20 {
+            td["ephemeralStorage"] = json!({"sizeInGiB": svc["ephemeral_storage_gib"]});
+        }
+        let path = write(d.path(), &format!("{name}.json"), &td.to_string());
+        args.push("--service".into());
+        args.push(format!("{name}={}", path.display()));
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, g, err) = gate_json(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(usd(&g["change_monthly_usd"]).is_zero(), "{}", g["services"]);
+    assert_eq!(g["baseline_monthly_usd"], g["proposed_monthly_usd"]);
+    for row in g["services"].as_array().unwrap() {
+        assert!(usd(&row["change_monthly_usd"]).is_zero(), "{row}");
+    }
 }

@@ -6,7 +6,7 @@
 //! loads must finish.
 //!
 //! CI runs a bounded number of cases; a longer run:
-//! `PROPTEST_CASES=5000 cargo test --release --test hostile_input`.
+//! `PROPTEST_CASES=5000 cargo test --release --test it hostile_input`.
 
 use std::time::{Duration, Instant};
 
@@ -16,9 +16,9 @@ use serde_json::{json, Value};
 use ecs_advisor::config::Assumptions;
 use ecs_advisor::pricing::Catalog;
 
-const MANIFEST: &str = include_str!("../data/demo/manifest.json");
-const INVENTORY: &str = include_str!("../data/demo/inventory.json");
-const USAGE: &[u8] = include_bytes!("../data/demo/usage.parquet");
+const MANIFEST: &str = include_str!("../../data/demo/manifest.json");
+const INVENTORY: &str = include_str!("../../data/demo/inventory.json");
+const USAGE: &[u8] = include_bytes!("../../data/demo/usage.parquet");
 
 fn config() -> ProptestConfig {
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(128);
@@ -344,8 +344,8 @@ proptest! {
     }
 }
 
-const TASK_DEFINITION: &str = include_str!("fixtures/taskdefs/fargate-windows-2019-core-describe.json");
-const PLAN: &str = include_str!("fixtures/tfplans/ec2-task-definition-create-tf1.1.5.json");
+const TASK_DEFINITION: &str = include_str!("../fixtures/taskdefs/fargate-windows-2019-core-describe.json");
+const PLAN: &str = include_str!("../fixtures/tfplans/ec2-task-definition-create-tf1.1.5.json");
 
 /// The demo's report, analysed once.
 fn report_text() -> &'static str {

@@ -1,14 +1,9 @@
 //! Live AWS against real endpoints: ECS and CloudWatch from `moto_server` (installed and started
 //! by the tests, seeded by `tests/aws/seed.py`), the Pricing API from a local server speaking its
-//! wire format (`tests/support/pricing_server.rs`). The binary is driven as a user would, with
+//! wire format (`tests/it/support/pricing_server.rs`). The binary is driven as a user would, with
 //! the standard endpoint variables pointing at them.
 
-#[path = "support/moto.rs"]
-mod moto;
-#[path = "support/pricing_server.rs"]
-mod pricing_server;
-#[path = "support/slow_proxy.rs"]
-mod slow_proxy;
+use crate::support::{moto, pricing_server, slow_proxy};
 
 use std::path::Path;
 use std::process::Output;

@@ -3,24 +3,11 @@
 //! documented exit code.
 
 use std::path::Path;
-use std::process::Output;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// The binary, isolated from the user's price cache.
-fn bin() -> Command {
-    let mut c = Command::cargo_bin("ecs-advisor").unwrap();
-    c.env(
-        "ECS_ADVISOR_CACHE_DIR",
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-price-cache"),
-    );
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
-}
+use crate::support::cmd::{bin, run};
 
 fn stdout(args: &[&str]) -> String {
     let out = run(args);
@@ -1187,7 +1174,7 @@ fn the_json_schema_in_docs_is_fresh() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == schema,
-        "docs/report.schema.json is stale: regenerate it with `UPDATE_SCHEMA=1 cargo test --test cli the_json_schema_in_docs_is_fresh`"
+        "docs/report.schema.json is stale: regenerate it with `UPDATE_SCHEMA=1 cargo test --test it the_json_schema_in_docs_is_fresh`"
     );
 }
 
