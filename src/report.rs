@@ -454,6 +454,53 @@ pub struct ServiceReport {
     /// Every compute option, in [`OptionKind`] order.
     pub options: Vec<PricedOption>,
     pub recommendation: Recommendation,
+    /// What today's cost is computed from, for `gate`. Absent in reports written before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_basis: Option<CostBasis>,
+}
+
+/// What today's cost of a service is computed from (`recommend::cost`): kept in the report so a
+/// change to the service is priced by the same rules from a saved report as from its snapshot
+/// (`gate`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CostBasis {
+    /// How ECS places it today: its launch type or (absent) its capacity provider strategy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<crate::snapshot::inventory::LaunchType>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capacity_provider_strategy: Vec<crate::snapshot::inventory::CapacityProviderStrategyItem>,
+    /// Fargate task-seconds billed over the window at today's counts and platform (each task
+    /// start's minimum included), by whole count of tasks running.
+    pub billed: Vec<BilledBucket>,
+    /// Tasks running, summed over the window's steps (a daemon: one per instance every step):
+    /// with its size, what its share of an instance pool weighs.
+    pub task_steps: f64,
+    /// For a task that reserves no CPU: the CPU it uses (p99 per task), which its pool share
+    /// weighs instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreserved_cpu_units: Option<f64>,
+}
+
+/// Billed task-seconds of the steps where `tasks` to `tasks + 1` tasks ran (0: none ran a whole
+/// step), with their sum over the count running (what Spot's share is read from).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BilledBucket {
+    pub tasks: u32,
+    pub seconds: f64,
+    pub seconds_per_task: f64,
+}
+
+/// Today's instance pool of one kind: what it costs a month and the reserved units (task-steps x
+/// CPU and memory at Fargate's x86 weights) of the services sharing it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PoolBasis {
+    /// `ec2` (Auto Scaling groups, the EC2 launch type) or `managed-instances`.
+    pub kind: Compute,
+    pub monthly_usd: Usd,
+    pub units: f64,
 }
 
 /// What to do with a service.
@@ -605,6 +652,9 @@ pub struct ClusterReport {
     /// strategy naming them moves a service onto.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub managed_instances_providers: Vec<String>,
+    /// Today's instance pools with the units sharing them, for `gate`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pools: Vec<PoolBasis>,
     /// The `fargate` option's figure: every service on Fargate at its cheapest applicable option
     /// (daemons excluded).
     pub fargate_monthly_usd: Option<Usd>,

@@ -77,7 +77,7 @@ impl Error {
             Error::Review(ReviewError::FutureMonth { .. }) => exit::USAGE,
             Error::Gate(GateError::Usage(_)) => exit::USAGE,
             Error::Gate(GateError::Input { .. } | GateError::Mismatch(_)) => exit::INPUT,
-            Error::Gate(GateError::Pricing(_)) => exit::PRICING,
+            Error::Gate(GateError::Pricing(_) | GateError::NotPriced(_)) => exit::PRICING,
             Error::Charts(_) | Error::Output { .. } | Error::ReportFolder { .. } => exit::OUTPUT,
         }
     }

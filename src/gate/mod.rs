@@ -1,27 +1,27 @@
-//! The CI budget gate: prices a proposed change (task definitions, desired counts, a Terraform
-//! plan) against how the services actually run (the report's observed task-hours and costs),
-//! then checks the result against budget rules. A breach is a verdict (exit 1), not an error; an
-//! input the gate cannot read is an error with its own exit code.
+//! The CI budget gate: a proposed change (task definitions, desired counts, a Terraform plan)
+//! becomes a change of state, priced by the engine's own cost model (`recommend::cost`) from the
+//! report's cost basis, then checked against budget rules. A breach is a verdict (exit 1), not an
+//! error; an input the gate cannot read is an error with its own exit code.
 //!
-//! How a change is priced, from the report alone:
-//! - a new task size on the same compute scales today's cost by the ratio of the two sizes'
-//!   hourly rates (on Fargate, its platform's on-demand rates with its storage; on EC2, CPU and
-//!   memory weighted as Fargate x86 prices them: the service's share of the fleet follows its
-//!   reservation);
-//! - a new desired count scales the task count: today's cost times the new count over the average
-//!   observed;
-//! - a move to Fargate prices the observed task-hours (read off the service's `fargate` option)
-//!   at the new size, on demand and on Spot as the capacity provider strategy splits them; a
-//!   move to EC2 takes the service's `ec2` option (its share of the simulated fleet);
-//! - a new service runs its desired count (default 1) all month at its declared size; a deleted
-//!   one costs nothing.
+//! Each changed service's state before and after is priced by the rules today's cost is computed
+//! with, and the change is the difference (a state identical to today's adds exactly nothing):
+//! - on Fargate, its billed task-seconds (scaled by a new count over today's average) at its
+//!   size's rates, on demand and on Spot as ECS's placement of its strategy splits each count;
+//! - on instances of the kind it runs on today, its reserved units at today's pool cost per unit
+//!   (the pool follows what it holds); joining another kind, its share of the engine's simulated
+//!   fleet of that kind; with neither, Fargate's x86 rate for its reservation, said in a note;
+//! - a new service runs its desired count (default 1) all month at its declared size, in its own
+//!   cluster when the plan puts it in a new one; a deleted one costs nothing.
+//!
+//! This module only says what changes (`price::Change`, new services, new clusters) and judges
+//! the rules (`rules`); it knows no rate, Spot share or placement rule.
 
 mod price;
 mod rules;
 pub mod taskdef;
 pub mod terraform;
 
-use price::{placement_of, price, price_new, Change, Placement, Shape};
+use price::{price, price_new, Change, Model, Shape};
 use rules::check_rules;
 pub use rules::{RuleResult, Rules, ServiceRules, Verdict};
 
@@ -33,7 +33,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::money::Usd;
-use crate::pricing::{Catalog, FargateRates};
+use crate::pricing::Catalog;
 use crate::report::Report;
 use taskdef::Declared;
 use terraform::{Action, Plan, TaskDefRef};
@@ -48,6 +48,10 @@ pub enum GateError {
     Mismatch(String),
     #[error(transparent)]
     Pricing(#[from] crate::pricing::PricingError),
+    /// A proposal asks for what the engine does not price: priced without it, the figure would
+    /// be too low to judge.
+    #[error("not priced: {0}; ecs-advisor prices CPU, memory, storage and instances, not these, so the figure would leave them out")]
+    NotPriced(String),
 }
 
 /// What a pull request proposes.
@@ -158,14 +162,6 @@ pub fn signed(u: Usd) -> String {
     }
 }
 
-/// One cluster's figures: the report and its region's (discounted) Fargate rates.
-struct Cluster<'a> {
-    report: &'a Report,
-    rates: FargateRates,
-    /// Its ECS Managed Instances capacity providers, with those the plan creates.
-    managed: BTreeSet<String>,
-}
-
 fn family_of(task_definition: &str) -> &str {
     let tail = task_definition.rsplit('/').next().unwrap_or(task_definition);
     tail.split(':').next().unwrap_or(tail)
@@ -189,12 +185,12 @@ pub fn evaluate(
             "--max-increase and --max-increase-usd compare with a baseline: propose a change (--task-definition, --service, --set-desired, --terraform-plan) or give --baseline REPORT.json".into(),
         ));
     }
-    let clusters: Vec<Cluster> = current
+    let clusters: Vec<Model> = current
         .iter()
         .map(|r| {
             let priced = catalog.discounted(&r.assumptions.discounts);
             let planned = proposal.plan.iter().flat_map(|p| p.managed_instances_providers.iter());
-            Ok(Cluster {
+            Ok(Model {
                 report: r,
                 rates: priced.region(&r.region)?.fargate.clone(),
                 managed: r.cluster.managed_instances_providers.iter().chain(planned).cloned().collect(),
@@ -229,8 +225,7 @@ pub fn evaluate(
             })
             .collect()
     };
-    let mut new_services: Vec<(String, String, Declared, u32, Placement)> = Vec::new();
-    let all_managed: BTreeSet<String> = clusters.iter().flat_map(|c| c.managed.iter().cloned()).collect();
+    let mut new_services: Vec<NewService> = Vec::new();
 
     // Task definitions by family: files, then the plan's.
     let mut by_family: BTreeMap<String, Declared> = BTreeMap::new();
@@ -256,7 +251,13 @@ pub fn evaluate(
             ));
         }
     }
+    let unpriced = std::cell::RefCell::new(BTreeSet::new());
     let set_shape = |c: &mut Change, d: &Declared, via: &str| {
+        if let Some(what) = &d.unpriced {
+            unpriced
+                .borrow_mut()
+                .insert(format!("`{}` ({}) asks for {what}", d.family, d.source));
+        }
         c.shape = Some((Shape::of_declared(d), via.to_string()));
     };
 
@@ -300,18 +301,19 @@ pub fn evaluate(
                     continue;
                 };
                 let desired = ps.desired.unwrap_or(1);
-                let placement = placement_of(ps.launch_type.as_deref(), ps.strategy.as_deref(), f64::from(desired), &all_managed)
-                    .unwrap_or(if d.fargate {
-                        Placement::Fargate(Decimal::ZERO)
-                    } else {
-                        Placement::Ec2
-                    });
                 let cluster = match cluster {
                     PlannedIn::New(name) => name,
                     PlannedIn::Analysed(Some(name)) => name,
                     PlannedIn::Analysed(None) => clusters[0].report.cluster_name.clone(),
                 };
-                new_services.push((ps.name.clone(), cluster, d, desired, placement));
+                new_services.push(NewService {
+                    name: ps.name.clone(),
+                    cluster,
+                    declared: d,
+                    desired,
+                    launch_type: ps.launch_type.clone(),
+                    strategy: ps.strategy.clone(),
+                });
                 continue;
             }
             for key in hits {
@@ -386,18 +388,14 @@ pub fn evaluate(
                 )));
             }
             let desired = proposal.desired.iter().find(|(n, _)| *n == d.family).map(|(_, n)| *n).unwrap_or(1);
-            let placement = if d.fargate {
-                Placement::Fargate(Decimal::ZERO)
-            } else {
-                Placement::Ec2
-            };
-            new_services.push((
-                d.family.clone(),
-                clusters[0].report.cluster_name.clone(),
-                d.clone(),
+            new_services.push(NewService {
+                name: d.family.clone(),
+                cluster: clusters[0].report.cluster_name.clone(),
+                declared: d.clone(),
                 desired,
-                placement,
-            ));
+                launch_type: None,
+                strategy: None,
+            });
             continue;
         }
         for key in runs {
@@ -419,7 +417,18 @@ pub fn evaluate(
             set_shape(changes.entry(key).or_default(), d, &d.source);
         }
     }
-    let new_names: BTreeSet<String> = new_services.iter().map(|n| n.0.clone()).collect();
+    for n in &new_services {
+        if let Some(what) = &n.declared.unpriced {
+            unpriced
+                .borrow_mut()
+                .insert(format!("`{}` ({}) asks for {what}", n.declared.family, n.declared.source));
+        }
+    }
+    let unpriced = unpriced.into_inner();
+    if !unpriced.is_empty() {
+        return Err(GateError::NotPriced(unpriced.into_iter().collect::<Vec<_>>().join("; ")));
+    }
+    let new_names: BTreeSet<String> = new_services.iter().map(|n| n.name.clone()).collect();
     for (name, n) in &proposal.desired {
         let hits = find(name, None);
         if hits.is_empty() {
@@ -465,7 +474,7 @@ pub fn evaluate(
             let proposed = if change.is_empty() {
                 s.current_monthly_usd
             } else {
-                price(s, &change, &c.rates, &c.managed)?
+                price(s, &change, c)?
             };
             *proposed_by.entry(c.report.cluster_name.clone()).or_default() += proposed;
             let base = if baseline.is_some() {
@@ -474,28 +483,7 @@ pub fn evaluate(
                 Some(s.current_monthly_usd)
             };
             let mut words = change.words.clone();
-            if let Some((shape, via)) = &change.shape {
-                let today = Shape::of(s);
-                if *shape != today {
-                    words.push(format!("task size {} -> {} ({via})", today.words(), shape.words()));
-                }
-                if shape.platform != today.platform {
-                    words.push(format!("platform {} -> {}", today.platform.as_str(), shape.platform.as_str()));
-                }
-            }
-            if let Some(n) = change.desired {
-                words.push(format!("desired {n} tasks (averaged {:.2})", s.usage.average_tasks));
-            }
-            if let Some(l) = &change.launch_type {
-                words.push(format!("launch type {} -> {l}", s.launch_type.as_str()));
-            }
-            if let Some(st) = &change.strategy {
-                let parts: Vec<String> = st
-                    .iter()
-                    .map(|x| format!("{} base {} weight {}", x.capacity_provider, x.base, x.weight))
-                    .collect();
-                words.push(format!("capacity provider strategy: {}", parts.join(", ")));
-            }
+            words.extend(change_words(s, &change));
             if base != Some(proposed) || !words.is_empty() {
                 results.push(ServiceResult {
                     name: s.name.clone(),
@@ -510,13 +498,14 @@ pub fn evaluate(
             }
         }
     }
-    for (name, cluster, d, desired, placement) in &new_services {
-        let rates = clusters
-            .iter()
-            .find(|c| c.report.cluster_name == *cluster)
-            .map(|c| &c.rates)
-            .unwrap_or(&clusters[0].rates);
-        let (cost, note) = price_new(d, *desired, *placement, rates)?;
+    for n in &new_services {
+        let (name, cluster, d, desired) = (&n.name, &n.cluster, &n.declared, &n.desired);
+        // In an analysed cluster, among its instances; in a new one, in the first's region.
+        let (model, own) = match clusters.iter().find(|c| c.report.cluster_name == *cluster) {
+            Some(m) => (m, true),
+            None => (&clusters[0], false),
+        };
+        let (cost, note) = price_new(d, *desired, n.launch_type.as_deref(), n.strategy.as_deref(), model, own)?;
         notes.extend(note);
         notes.push(format!(
             "`{name}` is a new service with no usage history: priced at its declared {} with {desired} task{} all month",
@@ -680,6 +669,68 @@ fn cluster_results(baseline: &BTreeMap<&str, Usd>, proposed: &BTreeMap<String, U
         .collect()
 }
 
+/// What a change does to a service, attribute by attribute, each in full: CPU and memory,
+/// ephemeral storage, operating system, architecture, desired count, launch type, strategy.
+fn change_words(s: &crate::report::ServiceReport, change: &Change) -> Vec<String> {
+    let mut words = Vec::new();
+    if let Some((shape, via)) = &change.shape {
+        let today = Shape::of(s);
+        if (shape.cpu_units, shape.memory_mib) != (today.cpu_units, today.memory_mib) {
+            words.push(format!("task size {} -> {} ({via})", today.words(), shape.words()));
+        }
+        if shape.storage_gib != today.storage_gib {
+            words.push(format!(
+                "ephemeral storage {} GiB -> {} GiB ({via})",
+                today.storage_gib, shape.storage_gib
+            ));
+        }
+        let os = |p: crate::domain::Platform| {
+            if p == crate::domain::Platform::Windows {
+                "Windows"
+            } else {
+                "Linux"
+            }
+        };
+        let arch = |p: crate::domain::Platform| {
+            if p == crate::domain::Platform::LinuxArm {
+                "arm64"
+            } else {
+                "x86_64"
+            }
+        };
+        if os(shape.platform) != os(today.platform) {
+            words.push(format!("operating system {} -> {} ({via})", os(today.platform), os(shape.platform)));
+        }
+        if arch(shape.platform) != arch(today.platform) {
+            words.push(format!("architecture {} -> {} ({via})", arch(today.platform), arch(shape.platform)));
+        }
+    }
+    if let Some(n) = change.desired {
+        words.push(format!("desired {n} tasks (averaged {:.2})", s.usage.average_tasks));
+    }
+    if let Some(l) = &change.launch_type {
+        words.push(format!("launch type {} -> {l}", s.launch_type.as_str()));
+    }
+    if let Some(st) = &change.strategy {
+        let parts: Vec<String> = st
+            .iter()
+            .map(|x| format!("{} base {} weight {}", x.capacity_provider, x.base, x.weight))
+            .collect();
+        words.push(format!("capacity provider strategy: {}", parts.join(", ")));
+    }
+    words
+}
+
+/// A service the proposal creates.
+struct NewService {
+    name: String,
+    cluster: String,
+    declared: Declared,
+    desired: u32,
+    launch_type: Option<String>,
+    strategy: Option<Vec<terraform::Strategy>>,
+}
+
 /// Where a planned service runs, as far as the gate can tell.
 enum PlannedIn {
     /// An existing cluster by name, or (none) the one analysed cluster, when the plan leaves it
@@ -711,7 +762,7 @@ fn list(names: &BTreeSet<&str>) -> String {
     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
-fn service_names(clusters: &[Cluster]) -> String {
+fn service_names(clusters: &[Model]) -> String {
     let names: Vec<String> = clusters
         .iter()
         .flat_map(|c| c.report.services.iter().map(|s| s.name.clone()))

@@ -23,6 +23,8 @@ pub struct Declared {
     pub fargate: bool,
     /// Where it came from: a file, or a Terraform address.
     pub source: String,
+    /// What it asks for that ecs-advisor does not price (GPUs, inference accelerators), in words.
+    pub unpriced: Option<String>,
 }
 
 /// Reads a task definition file in either of the AWS CLI's formats.
@@ -154,7 +156,21 @@ fn declared(
     let (ck, mk, rk) = keys;
     let mut c_cpu = 0u32;
     let mut c_mem = 0u32;
+    let mut unpriced = Vec::new();
     for (i, c) in list.iter().enumerate() {
+        for r in c
+            .get("resourceRequirements")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let kind = r.get("type").and_then(Value::as_str).unwrap_or("an unknown resource");
+            let value = r
+                .get("value")
+                .map(|v| v.to_string().trim_matches('"').to_string())
+                .unwrap_or_default();
+            unpriced.push(format!("{kind} {value} (containerDefinitions[{i}].resourceRequirements)"));
+        }
         c_cpu = c_cpu.saturating_add(cpu_units(c.get(ck), source, &format!("containerDefinitions[{i}].{ck}"))?.unwrap_or(0));
         let hard = memory_mib(c.get(mk), source, &format!("containerDefinitions[{i}].{mk}"))?;
         let soft = memory_mib(c.get(rk), source, &format!("containerDefinitions[{i}].{rk}"))?;
@@ -193,6 +209,7 @@ fn declared(
         storage_gib,
         fargate,
         source: source.to_string(),
+        unpriced: (!unpriced.is_empty()).then(|| unpriced.join(", ")),
     })
 }
 

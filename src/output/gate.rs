@@ -161,7 +161,7 @@ fn markdown(g: &GateReport) -> String {
     if !g.services.is_empty() {
         o.push_str("\n| Service | Cluster | Baseline /mo | Proposed /mo | Change /mo | What changed | Rule fired |\n|---|---|---:|---:|---:|---|---|\n");
         for s in g.services.iter().take(MARKDOWN_SERVICES) {
-            let changes = clip(&s.changes.join("; "), 160);
+            let changes = s.changes.join("; ");
             let fired: Vec<String> = g
                 .rules
                 .iter()

@@ -12,8 +12,10 @@ use crate::simulation::SimulationError;
 use crate::snapshot::inventory::{NetworkMode, Placement, Service, TaskDefinition};
 use crate::usage::ServiceUsage;
 
+use super::cost;
 use super::plan::FargateChoice;
 use super::RecommendError;
+use crate::report::CostBasis;
 
 /// A Fargate option's figures: monthly cost and the hourly rate of one task.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -55,6 +57,8 @@ pub struct Candidate<'a> {
     pub current: Usd,
     /// Today's hourly rate of one task on Fargate (on-demand and Spot blended by share).
     pub current_rate: Option<Usd>,
+    /// What today's cost is computed from (the report keeps it for the gate).
+    pub basis: CostBasis,
     /// Share of today's billed task-seconds on Fargate Spot (0 to 1).
     pub spot_share_today: f64,
     pub low_data: bool,
@@ -153,32 +157,23 @@ pub fn candidate<'a>(
         })
     };
 
+    // Today's cost through the one cost model, from the basis the report keeps for the gate.
+    let mut basis = CostBasis {
+        launch_type: svc.launch_type,
+        capacity_provider_strategy: svc.capacity_provider_strategy.clone(),
+        billed: cost::buckets(&billed_steps, &u.running_avg),
+        task_steps: u.running_avg.iter().sum(),
+        unreserved_cpu_units: None,
+    };
     let mut current = Usd::ZERO;
     let mut current_rate = None;
     let mut spot_share_today = 0.0;
     if let Placement::Fargate { .. } = placement {
         let size = FargateSize::new(td.reserved_cpu_units(), td.reserved_memory_mib(), platform).map_err(err)?;
-        let od = priced(size, platform, Capacity::OnDemand).map_err(err)?;
-        // The Spot share of the billed task-seconds, step by step: a strategy's `base` keeps its
-        // first tasks on its provider whatever the weights say.
-        let spot_seconds: f64 = billed_steps
-            .iter()
-            .zip(&u.running_avg)
-            .filter(|(_, &n)| n > 0.0)
-            .map(|(b, &n)| b * svc.fargate_spot_tasks(n) / n)
-            .sum();
-        (current, current_rate) = match priced(size, platform, Capacity::Spot) {
-            Ok(spot) if spot_seconds > 0.0 => {
-                spot_share_today = (spot_seconds / billed).clamp(0.0, 1.0);
-                let s = rust_decimal::Decimal::try_from(spot_share_today).unwrap_or_default();
-                let o = rust_decimal::Decimal::ONE - s;
-                (
-                    Usd(od.monthly.0 * o + spot.monthly.0 * s),
-                    Some(Usd(od.hourly_rate.0 * o + spot.hourly_rate.0 * s)),
-                )
-            }
-            _ => (od.monthly, Some(od.hourly_rate)),
-        };
+        // A strategy's `base` keeps its first tasks on its provider whatever the weights say.
+        let (billed, spot) = cost::spot_seconds(&basis.billed, 1.0, &|n| svc.fargate_spot_tasks(n));
+        let today = cost::on_fargate(billed, spot, size, platform, storage_gib, rates, buckets.window_seconds).map_err(err)?;
+        (current, current_rate, spot_share_today) = (today.monthly, Some(today.hourly_rate), today.spot_share);
     }
 
     let rs = &a.rightsizing;
@@ -197,6 +192,9 @@ pub fn candidate<'a>(
 
     // A task that reserves no CPU (EC2 only) is sized from the CPU it uses.
     let no_cpu_reservation = td.reserved_cpu_units() == 0;
+    if no_cpu_reservation {
+        basis.unreserved_cpu_units = Some(u.stats.cpu_units_p99.unwrap_or(0.0));
+    }
     let current_cpu = td.reserved_cpu_units();
     let current_mem = td.reserved_memory_mib();
     let mut fargate_size = if daemon {
@@ -279,6 +277,7 @@ pub fn candidate<'a>(
         storage_gib,
         current,
         current_rate,
+        basis,
         spot_share_today,
         low_data,
         at_limit,

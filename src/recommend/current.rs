@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::candidate::Candidate;
+use super::cost;
 use super::words;
 use crate::money::{monthly, Usd, SECONDS_PER_HOUR};
 use crate::pricing::{self, Catalog, RegionPrices};
-use crate::report::NotPriced;
+use crate::report::{Compute, NotPriced, PoolBasis};
 use crate::simulation::ec2::{self, ResourceWeights};
 use crate::snapshot::inventory::{Inventory, Placement};
 
@@ -101,7 +102,7 @@ impl Pools {
     }
 
     /// Sets each service's current cost to its share of its pool's; returns the monthly cost of
-    /// idle pools (and warns of them).
+    /// idle pools (and warns of them), and each pool with the units sharing it (for the gate).
     pub fn share(
         &self,
         cands: &mut [Candidate],
@@ -109,16 +110,18 @@ impl Pools {
         steps: usize,
         weights: &ResourceWeights,
         warnings: &mut Vec<String>,
-    ) -> Usd {
+    ) -> (Usd, Vec<PoolBasis>) {
         let on = |want: fn(&Placement) -> bool| -> Vec<usize> { (0..cands.len()).filter(|&i| want(&cands[i].placement)).collect() };
         let pools = [
             (
+                Compute::Ec2,
                 on(|p| *p == Placement::Ec2),
                 self.ec2_window_cost,
                 &self.ec2_fleet,
                 words::warn::IDLE_INSTANCES,
             ),
             (
+                Compute::ManagedInstances,
                 on(|p| matches!(p, Placement::ManagedInstances { .. })),
                 self.mi_window_cost,
                 &self.mi_fleet,
@@ -126,7 +129,8 @@ impl Pools {
             ),
         ];
         let mut idle = Usd::ZERO;
-        for (members, cost, fleet, idle_words) in pools {
+        let mut basis = Vec::new();
+        for (kind, members, cost, fleet, idle_words) in pools {
             if members.is_empty() {
                 if !fleet.is_empty() {
                     warnings.push(idle_words.into());
@@ -134,46 +138,34 @@ impl Pools {
                 idle += monthly(cost, window_s);
                 continue;
             }
+            // A daemon runs one task on every instance, every step.
             let instances = f64::from(fleet.values().sum::<u32>());
-            for (i, share) in shares(cands, &members, cost, instances, steps, weights) {
+            for &i in &members {
+                if cands[i].is_daemon() {
+                    cands[i].basis.task_steps = instances * steps as f64;
+                }
+            }
+            let units: Vec<(usize, f64)> = members.iter().map(|&i| (i, units_of(&cands[i], weights))).collect();
+            for (i, share) in ec2::allocate(cost, &units) {
                 cands[i].current = monthly(share, window_s);
             }
+            basis.push(PoolBasis {
+                kind,
+                monthly_usd: monthly(cost, window_s),
+                units: units.iter().map(|u| u.1).sum(),
+            });
         }
-        idle
+        (idle, basis)
     }
 }
 
-/// A pool's cost split among the services placed on it, by what each reserved over time at
-/// Fargate's x86 weights (a daemon: one task on every instance; a task reserving no CPU weighs
-/// the CPU it uses, p99 per task).
-fn shares(
-    cands: &[Candidate],
-    members: &[usize],
-    cost: Usd,
-    instances: f64,
-    steps: usize,
-    weights: &ResourceWeights,
-) -> BTreeMap<usize, Usd> {
-    let shares: Vec<(usize, f64)> = members
-        .iter()
-        .map(|&i| {
-            let c = &cands[i];
-            let tasks = if c.is_daemon() {
-                instances * steps as f64
-            } else {
-                c.usage.running_avg.iter().sum::<f64>()
-            };
-            let r = c.reserved();
-            let cpu = if c.no_cpu_reservation {
-                c.usage.stats.cpu_units_p99.unwrap_or(0.0)
-            } else {
-                f64::from(r.cpu_units)
-            };
-            (
-                i,
-                tasks * (cpu * weights.per_cpu_unit + f64::from(r.memory_mib) * weights.per_memory_mib),
-            )
-        })
-        .collect();
-    ec2::allocate(cost, &shares)
+/// What a service reserves of its pool over the window ([`cost::pool_units`]).
+fn units_of(c: &Candidate, weights: &ResourceWeights) -> f64 {
+    let r = c.reserved();
+    cost::pool_units(
+        c.basis.task_steps,
+        cost::pool_cpu(&c.basis, r.cpu_units),
+        f64::from(r.memory_mib),
+        weights,
+    )
 }

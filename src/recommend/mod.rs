@@ -9,6 +9,7 @@
 //! sentence, `series` the charts' data; this file puts the report together.
 
 mod candidate;
+pub mod cost;
 mod current;
 mod fleets;
 mod managed;
@@ -27,7 +28,7 @@ use crate::domain::{Arch, Capacity, Platform};
 use crate::money::{monthly, Usd};
 use crate::pricing::{self, Catalog, PricingError};
 use crate::report::*;
-use crate::simulation::ec2::{FleetSimulation, Packer, ResourceWeights, TaskShape};
+use crate::simulation::ec2::{FleetSimulation, Packer, TaskShape};
 use crate::simulation::fargate::FargateSize;
 use crate::simulation::optimizer::{Budget, OptimizingPacker};
 use crate::simulation::SimulationError;
@@ -102,10 +103,7 @@ pub fn analyze_with(
     // Today's instances, in two pools (Auto Scaling groups; Managed Instances with their fees).
     let inventory = &snapshot.inventory;
     let today = current::Pools::priced(inventory, catalog, region, &m.region, window_s, &mut warnings);
-    let weights = ResourceWeights {
-        per_cpu_unit: rates.linux_x86_vcpu_hour.to_f64() / 1024.0,
-        per_memory_mib: rates.linux_x86_gb_hour.to_f64() / 1024.0,
-    };
+    let weights = cost::weights(rates);
 
     let defs: BTreeMap<String, &TaskDefinition> = inventory.task_definitions.iter().map(|t| (t.reference(), t)).collect();
     let mut cands = Vec::new();
@@ -128,7 +126,7 @@ pub fn analyze_with(
         }
     }
 
-    let idle_pool_cost = today.share(&mut cands, window_s, steps, &weights, &mut warnings);
+    let (idle_pool_cost, pools) = today.share(&mut cands, window_s, steps, &weights, &mut warnings);
 
     // Instance types the EC2 plans may use: priced ones of the chosen families and of the
     // cluster's own, up to the largest size allowed.
@@ -389,6 +387,7 @@ pub fn analyze_with(
             .filter(|p| p.managed_instances.is_some())
             .map(|p| p.name.clone())
             .collect(),
+        pools,
         fargate_monthly_usd: option_usd(&cluster_options, OptionKind::Fargate),
         ec2_monthly_usd: option_usd(&cluster_options, OptionKind::Ec2),
         ec2_fleet: cluster_options
@@ -875,6 +874,7 @@ fn service_report(c: &Candidate, options: Vec<PricedOption>, recommendation: Rec
         ec2_monthly_usd: option_usd(&options, OptionKind::Ec2),
         options,
         recommendation,
+        cost_basis: Some(c.basis.clone()),
     }
 }
 

@@ -18,7 +18,7 @@ pub struct Inventory {
     pub capacity_providers: Vec<CapacityProvider>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LaunchType {
     Fargate,
@@ -37,7 +37,7 @@ pub enum SchedulingStrategy {
     Daemon,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CapacityProviderStrategyItem {
     pub capacity_provider: String,
@@ -250,32 +250,81 @@ impl Inventory {
     /// Fargate with instance providers; one that mixes Auto Scaling group and Managed Instances
     /// providers is placed on the kind that takes more of its tasks (base, then weight).
     pub fn placement(&self, svc: &Service) -> Placement {
-        match svc.launch_type {
-            Some(LaunchType::Fargate) => return Placement::Fargate { spot_share: 0.0 },
-            Some(LaunchType::Ec2) | Some(LaunchType::External) => return Placement::Ec2,
-            Some(LaunchType::ManagedInstances) => return Placement::ManagedInstances { provider: None },
-            None => {}
-        }
-        let strategy = &svc.capacity_provider_strategy;
-        if strategy.iter().any(|s| is_fargate(&s.capacity_provider)) {
-            return svc.placement();
-        }
-        let (mi, asg): (Vec<_>, Vec<_>) = strategy.iter().partition(|s| self.is_managed_instances(&s.capacity_provider));
-        let pull = |items: &[&CapacityProviderStrategyItem]| {
-            (
-                items.iter().map(|s| s.base).sum::<u32>(),
-                items.iter().map(|s| s.weight).sum::<u32>(),
-            )
-        };
-        if !mi.is_empty() && pull(&mi) >= pull(&asg) {
-            let main = mi.iter().max_by_key(|s| (s.base, s.weight)).expect("not empty");
-            Placement::ManagedInstances {
-                provider: Some(main.capacity_provider.clone()),
-            }
-        } else {
-            Placement::Ec2
-        }
+        placement_of(svc.launch_type, &svc.capacity_provider_strategy, &|name| {
+            self.is_managed_instances(name)
+        })
     }
+}
+
+/// Where tasks run with this launch type or (without one) capacity provider strategy;
+/// `is_managed` tells which providers are ECS Managed Instances'. The one placement rule: today's
+/// services are placed by it, and so is a service a proposal changes. A Fargate strategy's share
+/// is what a steady service converges to (weights above the base).
+pub fn placement_of(
+    launch_type: Option<LaunchType>,
+    strategy: &[CapacityProviderStrategyItem],
+    is_managed: &dyn Fn(&str) -> bool,
+) -> Placement {
+    match launch_type {
+        Some(LaunchType::Fargate) => return Placement::Fargate { spot_share: 0.0 },
+        Some(LaunchType::Ec2) | Some(LaunchType::External) => return Placement::Ec2,
+        Some(LaunchType::ManagedInstances) => return Placement::ManagedInstances { provider: None },
+        None => {}
+    }
+    let fargate: Vec<_> = strategy.iter().filter(|s| is_fargate(&s.capacity_provider)).collect();
+    if !fargate.is_empty() {
+        let total: u32 = fargate.iter().map(|s| s.weight).sum();
+        let spot: u32 = fargate
+            .iter()
+            .filter(|s| s.capacity_provider == FARGATE_SPOT)
+            .map(|s| s.weight)
+            .sum();
+        let spot_share = if total == 0 { 0.0 } else { f64::from(spot) / f64::from(total) };
+        return Placement::Fargate { spot_share };
+    }
+    let (mi, asg): (Vec<_>, Vec<_>) = strategy.iter().partition(|s| is_managed(&s.capacity_provider));
+    let pull = |items: &[&CapacityProviderStrategyItem]| {
+        (
+            items.iter().map(|s| s.base).sum::<u32>(),
+            items.iter().map(|s| s.weight).sum::<u32>(),
+        )
+    };
+    if !mi.is_empty() && pull(&mi) >= pull(&asg) {
+        let main = mi.iter().max_by_key(|s| (s.base, s.weight)).expect("not empty");
+        Placement::ManagedInstances {
+            provider: Some(main.capacity_provider.clone()),
+        }
+    } else {
+        Placement::Ec2
+    }
+}
+
+/// How many of `running` tasks run on Fargate Spot, as ECS places them with this launch type or
+/// capacity provider strategy: the first `base` tasks go to the provider that has a base, the
+/// rest split by weight. 0 for a launch type.
+pub fn spot_tasks(launch_type: Option<LaunchType>, strategy: &[CapacityProviderStrategyItem], running: f64) -> f64 {
+    if launch_type.is_some() {
+        return 0.0;
+    }
+    let fargate: Vec<_> = strategy.iter().filter(|s| is_fargate(&s.capacity_provider)).collect();
+    let total: u32 = fargate.iter().map(|s| s.weight).sum();
+    let (mut spot, mut left) = (0.0, running.max(0.0));
+    for s in fargate.iter().filter(|s| s.base > 0) {
+        let on_base = left.min(f64::from(s.base));
+        if s.capacity_provider == FARGATE_SPOT {
+            spot += on_base;
+        }
+        left -= on_base;
+    }
+    if total > 0 {
+        let spot_weight: u32 = fargate
+            .iter()
+            .filter(|s| s.capacity_provider == FARGATE_SPOT)
+            .map(|s| s.weight)
+            .sum();
+        spot += left * f64::from(spot_weight) / f64::from(total);
+    }
+    spot
 }
 
 fn is_fargate(provider: &str) -> bool {
@@ -287,65 +336,9 @@ impl Service {
         self.scheduling_strategy == SchedulingStrategy::Daemon
     }
 
-    /// Resolves launch type or capacity provider strategy, without the inventory: a strategy of
-    /// instance providers reads as EC2 ([`Inventory::placement`] tells Managed Instances apart).
-    /// Weights split the tasks above the base; the share is what a steady service converges to.
-    fn placement(&self) -> Placement {
-        match self.launch_type {
-            Some(LaunchType::Fargate) => Placement::Fargate { spot_share: 0.0 },
-            Some(LaunchType::Ec2) | Some(LaunchType::External) => Placement::Ec2,
-            Some(LaunchType::ManagedInstances) => Placement::ManagedInstances { provider: None },
-            None => {
-                let fargate: Vec<_> = self
-                    .capacity_provider_strategy
-                    .iter()
-                    .filter(|s| s.capacity_provider == FARGATE || s.capacity_provider == FARGATE_SPOT)
-                    .collect();
-                if fargate.is_empty() {
-                    return Placement::Ec2;
-                }
-                let total: u32 = fargate.iter().map(|s| s.weight).sum();
-                let spot: u32 = fargate
-                    .iter()
-                    .filter(|s| s.capacity_provider == FARGATE_SPOT)
-                    .map(|s| s.weight)
-                    .sum();
-                let spot_share = if total == 0 { 0.0 } else { f64::from(spot) / f64::from(total) };
-                Placement::Fargate { spot_share }
-            }
-        }
-    }
-
-    /// How many of `running` tasks run on Fargate Spot, as ECS places them with this service's
-    /// capacity provider strategy: the first `base` tasks go to the provider that has a base,
-    /// the rest split by weight. 0 for a launch type.
+    /// How many of `running` tasks run on Fargate Spot ([`spot_tasks`]).
     pub fn fargate_spot_tasks(&self, running: f64) -> f64 {
-        if self.launch_type.is_some() {
-            return 0.0;
-        }
-        let fargate: Vec<_> = self
-            .capacity_provider_strategy
-            .iter()
-            .filter(|s| s.capacity_provider == FARGATE || s.capacity_provider == FARGATE_SPOT)
-            .collect();
-        let total: u32 = fargate.iter().map(|s| s.weight).sum();
-        let (mut spot, mut left) = (0.0, running.max(0.0));
-        for s in fargate.iter().filter(|s| s.base > 0) {
-            let on_base = left.min(f64::from(s.base));
-            if s.capacity_provider == FARGATE_SPOT {
-                spot += on_base;
-            }
-            left -= on_base;
-        }
-        if total > 0 {
-            let spot_weight: u32 = fargate
-                .iter()
-                .filter(|s| s.capacity_provider == FARGATE_SPOT)
-                .map(|s| s.weight)
-                .sum();
-            spot += left * f64::from(spot_weight) / f64::from(total);
-        }
-        spot
+        spot_tasks(self.launch_type, &self.capacity_provider_strategy, running)
     }
 
     pub fn tag_is_true(&self, key: &str) -> bool {

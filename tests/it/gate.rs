@@ -718,30 +718,6 @@ fn moving_a_spot_mix_to_plain_fargate_is_priced_at_the_on_demand_rate() {
     assert_eq!(cents(usd(&row["proposed_monthly_usd"])), cents(after));
     // On today's demo: $31.03 -> $54.06, +$23.03 (+74%).
     assert_eq!(cents(usd(&row["change_monthly_usd"])), "23.03");
-    // A report saved before it carried the Spot share gives the same figure from its own figures.
-    let mut old = demo.clone();
-    for s in old["services"].as_array_mut().unwrap() {
-        s.as_object_mut().unwrap().remove("spot_share_pct");
-    }
-    let old_report = write(d.path(), "old.json", &old.to_string());
-    let o = run(&[
-        "gate",
-        "--report",
-        s(&old_report),
-        "--output",
-        "json",
-        "--terraform-plan",
-        s(&p),
-        "--max-increase-usd",
-        "20",
-    ]);
-    let g: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(
-        cents(usd(&g["services"][0]["proposed_monthly_usd"])),
-        cents(after),
-        "{}",
-        stderr(&o)
-    );
 }
 
 /// A pull request that changes nothing failed when the cluster was already over its budget
@@ -979,4 +955,90 @@ fn a_proposal_identical_to_what_runs_is_zero_for_every_demo_service() {
     for row in g["services"].as_array().unwrap() {
         assert!(usd(&row["change_monthly_usd"]).is_zero(), "{row}");
     }
+}
+
+/// A task definition asking for a GPU was priced on its CPU and memory alone: far below what it
+/// costs. It is not priced, with the reason, and the gate fails as a pricing failure (exit 4).
+#[test]
+fn a_task_definition_asking_for_gpus_is_not_priced_rather_than_priced_without_them() {
+    let d = tmp();
+    let td = json!({
+        "family": "ml-scoring", "cpu": "4096", "memory": "16384", "requiresCompatibilities": ["EC2"],
+        "containerDefinitions": [{"name": "model", "image": "model", "resourceRequirements": [{"type": "GPU", "value": "1"}]}]
+    });
+    let p = write(d.path(), "ml.json", &td.to_string());
+    let (code, _, err) = gate_json(&["--task-definition", s(&p), "--budget", "100000"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("not priced: `ml-scoring`") && err.contains("GPU 1"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+/// A size Fargate has no such size for is named in CPU units and MiB, not rounded into a size it
+/// is not; storage, architecture and count are each named.
+#[test]
+fn what_changed_is_named_attribute_by_attribute() {
+    let d = tmp();
+    let td = json!({
+        "family": "orders-db-proxy", "cpu": "1000", "memory": "1500", "requiresCompatibilities": ["EC2"],
+        "containerDefinitions": [{"name": "proxy", "image": "proxy"}]
+    });
+    let p = write(d.path(), "proxy.json", &td.to_string());
+    let (_, g, err) = gate_json(&[
+        "--task-definition",
+        s(&p),
+        "--set-desired",
+        "orders-db-proxy=3",
+        "--budget",
+        "100000",
+    ]);
+    let row = g["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "orders-db-proxy")
+        .unwrap_or_else(|| panic!("{err}"));
+    let words: Vec<&str> = row["changes"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert!(words.iter().any(|w| w.contains("-> 1000 CPU units / 1500 MiB")), "{words:?}");
+    assert!(words.iter().any(|w| w.starts_with("desired 3 tasks")), "{words:?}");
+
+    let arm = json!({
+        "family": "catalog-api", "cpu": "1024", "memory": "2048", "requiresCompatibilities": ["FARGATE"],
+        "runtimePlatform": {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"},
+        "ephemeralStorage": {"sizeInGiB": 50},
+        "containerDefinitions": [{"name": "app", "image": "app"}]
+    });
+    let p = write(d.path(), "catalog.json", &arm.to_string());
+    let (_, g, _) = gate_json(&["--task-definition", s(&p), "--budget", "100000"]);
+    let row = g["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "catalog-api")
+        .unwrap();
+    let words = row["changes"].to_string();
+    assert!(words.contains("ephemeral storage 20 GiB -> 50 GiB"), "{words}");
+    assert!(words.contains("architecture x86_64 -> arm64"), "{words}");
+}
+
+/// A report saved before reports carried their cost basis cannot be gated by the engine's rules:
+/// one line saying to save it again (exit 3), never a figure from guessed rules.
+#[test]
+fn a_report_without_its_cost_basis_says_to_save_it_again() {
+    let d = tmp();
+    let mut old = demo();
+    for s in old["services"].as_array_mut().unwrap() {
+        s.as_object_mut().unwrap().remove("cost_basis");
+    }
+    let path = write(d.path(), "old.json", &old.to_string());
+    let o = run(&[
+        "gate",
+        "--report",
+        s(&path),
+        "--set-desired",
+        "checkout-api=6",
+        "--budget",
+        "100000",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("save it again with `analyze --output json`"), "{}", stderr(&o));
 }
