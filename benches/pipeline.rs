@@ -119,3 +119,37 @@ fn optimizer_pack(bencher: divan::Bencher, n: u32) {
     let groups = ecs_like(u64::from(n), n, 0.3);
     bencher.bench(|| optimize(&groups, &options, Budget::default()).packing.bins.len());
 }
+
+/// The gate on the analysed demo: a proposal (three desired counts, a new Fargate task size for
+/// one service, a new service) priced through the engine's cost model, before and after, and the
+/// rules judged. `gate --demo` adds one analysis (`analyze_demo`) to it.
+#[divan::bench(sample_count = 20)]
+fn gate_demo(bencher: divan::Bencher) {
+    use ecs_advisor::domain::Platform;
+    use ecs_advisor::gate::{self, taskdef::Declared, Proposal, Rules};
+    let c = Catalog::bundled().unwrap();
+    let r = recommend::analyze(&sources::demo::embedded().unwrap(), &c, &Assumptions::default()).unwrap();
+    let declared = |family: &str, cpu_units, memory_mib| Declared {
+        family: family.into(),
+        cpu_units,
+        memory_mib,
+        platform: Platform::LinuxX86,
+        storage_gib: 20,
+        fargate: true,
+        source: format!("{family}.json"),
+        unpriced: None,
+    };
+    let proposal = Proposal {
+        task_definitions: vec![declared("checkout-api", 2048, 4096), declared("falcon", 1024, 2048)],
+        service_task_definitions: Vec::new(),
+        desired: vec![("catalog-api".into(), 8), ("payments-worker".into(), 2), ("search-api".into(), 1)],
+        plan: None,
+    };
+    let rules = Rules {
+        budget_usd: Some(5000.0),
+        max_increase_pct: Some(5.0),
+        ..Rules::default()
+    };
+    let reports = [r];
+    bencher.bench(|| gate::evaluate(&reports, None, &proposal, &rules, &c).unwrap().services.len());
+}

@@ -16,11 +16,13 @@
 //! This module only says what changes (`price::Change`, new services, new clusters) and judges
 //! the rules (`rules`); it knows no rate, Spot share or placement rule.
 
+mod patch;
 mod price;
 mod rules;
 pub mod taskdef;
 pub mod terraform;
 
+use patch::Patch;
 use price::{price, price_new, Change, Model, Shape};
 use rules::check_rules;
 pub use rules::{RuleResult, Rules, ServiceRules, Verdict};
@@ -36,7 +38,7 @@ use crate::money::Usd;
 use crate::pricing::Catalog;
 use crate::report::Report;
 use taskdef::Declared;
-use terraform::{Action, Plan, TaskDefRef};
+use terraform::Plan;
 
 #[derive(Debug, Error)]
 pub enum GateError {
@@ -162,12 +164,9 @@ pub fn signed(u: Usd) -> String {
     }
 }
 
-fn family_of(task_definition: &str) -> &str {
-    let tail = task_definition.rsplit('/').next().unwrap_or(task_definition);
-    tail.split(':').next().unwrap_or(tail)
-}
-
-/// Runs the gate: prices the proposal on the current state and checks the rules.
+/// Runs the gate: the proposal as a patch on the current state, priced by the engine's cost model,
+/// then the rules judged. Stages: [`check_inputs`], [`models`], [`Patch::of`], [`price_all`],
+/// [`judge`].
 pub fn evaluate(
     current: &[Report],
     baseline: Option<(&[Report], String)>,
@@ -175,6 +174,37 @@ pub fn evaluate(
     rules: &Rules,
     catalog: &Catalog,
 ) -> Result<GateReport, GateError> {
+    check_inputs(current, baseline.as_ref(), proposal, rules)?;
+    let clusters = models(current, proposal, catalog)?;
+    let patch = Patch::of(&clusters, proposal)?;
+    let base = baseline.as_ref().map(|(r, _)| *r);
+    let mut priced = price_all(&clusters, patch, base)?;
+    let (base_reports, baseline_words) = match &baseline {
+        Some((reports, what)) => (*reports, what.clone()),
+        None => (current, "the current state".to_string()),
+    };
+    // With a change (or a baseline) under review, a budget the state already broke before it warns
+    // unless the change adds to it; with nothing proposed the state itself is judged.
+    let judge_the_change = !rules.strict_budget && (!proposal.is_empty() || baseline.is_some());
+    let judged = judge(rules, base_reports, current, &priced, &baseline_words, judge_the_change);
+    priced.notes.extend(judged.notes);
+    Ok(GateReport {
+        verdict: judged.verdict,
+        baseline_monthly_usd: judged.baseline_total,
+        proposed_monthly_usd: judged.proposed_total,
+        change_monthly_usd: judged.proposed_total - judged.baseline_total,
+        change_pct: judged.change_pct,
+        baseline: baseline_words,
+        discounts: current.first().map(|r| r.assumptions.discounts.describe()).unwrap_or_default(),
+        rules: judged.rules,
+        clusters: judged.clusters,
+        services: priced.results,
+        notes: priced.notes,
+    })
+}
+
+/// Rules to check, and a baseline of the same clusters when the rules need one.
+fn check_inputs(current: &[Report], baseline: Option<&(&[Report], String)>, proposal: &Proposal, rules: &Rules) -> Result<(), GateError> {
     if rules.is_empty() {
         return Err(GateError::Usage(
             "no rule to check: give --budget, --max-increase, --max-increase-usd, or [gate] rules in the --config file".into(),
@@ -185,19 +215,7 @@ pub fn evaluate(
             "--max-increase and --max-increase-usd compare with a baseline: propose a change (--task-definition, --service, --set-desired, --terraform-plan) or give --baseline REPORT.json".into(),
         ));
     }
-    let clusters: Vec<Model> = current
-        .iter()
-        .map(|r| {
-            let priced = catalog.discounted(&r.assumptions.discounts);
-            let planned = proposal.plan.iter().flat_map(|p| p.managed_instances_providers.iter());
-            Ok(Model {
-                report: r,
-                rates: priced.region(&r.region)?.fargate.clone(),
-                managed: r.cluster.managed_instances_providers.iter().chain(planned).cloned().collect(),
-            })
-        })
-        .collect::<Result<_, GateError>>()?;
-    if let Some((base, what)) = &baseline {
+    if let Some((base, what)) = baseline {
         let ours: BTreeSet<&str> = current.iter().map(|r| r.cluster_name.as_str()).collect();
         let theirs: BTreeSet<&str> = base.iter().map(|r| r.cluster_name.as_str()).collect();
         if ours != theirs {
@@ -208,260 +226,47 @@ pub fn evaluate(
             )));
         }
     }
-    let mut notes = Vec::new();
-    let mut changes: BTreeMap<(usize, usize), Change> = BTreeMap::new();
-    let find = |name: &str, cluster: Option<&str>| -> Vec<(usize, usize)> {
-        clusters
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| cluster.is_none_or(|n| c.report.cluster_name == n))
-            .flat_map(|(ci, c)| {
-                c.report
-                    .services
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, s)| s.name == name)
-                    .map(move |(si, _)| (ci, si))
+    Ok(())
+}
+
+/// Each analysed cluster as the cost model sees it: its report, its region's (discounted) rates,
+/// its Managed Instances providers with those the plan creates.
+fn models<'a>(current: &'a [Report], proposal: &Proposal, catalog: &Catalog) -> Result<Vec<Model<'a>>, GateError> {
+    current
+        .iter()
+        .map(|r| {
+            let priced = catalog.discounted(&r.assumptions.discounts);
+            let planned = proposal.plan.iter().flat_map(|p| p.managed_instances_providers.iter());
+            Ok(Model {
+                report: r,
+                rates: priced.region(&r.region)?.fargate.clone(),
+                managed: r.cluster.managed_instances_providers.iter().chain(planned).cloned().collect(),
             })
-            .collect()
-    };
-    let mut new_services: Vec<NewService> = Vec::new();
+        })
+        .collect()
+}
 
-    // Task definitions by family: files, then the plan's.
-    let mut by_family: BTreeMap<String, Declared> = BTreeMap::new();
-    for d in &proposal.task_definitions {
-        by_family.insert(d.family.clone(), d.clone());
-    }
-    let mut by_address: BTreeMap<String, Declared> = BTreeMap::new();
-    if let Some(plan) = &proposal.plan {
-        for t in &plan.task_definitions {
-            if let Some(d) = &t.declared {
-                by_family.insert(d.family.clone(), d.clone());
-                by_address.insert(t.address.clone(), d.clone());
-            }
-        }
-        notes.extend(plan.notes.iter().cloned());
-        if !plan.ignored.is_empty() {
-            let shown: Vec<&str> = plan.ignored.iter().take(10).map(String::as_str).collect();
-            notes.push(format!(
-                "{} resources outside ECS in the plan are not priced: {}{}",
-                plan.ignored.len(),
-                shown.join(", "),
-                if plan.ignored.len() > 10 { ", ..." } else { "" }
-            ));
-        }
-    }
-    let unpriced = std::cell::RefCell::new(BTreeSet::new());
-    let set_shape = |c: &mut Change, d: &Declared, via: &str| {
-        if let Some(what) = &d.unpriced {
-            unpriced
-                .borrow_mut()
-                .insert(format!("`{}` ({}) asks for {what}", d.family, d.source));
-        }
-        c.shape = Some((Shape::of_declared(d), via.to_string()));
-    };
+/// Every service priced: the rows that differ from the baseline (largest change first), each
+/// cluster's proposed total, and notes.
+struct Priced {
+    results: Vec<ServiceResult>,
+    proposed_by: BTreeMap<String, Usd>,
+    notes: Vec<String>,
+}
 
-    // The plan's services.
-    let mut planned_names: BTreeSet<String> = BTreeSet::new();
-    if let Some(plan) = &proposal.plan {
-        for ps in &plan.services {
-            planned_names.insert(ps.name.clone());
-            let declared = match &ps.task_definition {
-                TaskDefRef::Resource(a) => by_address.get(a).cloned(),
-                TaskDefRef::Family(f) => {
-                    let d = by_family.get(f).cloned();
-                    if d.is_none() && ps.action != Action::Delete {
-                        notes.push(format!(
-                            "`{}` runs task definition family `{f}`, which the plan does not define: its size is priced as today's",
-                            ps.address
-                        ));
-                    }
-                    d
-                }
-                TaskDefRef::Unchanged | TaskDefRef::Unknown => None,
-            };
-            let cluster = planned_cluster(plan, ps, clusters.len() == 1);
-            let hits = match &cluster {
-                PlannedIn::Analysed(name) => find(&ps.name, name.as_deref()),
-                PlannedIn::New(_) => Vec::new(),
-            };
-            if hits.is_empty() {
-                if ps.action == Action::Delete {
-                    notes.push(format!(
-                        "`{}` deletes `{}`, which is not among the analysed services",
-                        ps.address, ps.name
-                    ));
-                    continue;
-                }
-                let Some(d) = declared.or_else(|| by_family.get(&ps.name).cloned()) else {
-                    notes.push(format!(
-                        "`{}` creates `{}` with a task definition the plan does not define: not priced",
-                        ps.address, ps.name
-                    ));
-                    continue;
-                };
-                let desired = ps.desired.unwrap_or(1);
-                let cluster = match cluster {
-                    PlannedIn::New(name) => name,
-                    PlannedIn::Analysed(Some(name)) => name,
-                    PlannedIn::Analysed(None) => clusters[0].report.cluster_name.clone(),
-                };
-                new_services.push(NewService {
-                    name: ps.name.clone(),
-                    cluster,
-                    declared: d,
-                    desired,
-                    launch_type: ps.launch_type.clone(),
-                    strategy: ps.strategy.clone(),
-                });
-                continue;
-            }
-            for key in hits {
-                let c = changes.entry(key).or_default();
-                if ps.action == Action::Delete {
-                    c.deleted = true;
-                    c.words.push(format!("deleted ({})", ps.address));
-                    continue;
-                }
-                if let Some(d) = &declared {
-                    set_shape(c, d, &ps.address);
-                }
-                if let Some(n) = ps.desired {
-                    if ps.daemon {
-                        notes.push(format!(
-                            "`{}` is a daemon: its desired count follows the instances, not {n}",
-                            ps.address
-                        ));
-                    } else {
-                        c.desired = Some(n);
-                    }
-                }
-                if ps.launch_type.is_some() {
-                    c.launch_type = ps.launch_type.clone();
-                }
-                if ps.strategy.is_some() {
-                    c.strategy = ps.strategy.clone();
-                }
-            }
-        }
-    }
-
-    // A task definition the plan creates that nothing runs costs nothing yet.
-    if let Some(plan) = &proposal.plan {
-        for t in &plan.task_definitions {
-            let Some(d) = &t.declared else { continue };
-            let used = clusters
-                .iter()
-                .any(|c| c.report.services.iter().any(|s| family_of(&s.task_definition) == d.family))
-                || plan.services.iter().any(|ps| {
-                    ps.task_definition == TaskDefRef::Resource(t.address.clone())
-                        || ps.task_definition == TaskDefRef::Family(d.family.clone())
-                });
-            if !used {
-                notes.push(format!(
-                    "`{}` defines family `{}`, which no service runs and no planned service uses: not priced",
-                    t.address, d.family
-                ));
-            }
-        }
-    }
-
-    // Task definition files, by family, unless a named service or the plan says otherwise.
-    for d in &proposal.task_definitions {
-        let runs: Vec<(usize, usize)> = clusters
-            .iter()
-            .enumerate()
-            .flat_map(|(ci, c)| {
-                c.report
-                    .services
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| family_of(&s.task_definition) == d.family)
-                    .map(move |(si, _)| (ci, si))
-            })
-            .collect();
-        if runs.is_empty() && !planned_names.contains(&d.family) {
-            if clusters.len() != 1 {
-                return Err(GateError::Mismatch(format!(
-                    "`{}` defines family `{}`, which no service runs: a new service, but in which cluster? Gate one cluster at a time for new services",
-                    d.source, d.family
-                )));
-            }
-            let desired = proposal.desired.iter().find(|(n, _)| *n == d.family).map(|(_, n)| *n).unwrap_or(1);
-            new_services.push(NewService {
-                name: d.family.clone(),
-                cluster: clusters[0].report.cluster_name.clone(),
-                declared: d.clone(),
-                desired,
-                launch_type: None,
-                strategy: None,
-            });
-            continue;
-        }
-        for key in runs {
-            let c = changes.entry(key).or_default();
-            if c.shape.is_none() {
-                set_shape(c, d, &d.source);
-            }
-        }
-    }
-    for (name, d) in &proposal.service_task_definitions {
-        let hits = find(name, None);
-        if hits.is_empty() {
-            return Err(GateError::Mismatch(format!(
-                "--service {name}=...: no service `{name}` in {}",
-                service_names(&clusters)
-            )));
-        }
-        for key in hits {
-            set_shape(changes.entry(key).or_default(), d, &d.source);
-        }
-    }
-    for n in &new_services {
-        if let Some(what) = &n.declared.unpriced {
-            unpriced
-                .borrow_mut()
-                .insert(format!("`{}` ({}) asks for {what}", n.declared.family, n.declared.source));
-        }
-    }
-    let unpriced = unpriced.into_inner();
-    if !unpriced.is_empty() {
-        return Err(GateError::NotPriced(unpriced.into_iter().collect::<Vec<_>>().join("; ")));
-    }
-    let new_names: BTreeSet<String> = new_services.iter().map(|n| n.name.clone()).collect();
-    for (name, n) in &proposal.desired {
-        let hits = find(name, None);
-        if hits.is_empty() {
-            if new_names.contains(name) {
-                continue;
-            }
-            return Err(GateError::Mismatch(format!(
-                "--set-desired {name}={n}: no service `{name}` in {}",
-                service_names(&clusters)
-            )));
-        }
-        for key in hits {
-            let s = &clusters[key.0].report.services[key.1];
-            if s.scheduling_strategy == crate::report::Scheduling::Daemon {
-                return Err(GateError::Mismatch(format!(
-                    "--set-desired {name}={n}: `{name}` is a daemon, which runs one task per instance"
-                )));
-            }
-            changes.entry(key).or_default().desired = Some(*n);
-        }
-    }
-
-    // Price every service: proposed against baseline.
+fn price_all(clusters: &[Model], patch: Patch, baseline: Option<&[Report]>) -> Result<Priced, GateError> {
+    let Patch {
+        mut changes,
+        new_services,
+        mut notes,
+    } = patch;
     let base_of = |cluster: &str, name: &str| -> Option<Usd> {
-        match &baseline {
-            Some((reports, _)) => reports
-                .iter()
-                .filter(|r| r.cluster_name == cluster)
-                .flat_map(|r| r.services.iter())
-                .find(|s| s.name == name)
-                .map(|s| s.current_monthly_usd),
-            None => None,
-        }
+        baseline?
+            .iter()
+            .filter(|r| r.cluster_name == cluster)
+            .flat_map(|r| r.services.iter())
+            .find(|s| s.name == name)
+            .map(|s| s.current_monthly_usd)
     };
     let mut results = Vec::new();
     let mut proposed_by: BTreeMap<String, Usd> = BTreeMap::new();
@@ -525,24 +330,22 @@ pub fn evaluate(
         });
     }
     // Services of the baseline that are gone now.
-    if let Some((reports, _)) = &baseline {
-        for r in reports.iter() {
-            for s in &r.services {
-                if !current
-                    .iter()
-                    .any(|c| c.cluster_name == r.cluster_name && c.services.iter().any(|x| x.name == s.name))
-                {
-                    results.push(ServiceResult {
-                        name: s.name.clone(),
-                        cluster: r.cluster_name.clone(),
-                        baseline_monthly_usd: Some(s.current_monthly_usd),
-                        proposed_monthly_usd: Usd::ZERO,
-                        change_monthly_usd: Usd::ZERO - s.current_monthly_usd,
-                        new: false,
-                        removed: true,
-                        changes: vec!["not in the current state".into()],
-                    });
-                }
+    for r in baseline.unwrap_or_default() {
+        for s in &r.services {
+            let here = clusters
+                .iter()
+                .any(|c| c.report.cluster_name == r.cluster_name && c.report.services.iter().any(|x| x.name == s.name));
+            if !here {
+                results.push(ServiceResult {
+                    name: s.name.clone(),
+                    cluster: r.cluster_name.clone(),
+                    baseline_monthly_usd: Some(s.current_monthly_usd),
+                    proposed_monthly_usd: Usd::ZERO,
+                    change_monthly_usd: Usd::ZERO - s.current_monthly_usd,
+                    new: false,
+                    removed: true,
+                    changes: vec!["not in the current state".into()],
+                });
             }
         }
     }
@@ -553,18 +356,39 @@ pub fn evaluate(
             .cmp(&a.change_monthly_usd.0.abs())
             .then(a.name.cmp(&b.name))
     });
+    Ok(Priced {
+        results,
+        proposed_by,
+        notes,
+    })
+}
 
-    let (base_reports, baseline_words) = match &baseline {
-        Some((reports, what)) => (*reports, what.clone()),
-        None => (current, "the current state".to_string()),
-    };
+/// The rules judged: the total, each cluster when there are several, each service with rules.
+struct Judged {
+    verdict: Verdict,
+    baseline_total: Usd,
+    proposed_total: Usd,
+    change_pct: Option<f64>,
+    rules: Vec<RuleResult>,
+    clusters: Vec<ClusterResult>,
+    notes: Vec<String>,
+}
+
+fn judge(
+    rules: &Rules,
+    base_reports: &[Report],
+    current: &[Report],
+    priced: &Priced,
+    baseline_words: &str,
+    judge_the_change: bool,
+) -> Judged {
     let baseline_by: BTreeMap<&str, Usd> = base_reports
         .iter()
         .map(|r| (r.cluster_name.as_str(), r.cluster.current_monthly_usd))
         .collect();
     let baseline_total: Usd = baseline_by.values().copied().sum();
-    let proposed_total: Usd = proposed_by.values().copied().sum();
-    let cluster_results = cluster_results(&baseline_by, &proposed_by);
+    let proposed_total: Usd = priced.proposed_by.values().copied().sum();
+    let clusters = cluster_results(&baseline_by, &priced.proposed_by);
     let change = proposed_total - baseline_total;
     let change_pct = (!baseline_total.is_zero()).then(|| {
         (change.0 / baseline_total.0 * Decimal::ONE_HUNDRED)
@@ -572,12 +396,10 @@ pub fn evaluate(
             .to_f64()
             .unwrap_or(0.0)
     });
-    // With a change (or a baseline) under review, a budget the state already broke before it warns
-    // unless the change adds to it; with nothing proposed the state itself is judged.
-    let judge_the_change = !rules.strict_budget && (!proposal.is_empty() || baseline.is_some());
-    let mut rule_results = Vec::new();
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
     check_rules(
-        &mut rule_results,
+        &mut out,
         "",
         "total",
         rules.budget_usd,
@@ -586,14 +408,14 @@ pub fn evaluate(
         rules.warn_at_pct,
         Some(baseline_total),
         proposed_total,
-        &baseline_words,
+        baseline_words,
         judge_the_change,
     );
     // Several clusters (a plan's new cluster among them): each is judged on its own as well.
-    if cluster_results.len() > 1 {
-        for c in &cluster_results {
+    if clusters.len() > 1 {
+        for c in &clusters {
             check_rules(
-                &mut rule_results,
+                &mut out,
                 "cluster-",
                 &c.name,
                 rules.budget_usd,
@@ -603,13 +425,13 @@ pub fn evaluate(
                 rules.warn_at_pct,
                 Some(c.baseline_monthly_usd.unwrap_or(Usd::ZERO)),
                 c.proposed_monthly_usd,
-                &baseline_words,
+                baseline_words,
                 judge_the_change,
             );
         }
     }
     for (name, r) in &rules.services {
-        let row = results.iter().find(|x| x.name == *name);
+        let row = priced.results.iter().find(|x| x.name == *name);
         let (base, proposed) = match row {
             Some(x) => (x.baseline_monthly_usd, x.proposed_monthly_usd),
             None => match current.iter().flat_map(|c| c.services.iter()).find(|s| s.name == *name) {
@@ -621,7 +443,7 @@ pub fn evaluate(
             },
         };
         check_rules(
-            &mut rule_results,
+            &mut out,
             "service-",
             name,
             r.budget_usd,
@@ -630,24 +452,19 @@ pub fn evaluate(
             rules.warn_at_pct,
             base,
             proposed,
-            &baseline_words,
+            baseline_words,
             judge_the_change,
         );
     }
-    let verdict = rule_results.iter().map(|r| r.outcome).max().unwrap_or(Verdict::Pass);
-    Ok(GateReport {
-        verdict,
-        baseline_monthly_usd: baseline_total,
-        proposed_monthly_usd: proposed_total,
-        change_monthly_usd: change,
+    Judged {
+        verdict: out.iter().map(|r| r.outcome).max().unwrap_or(Verdict::Pass),
+        baseline_total,
+        proposed_total,
         change_pct,
-        baseline: baseline_words,
-        discounts: current.first().map(|r| r.assumptions.discounts.describe()).unwrap_or_default(),
-        rules: rule_results,
-        clusters: cluster_results,
-        services: results,
+        rules: out,
+        clusters,
         notes,
-    })
+    }
 }
 
 /// Each cluster's figures, before and after: those of the baseline and those the proposal adds.
@@ -721,52 +538,176 @@ fn change_words(s: &crate::report::ServiceReport, change: &Change) -> Vec<String
     words
 }
 
-/// A service the proposal creates.
-struct NewService {
-    name: String,
-    cluster: String,
-    declared: Declared,
-    desired: u32,
-    launch_type: Option<String>,
-    strategy: Option<Vec<terraform::Strategy>>,
-}
-
-/// Where a planned service runs, as far as the gate can tell.
-enum PlannedIn {
-    /// An existing cluster by name, or (none) the one analysed cluster, when the plan leaves it
-    /// unknown and creates no cluster.
-    Analysed(Option<String>),
-    /// A cluster that is not among the analysed: one the plan creates, or one known only after
-    /// apply while the plan creates clusters. Its own cluster in every figure and rule.
-    New(String),
-}
-
-fn planned_cluster(plan: &Plan, ps: &terraform::PlannedService, one_analysed: bool) -> PlannedIn {
-    use terraform::ClusterRef;
-    match &ps.cluster {
-        Some(ClusterRef::Name(n)) => match plan.new_clusters.iter().find(|c| c.name == *n) {
-            Some(c) => PlannedIn::New(c.name.clone()),
-            None => PlannedIn::Analysed(Some(n.clone())),
-        },
-        Some(ClusterRef::Resource(address)) => match plan.new_clusters.iter().find(|c| c.address == *address) {
-            Some(c) => PlannedIn::New(c.name.clone()),
-            // A cluster the configuration manages but does not create: its name is not in the plan.
-            None => PlannedIn::New(format!("{address} (name known after apply)")),
-        },
-        None if one_analysed && plan.new_clusters.is_empty() => PlannedIn::Analysed(None),
-        None => PlannedIn::New("(cluster known after apply)".into()),
-    }
-}
-
 fn list(names: &BTreeSet<&str>) -> String {
     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
-fn service_names(clusters: &[Model]) -> String {
-    let names: Vec<String> = clusters
-        .iter()
-        .flat_map(|c| c.report.services.iter().map(|s| s.name.clone()))
-        .take(40)
-        .collect();
-    format!("the analysed clusters; they run: {}", names.join(", "))
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recommend::tests::{analyze, service, steady, task_definition};
+    use crate::snapshot::inventory::{CapacityProviderStrategyItem, LaunchType};
+
+    /// Two tasks of 1 vCPU / 2 GiB on Fargate all month in us-east-1: 2 x (0.04048 + 2 x
+    /// 0.004445) x 730 = $72.08; and the same on a Spot strategy with base 1 on FARGATE.
+    fn cluster(name: &str) -> Report {
+        let mut spot = service("spot", None, 2);
+        spot.capacity_provider_strategy = vec![
+            CapacityProviderStrategyItem {
+                capacity_provider: "FARGATE".into(),
+                base: 1,
+                weight: 0,
+            },
+            CapacityProviderStrategyItem {
+                capacity_provider: "FARGATE_SPOT".into(),
+                base: 0,
+                weight: 1,
+            },
+        ];
+        let mut s = steady(
+            vec![
+                (service("app", Some(LaunchType::Fargate), 2), task_definition("app", 1024, 2048)),
+                (spot, task_definition("spot", 1024, 2048)),
+            ],
+            0.9,
+        );
+        s.manifest.cluster = name.into();
+        analyze(&s)
+    }
+
+    fn rules(budget: f64) -> Rules {
+        Rules {
+            budget_usd: Some(budget),
+            max_increase_pct: Some(10.0),
+            ..Rules::default()
+        }
+    }
+
+    fn gate(r: &Report, proposal: &Proposal, rules: &Rules) -> GateReport {
+        evaluate(std::slice::from_ref(r), None, proposal, rules, &Catalog::bundled().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn doubling_a_steady_fargate_service_doubles_its_cost_by_hand() {
+        let r = cluster("c");
+        let app = &r.services[0];
+        assert_eq!(app.current_monthly_usd.cents().to_string(), "$72.08");
+        let g = gate(
+            &r,
+            &Proposal {
+                desired: vec![("app".into(), 4)],
+                ..Proposal::default()
+            },
+            &rules(1000.0),
+        );
+        assert_eq!(g.services[0].proposed_monthly_usd.cents().to_string(), "$144.16");
+        assert_eq!(g.change_monthly_usd.cents().to_string(), "$72.08");
+    }
+
+    /// Moving the Spot mix to plain FARGATE: the Spot task's hours move to the on-demand rate.
+    #[test]
+    fn a_strategy_moved_to_on_demand_prices_the_spot_tasks_at_on_demand() {
+        let r = cluster("c");
+        let spot = &r.services[1];
+        // One task on demand by the base, one on Spot.
+        assert_eq!(spot.spot_share_pct, Some(50.0));
+        let plan = Plan {
+            services: vec![terraform::PlannedService {
+                address: "aws_ecs_service.spot".into(),
+                action: terraform::Action::Update,
+                name: "spot".into(),
+                cluster: Some(terraform::ClusterRef::Name("c".into())),
+                desired: None,
+                launch_type: Some("FARGATE".into()),
+                strategy: Some(vec![]),
+                task_definition: terraform::TaskDefRef::Unchanged,
+                daemon: false,
+            }],
+            ..Plan::default()
+        };
+        let g = gate(
+            &r,
+            &Proposal {
+                plan: Some(plan),
+                ..Proposal::default()
+            },
+            &rules(1000.0),
+        );
+        let row = g.services.iter().find(|s| s.name == "spot").unwrap();
+        assert_eq!(row.proposed_monthly_usd.cents().to_string(), "$72.08", "both tasks on demand");
+        assert!(
+            row.changes.iter().any(|w| w.starts_with("launch type FARGATE+SPOT -> FARGATE")),
+            "{:?}",
+            row.changes
+        );
+    }
+
+    #[test]
+    fn with_several_clusters_each_is_judged_and_named() {
+        let (a, b) = (cluster("a"), cluster("b"));
+        let reports = [a, b];
+        let g = evaluate(
+            &reports,
+            None,
+            &Proposal {
+                desired: vec![("app".into(), 4)],
+                ..Proposal::default()
+            },
+            &rules(300.0),
+            &Catalog::bundled().unwrap(),
+        )
+        .unwrap();
+        assert_eq!(g.clusters.len(), 2);
+        let scopes: Vec<(&str, &str)> = g.rules.iter().map(|r| (r.rule.as_str(), r.scope.as_str())).collect();
+        for want in [
+            ("budget", "total"),
+            ("cluster-budget", "a"),
+            ("cluster-budget", "b"),
+            ("cluster-max-increase-pct", "a"),
+        ] {
+            assert!(scopes.contains(&want), "{want:?} in {scopes:?}");
+        }
+        let a_budget = g.rules.iter().find(|r| r.rule == "cluster-budget" && r.scope == "a").unwrap();
+        assert!(a_budget.message.starts_with("cluster `a`: "), "{}", a_budget.message);
+    }
+
+    #[test]
+    fn a_service_in_a_cluster_the_plan_creates_is_that_clusters() {
+        let plan = Plan {
+            new_clusters: vec![terraform::NewCluster {
+                address: "aws_ecs_cluster.falcon".into(),
+                name: "falcon".into(),
+            }],
+            ..Plan::default()
+        };
+        let ps = |cluster| terraform::PlannedService {
+            address: "aws_ecs_service.x".into(),
+            action: terraform::Action::Create,
+            name: "x".into(),
+            cluster,
+            desired: None,
+            launch_type: None,
+            strategy: None,
+            task_definition: terraform::TaskDefRef::Unknown,
+            daemon: false,
+        };
+        let at = |c| match patch::planned_cluster(&plan, &ps(c), true) {
+            patch::PlannedIn::New(n) => format!("new {n}"),
+            patch::PlannedIn::Analysed(n) => format!("analysed {n:?}"),
+        };
+        use terraform::ClusterRef::{Name, Resource};
+        assert_eq!(at(Some(Resource("aws_ecs_cluster.falcon".into()))), "new falcon");
+        assert_eq!(at(Some(Name("falcon".into()))), "new falcon");
+        assert_eq!(at(Some(Name("prod".into()))), "analysed Some(\"prod\")");
+        assert_eq!(
+            at(None),
+            "new (cluster known after apply)",
+            "the plan creates a cluster: not the analysed one"
+        );
+        let no_new = Plan::default();
+        assert!(matches!(
+            patch::planned_cluster(&no_new, &ps(None), true),
+            patch::PlannedIn::Analysed(None)
+        ));
+    }
 }

@@ -12,6 +12,9 @@ use crate::money::Usd;
 
 /// Services listed in the Markdown before the rest are summed in one line.
 pub const MARKDOWN_SERVICES: usize = 100;
+/// Bytes of Markdown after which no further service row is started: each row is whole, and the
+/// comment stays under 60 KB with its notes.
+const MARKDOWN_TABLE_BYTES: usize = 40_000;
 
 fn money(u: Option<Usd>) -> String {
     u.map(|u| u.to_string()).unwrap_or_else(|| "-".into())
@@ -160,7 +163,13 @@ fn markdown(g: &GateReport) -> String {
     }
     if !g.services.is_empty() {
         o.push_str("\n| Service | Cluster | Baseline /mo | Proposed /mo | Change /mo | What changed | Rule fired |\n|---|---|---:|---:|---:|---|---|\n");
+        // Whole rows (what changed is never cut) until either limit, then the rest in one line.
+        let mut shown = 0;
         for s in g.services.iter().take(MARKDOWN_SERVICES) {
+            if o.len() > MARKDOWN_TABLE_BYTES {
+                break;
+            }
+            shown += 1;
             let changes = s.changes.join("; ");
             let fired: Vec<String> = g
                 .rules
@@ -186,8 +195,8 @@ fn markdown(g: &GateReport) -> String {
                 if fired.is_empty() { "-".to_string() } else { fired.join(", ") }
             ));
         }
-        if g.services.len() > MARKDOWN_SERVICES {
-            let rest = &g.services[MARKDOWN_SERVICES..];
+        if g.services.len() > shown {
+            let rest = &g.services[shown..];
             let sum: Usd = rest.iter().map(|s| s.change_monthly_usd).sum();
             o.push_str(&format!("| {} more services | | | | {} | | |\n", rest.len(), signed(sum)));
         }
@@ -280,8 +289,15 @@ mod tests {
         };
         let md = render(&g, Format::Markdown);
         assert!(md.len() < 60_000, "{} bytes", md.len());
+        let listed = md.lines().filter(|l| l.starts_with("| service-with-a-long-name-")).count();
+        assert!(listed >= 20, "{listed} rows");
+        assert!(md.contains(&"x".repeat(300)), "what changed is whole, never cut");
+        let rest = 5000 - listed;
         assert!(
-            md.contains("| 4900 more services | | | | +$980,000.00 | | |"),
+            md.contains(&format!(
+                "| {rest} more services | | | | {} | | |",
+                signed(Usd::from_f64(200.0 * rest as f64))
+            )),
             "the rest are summed"
         );
     }
