@@ -503,6 +503,35 @@ pub struct PoolBasis {
     pub units: f64,
 }
 
+/// Services leaving a shared instance pool are one action on the pool: leaving it saves nothing
+/// until its instances go.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FleetAction {
+    /// `ec2` (Auto Scaling groups, the EC2 launch type) or `managed-instances`.
+    pub kind: Compute,
+    /// `retire`: every service on it moves and its instances go; `shrink`: some move, and it
+    /// saves only once the pool gives up the instances they reserved.
+    pub action: FleetStep,
+    /// Today's instances.
+    pub instances: Vec<FleetLine>,
+    /// The services that move, by name.
+    pub services: Vec<String>,
+    /// Retire: the pool's cost (its services' shares and any idle instances); shrink: the moving
+    /// services' shares of it.
+    pub today_monthly_usd: Usd,
+    /// The moving services where they go.
+    pub after_monthly_usd: Usd,
+    pub savings_monthly_usd: Usd,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FleetStep {
+    Retire,
+    Shrink,
+}
+
 /// What to do with a service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -652,6 +681,10 @@ pub struct ClusterReport {
     /// strategy naming them moves a service onto.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub managed_instances_providers: Vec<String>,
+    /// What the recommendation does to today's instance pools: one action per pool the plan moves
+    /// services off (retire it, or shrink it), the services it moves, and the pool's figures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fleet_actions: Vec<FleetAction>,
     /// Today's instance pools with the units sharing them, for `gate`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pools: Vec<PoolBasis>,

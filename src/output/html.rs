@@ -2,7 +2,9 @@
 //! script, nothing from the network), which opens from disk and prints on A4 without cut tables;
 //! and the index of every report in a reports folder.
 
-use super::{assumptions_line, change_line, changes, cluster_rows, comparison_line, movers, nothing_to_change, signed, signed_pct};
+use super::{
+    assumptions_line, change_line, changes, cluster_rows, comparison_line, fleet_line, movers, nothing_to_change, signed, signed_pct,
+};
 use crate::money::Usd;
 use crate::report::{FollowUpStatus, MonthlyReview, Report};
 
@@ -155,6 +157,9 @@ pub fn render(r: &Report, charts: &[(&str, &str)]) -> String {
         Some(line) => b.push_str(&format!("<p>{}.</p>\n", esc(&line))),
         None => {
             b.push_str("<ol class=\"steps\">\n");
+            for a in &r.cluster.fleet_actions {
+                b.push_str(&format!("<li><strong>Fleet</strong>: {}.</li>\n", esc(&fleet_line(a))));
+            }
             for s in changes(r) {
                 b.push_str(&format!("<li><strong>{}</strong>: {}.</li>\n", esc(&s.name), esc(&change_line(s))));
             }

@@ -1,8 +1,8 @@
 //! Markdown, for a pull-request comment or a wiki page.
 
 use super::{
-    assumptions_line, change_line, changes, cluster_rows, comparison_line, movers, nothing_to_change, service_header, service_row, signed,
-    signed_pct, Cell,
+    assumptions_line, change_line, changes, cluster_rows, comparison_line, fleet_line, movers, nothing_to_change, service_header,
+    service_row, signed, signed_pct, Cell,
 };
 use crate::money::Usd;
 use crate::report::{MonthlyReview, Report};
@@ -63,8 +63,16 @@ pub fn render(r: &Report) -> String {
     match nothing_to_change(r) {
         Some(line) => o.push_str(&format!("{}.\n\n", esc(&line))),
         None => {
-            for (i, s) in changes(r).iter().enumerate() {
-                o.push_str(&format!("{}. **{}**: {}.\n", i + 1, esc(&s.name), esc(&change_line(s))));
+            let fleets = r
+                .cluster
+                .fleet_actions
+                .iter()
+                .map(|a| format!("**Fleet**: {}.", esc(&fleet_line(a))));
+            let services = changes(r)
+                .into_iter()
+                .map(|s| format!("**{}**: {}.", esc(&s.name), esc(&change_line(s))));
+            for (i, line) in fleets.chain(services).enumerate() {
+                o.push_str(&format!("{}. {line}\n", i + 1));
             }
             o.push('\n');
         }

@@ -12,7 +12,9 @@ pub mod prices;
 pub mod table;
 
 use crate::money::Usd;
-use crate::report::{Action, Comparison, FleetLine, OptionKind, Report, ServiceChange, ServiceReport, TaskSize};
+use crate::report::{
+    Action, Comparison, Compute, FleetAction, FleetLine, FleetStep, OptionKind, Report, ServiceChange, ServiceReport, TaskSize,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -214,9 +216,15 @@ pub(crate) fn cluster_rows(r: &Report) -> Vec<[Cell; 3]> {
     rows
 }
 
-/// The services whose recommendation changes something, the largest saving first.
+/// The services whose recommendation changes something, the largest saving first; those that
+/// leave a shared instance pool are its fleet action's ([`fleet_line`]), not steps of their own.
 pub(crate) fn changes(r: &Report) -> Vec<&ServiceReport> {
-    let mut v: Vec<&ServiceReport> = r.services.iter().filter(|s| s.recommendation.action != Action::Keep).collect();
+    let in_fleet = |name: &str| r.cluster.fleet_actions.iter().any(|a| a.services.iter().any(|s| s == name));
+    let mut v: Vec<&ServiceReport> = r
+        .services
+        .iter()
+        .filter(|s| s.recommendation.action != Action::Keep && !in_fleet(&s.name))
+        .collect();
     v.sort_by(|a, b| {
         b.recommendation
             .savings_monthly_usd
@@ -237,9 +245,43 @@ pub(crate) fn change_line(s: &ServiceReport) -> String {
     format!("{}: {}; {saving}, {} risk", r.action.as_str(), r.summary, r.risk.as_str())
 }
 
+/// A fleet action in a sentence: retire the EC2 fleet (6 x m5.2xlarge): move 5 services
+/// (a, b, ...) off it; today $1,681.92 a month for the fleet, after $1,234.56 where they go: saves
+/// $447.36.
+pub(crate) fn fleet_line(a: &FleetAction) -> String {
+    let kind = match a.kind {
+        Compute::ManagedInstances => "ECS Managed Instances",
+        _ => "EC2",
+    };
+    let n = a.services.len();
+    let who = match n {
+        1 => format!("service ({})", a.services.join(", ")),
+        _ => format!("{n} services ({})", a.services.join(", ")),
+    };
+    let saving = if a.savings_monthly_usd.0.is_sign_negative() && !a.savings_monthly_usd.is_zero() {
+        format!("costs {} a month more", Usd(-a.savings_monthly_usd.0))
+    } else {
+        format!("saves {} a month", a.savings_monthly_usd)
+    };
+    match a.action {
+        FleetStep::Retire => format!(
+            "retire the {kind} fleet ({}): move its {who} off it, each as its row says; today {} a month for the fleet, after {} where they go: {saving} once its instances are gone, nothing before",
+            fleet(&a.instances),
+            a.today_monthly_usd,
+            a.after_monthly_usd
+        ),
+        FleetStep::Shrink => format!(
+            "shrink the {kind} fleet ({}): move {who} off it, each as its row says; today {} a month of its cost is theirs, after {} where they go: {saving} once the fleet gives up their instances (ECS managed scaling, or fewer instances), nothing before",
+            fleet(&a.instances),
+            a.today_monthly_usd,
+            a.after_monthly_usd
+        ),
+    }
+}
+
 /// Why nothing is recommended, when nothing is.
 pub(crate) fn nothing_to_change(r: &Report) -> Option<String> {
-    changes(r).is_empty().then(|| {
+    (changes(r).is_empty() && r.cluster.fleet_actions.is_empty()).then(|| {
         format!(
             "Nothing to change: every service already runs at its cheapest size and launch type, or a change would save less than {}% or ${} a month (each service's reason is under Why)",
             r.assumptions.recommend.min_savings_pct, r.assumptions.recommend.min_savings_usd

@@ -86,6 +86,9 @@ pub fn render(r: &Report, layout: Layout) -> String {
     out.push_str(&t.trim_fmt());
     out.push_str("\n\n");
     out.push_str(&wrap(&format!("Why: {}.", r.cluster.rationale), layout));
+    for a in &r.cluster.fleet_actions {
+        out.push_str(&wrap(&format!("Fleet: {}.", super::fleet_line(a)), layout));
+    }
     if layout.wide {
         out.push_str(&wrap(&format!("EC2 simulation: {}.", r.cluster.ec2_method), layout));
     }

@@ -7,6 +7,7 @@ use chrono::{TimeZone, Utc};
 
 use crate::config::Assumptions;
 use crate::domain::Arch;
+use crate::money::Usd;
 use crate::pricing::Catalog;
 use crate::report::{Action, Compute, OptionKind, Plan, Report};
 use crate::snapshot::inventory::*;
@@ -716,4 +717,42 @@ fn when_managed_instances_beats_fargate_by_its_margin_the_cluster_moves_there() 
         why.contains(&format!("all on ECS Managed Instances {}", plan(Plan::ManagedInstances))) && why.contains("saves more than 0%"),
         "{why}"
     );
+}
+
+/// Two small services alone on an m5.4xlarge: the plan moves both to Fargate. That is one action
+/// on the fleet (retire it: $0.768 x 730 = $560.64 a month for the instance, whoever's share),
+/// not two service moves each claiming its share.
+#[test]
+fn services_leaving_a_shared_fleet_are_one_fleet_action_priced_on_the_fleet() {
+    let mut s = steady(
+        vec![
+            (service("a", Some(LaunchType::Ec2), 1), task_definition("a", 256, 512)),
+            (service("b", Some(LaunchType::Ec2), 1), task_definition("b", 256, 512)),
+        ],
+        0.3,
+    );
+    s.inventory.container_instances = vec![ContainerInstance {
+        ec2_instance_id: "i-1".into(),
+        instance_type: "m5.4xlarge".into(),
+        registered_cpu: 16384,
+        registered_memory: 63_000,
+        capacity_provider_name: None,
+        status: "ACTIVE".into(),
+    }];
+    let r = analyze(&s);
+    assert_eq!(
+        r.cluster.recommended_plan,
+        crate::report::Plan::AllFargate,
+        "{}",
+        r.cluster.rationale
+    );
+    let [a] = r.cluster.fleet_actions.as_slice() else {
+        panic!("{:?}", r.cluster.fleet_actions)
+    };
+    assert_eq!(a.action, crate::report::FleetStep::Retire);
+    assert_eq!(a.services, vec!["a".to_string(), "b".to_string()]);
+    assert_eq!(a.today_monthly_usd.cents().to_string(), "$560.64");
+    let after: Usd = r.services.iter().map(|s| s.recommendation.monthly_usd).sum();
+    assert_eq!(a.after_monthly_usd, after);
+    assert_eq!(a.savings_monthly_usd, a.today_monthly_usd - after);
 }
