@@ -105,51 +105,11 @@ pub fn analyze_with(
     let today = current::Pools::priced(inventory, catalog, region, &m.region, window_s, &mut warnings);
     let weights = cost::weights(rates);
 
-    let defs: BTreeMap<String, &TaskDefinition> = inventory.task_definitions.iter().map(|t| (t.reference(), t)).collect();
-    let mut cands = Vec::new();
-    for (svc, u) in inventory.services.iter().zip(usages) {
-        let td = defs[&svc.task_definition];
-        cands.push(candidate::candidate(svc, inventory.placement(svc), td, u, a, rates, buckets)?);
-    }
-
-    for c in &cands {
-        if let Some(w) = words::warn::partial_data(c, m) {
-            warnings.push(w);
-        }
-    }
-    for c in cands.iter().filter(|c| c.platform == Platform::Windows) {
-        if let Some(gib) =
-            c.td.ephemeral_storage_gib
-                .filter(|&g| g > crate::simulation::fargate::INCLUDED_STORAGE_GIB)
-        {
-            warnings.push(words::warn::windows_storage(&c.svc.name, gib));
-        }
-    }
+    let mut cands = candidates(snapshot, usages, a, rates, buckets, &mut warnings)?;
 
     let (idle_pool_cost, pools) = today.share(&mut cands, window_s, steps, &weights, &mut warnings);
 
-    // Instance types the EC2 plans may use: priced ones of the chosen families and of the
-    // cluster's own, up to the largest size allowed.
-    let own: BTreeSet<&str> = today.ec2_fleet.keys().map(|t| pricing::family_of(t)).collect();
-    let mut types: Vec<_> = region
-        .ec2_hourly
-        .keys()
-        .filter_map(|t| catalog.instance_types.get(t))
-        .filter(|t| a.ec2.families.contains(&t.family) || own.contains(t.family.as_str()))
-        .filter(|t| t.vcpu <= a.ec2.max_vcpu)
-        .filter(|t| a.ec2.include_burstable || !t.is_burstable())
-        .collect();
-    types.sort_by(|x, y| x.instance_type.cmp(&y.instance_type));
-    let unpriced: Vec<&str> = a
-        .ec2
-        .families
-        .iter()
-        .filter(|f| !region.ec2_hourly.keys().any(|t| pricing::family_of(t) == f.as_str()))
-        .map(String::as_str)
-        .collect();
-    if !unpriced.is_empty() {
-        warnings.push(words::warn::families_not_priced(&m.region, &unpriced));
-    }
+    let types = ec2_types(catalog, region, &today.ec2_fleet, a, &m.region, &mut warnings);
     if let Some(w) = words::warn::estimated_prices(
         region,
         today
@@ -215,58 +175,23 @@ pub fn analyze_with(
     let all_fargate: Option<Usd> = fargate_plan.iter().copied().sum();
     let fargate_only: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].ec2_shape.is_none()).collect();
     let fargate_only_cost: Option<Usd> = fargate_only.iter().map(|&i| fargate_plan[i]).sum();
-    let share_of = |sim: Option<&FleetSimulation>| -> BTreeMap<usize, Usd> {
-        sim.map(|s| s.allocation.iter().map(|(&i, &c)| (i, monthly(c, window_s))).collect())
-            .unwrap_or_default()
-    };
-
-    // The ideal re-pack, the costliest part, runs on a thread of its own beside the simulations
-    // as ECS runs them; each result is what it would be alone, so figures never depend on timing.
-    let (all_ec2, trunked, mixed_ec2, mixed_sim, managed) = std::thread::scope(|scope| -> Result<_, RecommendError> {
-        let ideal_run = scope.spawn(|| fleets::ideal(&fleet_inputs, &ec2_able, &a.ec2));
-        progress("EC2 fleet as ECS runs it, and the ideal re-pack");
-        let mut all_ec2 = fleets::simulate(&fleet_inputs, &ec2_able, &a.ec2)?;
-        // awsvpc tasks often bind an EC2 fleet by ENIs, not CPU or memory; say what trunking
-        // changes.
-        let trunked = if a.ec2.eni_trunking || all_ec2.is_none() {
-            None
-        } else {
-            progress("EC2 fleet with ENI trunking");
-            let mut t = a.ec2.clone();
-            t.eni_trunking = true;
-            fleets::simulate(&fleet_inputs, &ec2_able, &t)?
-        };
-        // The mix: replica services whose EC2 share beats their best Fargate option, with the
-        // daemons.
-        let ec2_share = share_of(all_ec2.as_ref().map(|s| &s.ecs.sim));
-        let mut mixed_ec2: Vec<usize> = ec2_able
-            .iter()
-            .copied()
-            .filter(|&i| !cands[i].is_daemon() && plan::joins_ec2_in_mix(ec2_share.get(&i).copied(), cands[i].best_monthly(), pct))
-            .collect();
-        if !mixed_ec2.is_empty() {
-            mixed_ec2.extend(ec2_able.iter().copied().filter(|&i| cands[i].is_daemon()));
-            mixed_ec2.sort_unstable();
-        }
-        let mixed_sim = if mixed_ec2.is_empty() || mixed_ec2 == ec2_able {
-            None
-        } else {
-            progress("EC2 fleet of the mixed plan");
-            fleets::simulate(&fleet_inputs, &mixed_ec2, &a.ec2)?
-        };
-        progress("ECS Managed Instances");
-        let managed = if mi.types.is_empty() {
-            None
-        } else {
-            fleets::simulate(&mi_inputs, &ec2_able, &mi_ec2)?
-        };
-        progress("the ideal re-pack");
-        let ideal = ideal_run.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        if let Some(runs) = all_ec2.as_mut() {
-            runs.ideal = ideal;
-        }
-        Ok((all_ec2, trunked, mixed_ec2, mixed_sim, managed))
-    })?;
+    let share_of = |sim: Option<&FleetSimulation>| share_of(sim, window_s);
+    let Simulated {
+        all_ec2,
+        trunked,
+        mixed_ec2,
+        mixed_sim,
+        managed,
+    } = simulate_fleets(
+        &fleet_inputs,
+        &mi_inputs,
+        (&a.ec2, &mi_ec2),
+        &ec2_able,
+        !mi.types.is_empty(),
+        pct,
+        window_s,
+        progress,
+    )?;
     let ec2_share = share_of(all_ec2.as_ref().map(|s| &s.ecs.sim));
     let ideal_share = share_of(all_ec2.as_ref().and_then(|s| s.ideal.as_ref()));
     let trunked_share = share_of(trunked.as_ref().map(|s| &s.ecs.sim));
@@ -429,18 +354,7 @@ pub fn analyze_with(
         region: m.region.clone(),
         window: m.window(),
         usage_source: m.usage_source.clone(),
-        prices: PriceInfo {
-            catalog: if region.is_refreshed() { "cache" } else { "bundled" }.into(),
-            as_of: region.as_of.clone(),
-            region_source: if region.is_refreshed() {
-                region.source.clone()
-            } else if warnings.iter().any(|w| w.starts_with(words::warn::ESTIMATED_PRICES)) {
-                "unverified".to_string()
-            } else {
-                "verified".to_string()
-            },
-            not_priced: today.not_priced,
-        },
+        prices: price_info(region, &warnings, today.not_priced),
         assumptions: a.clone(),
         services,
         cluster,
@@ -836,6 +750,174 @@ fn instances_recommendation(c: &Candidate, cost: Usd, a: &Assumptions, runs: Opt
             shape.memory_mib,
         ),
         risk,
+    }
+}
+
+/// Each service's numbers before the plan is chosen, with the warnings about its data.
+fn candidates<'s>(
+    snapshot: &'s Snapshot,
+    usages: &'s [ServiceUsage],
+    a: &Assumptions,
+    rates: &pricing::FargateRates,
+    buckets: Buckets,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Candidate<'s>>, RecommendError> {
+    let inventory = &snapshot.inventory;
+    let defs: BTreeMap<String, &TaskDefinition> = inventory.task_definitions.iter().map(|t| (t.reference(), t)).collect();
+    let mut cands = Vec::new();
+    for (svc, u) in inventory.services.iter().zip(usages) {
+        let td = defs[&svc.task_definition];
+        cands.push(candidate::candidate(svc, inventory.placement(svc), td, u, a, rates, buckets)?);
+    }
+    for c in &cands {
+        if let Some(w) = words::warn::partial_data(c, &snapshot.manifest) {
+            warnings.push(w);
+        }
+    }
+    for c in cands.iter().filter(|c| c.platform == Platform::Windows) {
+        if let Some(gib) =
+            c.td.ephemeral_storage_gib
+                .filter(|&g| g > crate::simulation::fargate::INCLUDED_STORAGE_GIB)
+        {
+            warnings.push(words::warn::windows_storage(&c.svc.name, gib));
+        }
+    }
+    Ok(cands)
+}
+
+/// Instance types the EC2 plans may use: priced ones of the chosen families and of the cluster's
+/// own (`own_fleet`), up to the largest size allowed; warns of chosen families the region does not
+/// price.
+fn ec2_types<'c>(
+    catalog: &'c Catalog,
+    region: &pricing::RegionPrices,
+    own_fleet: &BTreeMap<String, u32>,
+    a: &Assumptions,
+    region_name: &str,
+    warnings: &mut Vec<String>,
+) -> Vec<&'c pricing::InstanceType> {
+    let own: BTreeSet<&str> = own_fleet.keys().map(|t| pricing::family_of(t)).collect();
+    let mut types: Vec<_> = region
+        .ec2_hourly
+        .keys()
+        .filter_map(|t| catalog.instance_types.get(t))
+        .filter(|t| a.ec2.families.contains(&t.family) || own.contains(t.family.as_str()))
+        .filter(|t| t.vcpu <= a.ec2.max_vcpu)
+        .filter(|t| a.ec2.include_burstable || !t.is_burstable())
+        .collect();
+    types.sort_by(|x, y| x.instance_type.cmp(&y.instance_type));
+    let unpriced: Vec<&str> = a
+        .ec2
+        .families
+        .iter()
+        .filter(|f| !region.ec2_hourly.keys().any(|t| pricing::family_of(t) == f.as_str()))
+        .map(String::as_str)
+        .collect();
+    if !unpriced.is_empty() {
+        warnings.push(words::warn::families_not_priced(region_name, &unpriced));
+    }
+    types
+}
+
+/// Each service's monthly share of a simulated fleet.
+fn share_of(sim: Option<&FleetSimulation>, window_s: u64) -> BTreeMap<usize, Usd> {
+    sim.map(|s| s.allocation.iter().map(|(&i, &c)| (i, monthly(c, window_s))).collect())
+        .unwrap_or_default()
+}
+
+/// Every fleet the plans need, simulated.
+struct Simulated {
+    /// All EC2 as ECS runs it, with the ideal re-pack.
+    all_ec2: Option<Ec2Runs>,
+    /// All EC2 with ENI trunking, when it is off and would matter.
+    trunked: Option<Ec2Runs>,
+    /// The services of the mixed plan on EC2, and their fleet.
+    mixed_ec2: Vec<usize>,
+    mixed_sim: Option<Ec2Runs>,
+    managed: Option<Ec2Runs>,
+}
+
+/// The fleets: all EC2 as ECS runs it, with ENI trunking, the mix, ECS Managed Instances, and the
+/// ideal re-pack. The re-pack, the costliest part, runs on a thread of its own beside the others;
+/// each result is what it would be alone, so figures never depend on timing.
+#[allow(clippy::too_many_arguments)]
+fn simulate_fleets(
+    fleet_inputs: &FleetInputs,
+    mi_inputs: &FleetInputs,
+    (ec2, mi_ec2): (&crate::config::Ec2Assumptions, &crate::config::Ec2Assumptions),
+    ec2_able: &[usize],
+    mi_types: bool,
+    pct: f64,
+    window_s: u64,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Simulated, RecommendError> {
+    let cands = fleet_inputs.cands;
+    std::thread::scope(|scope| -> Result<_, RecommendError> {
+        let ideal_run = scope.spawn(|| fleets::ideal(fleet_inputs, ec2_able, ec2));
+        progress("EC2 fleet as ECS runs it, and the ideal re-pack");
+        let mut all_ec2 = fleets::simulate(fleet_inputs, ec2_able, ec2)?;
+        // awsvpc tasks often bind an EC2 fleet by ENIs, not CPU or memory; say what trunking
+        // changes.
+        let trunked = if ec2.eni_trunking || all_ec2.is_none() {
+            None
+        } else {
+            progress("EC2 fleet with ENI trunking");
+            let mut t = ec2.clone();
+            t.eni_trunking = true;
+            fleets::simulate(fleet_inputs, ec2_able, &t)?
+        };
+        // The mix: replica services whose EC2 share beats their best Fargate option, with the
+        // daemons.
+        let ec2_share = share_of(all_ec2.as_ref().map(|s| &s.ecs.sim), window_s);
+        let mut mixed_ec2: Vec<usize> = ec2_able
+            .iter()
+            .copied()
+            .filter(|&i| !cands[i].is_daemon() && plan::joins_ec2_in_mix(ec2_share.get(&i).copied(), cands[i].best_monthly(), pct))
+            .collect();
+        if !mixed_ec2.is_empty() {
+            mixed_ec2.extend(ec2_able.iter().copied().filter(|&i| cands[i].is_daemon()));
+            mixed_ec2.sort_unstable();
+        }
+        let mixed_sim = if mixed_ec2.is_empty() || mixed_ec2 == ec2_able {
+            None
+        } else {
+            progress("EC2 fleet of the mixed plan");
+            fleets::simulate(fleet_inputs, &mixed_ec2, ec2)?
+        };
+        progress("ECS Managed Instances");
+        let managed = if mi_types {
+            fleets::simulate(mi_inputs, ec2_able, mi_ec2)?
+        } else {
+            None
+        };
+        progress("the ideal re-pack");
+        let ideal = ideal_run.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        if let Some(runs) = all_ec2.as_mut() {
+            runs.ideal = ideal;
+        }
+        Ok(Simulated {
+            all_ec2,
+            trunked,
+            mixed_ec2,
+            mixed_sim,
+            managed,
+        })
+    })
+}
+
+/// Where the prices came from, and what could not be priced.
+fn price_info(region: &pricing::RegionPrices, warnings: &[String], not_priced: Vec<NotPriced>) -> PriceInfo {
+    PriceInfo {
+        catalog: if region.is_refreshed() { "cache" } else { "bundled" }.into(),
+        as_of: region.as_of.clone(),
+        region_source: if region.is_refreshed() {
+            region.source.clone()
+        } else if warnings.iter().any(|w| w.starts_with(words::warn::ESTIMATED_PRICES)) {
+            "unverified".to_string()
+        } else {
+            "verified".to_string()
+        },
+        not_priced,
     }
 }
 

@@ -756,3 +756,26 @@ fn services_leaving_a_shared_fleet_are_one_fleet_action_priced_on_the_fleet() {
     assert_eq!(a.after_monthly_usd, after);
     assert_eq!(a.savings_monthly_usd, a.today_monthly_usd - after);
 }
+
+/// The types the EC2 plans may use: the chosen families and the cluster's own, never a burstable
+/// type unless asked, never above the largest size allowed; a chosen family the region does not
+/// price is named in a warning.
+#[test]
+fn ec2_types_are_the_chosen_families_and_the_clusters_own_within_the_size_allowed() {
+    let catalog = Catalog::bundled().unwrap();
+    let region = catalog.region("us-east-1").unwrap();
+    let mut a = Assumptions::default();
+    a.ec2.families = vec!["m5".into(), "no-such-family".into()];
+    a.ec2.max_vcpu = 16;
+    let own: BTreeMap<String, u32> = [("t3.large".to_string(), 2)].into();
+    let mut warnings = Vec::new();
+    let types = super::ec2_types(&catalog, region, &own, &a, "us-east-1", &mut warnings);
+    let names: Vec<&str> = types.iter().map(|t| t.instance_type.as_str()).collect();
+    assert!(names.contains(&"m5.4xlarge") && !names.contains(&"m5.8xlarge"), "{names:?}");
+    assert!(types.iter().all(|t| t.vcpu <= 16));
+    assert!(types.iter().all(|t| t.family == "m5" || t.family == "t3"), "{names:?}");
+    if !a.ec2.include_burstable {
+        assert!(!names.iter().any(|n| n.starts_with("t3.")), "burstable kept out: {names:?}");
+    }
+    assert!(warnings.iter().any(|w| w.contains("no-such-family")), "{warnings:?}");
+}
