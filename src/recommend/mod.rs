@@ -3,7 +3,8 @@
 //! for the cluster (all Fargate, all EC2, a mix or all Managed Instances) and says why. Builds the
 //! canonical [`Report`]. Pure computation.
 //!
-//! `candidate` computes each service's numbers, `current` prices today's instances, `fleets`
+//! `cost` holds the rules today's cost is computed by (and `gate` prices a change by), `candidate`
+//! computes each service's numbers, `current` prices today's instances, `fleets`
 //! simulates the fleets the plans need (and `managed` gives the ECS Managed Instances types and
 //! fees they pack onto), `plan` decides (pure functions with table tests), `words` writes every
 //! sentence, `series` the charts' data; this file puts the report together.
