@@ -25,8 +25,9 @@ fn failure(args: &[&str]) -> (i32, String) {
     (out.status.code().unwrap(), err)
 }
 
+/// The demo's report, computed once for the tests that only read it.
 fn demo_json() -> Value {
-    serde_json::from_str(&stdout(&["analyze", "--demo", "--output", "json"])).unwrap()
+    serde_json::from_str(crate::support::cmd::demo_json_text()).unwrap()
 }
 
 /// A dollar figure: reports carry exact decimal strings; `pack` plain numbers.

@@ -10,15 +10,15 @@ use std::sync::OnceLock;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-/// The demo's report, saved once (`--report` makes each gate run instant).
+/// The demo's report (computed once for the whole test run), saved once: `--report` makes each
+/// gate run instant.
 fn demo_report() -> &'static PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gate-demo");
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("report-{}.json", std::process::id()));
-        let o = run(&["analyze", "--demo", "--output", "json", "--out", s(&path)]);
-        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::write(&path, crate::support::cmd::demo_json_text()).unwrap();
         path
     })
 }

@@ -32,3 +32,14 @@ pub fn tmp() -> tempfile::TempDir {
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// The demo's report as `analyze --demo --output json` prints it, computed once per test run
+/// for every test that only reads it.
+pub fn demo_json_text() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let o = run(&["analyze", "--demo", "--output", "json"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    })
+}
