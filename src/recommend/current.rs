@@ -14,7 +14,7 @@ use super::cost;
 use super::words;
 use crate::money::{monthly, Usd, SECONDS_PER_HOUR};
 use crate::pricing::{self, Catalog, RegionPrices};
-use crate::report::{Compute, NotPriced, PoolBasis};
+use crate::report::{Action, Compute, FleetAction, FleetStep, NotPriced, PoolBasis, ServiceReport};
 use crate::simulation::ec2::{self, ResourceWeights};
 use crate::snapshot::inventory::{Inventory, Placement};
 
@@ -168,4 +168,43 @@ fn units_of(c: &Candidate, weights: &ResourceWeights) -> f64 {
         f64::from(r.memory_mib),
         weights,
     )
+}
+
+/// One action per instance pool the recommendation moves services off: retire it when all of its
+/// services go (today: the whole pool, idle instances included), shrink it when some do (today:
+/// their shares, saved only once the pool gives up their instances).
+pub fn fleet_actions(cands: &[Candidate], services: &[ServiceReport], pools: &[PoolBasis], today: &Pools) -> Vec<FleetAction> {
+    let mut out = Vec::new();
+    for (kind, fleet) in [(Compute::Ec2, &today.ec2_fleet), (Compute::ManagedInstances, &today.mi_fleet)] {
+        let on_pool = |c: &Candidate| match c.placement {
+            Placement::Ec2 => kind == Compute::Ec2,
+            Placement::ManagedInstances { .. } => kind == Compute::ManagedInstances,
+            Placement::Fargate { .. } => false,
+        };
+        let members: Vec<usize> = (0..cands.len()).filter(|&i| on_pool(&cands[i])).collect();
+        let leaves = |s: &ServiceReport| match &s.recommendation.target {
+            Some(t) => t.compute != kind,
+            None => s.recommendation.action == Action::ReplaceWithSidecar,
+        };
+        let moving: Vec<usize> = members.iter().copied().filter(|&i| leaves(&services[i])).collect();
+        if moving.is_empty() {
+            continue;
+        }
+        let retire = moving.len() == members.len();
+        let after: Usd = moving.iter().map(|&i| services[i].recommendation.monthly_usd).sum();
+        let today_usd = match pools.iter().find(|p| p.kind == kind) {
+            Some(p) if retire => p.monthly_usd,
+            _ => moving.iter().map(|&i| services[i].current_monthly_usd).sum(),
+        };
+        out.push(FleetAction {
+            kind,
+            action: if retire { FleetStep::Retire } else { FleetStep::Shrink },
+            instances: super::counted_lines(fleet),
+            services: moving.iter().map(|&i| services[i].name.clone()).collect(),
+            today_monthly_usd: today_usd,
+            after_monthly_usd: after,
+            savings_monthly_usd: today_usd - after,
+        });
+    }
+    out
 }

@@ -1,20 +1,21 @@
 //! The EC2 fleets a plan needs, simulated on demand: as ECS runs them for every plan, the ideal
-//! re-pack (the expensive one) only for the all-EC2 plan, where its figure is shown.
+//! re-pack (the expensive one) only for the all-EC2 plan, where its figure is shown; the instance
+//! types they may use (`ec2_types`), and every fleet of one analysis (`simulate_fleets`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
-use crate::config::Ec2Assumptions;
+use crate::config::{Assumptions, Ec2Assumptions};
 use crate::domain::{Arch, Platform};
-use crate::money::Usd;
-use crate::pricing::{InstanceType, RegionPrices};
+use crate::money::{monthly, Usd};
+use crate::pricing::{self, Catalog, InstanceType, RegionPrices};
 use crate::simulation::ec2::{self, FleetSimulation, InstanceOption, Packer, ResourceWeights, TaskShape, Workload};
 use crate::simulation::realistic::{self, Realistic, Scaling};
 use crate::simulation::SimulationError;
 
 use super::candidate::Candidate;
-use super::RecommendError;
+use super::{plan, words, RecommendError};
 
 /// One EC2 plan: as ECS would run it, and, when asked for, re-packed ideally at every step.
 pub struct Ec2Runs {
@@ -196,4 +197,120 @@ pub fn ideal(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions) -> Result<Op
         |p| ec2::simulate(&p.workloads, &p.daemons, &p.options, f.step_seconds, f.steps, f.packer, f.weights),
         FleetSimulation::merge,
     )
+}
+
+/// Instance types the EC2 plans may use: priced ones of the chosen families and of the cluster's
+/// own (`own_fleet`), up to the largest size allowed; warns of chosen families the region does not
+/// price.
+pub fn ec2_types<'c>(
+    catalog: &'c Catalog,
+    region: &pricing::RegionPrices,
+    own_fleet: &BTreeMap<String, u32>,
+    a: &Assumptions,
+    region_name: &str,
+    warnings: &mut Vec<String>,
+) -> Vec<&'c pricing::InstanceType> {
+    let own: BTreeSet<&str> = own_fleet.keys().map(|t| pricing::family_of(t)).collect();
+    let mut types: Vec<_> = region
+        .ec2_hourly
+        .keys()
+        .filter_map(|t| catalog.instance_types.get(t))
+        .filter(|t| a.ec2.families.contains(&t.family) || own.contains(t.family.as_str()))
+        .filter(|t| t.vcpu <= a.ec2.max_vcpu)
+        .filter(|t| a.ec2.include_burstable || !t.is_burstable())
+        .collect();
+    types.sort_by(|x, y| x.instance_type.cmp(&y.instance_type));
+    let unpriced: Vec<&str> = a
+        .ec2
+        .families
+        .iter()
+        .filter(|f| !region.ec2_hourly.keys().any(|t| pricing::family_of(t) == f.as_str()))
+        .map(String::as_str)
+        .collect();
+    if !unpriced.is_empty() {
+        warnings.push(words::warn::families_not_priced(region_name, &unpriced));
+    }
+    types
+}
+
+/// Each service's monthly share of a simulated fleet.
+pub fn share_of(sim: Option<&FleetSimulation>, window_s: u64) -> BTreeMap<usize, Usd> {
+    sim.map(|s| s.allocation.iter().map(|(&i, &c)| (i, monthly(c, window_s))).collect())
+        .unwrap_or_default()
+}
+
+/// Every fleet the plans need, simulated.
+pub struct Simulated {
+    /// All EC2 as ECS runs it, with the ideal re-pack.
+    pub all_ec2: Option<Ec2Runs>,
+    /// All EC2 with ENI trunking, when it is off and would matter.
+    pub trunked: Option<Ec2Runs>,
+    /// The services of the mixed plan on EC2, and their fleet.
+    pub mixed_ec2: Vec<usize>,
+    pub mixed_sim: Option<Ec2Runs>,
+    pub managed: Option<Ec2Runs>,
+}
+
+/// The fleets: all EC2 as ECS runs it, with ENI trunking, the mix, ECS Managed Instances, and the
+/// ideal re-pack. The re-pack, the costliest part, runs on a thread of its own beside the others;
+/// each result is what it would be alone, so figures never depend on timing.
+#[allow(clippy::too_many_arguments)]
+pub fn simulate_fleets(
+    fleet_inputs: &FleetInputs,
+    mi_inputs: &FleetInputs,
+    (ec2, mi_ec2): (&Ec2Assumptions, &Ec2Assumptions),
+    ec2_able: &[usize],
+    mi_types: bool,
+    pct: f64,
+    window_s: u64,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Simulated, RecommendError> {
+    let cands = fleet_inputs.cands;
+    std::thread::scope(|scope| -> Result<_, RecommendError> {
+        let ideal_run = scope.spawn(|| ideal(fleet_inputs, ec2_able, ec2));
+        progress("EC2 fleet as ECS runs it, and the ideal re-pack");
+        let mut all_ec2 = simulate(fleet_inputs, ec2_able, ec2)?;
+        // awsvpc tasks often bind an EC2 fleet by ENIs, not CPU or memory; say what trunking
+        // changes.
+        let trunked = if ec2.eni_trunking || all_ec2.is_none() {
+            None
+        } else {
+            progress("EC2 fleet with ENI trunking");
+            let mut t = ec2.clone();
+            t.eni_trunking = true;
+            simulate(fleet_inputs, ec2_able, &t)?
+        };
+        // The mix: replica services whose EC2 share beats their best Fargate option, with the
+        // daemons.
+        let ec2_share = share_of(all_ec2.as_ref().map(|s| &s.ecs.sim), window_s);
+        let mut mixed_ec2: Vec<usize> = ec2_able
+            .iter()
+            .copied()
+            .filter(|&i| !cands[i].is_daemon() && plan::joins_ec2_in_mix(ec2_share.get(&i).copied(), cands[i].best_monthly(), pct))
+            .collect();
+        if !mixed_ec2.is_empty() {
+            mixed_ec2.extend(ec2_able.iter().copied().filter(|&i| cands[i].is_daemon()));
+            mixed_ec2.sort_unstable();
+        }
+        let mixed_sim = if mixed_ec2.is_empty() || mixed_ec2 == ec2_able {
+            None
+        } else {
+            progress("EC2 fleet of the mixed plan");
+            simulate(fleet_inputs, &mixed_ec2, ec2)?
+        };
+        progress("ECS Managed Instances");
+        let managed = if mi_types { simulate(mi_inputs, ec2_able, mi_ec2)? } else { None };
+        progress("the ideal re-pack");
+        let ideal = ideal_run.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        if let Some(runs) = all_ec2.as_mut() {
+            runs.ideal = ideal;
+        }
+        Ok(Simulated {
+            all_ec2,
+            trunked,
+            mixed_ec2,
+            mixed_sim,
+            managed,
+        })
+    })
 }

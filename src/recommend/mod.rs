@@ -3,10 +3,11 @@
 //! for the cluster (all Fargate, all EC2, a mix or all Managed Instances) and says why. Builds the
 //! canonical [`Report`]. Pure computation.
 //!
-//! `cost` holds the rules today's cost is computed by (and `gate` prices a change by), `candidate`
-//! computes each service's numbers, `current` prices today's instances, `fleets`
-//! simulates the fleets the plans need (and `managed` gives the ECS Managed Instances types and
-//! fees they pack onto), `plan` decides (pure functions with table tests), `words` writes every
+//! `cost` holds the rules today's cost is computed by (and `gate` prices a change by),
+//! `candidate` computes each service's numbers, `current` prices today's instances (and says what
+//! the plan does to them: `fleet_actions`), `fleets` simulates the fleets the plans need (and
+//! `managed` gives the ECS Managed Instances types and fees they pack onto), `plan` decides (pure
+//! functions with table tests), `words` writes every
 //! sentence, `series` the charts' data; this file puts the report together.
 
 mod candidate;
@@ -38,7 +39,7 @@ use crate::snapshot::Snapshot;
 use crate::usage::{self, ServiceUsage};
 
 use candidate::{Buckets, Candidate};
-use fleets::{Ec2Runs, FleetInputs};
+use fleets::{share_of, simulate_fleets, Ec2Runs, FleetInputs, Simulated};
 use plan::FargateChoice;
 use words::not_applicable as na;
 
@@ -110,7 +111,7 @@ pub fn analyze_with(
 
     let (idle_pool_cost, pools) = today.share(&mut cands, window_s, steps, &weights, &mut warnings);
 
-    let types = ec2_types(catalog, region, &today.ec2_fleet, a, &m.region, &mut warnings);
+    let types = fleets::ec2_types(catalog, region, &today.ec2_fleet, a, &m.region, &mut warnings);
     if let Some(w) = words::warn::estimated_prices(
         region,
         today
@@ -313,7 +314,7 @@ pub fn analyze_with(
             .filter(|p| p.managed_instances.is_some())
             .map(|p| p.name.clone())
             .collect(),
-        fleet_actions: fleet_actions(&cands, &services, &pools, &today),
+        fleet_actions: current::fleet_actions(&cands, &services, &pools, &today),
         pools,
         fargate_monthly_usd: option_usd(&cluster_options, OptionKind::Fargate),
         ec2_monthly_usd: option_usd(&cluster_options, OptionKind::Ec2),
@@ -786,126 +787,6 @@ fn candidates<'s>(
     Ok(cands)
 }
 
-/// Instance types the EC2 plans may use: priced ones of the chosen families and of the cluster's
-/// own (`own_fleet`), up to the largest size allowed; warns of chosen families the region does not
-/// price.
-fn ec2_types<'c>(
-    catalog: &'c Catalog,
-    region: &pricing::RegionPrices,
-    own_fleet: &BTreeMap<String, u32>,
-    a: &Assumptions,
-    region_name: &str,
-    warnings: &mut Vec<String>,
-) -> Vec<&'c pricing::InstanceType> {
-    let own: BTreeSet<&str> = own_fleet.keys().map(|t| pricing::family_of(t)).collect();
-    let mut types: Vec<_> = region
-        .ec2_hourly
-        .keys()
-        .filter_map(|t| catalog.instance_types.get(t))
-        .filter(|t| a.ec2.families.contains(&t.family) || own.contains(t.family.as_str()))
-        .filter(|t| t.vcpu <= a.ec2.max_vcpu)
-        .filter(|t| a.ec2.include_burstable || !t.is_burstable())
-        .collect();
-    types.sort_by(|x, y| x.instance_type.cmp(&y.instance_type));
-    let unpriced: Vec<&str> = a
-        .ec2
-        .families
-        .iter()
-        .filter(|f| !region.ec2_hourly.keys().any(|t| pricing::family_of(t) == f.as_str()))
-        .map(String::as_str)
-        .collect();
-    if !unpriced.is_empty() {
-        warnings.push(words::warn::families_not_priced(region_name, &unpriced));
-    }
-    types
-}
-
-/// Each service's monthly share of a simulated fleet.
-fn share_of(sim: Option<&FleetSimulation>, window_s: u64) -> BTreeMap<usize, Usd> {
-    sim.map(|s| s.allocation.iter().map(|(&i, &c)| (i, monthly(c, window_s))).collect())
-        .unwrap_or_default()
-}
-
-/// Every fleet the plans need, simulated.
-struct Simulated {
-    /// All EC2 as ECS runs it, with the ideal re-pack.
-    all_ec2: Option<Ec2Runs>,
-    /// All EC2 with ENI trunking, when it is off and would matter.
-    trunked: Option<Ec2Runs>,
-    /// The services of the mixed plan on EC2, and their fleet.
-    mixed_ec2: Vec<usize>,
-    mixed_sim: Option<Ec2Runs>,
-    managed: Option<Ec2Runs>,
-}
-
-/// The fleets: all EC2 as ECS runs it, with ENI trunking, the mix, ECS Managed Instances, and the
-/// ideal re-pack. The re-pack, the costliest part, runs on a thread of its own beside the others;
-/// each result is what it would be alone, so figures never depend on timing.
-#[allow(clippy::too_many_arguments)]
-fn simulate_fleets(
-    fleet_inputs: &FleetInputs,
-    mi_inputs: &FleetInputs,
-    (ec2, mi_ec2): (&crate::config::Ec2Assumptions, &crate::config::Ec2Assumptions),
-    ec2_able: &[usize],
-    mi_types: bool,
-    pct: f64,
-    window_s: u64,
-    progress: &mut dyn FnMut(&str),
-) -> Result<Simulated, RecommendError> {
-    let cands = fleet_inputs.cands;
-    std::thread::scope(|scope| -> Result<_, RecommendError> {
-        let ideal_run = scope.spawn(|| fleets::ideal(fleet_inputs, ec2_able, ec2));
-        progress("EC2 fleet as ECS runs it, and the ideal re-pack");
-        let mut all_ec2 = fleets::simulate(fleet_inputs, ec2_able, ec2)?;
-        // awsvpc tasks often bind an EC2 fleet by ENIs, not CPU or memory; say what trunking
-        // changes.
-        let trunked = if ec2.eni_trunking || all_ec2.is_none() {
-            None
-        } else {
-            progress("EC2 fleet with ENI trunking");
-            let mut t = ec2.clone();
-            t.eni_trunking = true;
-            fleets::simulate(fleet_inputs, ec2_able, &t)?
-        };
-        // The mix: replica services whose EC2 share beats their best Fargate option, with the
-        // daemons.
-        let ec2_share = share_of(all_ec2.as_ref().map(|s| &s.ecs.sim), window_s);
-        let mut mixed_ec2: Vec<usize> = ec2_able
-            .iter()
-            .copied()
-            .filter(|&i| !cands[i].is_daemon() && plan::joins_ec2_in_mix(ec2_share.get(&i).copied(), cands[i].best_monthly(), pct))
-            .collect();
-        if !mixed_ec2.is_empty() {
-            mixed_ec2.extend(ec2_able.iter().copied().filter(|&i| cands[i].is_daemon()));
-            mixed_ec2.sort_unstable();
-        }
-        let mixed_sim = if mixed_ec2.is_empty() || mixed_ec2 == ec2_able {
-            None
-        } else {
-            progress("EC2 fleet of the mixed plan");
-            fleets::simulate(fleet_inputs, &mixed_ec2, ec2)?
-        };
-        progress("ECS Managed Instances");
-        let managed = if mi_types {
-            fleets::simulate(mi_inputs, ec2_able, mi_ec2)?
-        } else {
-            None
-        };
-        progress("the ideal re-pack");
-        let ideal = ideal_run.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        if let Some(runs) = all_ec2.as_mut() {
-            runs.ideal = ideal;
-        }
-        Ok(Simulated {
-            all_ec2,
-            trunked,
-            mixed_ec2,
-            mixed_sim,
-            managed,
-        })
-    })
-}
-
 /// Where the prices came from, and what could not be priced.
 fn price_info(region: &pricing::RegionPrices, warnings: &[String], not_priced: Vec<NotPriced>) -> PriceInfo {
     PriceInfo {
@@ -920,45 +801,6 @@ fn price_info(region: &pricing::RegionPrices, warnings: &[String], not_priced: V
         },
         not_priced,
     }
-}
-
-/// One action per instance pool the recommendation moves services off: retire it when all of its
-/// services go (today: the whole pool, idle instances included), shrink it when some do (today:
-/// their shares, saved only once the pool gives up their instances).
-fn fleet_actions(cands: &[Candidate], services: &[ServiceReport], pools: &[PoolBasis], today: &current::Pools) -> Vec<FleetAction> {
-    let mut out = Vec::new();
-    for (kind, fleet) in [(Compute::Ec2, &today.ec2_fleet), (Compute::ManagedInstances, &today.mi_fleet)] {
-        let on_pool = |c: &Candidate| match c.placement {
-            Placement::Ec2 => kind == Compute::Ec2,
-            Placement::ManagedInstances { .. } => kind == Compute::ManagedInstances,
-            Placement::Fargate { .. } => false,
-        };
-        let members: Vec<usize> = (0..cands.len()).filter(|&i| on_pool(&cands[i])).collect();
-        let leaves = |s: &ServiceReport| match &s.recommendation.target {
-            Some(t) => t.compute != kind,
-            None => s.recommendation.action == Action::ReplaceWithSidecar,
-        };
-        let moving: Vec<usize> = members.iter().copied().filter(|&i| leaves(&services[i])).collect();
-        if moving.is_empty() {
-            continue;
-        }
-        let retire = moving.len() == members.len();
-        let after: Usd = moving.iter().map(|&i| services[i].recommendation.monthly_usd).sum();
-        let today_usd = match pools.iter().find(|p| p.kind == kind) {
-            Some(p) if retire => p.monthly_usd,
-            _ => moving.iter().map(|&i| services[i].current_monthly_usd).sum(),
-        };
-        out.push(FleetAction {
-            kind,
-            action: if retire { FleetStep::Retire } else { FleetStep::Shrink },
-            instances: counted_lines(fleet),
-            services: moving.iter().map(|&i| services[i].name.clone()).collect(),
-            today_monthly_usd: today_usd,
-            after_monthly_usd: after,
-            savings_monthly_usd: today_usd - after,
-        });
-    }
-    out
 }
 
 fn service_report(c: &Candidate, options: Vec<PricedOption>, recommendation: Recommendation) -> ServiceReport {

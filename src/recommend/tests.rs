@@ -769,7 +769,7 @@ fn ec2_types_are_the_chosen_families_and_the_clusters_own_within_the_size_allowe
     a.ec2.max_vcpu = 16;
     let own: BTreeMap<String, u32> = [("t3.large".to_string(), 2)].into();
     let mut warnings = Vec::new();
-    let types = super::ec2_types(&catalog, region, &own, &a, "us-east-1", &mut warnings);
+    let types = super::fleets::ec2_types(&catalog, region, &own, &a, "us-east-1", &mut warnings);
     let names: Vec<&str> = types.iter().map(|t| t.instance_type.as_str()).collect();
     assert!(names.contains(&"m5.4xlarge") && !names.contains(&"m5.8xlarge"), "{names:?}");
     assert!(types.iter().all(|t| t.vcpu <= 16));
