@@ -103,7 +103,82 @@ pub struct Comparison {
     /// Every service in either month whose cost moved, the largest change first.
     pub services: Vec<ServiceChange>,
     /// Last month's recommendations to change something, and whether they were carried out.
+    /// A service moving as one step of a fleet action is followed up with its fleet.
     pub follow_ups: Vec<FollowUp>,
+    /// Today's instance pools in either month whose cost or idle line moved: what the instances
+    /// cost, and what of it no service reserved. A service's share does not rise when others
+    /// leave a pool; the idle line does, and is shown here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pools: Vec<PoolChange>,
+    /// Last month's fleet actions, measured on the pool's cost and the services that moved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fleet_follow_ups: Vec<FleetFollowUp>,
+}
+
+/// One instance pool from one month to the next.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PoolChange {
+    /// `ec2` or `managed-instances`.
+    pub kind: Compute,
+    pub previous_instances: Vec<FleetLine>,
+    pub instances: Vec<FleetLine>,
+    pub previous_monthly_usd: Usd,
+    pub monthly_usd: Usd,
+    /// What no service reserved of it, last month and this month.
+    pub previous_idle_monthly_usd: Usd,
+    pub idle_monthly_usd: Usd,
+}
+
+/// Last month's action on an instance pool, this month.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FleetFollowUp {
+    pub kind: Compute,
+    pub action: FleetStep,
+    /// The services it moves off the pool.
+    pub services: Vec<String>,
+    /// Those of them that no longer run on the pool (moved or removed).
+    pub moved: Vec<String>,
+    pub status: FleetFollowUpStatus,
+    /// What last month's report said it would save.
+    pub estimated_savings_usd: Usd,
+    /// The pool's instances, last month and this month.
+    pub previous_instances: Vec<FleetLine>,
+    pub instances: Vec<FleetLine>,
+    /// What the pool cost, last month and this month.
+    pub previous_pool_monthly_usd: Usd,
+    pub pool_monthly_usd: Usd,
+    /// What the services that moved cost this month where they run now.
+    pub moved_monthly_usd: Usd,
+    /// Once a service moved: what the pool's cost fell (retire: the whole pool; shrink: at most
+    /// the moved services' shares last month) less what the moved services cost now. A service
+    /// that left a pool that did not shrink has realised nothing yet: this is then negative.
+    pub realised_savings_usd: Option<Usd>,
+    /// What is left to do, in words; absent when done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remains: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FleetFollowUpStatus {
+    /// Every service moved and the pool gave up their instances (retired: none left).
+    Done,
+    /// Some services moved, or all did and the pool still runs the instances they left.
+    Partly,
+    /// No service moved.
+    Open,
+}
+
+impl FleetFollowUpStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FleetFollowUpStatus::Done => "done",
+            FleetFollowUpStatus::Partly => "partly",
+            FleetFollowUpStatus::Open => "open",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -492,8 +567,9 @@ pub struct BilledBucket {
     pub seconds_per_task: f64,
 }
 
-/// Today's instance pool of one kind: what it costs a month and the reserved units (task-steps x
-/// CPU and memory at Fargate's x86 weights) of the services sharing it.
+/// Today's instance pool of one kind: what it costs a month, the reserved units (task-steps x
+/// CPU and memory at Fargate's x86 weights) of the services sharing it, its registered capacity in
+/// the same units, and the part of its cost no service reserved.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PoolBasis {
@@ -501,6 +577,22 @@ pub struct PoolBasis {
     pub kind: Compute,
     pub monthly_usd: Usd,
     pub units: f64,
+    /// The instances' registered CPU and memory over the window, in the units above (never less
+    /// than `units`). A service pays `monthly_usd` x its units / this. Zero in reports saved
+    /// before it was added: the cost is then shared by `units`.
+    #[serde(default)]
+    pub capacity_units: f64,
+    /// What no service reserved: the pool's idle line, in the cluster's figure and no service's.
+    #[serde(default)]
+    pub idle_monthly_usd: Usd,
+}
+
+impl PoolBasis {
+    /// The units the pool's cost is shared by: its capacity, or (in a report saved before
+    /// capacity was recorded) what its services reserved.
+    pub fn shared_by(&self) -> f64 {
+        self.capacity_units.max(self.units)
+    }
 }
 
 /// Services leaving a shared instance pool are one action on the pool: leaving it saves nothing

@@ -275,8 +275,8 @@ fn waterfall(r: &Report) -> ChartData {
         .filter(|(_, d)| !d.cents().is_zero())
         .collect();
     moves.sort_by(|a, b| b.1 .0.abs().cmp(&a.1 .0.abs()).then(a.0.cmp(&b.0)));
-    // Whatever the services' own figures do not explain: a shared EC2 fleet is cheaper (or
-    // dearer) than the sum of its services' shares.
+    // Whatever the services' own figures do not explain: instance capacity no service reserved
+    // (today's idle line, and an EC2 plan's room beyond its services' shares).
     let all_services: Usd = r
         .services
         .iter()
@@ -294,7 +294,7 @@ fn waterfall(r: &Report) -> ChartData {
         })
         .collect();
     let gap_step = (!gap.cents().is_zero()).then(|| Step {
-        label: "shared fleet".into(),
+        label: "idle instances".into(),
         delta_usd: round_cents(gap.to_f64()),
     });
     let rest = &moves[moves.len().min(TOP_SERVICES)..];

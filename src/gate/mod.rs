@@ -271,9 +271,9 @@ fn price_all(clusters: &[Model], patch: Patch, baseline: Option<&[Report]>) -> R
     let mut results = Vec::new();
     let mut proposed_by: BTreeMap<String, Usd> = BTreeMap::new();
     for (ci, c) in clusters.iter().enumerate() {
-        // What the cluster's figure holds beside its services (idle instances) stays as it is.
-        let services: Usd = c.report.services.iter().map(|s| s.current_monthly_usd).sum();
-        *proposed_by.entry(c.report.cluster_name.clone()).or_default() += c.report.cluster.current_monthly_usd - services;
+        // What the cluster's figure holds beside its services (idle instances) stays as it is: the
+        // proposal is today's figure plus each service's change (an unchanged one adds exactly 0).
+        *proposed_by.entry(c.report.cluster_name.clone()).or_default() += c.report.cluster.current_monthly_usd;
         for (si, s) in c.report.services.iter().enumerate() {
             let change = changes.remove(&(ci, si)).unwrap_or_default();
             let proposed = if change.is_empty() {
@@ -281,7 +281,7 @@ fn price_all(clusters: &[Model], patch: Patch, baseline: Option<&[Report]>) -> R
             } else {
                 price(s, &change, c)?
             };
-            *proposed_by.entry(c.report.cluster_name.clone()).or_default() += proposed;
+            *proposed_by.entry(c.report.cluster_name.clone()).or_default() += proposed - s.current_monthly_usd;
             let base = if baseline.is_some() {
                 base_of(&c.report.cluster_name, &s.name)
             } else {

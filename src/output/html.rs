@@ -6,7 +6,7 @@ use super::{
     assumptions_line, change_line, changes, cluster_rows, comparison_line, fleet_line, movers, nothing_to_change, signed, signed_pct,
 };
 use crate::money::Usd;
-use crate::report::{FollowUpStatus, MonthlyReview, Report};
+use crate::report::{MonthlyReview, Report};
 
 /// One line of the index: a cluster's month.
 pub struct IndexEntry {
@@ -279,25 +279,16 @@ fn monthly(m: &MonthlyReview) -> String {
             }),
         ));
     }
+    for line in super::pool_lines(c) {
+        o.push_str(&format!("<p>{}.</p>\n", esc(&line)));
+    }
     o.push_str(&format!("<h3>{}'s recommendations</h3>\n", esc(&c.previous_month)));
-    if c.follow_ups.is_empty() {
+    let (headline, rows) = super::follow_ups(c);
+    if rows.is_empty() {
         o.push_str("<p>It recommended no change.</p>\n");
         return o;
     }
-    let done: Usd = c.follow_ups.iter().filter_map(|f| f.realised_savings_usd).sum();
-    let open: Usd = c
-        .follow_ups
-        .iter()
-        .filter(|f| f.status == FollowUpStatus::Open)
-        .map(|f| f.estimated_savings_usd)
-        .sum();
-    o.push_str(&format!(
-        "<p>Carried out: {} of {}, realising {} a month; still open: {} a month by last month's estimate.</p>\n",
-        c.follow_ups.iter().filter(|f| f.status == FollowUpStatus::Done).count(),
-        c.follow_ups.len(),
-        esc(&done.to_string()),
-        esc(&open.to_string())
-    ));
+    o.push_str(&format!("<p>{}</p>\n", esc(&headline)));
     o.push_str(&table(
         &[
             ("Service", false),
@@ -306,23 +297,22 @@ fn monthly(m: &MonthlyReview) -> String {
             ("Estimated /mo", true),
             ("Realised /mo", true),
         ],
-        c.follow_ups.iter().map(|f| {
+        rows.iter().map(|f| {
             vec![
-                esc(&f.service),
-                esc(&format!("{}: {}", f.action.as_str(), f.summary)),
-                esc(f.status.as_str()),
-                esc(&f.estimated_savings_usd.to_string()),
-                money(f.realised_savings_usd),
+                esc(&f.who),
+                esc(&f.what),
+                esc(f.status),
+                esc(&f.estimated.to_string()),
+                money(f.realised),
             ]
         }),
     ));
-    let notes: Vec<String> = c
-        .follow_ups
+    let notes: Vec<String> = rows
         .iter()
         .filter_map(|f| {
             f.note
                 .as_ref()
-                .map(|n| format!("<li><strong>{}</strong>: {}.</li>", esc(&f.service), esc(n)))
+                .map(|n| format!("<li><strong>{}</strong>: {}.</li>", esc(&f.who), esc(n)))
         })
         .collect();
     if !notes.is_empty() {

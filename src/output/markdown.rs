@@ -146,28 +146,16 @@ fn monthly(m: &MonthlyReview) -> String {
         }
         o.push('\n');
     }
+    for line in super::pool_lines(c) {
+        o.push_str(&format!("{}.\n\n", esc(&line)));
+    }
     o.push_str(&format!("### {}'s recommendations\n\n", c.previous_month));
-    if c.follow_ups.is_empty() {
+    let (headline, rows) = super::follow_ups(c);
+    if rows.is_empty() {
         o.push_str("It recommended no change.\n\n");
         return o;
     }
-    let done: Usd = c.follow_ups.iter().filter_map(|f| f.realised_savings_usd).sum();
-    let open: Usd = c
-        .follow_ups
-        .iter()
-        .filter(|f| f.status == crate::report::FollowUpStatus::Open)
-        .map(|f| f.estimated_savings_usd)
-        .sum();
-    o.push_str(&format!(
-        "Carried out: {} of {}, realising {} a month; still open: {} a month by last month's estimate.\n\n",
-        c.follow_ups
-            .iter()
-            .filter(|f| f.status == crate::report::FollowUpStatus::Done)
-            .count(),
-        c.follow_ups.len(),
-        done,
-        open
-    ));
+    o.push_str(&format!("{headline}\n\n"));
     o.push_str(&row([
         "Service".into(),
         "Recommendation".into(),
@@ -176,24 +164,20 @@ fn monthly(m: &MonthlyReview) -> String {
         "Realised /mo".into(),
     ]));
     o.push_str(&rule(&[false, false, false, true, true]));
-    for f in &c.follow_ups {
+    for f in &rows {
         o.push_str(&row([
-            esc(&f.service),
-            esc(&format!("{}: {}", f.action.as_str(), f.summary)),
-            f.status.as_str().into(),
-            f.estimated_savings_usd.to_string(),
-            money(f.realised_savings_usd),
+            esc(&f.who),
+            esc(&f.what),
+            f.status.into(),
+            f.estimated.to_string(),
+            money(f.realised),
         ]));
     }
     o.push('\n');
-    for f in c.follow_ups.iter().filter(|f| f.note.is_some()) {
-        o.push_str(&format!(
-            "- **{}**: {}.\n",
-            esc(&f.service),
-            esc(f.note.as_deref().unwrap_or_default())
-        ));
+    for f in rows.iter().filter(|f| f.note.is_some()) {
+        o.push_str(&format!("- **{}**: {}.\n", esc(&f.who), esc(f.note.as_deref().unwrap_or_default())));
     }
-    if c.follow_ups.iter().any(|f| f.note.is_some()) {
+    if rows.iter().any(|f| f.note.is_some()) {
         o.push('\n');
     }
     o

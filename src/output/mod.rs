@@ -169,19 +169,29 @@ pub(crate) fn service_row(s: &ServiceReport) -> Vec<Cell> {
 /// The cluster table's rows: today, every option, the fragmentation, the recommendation.
 pub(crate) fn cluster_rows(r: &Report) -> Vec<[Cell; 3]> {
     let c = &r.cluster;
+    // Each pool with its idle line: what no service reserved of it.
+    let idle = |kind: Compute| {
+        c.pools
+            .iter()
+            .find(|p| p.kind == kind && !p.idle_monthly_usd.cents().is_zero())
+            .map(|p| format!(" ({} idle)", p.idle_monthly_usd))
+            .unwrap_or_default()
+    };
+    let ec2 = format!("{}{}", fleet(&c.current_ec2_fleet), idle(Compute::Ec2));
+    let mi = format!(
+        "{} (Managed Instances{})",
+        fleet(&c.current_managed_instances_fleet),
+        idle(Compute::ManagedInstances).trim_end_matches(')').replace(" (", ", ")
+    );
     let mut rows = vec![[
         text("Current"),
         figure(c.current_monthly_usd.to_string()),
         text(if c.current_managed_instances_fleet.is_empty() {
-            fleet(&c.current_ec2_fleet)
+            ec2
         } else if c.current_ec2_fleet.is_empty() {
-            format!("{} (Managed Instances)", fleet(&c.current_managed_instances_fleet))
+            mi
         } else {
-            format!(
-                "{}; {} (Managed Instances)",
-                fleet(&c.current_ec2_fleet),
-                fleet(&c.current_managed_instances_fleet)
-            )
+            format!("{ec2}; {mi}")
         }),
     ]];
     for o in &c.options {
@@ -357,6 +367,115 @@ pub(crate) fn assumptions_line(r: &Report) -> String {
         },
         a.discounts.describe()
     )
+}
+
+/// A pool's name in words: "the EC2 fleet", "the ECS Managed Instances fleet".
+pub(crate) fn pool_name(kind: Compute) -> &'static str {
+    match kind {
+        Compute::ManagedInstances => "ECS Managed Instances fleet",
+        _ => "EC2 fleet",
+    }
+}
+
+/// Each instance pool that moved between the months, in a sentence: its instances, its cost and
+/// its idle line (what no service reserved).
+pub(crate) fn pool_lines(c: &Comparison) -> Vec<String> {
+    c.pools
+        .iter()
+        .map(|p| {
+            format!(
+                "The {} ({} -> {}) went from {} to {} a month; of that, no service reserved {} -> {} (its idle line: a service's share does not rise when others leave, this does)",
+                pool_name(p.kind),
+                fleet(&p.previous_instances),
+                fleet(&p.instances),
+                p.previous_monthly_usd,
+                p.monthly_usd,
+                p.previous_idle_monthly_usd,
+                p.idle_monthly_usd
+            )
+        })
+        .collect()
+}
+
+/// One row of last month's recommendations, a service's or a fleet's.
+pub(crate) struct FollowUpRow {
+    pub who: String,
+    pub what: String,
+    pub status: &'static str,
+    pub estimated: Usd,
+    pub realised: Option<Usd>,
+    pub note: Option<String>,
+}
+
+/// Last month's recommendations, fleet actions first, with the headline sentence over them:
+/// how many were carried out, what that realised, what is still open by last month's estimate.
+pub(crate) fn follow_ups(c: &Comparison) -> (String, Vec<FollowUpRow>) {
+    use crate::report::{FleetFollowUpStatus, FollowUpStatus};
+    let mut rows = Vec::new();
+    let (mut done, mut open_usd, mut realised) = (0, Usd::ZERO, Usd::ZERO);
+    for f in &c.fleet_follow_ups {
+        let step = match f.action {
+            FleetStep::Retire => "retire",
+            FleetStep::Shrink => "shrink",
+        };
+        let n = f.services.len();
+        done += usize::from(f.status == FleetFollowUpStatus::Done);
+        if f.status != FleetFollowUpStatus::Done {
+            open_usd += f.estimated_savings_usd;
+        }
+        realised += f.realised_savings_usd.unwrap_or(Usd::ZERO);
+        let measured = f.realised_savings_usd.map(|_| {
+            format!(
+                "measured on the fleet: it cost {} a month last month and {} now; the {} service{} that moved cost {} now",
+                f.previous_pool_monthly_usd,
+                f.pool_monthly_usd,
+                f.moved.len(),
+                if f.moved.len() == 1 { "" } else { "s" },
+                f.moved_monthly_usd
+            )
+        });
+        let note = match (measured, &f.remains) {
+            (Some(m), Some(r)) => Some(format!("{m}; {r}")),
+            (m, r) => m.or_else(|| r.clone()),
+        };
+        rows.push(FollowUpRow {
+            who: format!("{} ({})", pool_name(f.kind), fleet(&f.previous_instances)),
+            what: format!(
+                "{step} the fleet: move {n} service{} off it ({} moved)",
+                if n == 1 { "" } else { "s" },
+                f.moved.len()
+            ),
+            status: f.status.as_str(),
+            estimated: f.estimated_savings_usd,
+            realised: f.realised_savings_usd,
+            note,
+        });
+    }
+    for f in &c.follow_ups {
+        done += usize::from(f.status == FollowUpStatus::Done);
+        if f.status == FollowUpStatus::Open {
+            open_usd += f.estimated_savings_usd;
+        }
+        realised += f.realised_savings_usd.unwrap_or(Usd::ZERO);
+        rows.push(FollowUpRow {
+            who: f.service.clone(),
+            what: format!("{}: {}", f.action.as_str(), f.summary),
+            status: f.status.as_str(),
+            estimated: f.estimated_savings_usd,
+            realised: f.realised_savings_usd,
+            note: f.note.clone(),
+        });
+    }
+    let realising = if realised.0.is_sign_negative() && !realised.cents().is_zero() {
+        format!("costing {} a month more so far", Usd(-realised.0))
+    } else {
+        format!("realising {realised} a month")
+    };
+    let headline = format!(
+        "Carried out: {done} of {}, {realising}; still open: {open_usd} a month by last month's estimate.",
+        rows.len()
+    );
+    (headline, rows)
 }
 
 #[cfg(test)]

@@ -176,16 +176,17 @@ fn compact_services(r: &Report, layout: Layout) -> String {
         ));
     }
     let c = &r.cluster;
-    // A fleet can cost other than the sum of its services' shares (instances nobody fills).
+    // An instance pool costs more than its services' shares: what no service reserved (today's
+    // idle line; in an EC2 plan, the fleet's room beyond its services' shares).
     let (fleet_today, fleet_after) = (c.current_monthly_usd - today, c.recommended_monthly_usd - after);
     if !fleet_today.cents().is_zero() || !fleet_after.cents().is_zero() {
         t.add_row(row(
-            "(shared EC2 fleet)".into(),
+            "(idle instances)".into(),
             fleet_today,
             fleet_after,
             fleet_today - fleet_after,
             "",
-            "instance-hours no service's share covers".into(),
+            "instance capacity no service reserved".into(),
         ));
     }
     t.add_row(row(

@@ -9,9 +9,10 @@
 //!   tasks. ECS's split is linear between whole task counts (bases are whole), so the seconds
 //!   bucketed by whole task count with their sum over the count give the per-step sum exactly.
 //! - On an instance pool (Auto Scaling groups, Managed Instances), a service pays the pool's cost
-//!   per reserved unit times its reserved units: task-steps x (CPU and memory at Fargate's x86
-//!   weights). Today's pool cost is split so; for a change, the pool is taken to follow what it
-//!   holds (ECS managed scaling), at today's cost per unit.
+//!   per unit of registered capacity times its reserved units: task-steps x (CPU and memory at
+//!   Fargate's x86 weights). Today's pool cost is split so, what no service reserved being the
+//!   pool's idle line; for a change, the pool is taken to follow what it holds (ECS managed
+//!   scaling), at today's cost per unit.
 
 use std::collections::BTreeSet;
 
@@ -219,9 +220,9 @@ pub fn price(cluster: &Cluster, s: &State) -> Result<Usd, Unpriced> {
     let w = weights(cluster.rates);
     let cpu = pool_cpu(&s.basis, s.cpu_units);
     let units = pool_units(s.basis.task_steps * s.scale, cpu, f64::from(s.memory_mib), &w);
-    let pool = cluster.pools.iter().find(|p| p.kind == compute && p.units > 0.0);
+    let pool = cluster.pools.iter().find(|p| p.kind == compute && p.shared_by() > 0.0);
     // The pool follows what it holds, at today's cost per unit.
-    let in_pool = |pool: &PoolBasis| Usd(pool.monthly_usd.0 * dec(units / pool.units));
+    let in_pool = |pool: &PoolBasis| Usd(pool.monthly_usd.0 * dec(units / pool.shared_by()));
     let joins = s.was != Some(compute);
     match pool {
         Some(pool) if !joins => return Ok(in_pool(pool)),

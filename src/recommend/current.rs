@@ -1,9 +1,11 @@
 //! Today's instances and what they cost: the container instances of the inventory, assumed to
 //! run the whole window, in two pools. Those of ECS Managed Instances capacity providers are
 //! billed per instance-hour at price plus management fee; the rest (Auto Scaling groups, the EC2
-//! launch type) at price. Each pool's cost is split among the services placed on it by what they
-//! reserved over time; a pool no service is placed on is idle, its cost in the cluster's figure
-//! only. A type the catalog cannot price is left out and named: the report is partial.
+//! launch type) at price. A pool's cost is split by its capacity: each service placed on it pays
+//! for what it reserved over time (at the pool's cost per unit of registered capacity), and what
+//! no service reserved is the pool's idle line, in the cluster's figure only. So a service's share
+//! does not rise when others leave: the idle line does. A type the catalog cannot price is left
+//! out and named: the report is partial.
 
 use std::collections::BTreeMap;
 
@@ -31,6 +33,9 @@ pub struct Pools {
     pub fee_rule: Option<String>,
     ec2_window_cost: Usd,
     mi_window_cost: Usd,
+    /// Registered CPU units and MiB of the priced instances of each pool.
+    ec2_capacity: (f64, f64),
+    mi_capacity: (f64, f64),
 }
 
 impl Pools {
@@ -50,41 +55,57 @@ impl Pools {
                 .is_some_and(|p| p.managed_instances.is_some())
         };
         let (mut ec2_fleet, mut mi_fleet) = (BTreeMap::new(), BTreeMap::new());
+        // What ECS can place on each pool's instances of a type: their registered CPU and memory.
+        let (mut ec2_registered, mut mi_registered) = (BTreeMap::new(), BTreeMap::new());
         for ci in &inventory.container_instances {
-            let pool = if managed(ci) { &mut mi_fleet } else { &mut ec2_fleet };
+            let (pool, registered) = if managed(ci) {
+                (&mut mi_fleet, &mut mi_registered)
+            } else {
+                (&mut ec2_fleet, &mut ec2_registered)
+            };
             *pool.entry(ci.instance_type.clone()).or_default() += 1;
+            let r: &mut (f64, f64) = registered.entry(ci.instance_type.clone()).or_default();
+            r.0 += f64::from(ci.registered_cpu);
+            r.1 += f64::from(ci.registered_memory);
         }
         let mut not_priced = Vec::new();
         let mut fee_rule = None;
-        let mut price_pool = |fleet: &BTreeMap<String, u32>, what: &str, with_fee: bool| -> Usd {
-            let mut hourly = Usd(Decimal::ZERO);
-            for (t, n) in fleet {
-                let priced = catalog.ec2_hourly(name, t).map_err(|e| e.to_string()).and_then(|p| {
-                    if !with_fee {
-                        return Ok(p);
+        let mut price_pool =
+            |fleet: &BTreeMap<String, u32>, registered: &BTreeMap<String, (f64, f64)>, what: &str, with_fee: bool| -> (Usd, (f64, f64)) {
+                let mut hourly = Usd(Decimal::ZERO);
+                let mut capacity = (0.0, 0.0);
+                for (t, n) in fleet {
+                    let priced = catalog.ec2_hourly(name, t).map_err(|e| e.to_string()).and_then(|p| {
+                        if !with_fee {
+                            return Ok(p);
+                        }
+                        let (fee, status, source) = region
+                            .managed_instances_fee(t)
+                            .ok_or_else(|| words::warn::no_managed_instances_fee(name, t))?;
+                        if status == pricing::PriceStatus::Estimated {
+                            fee_rule.get_or_insert(source);
+                        }
+                        Ok(p + fee)
+                    });
+                    match priced {
+                        Ok(p) => {
+                            hourly += p * Decimal::from(*n);
+                            let (cpu, mem) = registered.get(t).copied().unwrap_or_default();
+                            capacity.0 += cpu;
+                            capacity.1 += mem;
+                        }
+                        Err(reason) => not_priced.push(NotPriced {
+                            what: what.into(),
+                            instance_type: t.clone(),
+                            count: *n,
+                            reason,
+                        }),
                     }
-                    let (fee, status, source) = region
-                        .managed_instances_fee(t)
-                        .ok_or_else(|| words::warn::no_managed_instances_fee(name, t))?;
-                    if status == pricing::PriceStatus::Estimated {
-                        fee_rule.get_or_insert(source);
-                    }
-                    Ok(p + fee)
-                });
-                match priced {
-                    Ok(p) => hourly += p * Decimal::from(*n),
-                    Err(reason) => not_priced.push(NotPriced {
-                        what: what.into(),
-                        instance_type: t.clone(),
-                        count: *n,
-                        reason,
-                    }),
                 }
-            }
-            hourly
-        };
-        let ec2_hourly = price_pool(&ec2_fleet, "container_instance", false);
-        let mi_hourly = price_pool(&mi_fleet, "managed_instance", true);
+                (hourly, capacity)
+            };
+        let (ec2_hourly, ec2_capacity) = price_pool(&ec2_fleet, &ec2_registered, "container_instance", false);
+        let (mi_hourly, mi_capacity) = price_pool(&mi_fleet, &mi_registered, "managed_instance", true);
         if !not_priced.is_empty() {
             warnings.push(words::warn::not_priced(name, &not_priced));
         }
@@ -98,11 +119,14 @@ impl Pools {
             mi_hourly,
             not_priced,
             fee_rule,
+            ec2_capacity,
+            mi_capacity,
         }
     }
 
-    /// Sets each service's current cost to its share of its pool's; returns the monthly cost of
-    /// idle pools (and warns of them), and each pool with the units sharing it (for the gate).
+    /// Sets each service's current cost to its share of its pool's (by what it reserved of the
+    /// pool's registered capacity); returns the monthly cost of what no service reserved (and warns
+    /// of pools no service is placed on), and each pool with its units, capacity and idle line.
     pub fn share(
         &self,
         cands: &mut [Candidate],
@@ -118,6 +142,7 @@ impl Pools {
                 on(|p| *p == Placement::Ec2),
                 self.ec2_window_cost,
                 &self.ec2_fleet,
+                self.ec2_capacity,
                 words::warn::IDLE_INSTANCES,
             ),
             (
@@ -125,18 +150,18 @@ impl Pools {
                 on(|p| matches!(p, Placement::ManagedInstances { .. })),
                 self.mi_window_cost,
                 &self.mi_fleet,
+                self.mi_capacity,
                 words::warn::IDLE_MANAGED_INSTANCES,
             ),
         ];
         let mut idle = Usd::ZERO;
         let mut basis = Vec::new();
-        for (kind, members, cost, fleet, idle_words) in pools {
-            if members.is_empty() {
-                if !fleet.is_empty() {
-                    warnings.push(idle_words.into());
-                }
-                idle += monthly(cost, window_s);
+        for (kind, members, cost, fleet, (cpu, mem), idle_words) in pools {
+            if fleet.is_empty() && members.is_empty() {
                 continue;
+            }
+            if members.is_empty() {
+                warnings.push(idle_words.into());
             }
             // A daemon runs one task on every instance, every step.
             let instances = f64::from(fleet.values().sum::<u32>());
@@ -145,14 +170,33 @@ impl Pools {
                     cands[i].basis.task_steps = instances * steps as f64;
                 }
             }
-            let units: Vec<(usize, f64)> = members.iter().map(|&i| (i, units_of(&cands[i], weights))).collect();
-            for (i, share) in ec2::allocate(cost, &units) {
-                cands[i].current = monthly(share, window_s);
+            let mut units: Vec<(usize, f64)> = members.iter().map(|&i| (i, units_of(&cands[i], weights))).collect();
+            let reserved: f64 = units.iter().map(|u| u.1).sum();
+            let capacity = cost::pool_units(steps as f64, cpu, mem, weights);
+            // What no service reserved is idle; a pool reserved beyond what it registered (or
+            // registering nothing) has no idle line, its cost shared by what was reserved.
+            const IDLE: usize = usize::MAX;
+            if capacity > reserved {
+                units.push((IDLE, capacity - reserved));
             }
+            let mut pool_idle = Usd::ZERO;
+            for (i, share) in ec2::allocate(cost, &units) {
+                if i == IDLE {
+                    pool_idle = monthly(share, window_s);
+                } else {
+                    cands[i].current = monthly(share, window_s);
+                }
+            }
+            if members.is_empty() {
+                pool_idle = monthly(cost, window_s);
+            }
+            idle += pool_idle;
             basis.push(PoolBasis {
                 kind,
                 monthly_usd: monthly(cost, window_s),
-                units: units.iter().map(|u| u.1).sum(),
+                units: reserved,
+                capacity_units: capacity.max(reserved),
+                idle_monthly_usd: pool_idle,
             });
         }
         (idle, basis)

@@ -647,11 +647,18 @@ fn on_managed_instances(tasks: u32, instances: u32) -> Snapshot {
 #[test]
 fn a_service_on_managed_instances_costs_its_instances_plus_their_fees() {
     // Two m7i.large all month: ($0.1008 + $0.0121 estimated fee, 12% of $0.1008 to five places)
-    // x 2 x 730 h = $164.83.
+    // x 2 x 730 h = $164.83. The service reserves 1 vCPU / 2 GiB of each instance's registered
+    // 2 vCPU / 7,680 MiB (weighed at Fargate's x86 rates): that part is its share, the rest idle.
     let r = analyze(&on_managed_instances(2, 2));
     let s = &r.services[0];
     assert_eq!(s.launch_type, crate::report::LaunchType::ManagedInstances);
-    assert_eq!(s.current_monthly_usd.cents().to_string(), "$164.83");
+    let pool = 0.1129 * 2.0 * 730.0;
+    let part = (VCPU + 2.0 * GB) / (2.0 * VCPU + 7.5 * GB);
+    assert_eq!(s.current_monthly_usd.cents().to_string(), format!("${}", cents(pool * part)));
+    let [p] = r.cluster.pools.as_slice() else {
+        panic!("{:?}", r.cluster.pools)
+    };
+    assert_eq!(p.idle_monthly_usd.cents().to_string(), format!("${}", cents(pool * (1.0 - part))));
     assert_eq!(r.cluster.current_monthly_usd.cents().to_string(), "$164.83");
     assert_eq!(r.cluster.current_ec2_fleet, vec![]);
     assert_eq!(r.cluster.current_managed_instances_fleet.len(), 1);
@@ -755,6 +762,68 @@ fn services_leaving_a_shared_fleet_are_one_fleet_action_priced_on_the_fleet() {
     let after: Usd = r.services.iter().map(|s| s.recommendation.monthly_usd).sum();
     assert_eq!(a.after_monthly_usd, after);
     assert_eq!(a.savings_monthly_usd, a.today_monthly_usd - after);
+}
+
+/// A pool's cost is split by its registered capacity: what no service reserved is its idle line.
+/// When one of two services leaves, the other's share stays as it was and the idle line takes the
+/// leaver's part (its share used to rise to absorb it, as if it had grown).
+#[test]
+fn a_service_left_on_a_fleet_keeps_its_share_and_the_idle_line_takes_what_others_left() {
+    let fleet = |s: &mut Snapshot| {
+        s.inventory.container_instances = vec![ContainerInstance {
+            ec2_instance_id: "i-1".into(),
+            instance_type: "m5.xlarge".into(),
+            registered_cpu: 4096,
+            registered_memory: 15_360,
+            capacity_provider_name: None,
+            status: "ACTIVE".into(),
+        }];
+        s.validate().unwrap();
+    };
+    let mut both = steady(
+        vec![
+            (service("a", Some(LaunchType::Ec2), 2), task_definition("a", 1024, 2048)),
+            (service("b", Some(LaunchType::Ec2), 1), task_definition("b", 1024, 4096)),
+        ],
+        0.5,
+    );
+    fleet(&mut both);
+    let mut left = both.clone();
+    left.inventory.services[1].launch_type = Some(LaunchType::Fargate);
+    left.validate().unwrap();
+    let (before, after) = (analyze(&both), analyze(&left));
+    // m5.xlarge, $0.192 an hour x 730 = $140.16; capacity 4,096 CPU units and 15,360 MiB.
+    let pool = 0.192 * 730.0;
+    let unit = |cpu: f64, mib: f64| cpu * VCPU + mib * GB;
+    let capacity = unit(4096.0, 15_360.0);
+    let a = pool * 2.0 * unit(1024.0, 2048.0) / capacity;
+    let b = pool * unit(1024.0, 4096.0) / capacity;
+    let usd = |r: &Report, name: &str| {
+        r.services
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap()
+            .current_monthly_usd
+            .cents()
+            .to_string()
+    };
+    assert_eq!(usd(&before, "a"), format!("${}", cents(a)));
+    assert_eq!(usd(&before, "b"), format!("${}", cents(b)));
+    assert_eq!(usd(&after, "a"), usd(&before, "a"), "a's share stays when b leaves");
+    let idle = |r: &Report| r.cluster.pools[0].idle_monthly_usd.cents().to_string();
+    assert_eq!(idle(&before), format!("${}", cents(pool - a - b)));
+    assert_eq!(idle(&after), format!("${}", cents(pool - a)));
+    // The fleet is the cluster's either way: its services' shares and its idle line add up to it.
+    for r in [&before, &after] {
+        let p = &r.cluster.pools[0];
+        let shares: Usd = r
+            .services
+            .iter()
+            .filter(|s| s.launch_type == crate::report::LaunchType::Ec2)
+            .map(|s| s.current_monthly_usd)
+            .sum();
+        assert_eq!((shares + p.idle_monthly_usd).cents(), p.monthly_usd.cents());
+    }
 }
 
 /// The types the EC2 plans may use: the chosen families and the cluster's own, never a burstable

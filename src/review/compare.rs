@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use crate::money::Usd;
 use crate::report::{
-    Action, Capacity, Cause, Comparison, Compute, FollowUp, FollowUpStatus, LaunchType, Report, ServiceChange, ServiceReport, Target,
+    Action, Capacity, Cause, Comparison, Compute, FleetAction, FleetFollowUp, FleetFollowUpStatus, FleetLine, FleetStep, FollowUp,
+    FollowUpStatus, LaunchType, PoolChange, Report, ServiceChange, ServiceReport, Target,
 };
 
 /// Task counts that differ by less than this share are the same count.
@@ -30,11 +31,19 @@ pub fn compare(previous: &Report, previous_month: &str, current: &Report) -> Com
         .collect();
     services.sort_by(|a, b| b.change_usd.0.abs().cmp(&a.change_usd.0.abs()).then(a.name.cmp(&b.name)));
     let fleet = FleetMove::of(previous, current);
+    // A service moving as one step of a fleet action is followed up with its fleet.
+    let in_fleet_action = |name: &str| previous.cluster.fleet_actions.iter().any(|a| a.services.iter().any(|s| s == name));
     let follow_ups = previous
         .services
         .iter()
-        .filter(|s| s.recommendation.action != Action::Keep)
+        .filter(|s| s.recommendation.action != Action::Keep && !in_fleet_action(&s.name))
         .map(|s| follow_up(s, after.get(s.name.as_str()).copied(), &fleet))
+        .collect();
+    let fleet_follow_ups = previous
+        .cluster
+        .fleet_actions
+        .iter()
+        .map(|a| fleet_follow_up(a, previous, current))
         .collect();
     let (was, now) = (previous.cluster.current_monthly_usd, current.cluster.current_monthly_usd);
     Comparison {
@@ -45,7 +54,132 @@ pub fn compare(previous: &Report, previous_month: &str, current: &Report) -> Com
         change_pct: pct(now - was, was),
         services,
         follow_ups,
+        pools: pool_changes(previous, current),
+        fleet_follow_ups,
     }
+}
+
+/// A report's pool of a kind: what it cost, what of it was idle, its instances. `None` for a
+/// report saved before pools were recorded that had instances of the kind (its figures unknown).
+fn pool_of(r: &Report, kind: Compute) -> Option<(Usd, Usd, Vec<FleetLine>)> {
+    let instances = match kind {
+        Compute::ManagedInstances => &r.cluster.current_managed_instances_fleet,
+        _ => &r.cluster.current_ec2_fleet,
+    };
+    match r.cluster.pools.iter().find(|p| p.kind == kind) {
+        Some(p) => Some((p.monthly_usd, p.idle_monthly_usd, instances.clone())),
+        None if instances.is_empty() => Some((Usd::ZERO, Usd::ZERO, Vec::new())),
+        None => None,
+    }
+}
+
+/// Each pool whose cost or idle line moved between the months.
+fn pool_changes(previous: &Report, current: &Report) -> Vec<PoolChange> {
+    [Compute::Ec2, Compute::ManagedInstances]
+        .into_iter()
+        .filter_map(|kind| {
+            let (was, was_idle, was_instances) = pool_of(previous, kind)?;
+            let (now, now_idle, instances) = pool_of(current, kind)?;
+            let moved = !(now - was).cents().is_zero() || !(now_idle - was_idle).cents().is_zero() || was_instances != instances;
+            moved.then_some(PoolChange {
+                kind,
+                previous_instances: was_instances,
+                instances,
+                previous_monthly_usd: was,
+                monthly_usd: now,
+                previous_idle_monthly_usd: was_idle,
+                idle_monthly_usd: now_idle,
+            })
+        })
+        .collect()
+}
+
+/// Last month's action on a pool, measured on the pool's cost and the services that moved.
+fn fleet_follow_up(a: &FleetAction, previous: &Report, current: &Report) -> FleetFollowUp {
+    let on_pool = |s: &ServiceReport| match a.kind {
+        Compute::ManagedInstances => s.launch_type == LaunchType::ManagedInstances,
+        _ => s.launch_type == LaunchType::Ec2,
+    };
+    let find = |r: &Report, name: &str| r.services.iter().find(|s| s.name == name).cloned();
+    let moved: Vec<String> = a
+        .services
+        .iter()
+        .filter(|n| !find(current, n).is_some_and(|s| on_pool(&s)))
+        .cloned()
+        .collect();
+    let moved_now: Usd = moved.iter().filter_map(|n| find(current, n)).map(|s| s.current_monthly_usd).sum();
+    let their_shares: Usd = moved.iter().filter_map(|n| find(previous, n)).map(|s| s.current_monthly_usd).sum();
+    let (before, _, previous_instances) = pool_of(previous, a.kind).unwrap_or_default();
+    let (after, _, instances) = pool_of(current, a.kind).unwrap_or_default();
+    let fell = (before - after).cents();
+    let fell = if fell.0.is_sign_negative() { Usd::ZERO } else { fell };
+    let all_moved = moved.len() == a.services.len();
+    let gave_up = match a.action {
+        FleetStep::Retire => instances.is_empty(),
+        FleetStep::Shrink => !fell.is_zero(),
+    };
+    let status = match () {
+        _ if moved.is_empty() => FleetFollowUpStatus::Open,
+        _ if all_moved && gave_up => FleetFollowUpStatus::Done,
+        _ => FleetFollowUpStatus::Partly,
+    };
+    let realised = (!moved.is_empty()).then(|| {
+        let saved = match a.action {
+            FleetStep::Retire => fell,
+            FleetStep::Shrink if fell > their_shares => their_shares,
+            FleetStep::Shrink => fell,
+        };
+        saved - moved_now
+    });
+    let remains = fleet_remains(a, status, &moved, after, &instances);
+    FleetFollowUp {
+        kind: a.kind,
+        action: a.action,
+        services: a.services.clone(),
+        moved,
+        status,
+        estimated_savings_usd: a.savings_monthly_usd,
+        previous_instances,
+        instances,
+        previous_pool_monthly_usd: before,
+        pool_monthly_usd: after,
+        moved_monthly_usd: moved_now,
+        realised_savings_usd: realised,
+        remains,
+    }
+}
+
+/// What is left of a fleet action, in words.
+fn fleet_remains(a: &FleetAction, status: FleetFollowUpStatus, moved: &[String], now: Usd, instances: &[FleetLine]) -> Option<String> {
+    if status == FleetFollowUpStatus::Done {
+        return None;
+    }
+    let still: Vec<&str> = a.services.iter().filter(|n| !moved.contains(n)).map(String::as_str).collect();
+    let running = instances
+        .iter()
+        .map(|l| format!("{} x {}", l.count, l.instance_type))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let pool = match a.kind {
+        Compute::ManagedInstances => "ECS Managed Instances fleet",
+        _ => "EC2 fleet",
+    };
+    let last_step = match (a.action, a.kind) {
+        (FleetStep::Retire, Compute::ManagedInstances) => format!(
+            "then retire the {pool}: remove its capacity provider from the cluster ({running} still run at {now} a month)"
+        ),
+        (FleetStep::Retire, _) => format!(
+            "then retire the {pool}: set its Auto Scaling group's minimum and desired capacity to 0 and remove its capacity provider from the cluster ({running} still run at {now} a month)"
+        ),
+        (FleetStep::Shrink, _) => format!(
+            "then let the {pool} give up their instances: ECS managed scaling with a target capacity does, or lower its desired count ({running} run at {now} a month)"
+        ),
+    };
+    Some(if still.is_empty() {
+        format!("every service left; {last_step}")
+    } else {
+        format!("still to move: {} (as last month's rows said); {last_step}", still.join(", "))
+    })
 }
 
 fn service_change(name: &str, before: Option<&ServiceReport>, after: Option<&ServiceReport>) -> Option<ServiceChange> {
@@ -112,7 +246,7 @@ fn causes(b: &ServiceReport, a: &ServiceReport) -> (Vec<Cause>, String) {
                     Usd::from_f64(x),
                     Usd::from_f64(y),
                     if a.launch_type == LaunchType::Ec2 {
-                        "its share of the EC2 fleet, which other services left or joined, or EC2 prices and discounts"
+                        "the EC2 fleet's cost per unit of its capacity: its instance types, EC2 prices or discounts"
                     } else {
                         "prices, discounts, Spot share or when its tasks ran"
                     }

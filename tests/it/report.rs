@@ -198,34 +198,115 @@ fn a_later_month_compares_with_the_previous_report_and_follows_up_its_recommenda
         up.realised_savings_usd,
         Some(cost(&previous, "user-profile") - cost(&report, "user-profile"))
     );
-    // inventory-sync left the six m5.2xlarge for Fargate, but the fleet still runs all six in
-    // November: nothing is realised until instances go, and it now costs its Fargate bill. It was
-    // reported as "done, realised" its whole former share.
-    let sync = follow("inventory-sync");
-    assert_eq!(serde_json::to_value(sync.status).unwrap(), "done");
-    let fleet = |r: &ecs_advisor::report::Report| -> ecs_advisor::money::Usd {
+    // inventory-sync left the six m5.2xlarge for Fargate, one step of October's "retire the EC2
+    // fleet", but the fleet still runs all six in November: nothing is realised until instances
+    // go, and it now costs its Fargate bill. It was reported as "done, realised" its whole former
+    // share. It is followed up with its fleet, not on its own.
+    assert!(c.follow_ups.iter().all(|f| f.service != "inventory-sync"));
+    let retire = c
+        .fleet_follow_ups
+        .iter()
+        .find(|f| f.kind == ecs_advisor::report::Compute::Ec2)
+        .expect("October's EC2 fleet action followed up");
+    assert_eq!(serde_json::to_value(retire.status).unwrap(), "partly");
+    assert_eq!(retire.moved, vec!["inventory-sync".to_string()]);
+    let pool = |r: &Report| {
+        r.cluster
+            .pools
+            .iter()
+            .find(|p| p.kind == ecs_advisor::report::Compute::Ec2)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(pool(&previous).monthly_usd, pool(&report).monthly_usd, "the fleet did not shrink");
+    assert_eq!(retire.previous_pool_monthly_usd, retire.pool_monthly_usd);
+    let sync_now = cost(&report, "inventory-sync");
+    assert_eq!(retire.moved_monthly_usd, sync_now);
+    assert_eq!(retire.realised_savings_usd, Some(ecs_advisor::money::Usd::ZERO - sync_now));
+    let remains = retire.remains.as_deref().unwrap();
+    assert!(
+        remains.contains("still to move: orders-db-proxy") && remains.contains("6 x m5.2xlarge still run at $1,681.92 a month"),
+        "{remains}"
+    );
+    // The others on the fleet kept their shares: the fleet's cost is its services' shares plus its
+    // idle line, so what the shares fell (inventory-sync's, and small changes of the others) the
+    // idle line rose.
+    let idle_rise = pool(&report).idle_monthly_usd - pool(&previous).idle_monthly_usd;
+    let others = |r: &Report| -> ecs_advisor::money::Usd {
         r.services
             .iter()
             .filter(|s| s.launch_type == ecs_advisor::report::LaunchType::Ec2)
             .map(|s| s.current_monthly_usd)
             .sum()
     };
-    assert_eq!(fleet(&previous).cents(), fleet(&report).cents(), "the fleet did not shrink");
-    let sync_now = cost(&report, "inventory-sync");
-    assert_eq!(sync.realised_savings_usd, Some(ecs_advisor::money::Usd::ZERO - sync_now));
+    let gap = (others(&previous) - others(&report) - idle_rise).to_f64().abs();
     assert!(
-        sync.note.as_deref().unwrap().contains("nothing is saved until instances go"),
-        "{:?}",
-        sync.note
+        gap <= 0.01,
+        "the EC2 services' shares fell by what the idle line rose, to the cent: {gap}"
     );
+    let [ec2_pool] = c.pools.as_slice() else { panic!("{:?}", c.pools) };
+    assert_eq!(ec2_pool.idle_monthly_usd, pool(&report).idle_monthly_usd);
     assert_eq!(serde_json::to_value(follow("recommendations").status).unwrap(), "open");
 
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(md.contains("## Month over month"));
     assert!(md.contains("### Largest increases") && md.contains("### Largest decreases"));
     assert!(md.contains("### 2026-10's recommendations"));
+    assert!(
+        md.contains("| EC2 fleet (6 x m5.2xlarge) | retire the fleet: move 9 services off it (1 moved) | partly |"),
+        "{md}"
+    );
     let index = std::fs::read_to_string(out.path().join("index.html")).unwrap();
     assert!(index.contains("demo-prod/2026-10/report.html") && index.contains("demo-prod/2026-11/report.html"));
+}
+
+/// October's demo plan retires the EC2 fleet. Carried out as planned (every service where its row
+/// said, no instance left), it realises exactly what it estimated: the fleet's cost less what its
+/// services cost where they went. Every service gone but the instances still running realises
+/// nothing of the fleet, and the report says what is left to do.
+#[test]
+fn a_retired_fleet_realises_its_estimate_and_a_fleet_left_running_realises_nothing_yet() {
+    use ecs_advisor::money::Usd;
+    use ecs_advisor::report::{Compute, LaunchType};
+    let october: Report = serde_json::from_str(crate::support::cmd::demo_json_text()).unwrap();
+    let action = october
+        .cluster
+        .fleet_actions
+        .iter()
+        .find(|a| a.kind == Compute::Ec2)
+        .unwrap()
+        .clone();
+    // Every service of the action runs where its row said, at the figure it said.
+    let mut moved = october.clone();
+    for s in moved.services.iter_mut().filter(|s| action.services.contains(&s.name)) {
+        s.launch_type = LaunchType::Fargate;
+        s.current_monthly_usd = s.recommendation.monthly_usd;
+    }
+    let (mut retired, left_running) = (moved.clone(), moved);
+    retired.cluster.current_ec2_fleet.clear();
+    retired.cluster.pools.retain(|p| p.kind != Compute::Ec2);
+
+    let retired_up = ecs_advisor::review::compare::compare(&october, "2026-10", &retired);
+    let f = retired_up.fleet_follow_ups.iter().find(|f| f.kind == Compute::Ec2).unwrap();
+    assert_eq!(serde_json::to_value(f.status).unwrap(), "done");
+    assert_eq!(f.moved, action.services);
+    assert_eq!(f.pool_monthly_usd, Usd::ZERO);
+    assert_eq!(f.realised_savings_usd.unwrap().cents(), action.savings_monthly_usd.cents());
+    assert_eq!(f.remains, None);
+
+    let running_up = ecs_advisor::review::compare::compare(&october, "2026-10", &left_running);
+    let f = running_up.fleet_follow_ups.iter().find(|f| f.kind == Compute::Ec2).unwrap();
+    assert_eq!(serde_json::to_value(f.status).unwrap(), "partly");
+    assert_eq!(
+        f.realised_savings_usd.unwrap().cents(),
+        (Usd::ZERO - action.after_monthly_usd).cents()
+    );
+    let remains = f.remains.as_deref().unwrap();
+    assert!(
+        remains
+            .starts_with("every service left; then retire the EC2 fleet: set its Auto Scaling group's minimum and desired capacity to 0"),
+        "{remains}"
+    );
 }
 
 #[test]
@@ -414,15 +495,28 @@ fn discounts_are_echoed_in_every_output_and_scale_on_demand_figures() {
         usd(&svc(&sp, "catalog-api")["current_monthly_usd"]),
     );
     assert_eq!(b, a * rust_decimal::Decimal::new(8, 1));
-    // The six m5.2xlarge container instances today: 70% of on demand.
+    // The six m5.2xlarge container instances today: 70% of on demand (its services' shares and
+    // its idle line).
     let ec2_today = |r: &Value| -> rust_decimal::Decimal {
-        r["services"]
+        let pool = r["cluster"]["pools"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|s| s["launch_type"] == "EC2")
-            .map(|s| usd(&s["current_monthly_usd"]))
-            .sum()
+            .find(|p| p["kind"] == "ec2")
+            .unwrap();
+        assert_eq!(
+            usd(&pool["monthly_usd"]).round_dp(6),
+            (r["services"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| s["launch_type"] == "EC2")
+                .map(|s| usd(&s["current_monthly_usd"]))
+                .sum::<rust_decimal::Decimal>()
+                + usd(&pool["idle_monthly_usd"]))
+            .round_dp(6)
+        );
+        usd(&pool["monthly_usd"])
     };
     assert_eq!(
         ec2_today(&sp).round_dp(6),
