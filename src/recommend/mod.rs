@@ -3,18 +3,26 @@
 //! for the cluster (all Fargate, all EC2, a mix or all Managed Instances) and says why. Builds the
 //! canonical [`Report`]. Pure computation.
 //!
+//! [`analyze_with`] runs four stages, one type each: `Today` (today's instances priced, each
+//! service's numbers, today's cost shared out with each pool's idle line), `Fleets` (every plan
+//! priced: the all-Fargate plan service by service, the fleets the others need simulated),
+//! `Chosen` (the plan, and what it means for each service) and `cluster_report`.
+//!
 //! `cost` holds the rules today's cost is computed by (and `gate` prices a change by),
 //! `candidate` computes each service's numbers, `current` prices today's instances (and says what
 //! the plan does to them: `fleet_actions`), `fleets` simulates the fleets the plans need (and
 //! `managed` gives the ECS Managed Instances types and fees they pack onto), `plan` decides (pure
-//! functions with table tests), `words` writes every
-//! sentence, `series` the charts' data; this file puts the report together.
+//! functions with table tests), `options` prices every way to run a service or the cluster,
+//! `advice` says what to do with each service, `words` writes every sentence, `series` the
+//! charts' data.
 
+mod advice;
 mod candidate;
 pub mod cost;
 mod current;
 mod fleets;
 mod managed;
+mod options;
 pub mod plan;
 mod series;
 #[cfg(test)]
@@ -26,11 +34,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::Decimal;
 
 use crate::config::Assumptions;
-use crate::domain::{Arch, Capacity, Platform};
+use crate::domain::{Arch, Platform};
 use crate::money::{monthly, Usd};
 use crate::pricing::{self, Catalog, PricingError};
 use crate::report::*;
-use crate::simulation::ec2::{FleetSimulation, Packer, TaskShape};
+use crate::simulation::ec2::{FleetSimulation, Packer};
 use crate::simulation::fargate::FargateSize;
 use crate::simulation::optimizer::{Budget, OptimizingPacker};
 use crate::simulation::SimulationError;
@@ -38,10 +46,10 @@ use crate::snapshot::inventory::{Placement, TaskDefinition};
 use crate::snapshot::Snapshot;
 use crate::usage::{self, ServiceUsage};
 
+use advice::{fargate_recommendation, instances_recommendation, keep_today};
 use candidate::{Buckets, Candidate};
 use fleets::{share_of, simulate_fleets, Ec2Runs, FleetInputs, Simulated};
-use plan::FargateChoice;
-use words::not_applicable as na;
+use options::{cluster_options, service_options};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecommendError {
@@ -87,13 +95,6 @@ pub fn analyze_with(
         catalog
     };
     let region = catalog.region(&m.region)?;
-    let rates = &region.fargate;
-    let window_s = m.window_seconds();
-    let steps = m.steps() as usize;
-    let buckets = Buckets {
-        step_seconds: m.step_seconds,
-        window_seconds: window_s,
-    };
     let mut warnings = Vec::new();
     if let Some(w) = catalog.fallback_warning(&m.region) {
         warnings.push(w);
@@ -101,254 +102,25 @@ pub fn analyze_with(
     if m.usage_source == crate::snapshot::usage_source::AWS_ECS {
         warnings.push(words::warn::NO_CONTAINER_INSIGHTS.into());
     }
-
-    // Today's instances, in two pools (Auto Scaling groups; Managed Instances with their fees).
-    let inventory = &snapshot.inventory;
-    let today = current::Pools::priced(inventory, catalog, region, &m.region, window_s, &mut warnings);
-    let weights = cost::weights(rates);
-
-    let mut cands = candidates(snapshot, usages, a, rates, buckets, &mut warnings)?;
-
-    let (idle_pool_cost, pools) = today.share(&mut cands, window_s, steps, &weights, &mut warnings);
-
-    let types = fleets::ec2_types(catalog, region, &today.ec2_fleet, a, &m.region, &mut warnings);
-    if let Some(w) = words::warn::estimated_prices(
-        region,
-        today
-            .ec2_fleet
-            .keys()
-            .chain(today.mi_fleet.keys())
-            .map(String::as_str)
-            .chain(types.iter().map(|t| t.instance_type.as_str())),
-        &fargate_groups_used(&cands),
-    ) {
-        warnings.push(w);
-    }
-    // ARM64 tasks run only on Graviton: without a Graviton type they stay on Fargate.
-    if !types.iter().any(|t| t.arch == Arch::Arm64) {
-        for c in cands.iter_mut().filter(|c| c.platform == Platform::LinuxArm) {
-            c.ec2_shape = None;
-        }
-    }
-
-    let fleet_inputs = FleetInputs {
-        cands: &cands,
-        types: &types,
-        region,
-        step_seconds: m.step_seconds,
-        steps,
-        packer,
-        weights,
-        hour_factor: a.ec2_hour_factor(),
-        fees: None,
-    };
-    // ECS Managed Instances: the types ECS may pick, each at its EC2 price plus its fee, on
-    // demand, with trunking on (the ENI limit does not bind there).
-    let mi = managed::inputs(
-        catalog,
-        region,
-        inventory,
-        &a.managed_instances,
-        today.fee_rule.clone(),
-        &mut warnings,
-    );
-    let mi_inputs = FleetInputs {
-        types: &mi.types,
-        hour_factor: Decimal::ONE,
-        fees: Some(&mi.fees),
-        ..fleet_inputs
-    };
-    let mut mi_ec2 = a.ec2.clone();
-    mi_ec2.eni_trunking = true;
-    // No target capacity: ECS launches what the tasks need. Idle and underused instances go
-    // after the provider's scaleInAfter where the cluster has a provider that sets it.
-    mi_ec2.target_capacity_pct = 100;
-    mi_ec2.scale_in_minutes = managed::scale_in_after_minutes(inventory, &a.managed_instances);
-    let pct = a.recommend.ec2_min_savings_pct;
-    let ec2_able: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].ec2_shape.is_some()).collect();
-    // What each service costs in the all-Fargate plan: exactly what its Fargate recommendation
-    // says (a daemon nothing: it becomes a sidecar), so the plan's total and the per-service
-    // figures agree to the cent. A task too big for Fargate makes the plan impossible.
-    let fargate_recs: Vec<Option<Recommendation>> = cands
-        .iter()
-        .map(|c| (c.best_fargate.is_some() || c.is_daemon()).then(|| fargate_recommendation(c, a)))
-        .collect();
-    let fargate_plan: Vec<Option<Usd>> = fargate_recs.iter().map(|r| r.as_ref().map(|r| r.monthly_usd)).collect();
-    let all_fargate: Option<Usd> = fargate_plan.iter().copied().sum();
-    let fargate_only: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].ec2_shape.is_none()).collect();
-    let fargate_only_cost: Option<Usd> = fargate_only.iter().map(|&i| fargate_plan[i]).sum();
-    let share_of = |sim: Option<&FleetSimulation>| share_of(sim, window_s);
-    let Simulated {
-        all_ec2,
-        trunked,
-        mixed_ec2,
-        mixed_sim,
-        managed,
-    } = simulate_fleets(
-        &fleet_inputs,
-        &mi_inputs,
-        (&a.ec2, &mi_ec2),
-        &ec2_able,
-        !mi.types.is_empty(),
-        pct,
-        window_s,
-        progress,
-    )?;
-    let ec2_share = share_of(all_ec2.as_ref().map(|s| &s.ecs.sim));
-    let ideal_share = share_of(all_ec2.as_ref().and_then(|s| s.ideal.as_ref()));
-    let trunked_share = share_of(trunked.as_ref().map(|s| &s.ecs.sim));
-    let with_rest = |sim: Option<&FleetSimulation>| -> Option<Usd> { Some(monthly(sim?.cost, window_s) + fargate_only_cost?) };
-    let all_ec2_total = with_rest(all_ec2.as_ref().map(|s| &s.ecs.sim));
-    let ec2_ideal_total = with_rest(all_ec2.as_ref().and_then(|s| s.ideal.as_ref()));
-    let ec2_trunking_total = with_rest(trunked.as_ref().map(|s| &s.ecs.sim));
-    let managed_share = share_of(managed.as_ref().map(|s| &s.ecs.sim));
-    let managed_total = with_rest(managed.as_ref().map(|s| &s.ecs.sim));
-    let mixed_total = mixed_sim.as_ref().and_then(|sim| {
-        let on_ec2: BTreeSet<usize> = mixed_ec2.iter().copied().collect();
-        let rest: Option<Usd> = (0..cands.len()).filter(|i| !on_ec2.contains(i)).map(|i| fargate_plan[i]).sum();
-        Some(monthly(sim.ecs.sim.cost, window_s) + rest?)
-    });
-
+    let today = Today::of(snapshot, usages, catalog, region, a, &mut warnings)?;
+    let fleets = Fleets::simulate(&today, snapshot, catalog, region, a, packer, progress, &mut warnings)?;
     progress("recommendations");
-    let costs = plan::PlanCosts {
-        all_fargate,
-        all_ec2: all_ec2_total,
-        mixed: mixed_total,
-        managed_instances: managed_total,
-    };
-    let plan = plan::choose_plan(costs, pct, a.managed_instances.min_savings_pct);
-    if plan == Plan::Current {
-        // Nothing is feasible everywhere (a task too big for Fargate and no EC2 types): keep today.
-        warnings.push(words::warn::NO_PLAN.into());
-    }
-    let (plan_runs, plan_ec2): (Option<&Ec2Runs>, BTreeSet<usize>) = match plan {
-        Plan::AllFargate | Plan::Current => (None, BTreeSet::new()),
-        Plan::AllEc2 => (all_ec2.as_ref(), ec2_able.iter().copied().collect()),
-        Plan::Mixed => (mixed_sim.as_ref(), mixed_ec2.iter().copied().collect()),
-        Plan::ManagedInstances => (managed.as_ref(), ec2_able.iter().copied().collect()),
-    };
-    let plan_compute = if plan == Plan::ManagedInstances {
-        Compute::ManagedInstances
-    } else {
-        Compute::Ec2
-    };
-    let plan_sim = plan_runs.map(|r| &r.ecs.sim);
-    if let Some(sim) = plan_sim {
-        if sim.unplaced_steps > 0 {
-            let names: Vec<String> = sim
-                .unplaceable_services
-                .iter()
-                .map(|&i| format!("`{}`", cands[i].svc.name))
-                .collect();
-            warnings.push(words::warn::unplaced(sim.unplaced_steps, &names));
-        }
-    }
-
-    let mut services = Vec::new();
-    for (i, c) in cands.iter().enumerate() {
-        let rec = if plan == Plan::Current {
-            keep_today(c, words::NO_PLAN_WHY.into())
-        } else if plan_ec2.contains(&i) {
-            let cost = plan_sim
-                .and_then(|s| s.allocation.get(&i))
-                .map(|&x| monthly(x, window_s))
-                .unwrap_or(Usd::ZERO);
-            instances_recommendation(c, cost, a, plan_runs, plan_compute)
-        } else {
-            fargate_recs[i].clone().unwrap_or_else(|| fargate_recommendation(c, a))
-        };
-        let options = service_options(
-            c,
-            a,
-            [&ec2_share, &ideal_share, &trunked_share, &managed_share],
-            all_ec2.is_some(),
-            &mi,
-        );
-        services.push(service_report(c, options, rec));
-    }
-
-    let current_total: Usd = services.iter().map(|s| s.current_monthly_usd).sum::<Usd>() + idle_pool_cost;
-    let recommended: Usd = services.iter().map(|s| s.recommendation.monthly_usd).sum();
-    let trunking_shown = plan::trunking_matters(ec2_trunking_total, all_ec2_total)
-        .then_some(ec2_trunking_total)
-        .flatten();
-    let rationale = words::cluster_rationale(plan, &costs, a, plan_ec2.len(), trunking_shown, mi.note.as_deref());
-    if a.ec2.spot_share_pct > 0.0 && all_ec2.is_some() {
-        warnings.push(words::warn::ec2_spot(a));
-    }
-
-    let cluster_options = cluster_options(
-        &cands,
-        &fargate_plan,
-        all_fargate,
-        a,
-        [
-            (all_ec2_total, all_ec2.as_ref().map(|s| &s.ecs.sim)),
-            (ec2_ideal_total, all_ec2.as_ref().and_then(|s| s.ideal.as_ref())),
-            (ec2_trunking_total, trunked.as_ref().map(|s| &s.ecs.sim)),
-            (managed_total, managed.as_ref().map(|s| &s.ecs.sim)),
-        ],
-        &mi,
-    );
+    let chosen = Chosen::of(&today, &fleets, a, &mut warnings);
+    let cluster = cluster_report(snapshot, &today, &fleets, &chosen, a, &mut warnings);
     let series = series::build(
         &series::Inputs {
-            cands: &cands,
-            buckets,
+            cands: &today.cands,
+            buckets: today.buckets,
             start: m.window_start,
-            current_fleet_hourly: (today.ec2_hourly + today.mi_hourly).to_f64(),
-            fargate_plan: &fargate_plan,
-            all_fargate,
-            all_ec2: all_ec2.as_ref(),
-            managed: managed.as_ref(),
-            fargate_only: &fargate_only,
+            current_fleet_hourly: (today.pools.ec2_hourly + today.pools.mi_hourly).to_f64(),
+            fargate_plan: &fleets.fargate_plan,
+            all_fargate: fleets.all_fargate,
+            all_ec2: fleets.sims.all_ec2.as_ref(),
+            managed: fleets.sims.managed.as_ref(),
+            fargate_only: &fleets.fargate_only,
         },
-        &services,
+        &chosen.services,
     );
-    let cluster = ClusterReport {
-        current_monthly_usd: current_total,
-        current_ec2_fleet: counted_lines(&today.ec2_fleet),
-        current_managed_instances_fleet: counted_lines(&today.mi_fleet),
-        managed_instances_providers: inventory
-            .capacity_providers
-            .iter()
-            .filter(|p| p.managed_instances.is_some())
-            .map(|p| p.name.clone())
-            .collect(),
-        fleet_actions: current::fleet_actions(&cands, &services, &pools, &today),
-        pools,
-        fargate_monthly_usd: option_usd(&cluster_options, OptionKind::Fargate),
-        ec2_monthly_usd: option_usd(&cluster_options, OptionKind::Ec2),
-        ec2_fleet: cluster_options
-            .iter()
-            .find(|o| o.kind == OptionKind::Ec2)
-            .map(|o| o.fleet.clone())
-            .unwrap_or_default(),
-        options: cluster_options,
-        ec2_method: words::ec2_method(all_ec2.as_ref(), a, m.step_seconds, types.len()),
-        plans: vec![
-            PlanFigure {
-                plan: Plan::AllFargate,
-                monthly_usd: all_fargate,
-            },
-            PlanFigure {
-                plan: Plan::AllEc2,
-                monthly_usd: all_ec2_total,
-            },
-            PlanFigure {
-                plan: Plan::Mixed,
-                monthly_usd: mixed_total,
-            },
-            PlanFigure {
-                plan: Plan::ManagedInstances,
-                monthly_usd: managed_total,
-            },
-        ],
-        recommended_plan: plan,
-        recommended_monthly_usd: recommended,
-        savings_monthly_usd: current_total - recommended,
-        recommended_ec2_fleet: fleet_lines(plan_sim),
-        rationale,
-    };
     Ok(Report {
         schema_version: REPORT_SCHEMA_VERSION,
         generated_by: format!("ecs-advisor {}", env!("CARGO_PKG_VERSION")),
@@ -356,14 +128,373 @@ pub fn analyze_with(
         region: m.region.clone(),
         window: m.window(),
         usage_source: m.usage_source.clone(),
-        prices: price_info(region, &warnings, today.not_priced),
+        prices: price_info(region, &warnings, today.pools.not_priced),
         assumptions: a.clone(),
-        services,
+        services: chosen.services,
         cluster,
         series,
         warnings,
         monthly: None,
     })
+}
+
+/// The analysis's first stage: today's instances priced, each service's numbers, today's cost
+/// shared out, and the instance types the EC2 plans may use.
+struct Today<'s, 'c> {
+    cands: Vec<Candidate<'s>>,
+    pools: current::Pools,
+    /// Each pool with its units and idle line; the idle lines' monthly sum.
+    pool_basis: Vec<PoolBasis>,
+    idle: Usd,
+    types: Vec<&'c pricing::InstanceType>,
+    window_s: u64,
+    steps: usize,
+    buckets: Buckets,
+}
+
+impl<'s, 'c> Today<'s, 'c> {
+    fn of(
+        snapshot: &'s Snapshot,
+        usages: &'s [ServiceUsage],
+        catalog: &'c Catalog,
+        region: &pricing::RegionPrices,
+        a: &Assumptions,
+        warnings: &mut Vec<String>,
+    ) -> Result<Self, RecommendError> {
+        let m = &snapshot.manifest;
+        let window_s = m.window_seconds();
+        let steps = m.steps() as usize;
+        let buckets = Buckets {
+            step_seconds: m.step_seconds,
+            window_seconds: window_s,
+        };
+        // Today's instances, in two pools (Auto Scaling groups; Managed Instances with their fees).
+        let pools = current::Pools::priced(&snapshot.inventory, catalog, region, &m.region, window_s, warnings);
+        let mut cands = candidates(snapshot, usages, a, &region.fargate, buckets, warnings)?;
+        let (idle, pool_basis) = pools.share(&mut cands, window_s, steps, &cost::weights(&region.fargate), warnings);
+        let types = fleets::ec2_types(catalog, region, &pools.ec2_fleet, a, &m.region, warnings);
+        if let Some(w) = words::warn::estimated_prices(
+            region,
+            pools
+                .ec2_fleet
+                .keys()
+                .chain(pools.mi_fleet.keys())
+                .map(String::as_str)
+                .chain(types.iter().map(|t| t.instance_type.as_str())),
+            &fargate_groups_used(&cands),
+        ) {
+            warnings.push(w);
+        }
+        // ARM64 tasks run only on Graviton: without a Graviton type they stay on Fargate.
+        if !types.iter().any(|t| t.arch == Arch::Arm64) {
+            for c in cands.iter_mut().filter(|c| c.platform == Platform::LinuxArm) {
+                c.ec2_shape = None;
+            }
+        }
+        Ok(Today {
+            cands,
+            pools,
+            pool_basis,
+            idle,
+            types,
+            window_s,
+            steps,
+            buckets,
+        })
+    }
+}
+
+/// Monthly figures of the whole-cluster options beside all Fargate: each fleet plus the services
+/// that stay on Fargate.
+struct Totals {
+    all_ec2: Option<Usd>,
+    ec2_ideal: Option<Usd>,
+    ec2_trunking: Option<Usd>,
+    managed: Option<Usd>,
+    mixed: Option<Usd>,
+}
+
+impl Totals {
+    fn of(sims: &Simulated, fargate_plan: &[Option<Usd>], fargate_only: &[usize], window_s: u64) -> Totals {
+        let fargate_only_cost: Option<Usd> = fargate_only.iter().map(|&i| fargate_plan[i]).sum();
+        let with_rest = |sim: Option<&FleetSimulation>| -> Option<Usd> { Some(monthly(sim?.cost, window_s) + fargate_only_cost?) };
+        Totals {
+            all_ec2: with_rest(ecs(&sims.all_ec2)),
+            ec2_ideal: with_rest(sims.all_ec2.as_ref().and_then(|s| s.ideal.as_ref())),
+            ec2_trunking: with_rest(ecs(&sims.trunked)),
+            managed: with_rest(ecs(&sims.managed)),
+            mixed: sims.mixed_sim.as_ref().and_then(|sim| {
+                let on_ec2: BTreeSet<usize> = sims.mixed_ec2.iter().copied().collect();
+                let rest: Option<Usd> = (0..fargate_plan.len())
+                    .filter(|i| !on_ec2.contains(i))
+                    .map(|i| fargate_plan[i])
+                    .sum();
+                Some(monthly(sim.ecs.sim.cost, window_s) + rest?)
+            }),
+        }
+    }
+}
+
+/// The analysis's second stage: every plan priced. The all-Fargate plan service by service, the
+/// fleets the other plans need simulated, each service's share of them, and the charts' series.
+struct Fleets<'c> {
+    /// What each service costs in the all-Fargate plan: exactly what its Fargate recommendation
+    /// says (a daemon nothing: it becomes a sidecar), so the plan's total and the per-service
+    /// figures agree to the cent. A task too big for Fargate makes the plan impossible.
+    fargate_recs: Vec<Option<Recommendation>>,
+    fargate_plan: Vec<Option<Usd>>,
+    all_fargate: Option<Usd>,
+    /// The services that can run on instances.
+    ec2_able: Vec<usize>,
+    sims: Simulated,
+    mi: managed::ManagedInstances<'c>,
+    /// Each service's share of the all-EC2, ideal, trunked and Managed Instances fleets.
+    shares: [BTreeMap<usize, Usd>; 4],
+    totals: Totals,
+    /// The services no instance type runs.
+    fargate_only: Vec<usize>,
+}
+
+impl<'c> Fleets<'c> {
+    #[allow(clippy::too_many_arguments)]
+    fn simulate(
+        today: &Today,
+        snapshot: &Snapshot,
+        catalog: &'c Catalog,
+        region: &pricing::RegionPrices,
+        a: &Assumptions,
+        packer: &(dyn Packer + Sync),
+        progress: &mut dyn FnMut(&str),
+        warnings: &mut Vec<String>,
+    ) -> Result<Self, RecommendError> {
+        let (m, cands, window_s) = (&snapshot.manifest, &today.cands, today.window_s);
+        let fleet_inputs = FleetInputs {
+            cands,
+            types: &today.types,
+            region,
+            step_seconds: m.step_seconds,
+            steps: today.steps,
+            packer,
+            weights: cost::weights(&region.fargate),
+            hour_factor: a.ec2_hour_factor(),
+            fees: None,
+        };
+        // ECS Managed Instances: the types ECS may pick, each at its EC2 price plus its fee, on
+        // demand, with trunking on (the ENI limit does not bind there).
+        let inventory = &snapshot.inventory;
+        let mi = managed::inputs(
+            catalog,
+            region,
+            inventory,
+            &a.managed_instances,
+            today.pools.fee_rule.clone(),
+            warnings,
+        );
+        let mi_inputs = FleetInputs {
+            types: &mi.types,
+            hour_factor: Decimal::ONE,
+            fees: Some(&mi.fees),
+            ..fleet_inputs
+        };
+        let mut mi_ec2 = a.ec2.clone();
+        mi_ec2.eni_trunking = true;
+        // No target capacity: ECS launches what the tasks need. Idle and underused instances go
+        // after the provider's scaleInAfter where the cluster has a provider that sets it.
+        mi_ec2.target_capacity_pct = 100;
+        mi_ec2.scale_in_minutes = managed::scale_in_after_minutes(inventory, &a.managed_instances);
+        let ec2_able: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].ec2_shape.is_some()).collect();
+        let fargate_recs: Vec<Option<Recommendation>> = cands
+            .iter()
+            .map(|c| (c.best_fargate.is_some() || c.is_daemon()).then(|| fargate_recommendation(c, a)))
+            .collect();
+        let fargate_plan: Vec<Option<Usd>> = fargate_recs.iter().map(|r| r.as_ref().map(|r| r.monthly_usd)).collect();
+        let all_fargate: Option<Usd> = fargate_plan.iter().copied().sum();
+        let fargate_only: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].ec2_shape.is_none()).collect();
+        let sims = simulate_fleets(
+            &fleet_inputs,
+            &mi_inputs,
+            (&a.ec2, &mi_ec2),
+            &ec2_able,
+            !mi.types.is_empty(),
+            a.recommend.ec2_min_savings_pct,
+            window_s,
+            progress,
+        )?;
+        let totals = Totals::of(&sims, &fargate_plan, &fargate_only, window_s);
+        let ideal = sims.all_ec2.as_ref().and_then(|s| s.ideal.as_ref());
+        let shares = [
+            share_of(ecs(&sims.all_ec2), window_s),
+            share_of(ideal, window_s),
+            share_of(ecs(&sims.trunked), window_s),
+            share_of(ecs(&sims.managed), window_s),
+        ];
+        Ok(Fleets {
+            fargate_recs,
+            fargate_plan,
+            all_fargate,
+            ec2_able,
+            sims,
+            mi,
+            shares,
+            totals,
+            fargate_only,
+        })
+    }
+}
+
+/// The analysis's third stage: the plan chosen on the totals, and what it means for each service.
+struct Chosen<'f> {
+    plan: Plan,
+    costs: plan::PlanCosts,
+    /// The plan's fleet, and the services on it.
+    runs: Option<&'f Ec2Runs>,
+    on_instances: BTreeSet<usize>,
+    services: Vec<ServiceReport>,
+}
+
+impl<'f> Chosen<'f> {
+    fn of(today: &Today, fleets: &'f Fleets, a: &Assumptions, warnings: &mut Vec<String>) -> Self {
+        let (cands, sims, t) = (&today.cands, &fleets.sims, &fleets.totals);
+        let costs = plan::PlanCosts {
+            all_fargate: fleets.all_fargate,
+            all_ec2: t.all_ec2,
+            mixed: t.mixed,
+            managed_instances: t.managed,
+        };
+        let plan = plan::choose_plan(costs, a.recommend.ec2_min_savings_pct, a.managed_instances.min_savings_pct);
+        if plan == Plan::Current {
+            // Nothing is feasible everywhere (a task too big for Fargate and no EC2 types): keep today.
+            warnings.push(words::warn::NO_PLAN.into());
+        }
+        let (runs, on_instances): (Option<&Ec2Runs>, BTreeSet<usize>) = match plan {
+            Plan::AllFargate | Plan::Current => (None, BTreeSet::new()),
+            Plan::AllEc2 => (sims.all_ec2.as_ref(), fleets.ec2_able.iter().copied().collect()),
+            Plan::Mixed => (sims.mixed_sim.as_ref(), sims.mixed_ec2.iter().copied().collect()),
+            Plan::ManagedInstances => (sims.managed.as_ref(), fleets.ec2_able.iter().copied().collect()),
+        };
+        let compute = if plan == Plan::ManagedInstances {
+            Compute::ManagedInstances
+        } else {
+            Compute::Ec2
+        };
+        let sim = runs.map(|r| &r.ecs.sim);
+        if let Some(sim) = sim.filter(|s| s.unplaced_steps > 0) {
+            let names: Vec<String> = sim
+                .unplaceable_services
+                .iter()
+                .map(|&i| format!("`{}`", cands[i].svc.name))
+                .collect();
+            warnings.push(words::warn::unplaced(sim.unplaced_steps, &names));
+        }
+        let [ec2, ideal, trunked, managed] = &fleets.shares;
+        let services = cands
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let rec = if plan == Plan::Current {
+                    keep_today(c, words::NO_PLAN_WHY.into())
+                } else if on_instances.contains(&i) {
+                    let cost = sim
+                        .and_then(|s| s.allocation.get(&i))
+                        .map(|&x| monthly(x, today.window_s))
+                        .unwrap_or(Usd::ZERO);
+                    instances_recommendation(c, cost, a, runs, compute)
+                } else {
+                    fleets.fargate_recs[i].clone().unwrap_or_else(|| fargate_recommendation(c, a))
+                };
+                let options = service_options(c, a, [ec2, ideal, trunked, managed], sims.all_ec2.is_some(), &fleets.mi);
+                service_report(c, options, rec)
+            })
+            .collect();
+        Chosen {
+            plan,
+            costs,
+            runs,
+            on_instances,
+            services,
+        }
+    }
+}
+
+/// The analysis's last stage: the cluster's figures, options, plans and fleet actions.
+fn cluster_report(
+    snapshot: &Snapshot,
+    today: &Today,
+    fleets: &Fleets,
+    chosen: &Chosen,
+    a: &Assumptions,
+    warnings: &mut Vec<String>,
+) -> ClusterReport {
+    let (sims, t, services) = (&fleets.sims, &fleets.totals, &chosen.services);
+    let current_total: Usd = services.iter().map(|s| s.current_monthly_usd).sum::<Usd>() + today.idle;
+    let recommended: Usd = services.iter().map(|s| s.recommendation.monthly_usd).sum();
+    let trunking_shown = plan::trunking_matters(t.ec2_trunking, t.all_ec2)
+        .then_some(t.ec2_trunking)
+        .flatten();
+    let rationale = words::cluster_rationale(
+        chosen.plan,
+        &chosen.costs,
+        a,
+        chosen.on_instances.len(),
+        trunking_shown,
+        fleets.mi.note.as_deref(),
+    );
+    if a.ec2.spot_share_pct > 0.0 && sims.all_ec2.is_some() {
+        warnings.push(words::warn::ec2_spot(a));
+    }
+    let options = cluster_options(
+        &today.cands,
+        &fleets.fargate_plan,
+        fleets.all_fargate,
+        a,
+        [
+            (t.all_ec2, ecs(&sims.all_ec2)),
+            (t.ec2_ideal, sims.all_ec2.as_ref().and_then(|s| s.ideal.as_ref())),
+            (t.ec2_trunking, ecs(&sims.trunked)),
+            (t.managed, ecs(&sims.managed)),
+        ],
+        &fleets.mi,
+    );
+    let plan_figure = |plan, monthly_usd| PlanFigure { plan, monthly_usd };
+    ClusterReport {
+        current_monthly_usd: current_total,
+        current_ec2_fleet: counted_lines(&today.pools.ec2_fleet),
+        current_managed_instances_fleet: counted_lines(&today.pools.mi_fleet),
+        managed_instances_providers: snapshot
+            .inventory
+            .capacity_providers
+            .iter()
+            .filter(|p| p.managed_instances.is_some())
+            .map(|p| p.name.clone())
+            .collect(),
+        fleet_actions: current::fleet_actions(&today.cands, services, &today.pool_basis, &today.pools),
+        pools: today.pool_basis.clone(),
+        fargate_monthly_usd: option_usd(&options, OptionKind::Fargate),
+        ec2_monthly_usd: option_usd(&options, OptionKind::Ec2),
+        ec2_fleet: options
+            .iter()
+            .find(|o| o.kind == OptionKind::Ec2)
+            .map(|o| o.fleet.clone())
+            .unwrap_or_default(),
+        ec2_method: words::ec2_method(sims.all_ec2.as_ref(), a, snapshot.manifest.step_seconds, today.types.len()),
+        options,
+        plans: vec![
+            plan_figure(Plan::AllFargate, fleets.all_fargate),
+            plan_figure(Plan::AllEc2, t.all_ec2),
+            plan_figure(Plan::Mixed, t.mixed),
+            plan_figure(Plan::ManagedInstances, t.managed),
+        ],
+        recommended_plan: chosen.plan,
+        recommended_monthly_usd: recommended,
+        savings_monthly_usd: current_total - recommended,
+        recommended_ec2_fleet: fleet_lines(chosen.runs.map(|r| &r.ecs.sim)),
+        rationale,
+    }
+}
+
+/// The fleet as ECS would run it, of a simulation that ran.
+fn ecs(r: &Option<Ec2Runs>) -> Option<&FleetSimulation> {
+    r.as_ref().map(|s| &s.ecs.sim)
 }
 
 fn round2(x: f64) -> f64 {
@@ -391,169 +522,6 @@ fn fleet_lines(sim: Option<&FleetSimulation>) -> Vec<FleetLine> {
     .unwrap_or_default()
 }
 
-/// A service's compute options, in [`OptionKind`] order.
-fn service_options(
-    c: &Candidate,
-    a: &Assumptions,
-    [ec2_share, ideal_share, trunked_share, managed_share]: [&BTreeMap<usize, Usd>; 4],
-    ec2_simulated: bool,
-    mi: &managed::ManagedInstances,
-) -> Vec<PricedOption> {
-    let i = c.usage.service;
-    let size = c.fargate_size.map(task_size);
-    let fargate_option = |kind: OptionKind, priced: Option<candidate::Priced>, reason: &str| match priced {
-        Some(p) => PricedOption {
-            size,
-            ..PricedOption::priced(kind, p.monthly)
-        },
-        None => PricedOption::not_applicable(kind, reason),
-    };
-    let too_big = words::too_big_for_fargate();
-    let unavailable = if c.is_daemon() { na::DAEMON } else { too_big.as_str() };
-    let arm_reason = match c.platform {
-        _ if c.fargate.is_none() => unavailable,
-        Platform::LinuxArm => na::ALREADY_ARM,
-        Platform::Windows => na::WINDOWS_ARM,
-        Platform::LinuxX86 => na::NOT_ARM_READY,
-    };
-    let spot_reason = match c.platform {
-        _ if c.fargate.is_none() => unavailable,
-        Platform::Windows => na::WINDOWS_SPOT,
-        Platform::LinuxArm | Platform::LinuxX86 => na::NOT_SPOT_TOLERANT,
-    };
-    let ec2_option = |kind: OptionKind, shares: &BTreeMap<usize, Usd>, reason: &str| match shares.get(&i) {
-        Some(&x) => PricedOption {
-            size: c.ec2_shape.map(|s| TaskSize {
-                cpu_units: s.cpu_units,
-                memory_mib: s.memory_mib,
-            }),
-            ..PricedOption::priced(kind, x)
-        },
-        None if c.ec2_shape.is_none() => PricedOption::not_applicable(
-            kind,
-            match c.platform {
-                Platform::Windows => na::WINDOWS_EC2,
-                _ => na::NO_GRAVITON_TYPES,
-            },
-        ),
-        None => PricedOption::not_applicable(kind, reason),
-    };
-    let ec2_missing = if ec2_simulated {
-        na::NO_EC2_TYPES
-    } else {
-        na::NOT_IN_PLAN_SIMULATION
-    };
-    vec![
-        fargate_option(OptionKind::Fargate, c.fargate, unavailable),
-        fargate_option(OptionKind::FargateArm, c.arm, arm_reason),
-        fargate_option(OptionKind::FargateSpot, c.spot, spot_reason),
-        ec2_option(OptionKind::Ec2, ec2_share, ec2_missing),
-        ec2_option(OptionKind::Ec2Ideal, ideal_share, ec2_missing),
-        ec2_option(
-            OptionKind::Ec2EniTrunking,
-            trunked_share,
-            if a.ec2.eni_trunking { na::TRUNKING_ASSUMED } else { ec2_missing },
-        ),
-        {
-            // A priced figure says when its fees are estimates; an unpriced one says why.
-            let o = ec2_option(OptionKind::ManagedInstances, managed_share, mi.missing());
-            match (&o.monthly_usd, &mi.note) {
-                (Some(_), Some(note)) => PricedOption {
-                    reason: Some(note.clone()),
-                    ..o
-                },
-                _ => o,
-            }
-        },
-    ]
-}
-
-/// A fleet option's monthly figure for the cluster and the simulation behind it.
-type FleetFigure<'s> = (Option<Usd>, Option<&'s FleetSimulation>);
-
-/// The cluster's compute options, in [`OptionKind`] order: the EC2 figures as ECS runs it, ideal,
-/// with ENI trunking, and on ECS Managed Instances.
-fn cluster_options(
-    cands: &[Candidate],
-    fargate_plan: &[Option<Usd>],
-    all_fargate: Option<Usd>,
-    a: &Assumptions,
-    [ec2, ideal, trunked, managed]: [FleetFigure; 4],
-    mi: &managed::ManagedInstances,
-) -> Vec<PricedOption> {
-    // Every service on Fargate on demand, except those the option moves (ARM-ready ones to
-    // Graviton, tolerant ones to Spot): each only where some service would move.
-    let variant = |kind: OptionKind, pick: &dyn Fn(&Candidate) -> Option<candidate::Priced>| -> PricedOption {
-        let moved = cands.iter().any(|c| pick(c).is_some());
-        if !moved {
-            let why = match kind {
-                OptionKind::FargateArm => "no service is tagged ARM-ready",
-                _ => "no service is known to tolerate interruptions",
-            };
-            return PricedOption::not_applicable(kind, why);
-        }
-        let total: Option<Usd> = cands
-            .iter()
-            .zip(fargate_plan)
-            .map(|(c, planned)| {
-                if c.is_daemon() {
-                    return *planned;
-                }
-                pick(c).or(c.fargate).map(|p| p.monthly)
-            })
-            .sum();
-        match total {
-            Some(t) => PricedOption::priced(kind, t),
-            None => PricedOption::not_applicable(kind, words::too_big_for_fargate()),
-        }
-    };
-    // The EC2 plans keep the services EC2 cannot run (Windows) on Fargate: their figure says so.
-    let on_fargate: Vec<(&str, Usd)> = cands
-        .iter()
-        .zip(fargate_plan)
-        .filter(|(c, _)| c.ec2_shape.is_none())
-        .filter_map(|(c, p)| Some((c.svc.name.as_str(), (*p)?)))
-        .collect();
-    let ec2_note = (!on_fargate.is_empty()).then(|| words::ec2_plan_keeps_on_fargate(&on_fargate));
-    let ec2_option = |kind: OptionKind, (total, sim): (Option<Usd>, Option<&FleetSimulation>), reason: &str| match total {
-        Some(t) => PricedOption {
-            fleet: fleet_lines(sim),
-            reason: ec2_note.clone(),
-            ..PricedOption::priced(kind, t)
-        },
-        None => PricedOption::not_applicable(kind, reason),
-    };
-    let ec2_missing = if ec2.1.is_some() {
-        "some service fits neither EC2 nor Fargate"
-    } else {
-        "no replica service can be packed onto EC2 with the region's instance types"
-    };
-    vec![
-        match all_fargate {
-            Some(t) => PricedOption::priced(OptionKind::Fargate, t),
-            None => PricedOption::not_applicable(OptionKind::Fargate, words::too_big_for_fargate()),
-        },
-        variant(OptionKind::FargateArm, &|c| c.arm),
-        variant(OptionKind::FargateSpot, &|c| c.spot),
-        ec2_option(OptionKind::Ec2, ec2, ec2_missing),
-        ec2_option(OptionKind::Ec2Ideal, ideal, ec2_missing),
-        ec2_option(
-            OptionKind::Ec2EniTrunking,
-            trunked,
-            if a.ec2.eni_trunking { na::TRUNKING_ASSUMED } else { ec2_missing },
-        ),
-        {
-            let o = ec2_option(OptionKind::ManagedInstances, managed, mi.missing());
-            let reason = match (&o.reason, &mi.note) {
-                (Some(r), Some(n)) if o.monthly_usd.is_some() => Some(format!("{r}; {n}")),
-                (None, Some(n)) if o.monthly_usd.is_some() => Some(n.clone()),
-                _ => o.reason.clone(),
-            };
-            PricedOption { reason, ..o }
-        },
-    ]
-}
-
 fn counted_lines(fleet: &BTreeMap<String, u32>) -> Vec<FleetLine> {
     fleet
         .iter()
@@ -563,196 +531,6 @@ fn counted_lines(fleet: &BTreeMap<String, u32>) -> Vec<FleetLine> {
             average_count: None,
         })
         .collect()
-}
-
-fn current_target(c: &Candidate) -> Target {
-    let r = c.reserved();
-    let spot = c.spot_share_today();
-    Target {
-        compute: match c.placement {
-            Placement::Ec2 => Compute::Ec2,
-            Placement::ManagedInstances { .. } => Compute::ManagedInstances,
-            Placement::Fargate { .. } => Compute::Fargate,
-        },
-        platform: c.platform,
-        capacity: if spot >= 1.0 { Capacity::Spot } else { Capacity::OnDemand },
-        spot_share_pct: (spot > 0.0 && spot < 1.0).then(|| round2(spot * 100.0)),
-        cpu_units: r.cpu_units,
-        memory_mib: r.memory_mib,
-        fleet: Vec::new(),
-    }
-}
-
-fn keep_today(c: &Candidate, rationale: String) -> Recommendation {
-    Recommendation {
-        action: Action::Keep,
-        target: Some(current_target(c)),
-        summary: words::describe_current(c),
-        monthly_usd: c.current,
-        savings_monthly_usd: Usd::ZERO,
-        rationale,
-        risk: Risk::Low,
-    }
-}
-
-fn risk_at(c: &Candidate, cpu_units: u32, memory_mib: u32) -> Risk {
-    let s = &c.usage.stats;
-    plan::risk(
-        c.low_data || c.at_limit,
-        s.cpu_units_max.unwrap_or(0.0) / f64::from(cpu_units.max(1)),
-        s.memory_mib_max.unwrap_or(0.0) / f64::from(memory_mib.max(1)),
-    )
-}
-
-fn fargate_recommendation(c: &Candidate, a: &Assumptions) -> Recommendation {
-    if c.is_daemon() {
-        return Recommendation {
-            action: Action::ReplaceWithSidecar,
-            target: None,
-            summary: words::DAEMON_SIDECAR_SUMMARY.into(),
-            // A sidecar on every task that needs it is not free, and which tasks need it is not
-            // known: no saving is claimed, today's cost stands in for the sidecars'.
-            monthly_usd: c.current,
-            savings_monthly_usd: Usd::ZERO,
-            rationale: words::DAEMON_SIDECAR_WHY.into(),
-            risk: Risk::Medium,
-        };
-    }
-    let (Some((choice, best)), Some(size)) = (c.best_fargate, c.fargate_size) else {
-        return keep_today(c, words::too_big_for_fargate());
-    };
-    let reserved = c.reserved();
-    let action = plan::fargate_action(plan::FargateFacts {
-        on_fargate_today: matches!(c.placement, Placement::Fargate { .. }),
-        same_size: size == reserved,
-        choice,
-        spot_share_today: c.spot_share_today(),
-        cost: best.monthly,
-        current: c.current,
-    });
-    let saving = c.current - best.monthly;
-    let on_fargate_today = matches!(c.placement, Placement::Fargate { .. });
-    if on_fargate_today
-        && action != Action::Keep
-        && !plan::worth_changing(saving, c.current, a.recommend.min_savings_pct, a.recommend.min_savings_usd)
-    {
-        return keep_today(
-            c,
-            words::below_threshold(c, a, saving, &words::describe_fargate(c.platform, choice, size)),
-        );
-    }
-    let risk = risk_at(c, size.cpu_units, size.memory_mib);
-    let rationale = words::with_risk_reason(
-        words::fargate_rationale(c, a, action, choice, size),
-        c,
-        risk,
-        size.cpu_units,
-        size.memory_mib,
-    );
-    if action == Action::Keep {
-        return Recommendation {
-            risk,
-            ..keep_today(c, rationale)
-        };
-    }
-    Recommendation {
-        action,
-        target: Some(Target {
-            compute: Compute::Fargate,
-            platform: if matches!(choice, FargateChoice::Arm | FargateChoice::ArmSpot) {
-                Platform::LinuxArm
-            } else {
-                c.platform
-            },
-            capacity: if matches!(choice, FargateChoice::Spot | FargateChoice::ArmSpot) {
-                Capacity::Spot
-            } else {
-                Capacity::OnDemand
-            },
-            spot_share_pct: None,
-            cpu_units: size.cpu_units,
-            memory_mib: size.memory_mib,
-            fleet: Vec::new(),
-        }),
-        summary: words::describe_fargate(c.platform, choice, size),
-        monthly_usd: best.monthly,
-        savings_monthly_usd: c.current - best.monthly,
-        rationale,
-        risk,
-    }
-}
-
-/// A service in a plan on instances: the EC2 fleet, or ECS Managed Instances (`compute`).
-fn instances_recommendation(c: &Candidate, cost: Usd, a: &Assumptions, runs: Option<&Ec2Runs>, compute: Compute) -> Recommendation {
-    let shape: TaskShape = c.ec2_shape.expect("members of a plan on instances have a shape");
-    let size = FargateSize {
-        cpu_units: shape.cpu_units,
-        memory_mib: shape.memory_mib,
-    };
-    let managed = compute == Compute::ManagedInstances;
-    let action = if managed {
-        plan::instances_action(
-            matches!(c.placement, Placement::ManagedInstances { .. }),
-            size != c.reserved(),
-            Action::MoveToManagedInstances,
-        )
-    } else {
-        plan::ec2_action(c.placement == Placement::Ec2, size != c.reserved())
-    };
-    // The service's tasks run on its Auto Scaling group's type (a daemon on every group).
-    let fleet: Vec<FleetLine> = runs
-        .map(|r| {
-            let types: BTreeSet<&str> = r
-                .ecs
-                .groups
-                .iter()
-                .filter(|g| c.is_daemon() || g.services.contains(&c.usage.service))
-                .map(|g| g.instance_type.as_str())
-                .collect();
-            fleet_lines(Some(&r.ecs.sim))
-                .into_iter()
-                .filter(|l| types.contains(l.instance_type.as_str()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let on_graviton = runs.is_some_and(|r| {
-        r.ecs
-            .groups
-            .iter()
-            .any(|g| g.services.contains(&c.usage.service) && g.arch == Arch::Arm64)
-    });
-    let risk = if c.is_daemon() {
-        Risk::Low
-    } else {
-        risk_at(c, shape.cpu_units, shape.memory_mib)
-    };
-    Recommendation {
-        action,
-        target: Some(Target {
-            compute,
-            platform: if on_graviton { Platform::LinuxArm } else { c.platform },
-            capacity: Capacity::OnDemand,
-            spot_share_pct: (!managed && a.ec2.spot_share_pct > 0.0).then_some(a.ec2.spot_share_pct),
-            cpu_units: shape.cpu_units,
-            memory_mib: shape.memory_mib,
-            fleet,
-        }),
-        summary: if managed {
-            words::describe_managed_instances(size)
-        } else {
-            words::describe_ec2(size, shape.arm_ok)
-        },
-        monthly_usd: cost,
-        savings_monthly_usd: c.current - cost,
-        rationale: words::with_risk_reason(
-            words::instances_rationale(c, a, size, cost, managed),
-            c,
-            risk,
-            shape.cpu_units,
-            shape.memory_mib,
-        ),
-        risk,
-    }
 }
 
 /// Each service's numbers before the plan is chosen, with the warnings about its data.
