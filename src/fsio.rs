@@ -1,11 +1,64 @@
 //! The one way anything is written: a file or a folder appears whole or not at all (a temporary
 //! name beside it, then a rename), and what a killed run left is cleared by the next. Every output
 //! uses it: `--out` files, the JUnit file, charts, snapshots, the monthly report folder and its
-//! index, the price cache. Knows nothing of the product.
+//! index, the price cache. What is being written is known ([`abandon_writes`]), so a run ended by a
+//! signal leaves nothing behind either. Knows nothing of the product.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// A write under way: what to undo should the run end before it is done.
+enum InFlight {
+    /// A temporary file or folder: removed.
+    Temporary(PathBuf),
+    /// An earlier folder moved aside for a new one: put back if the new one is not in place yet,
+    /// else removed.
+    MovedAside { old: PathBuf, dir: PathBuf },
+}
+
+static IN_FLIGHT: Mutex<Vec<(u64, InFlight)>> = Mutex::new(Vec::new());
+
+/// Keeps a write in [`IN_FLIGHT`] until dropped.
+struct Tracked(u64);
+
+fn track(what: InFlight) -> Tracked {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let id = NEXT.fetch_add(1, Ordering::Relaxed);
+    IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner()).push((id, what));
+    Tracked(id)
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner()).retain(|(id, _)| *id != self.0);
+    }
+}
+
+/// Undoes every write under way, for a run about to end on a signal: temporaries go, a folder
+/// moved aside goes back. Whatever the writer does next, the process must not go on writing.
+pub fn abandon_writes() {
+    let in_flight = std::mem::take(&mut *IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner()));
+    undo(in_flight.into_iter().map(|(_, what)| what));
+}
+
+fn undo(in_flight: impl Iterator<Item = InFlight>) {
+    for what in in_flight {
+        match what {
+            InFlight::Temporary(p) => {
+                let _ = std::fs::remove_file(&p).or_else(|_| std::fs::remove_dir_all(&p));
+            }
+            InFlight::MovedAside { old, dir } => {
+                if dir.exists() {
+                    let _ = std::fs::remove_dir_all(&old);
+                } else {
+                    let _ = std::fs::rename(&old, &dir);
+                }
+            }
+        }
+    }
+}
 
 /// Writes bytes to a file atomically: a short temporary name beside it, then a rename; the
 /// temporary file is removed whatever fails. An existing device, FIFO or socket (`--out
@@ -30,6 +83,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = parent_of(&target);
     clear_temporaries(&dir);
     let tmp = dir.join(format!(".ecs-advisor.{}.{}.tmp", std::process::id(), next()));
+    let _tracked = track(InFlight::Temporary(tmp.clone()));
     let written = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, &target));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -55,6 +109,7 @@ pub fn write_dir<E: From<std::io::Error>>(dir: &Path, fill: impl FnOnce(&Path) -
     }
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
+    let _tracked = track(InFlight::Temporary(tmp.clone()));
     let result = std::fs::create_dir_all(&tmp)
         .map_err(E::from)
         .and_then(|()| fill(&tmp))
@@ -152,6 +207,10 @@ fn swap_into_place(tmp: &Path, dir: &Path) -> std::io::Result<()> {
     }
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let old = dir.with_file_name(format!(".{name}.old-{}", std::process::id()));
+    let _tracked = track(InFlight::MovedAside {
+        old: old.clone(),
+        dir: dir.to_path_buf(),
+    });
     std::fs::rename(dir, &old)?;
     if let Err(e) = std::fs::rename(tmp, dir) {
         let _ = std::fs::rename(&old, dir);
@@ -205,6 +264,36 @@ mod tests {
         std::fs::write(&dir, "mine").unwrap();
         assert!(write_dir::<std::io::Error>(&dir, |_| Ok(())).is_err());
         assert_eq!(std::fs::read_to_string(&dir).unwrap(), "mine");
+    }
+
+    /// What a signal undoes: a temporary file and a temporary folder go; a folder moved aside
+    /// goes back when the new one is not in place, and goes when it is.
+    #[test]
+    fn undone_writes_leave_no_temporary_and_the_earlier_folder_in_place() {
+        let root = tempfile::tempdir().unwrap();
+        let (file, folder) = (root.path().join(".ecs-advisor.1.0.tmp"), root.path().join(".2026-09.tmp-1"));
+        std::fs::write(&file, "half").unwrap();
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("a"), "half").unwrap();
+        let (dir, old) = (root.path().join("2026-10"), root.path().join(".2026-10.old-1"));
+        std::fs::create_dir(&old).unwrap();
+        std::fs::write(old.join("a"), "first").unwrap();
+        let (done, done_old) = (root.path().join("2026-11"), root.path().join(".2026-11.old-1"));
+        std::fs::create_dir(&done).unwrap();
+        std::fs::create_dir(&done_old).unwrap();
+        undo(
+            [
+                InFlight::Temporary(file),
+                InFlight::Temporary(folder),
+                InFlight::MovedAside { old, dir: dir.clone() },
+                InFlight::MovedAside { old: done_old, dir: done },
+            ]
+            .into_iter(),
+        );
+        assert_eq!(std::fs::read_to_string(dir.join("a")).unwrap(), "first");
+        let mut left: Vec<_> = std::fs::read_dir(root.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        left.sort();
+        assert_eq!(left, vec![std::ffi::OsString::from("2026-10"), std::ffi::OsString::from("2026-11")]);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use ecs_advisor::{run, Cli};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    ecs_advisor::commands::interrupt::install();
     let result = if ecs_advisor::stdout::was_closed() {
         run(cli, &mut ecs_advisor::stdout::Closed)
     } else {

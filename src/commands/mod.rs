@@ -13,6 +13,7 @@ mod collect;
 mod demo;
 mod error;
 mod gate;
+pub mod interrupt;
 mod pack;
 mod prices;
 pub mod progress;

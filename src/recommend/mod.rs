@@ -476,7 +476,13 @@ fn cluster_report(
             .find(|o| o.kind == OptionKind::Ec2)
             .map(|o| o.fleet.clone())
             .unwrap_or_default(),
-        ec2_method: words::ec2_method(sims.all_ec2.as_ref(), a, snapshot.manifest.step_seconds, today.types.len()),
+        ec2_method: words::ec2_method(
+            sims.all_ec2.as_ref().map(|s| &s.ecs),
+            sims.all_ec2.as_ref().and_then(|s| s.ideal.as_ref()).map_or(0, |i| i.distinct_mixes),
+            a,
+            snapshot.manifest.step_seconds,
+            today.types.len(),
+        ),
         options,
         plans: vec![
             plan_figure(Plan::AllFargate, fleets.all_fargate),

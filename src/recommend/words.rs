@@ -6,10 +6,10 @@ use crate::domain::Platform;
 use crate::money::Usd;
 use crate::report::{Action, Plan};
 use crate::simulation::fargate::{self, FargateSize, CPU_CHOICES};
+use crate::simulation::realistic::Realistic;
 use crate::snapshot::inventory::Placement;
 
 use super::candidate::Candidate;
-use super::fleets::Ec2Runs;
 use super::plan::FargateChoice;
 
 /// Fargate's largest task, in words.
@@ -338,10 +338,11 @@ pub fn cluster_rationale(
 }
 
 /// How the EC2 figures were simulated, in words.
-pub fn ec2_method(sim: Option<&Ec2Runs>, a: &Assumptions, step_seconds: u32, types: usize) -> String {
-    let groups = match sim {
+/// How the EC2 option was simulated: as ECS runs it (`ecs`, its groups) and ideally re-packed
+/// (over `mixes` distinct task mixes).
+pub fn ec2_method(ecs: Option<&Realistic>, mixes: usize, a: &Assumptions, step_seconds: u32, types: usize) -> String {
+    let groups = match ecs {
         Some(s) => s
-            .ecs
             .groups
             .iter()
             .map(|g| match g.services.len() {
@@ -352,7 +353,6 @@ pub fn ec2_method(sim: Option<&Ec2Runs>, a: &Assumptions, step_seconds: u32, typ
             .join(" and "),
         None => "none".into(),
     };
-    let mixes = sim.and_then(|s| s.ideal.as_ref()).map(|i| i.distinct_mixes).unwrap_or(0);
     let mut out = format!(
         "as ECS runs it: Auto Scaling groups of one instance type each, chosen from {types} types and split by architecture or network mode where that is cheaper ({groups}), \
          each service's tasks spread evenly over {} Availability Zones and then binpacked on memory in each, managed scaling at {}% target capacity, empty instances terminated after {} minutes, tasks never moved; \

@@ -7,4 +7,6 @@ mod cli;
 mod gate;
 mod hostile_input;
 mod report;
+#[cfg(unix)]
+mod signals;
 mod support;

@@ -7,7 +7,13 @@ use std::process::Output;
 use assert_cmd::Command;
 
 pub fn bin() -> Command {
-    let mut c = Command::cargo_bin("ecs-advisor").unwrap();
+    Command::from_std(spawnable())
+}
+
+/// [`bin`] as a plain process command, for a test that spawns the binary and signals it.
+pub fn spawnable() -> std::process::Command {
+    use assert_cmd::cargo::CommandCargoExt;
+    let mut c = std::process::Command::cargo_bin("ecs-advisor").unwrap();
     c.env(
         "ECS_ADVISOR_CACHE_DIR",
         Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-price-cache"),
