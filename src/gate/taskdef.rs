@@ -153,6 +153,7 @@ fn declared(
     let task_cpu = cpu_units(cpu, source, "cpu")?;
     let task_memory = memory_mib(memory, source, "memory")?;
     let list = containers.as_array().map(Vec::as_slice).unwrap_or_default();
+    startup_order(list, source)?;
     let (ck, mk, rk) = keys;
     let mut c_cpu = 0u32;
     let mut c_mem = 0u32;
@@ -213,6 +214,67 @@ fn declared(
     })
 }
 
+/// The containers' `dependsOn`: every container it names is one of the task's, and no container
+/// waits, directly or not, on itself (ECS refuses such a task definition: its containers could
+/// never start).
+fn startup_order(list: &[Value], source: &str) -> Result<(), GateError> {
+    let name = |c: &Value| c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+    let names: Vec<String> = list.iter().map(name).collect();
+    let mut waits_on: Vec<Vec<usize>> = vec![Vec::new(); list.len()];
+    for (i, c) in list.iter().enumerate() {
+        for d in c.get("dependsOn").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
+            let other = d.get("containerName").and_then(Value::as_str).unwrap_or_default();
+            let j = names.iter().position(|n| n == other).ok_or_else(|| {
+                bad(
+                    source,
+                    format!("`containerDefinitions[{i}].dependsOn` names `{other}`, which is not a container of this task definition"),
+                )
+            })?;
+            waits_on[i].push(j);
+        }
+    }
+    // Depth-first, without recursion: 0 not seen, 1 on the path, 2 done.
+    let mut state = vec![0u8; list.len()];
+    for start in 0..list.len() {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut path: Vec<(usize, usize)> = vec![(start, 0)];
+        state[start] = 1;
+        while let Some(&mut (node, ref mut next)) = path.last_mut() {
+            if let Some(&to) = waits_on[node].get(*next) {
+                *next += 1;
+                match state[to] {
+                    0 => {
+                        state[to] = 1;
+                        path.push((to, 0));
+                    }
+                    1 => {
+                        let from = path.iter().position(|&(n, _)| n == to).unwrap_or(0);
+                        let circle: Vec<&str> = path[from..]
+                            .iter()
+                            .map(|&(n, _)| names[n].as_str())
+                            .chain([names[to].as_str()])
+                            .collect();
+                        return Err(bad(
+                            source,
+                            format!(
+                                "its containers wait on each other in a circle ({}) through `dependsOn`: ECS refuses such a task definition, as none of them could start",
+                                circle.join(" -> ")
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
+            } else {
+                state[node] = 2;
+                path.pop();
+            }
+        }
+    }
+    Ok(())
+}
+
 fn number(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => n.as_f64(),
@@ -267,6 +329,40 @@ mod tests {
 
     fn parse(v: Value) -> Result<Declared, GateError> {
         from_aws_json(&v, "td.json")
+    }
+
+    /// A task definition whose containers wait on each other through `dependsOn` was priced and
+    /// passed; ECS refuses it.
+    #[test]
+    fn containers_waiting_on_each_other_in_a_circle_are_refused_naming_the_circle() {
+        let td = |deps: Value| {
+            serde_json::json!({
+                "family": "app", "cpu": "256", "memory": "512", "requiresCompatibilities": ["FARGATE"],
+                "containerDefinitions": deps
+            })
+        };
+        let e = parse(td(serde_json::json!([
+            {"name": "app", "dependsOn": [{"containerName": "proxy", "condition": "START"}]},
+            {"name": "proxy", "dependsOn": [{"containerName": "init", "condition": "COMPLETE"}]},
+            {"name": "init", "dependsOn": [{"containerName": "app", "condition": "START"}]}
+        ])))
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("in a circle (app -> proxy -> init -> app)"), "{e}");
+        let e = parse(td(serde_json::json!([{"name": "app", "dependsOn": [{"containerName": "app"}]}])))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("(app -> app)"), "{e}");
+        let e = parse(td(serde_json::json!([{"name": "app", "dependsOn": [{"containerName": "db"}]}])))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("names `db`, which is not a container"), "{e}");
+        // A chain is an order, not a circle.
+        parse(td(serde_json::json!([
+            {"name": "app", "dependsOn": [{"containerName": "init", "condition": "SUCCESS"}]},
+            {"name": "init"}
+        ])))
+        .unwrap();
     }
 
     #[test]
