@@ -1,7 +1,7 @@
 //! `gate`: a proposed change priced against the current state, checked against budget rules.
 //! Everything is read and checked before anything is written.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -245,6 +245,12 @@ pub fn run(args: &GateArgs, stdout: &mut dyn Write) -> Result<Outcome, Error> {
             .iter()
             .flat_map(|r| r.warnings.iter().map(|w| format!("`{}`: {w}", r.cluster_name)))
             .collect(),
-        lines: vec![g.verdict_line()],
+        // The table on a terminal already opens with the verdict: it is not said twice there
+        // (piped, the verdict line on standard error is what a CI log or a script reads).
+        lines: if args.out.is_none() && matches!(args.output, GateFormat::Table) && std::io::stdout().is_terminal() {
+            Vec::new()
+        } else {
+            vec![g.verdict_line()]
+        },
     })
 }

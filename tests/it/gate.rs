@@ -506,9 +506,21 @@ fn markdown_and_junit_outputs_are_pinned_and_the_junit_is_valid() {
     assert_eq!(o.status.code(), Some(1));
     let md = String::from_utf8(o.stdout).unwrap().replace(s(&td), "checkout.json");
     insta::assert_snapshot!("gate_markdown", md);
+    // As GitHub renders it: the verdict and the sentence first, then the one table, the rules
+    // folded, the hidden marker last.
+    let html = crate::support::gate_checks::github_html(&md);
+    let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("no {needle:?} in\n{html}"));
+    assert!(
+        html.starts_with("<h3>ECS cost gate: <strong>FAIL</strong></h3>\n<p>Monthly cost will increase by $819.11 (+17.65%)"),
+        "{html}"
+    );
+    assert!(at("<table>") < at("<details>"), "the services' table comes before the details");
+    assert!(html[at("<details>")..].contains("<th>Rule</th>"), "the rules are in the details");
+    assert!(html.trim_end().ends_with("<!-- ecs-advisor gate -->"), "{html}");
+    assert!(!html.contains('`'), "no raw backtick reaches the page");
     let xml = std::fs::read_to_string(&junit).unwrap();
     insta::assert_snapshot!("gate_junit", xml.replace(s(&td), "checkout.json"));
-    crate::support::junit::validate(&junit).unwrap();
+    crate::support::gate_checks::validate(&junit).unwrap();
     assert!(xml.contains("<failure") && xml.contains("tests=\"2\" failures=\"1\""));
     let appended = std::fs::read_to_string(&summary).unwrap();
     assert!(appended.starts_with("earlier step\n### ECS cost gate: **FAIL**"), "{appended}");

