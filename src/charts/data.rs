@@ -160,7 +160,7 @@ fn monthly_cost(r: &Report) -> ChartData {
     ChartData {
         name: "monthly-cost",
         title: "Monthly cost by option".into(),
-        subtitle: format!("`{}`, {}, USD a month (730 h)", r.cluster_name, discount_words(r)),
+        subtitle: format!("Cluster {}, {}, USD a month (730 h)", r.cluster_name, discount_words(r)),
         body: Body::Bars { bars },
     }
 }
@@ -201,7 +201,7 @@ fn hourly_cost(r: &Report) -> Option<ChartData> {
         name: "hourly-cost",
         title: "Cluster cost per hour".into(),
         subtitle: format!(
-            "`{}`, {} to {}, USD an hour",
+            "Cluster {}, {} to {}, USD an hour",
             r.cluster_name,
             r.window.start.format("%Y-%m-%d"),
             r.window.end.format("%Y-%m-%d")

@@ -33,6 +33,31 @@ pub(crate) fn esc(s: &str) -> String {
     o
 }
 
+/// Text for the page's content: escaped, and `code` in backticks (as the report's sentences
+/// write names) shown as code, never as raw backticks. An unpaired backtick stays as it is.
+fn text(s: &str) -> String {
+    let escaped = esc(s);
+    let parts: Vec<&str> = escaped.split('`').collect();
+    if parts.len() < 3 {
+        return escaped;
+    }
+    let mut o = String::with_capacity(escaped.len() + 16);
+    let pairs = (parts.len() - 1) / 2 * 2;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            o.push_str(if i > pairs {
+                "`"
+            } else if i % 2 == 1 {
+                "<code>"
+            } else {
+                "</code>"
+            });
+        }
+        o.push_str(part);
+    }
+    o
+}
+
 const STYLE: &str = r#"
 :root { color-scheme: light; }
 body { font-family: "DejaVu Sans", Verdana, Arial, sans-serif; color: #222; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; line-height: 1.45; }
@@ -44,6 +69,7 @@ h3 { font-size: 1.05rem; }
 .card { border: 1px solid #ccc; border-radius: 6px; padding: .6rem 1rem; min-width: 11rem; }
 .card .label { font-size: .8rem; color: #555; }
 .card .value { font-size: 1.4rem; font-weight: bold; }
+.lead { font-size: 1.05rem; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0 1rem; }
 th, td { border: 1px solid #ccc; padding: .25rem .4rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 th { background: #f2f2f2; }
@@ -60,6 +86,8 @@ ul.why li, ol.steps li { margin-bottom: .3rem; }
   h2 { break-after: avoid; page-break-after: avoid; }
   table { font-size: 8pt; }
   tr, .card { break-inside: avoid; page-break-inside: avoid; }
+  .cards { flex-wrap: nowrap; }
+  .card { min-width: 0; flex: 1 1 0; }
   thead { display: table-header-group; }
 }
 "#;
@@ -74,7 +102,7 @@ fn page(title: &str, body: &str) -> String {
 fn table(header: &[(&str, bool)], rows: impl IntoIterator<Item = Vec<String>>) -> String {
     let mut o = String::from("<table>\n<thead><tr>");
     for (h, n) in header {
-        o.push_str(&format!("<th{}>{}</th>", if *n { " class=\"n\"" } else { "" }, esc(h)));
+        o.push_str(&format!("<th{}>{}</th>", if *n { " class=\"n\"" } else { "" }, text(h)));
     }
     o.push_str("</tr></thead>\n<tbody>\n");
     for r in rows {
@@ -91,8 +119,8 @@ fn table(header: &[(&str, bool)], rows: impl IntoIterator<Item = Vec<String>>) -
 fn card(label: &str, value: &str) -> String {
     format!(
         "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div></div>",
-        esc(label),
-        esc(value)
+        text(label),
+        text(value)
     )
 }
 
@@ -108,32 +136,34 @@ pub fn render(r: &Report, charts: &[(&str, &str)]) -> String {
     );
     let mut b = format!(
         "<header>\n<h1>ECS cost review: <code>{}</code> ({}){}</h1>\n<p class=\"meta\">{} days from {} to {}, {}-second steps. Prices: {} catalog as of {} ({}); {}.</p>\n</header>\n",
-        esc(&r.cluster_name),
-        esc(&r.region),
+        text(&r.cluster_name),
+        text(&r.region),
         month.map(|m| format!(", {}", m.words())).unwrap_or_default(),
         r.window.days(),
         r.window.start.format("%Y-%m-%d"),
         r.window.end.format("%Y-%m-%d"),
         r.window.step_seconds,
-        esc(&r.prices.catalog),
-        esc(&r.prices.as_of),
-        esc(&r.prices.region_source),
-        esc(&r.assumptions.discounts.describe())
+        text(&r.prices.catalog),
+        text(&r.prices.as_of),
+        text(&r.prices.region_source),
+        text(&r.assumptions.discounts.describe())
     );
     if let (Some(p), Some(m)) = (r.monthly.as_ref().and_then(|m| m.period.as_ref()), month) {
         b.push_str(&format!(
             "<p class=\"period\"><strong>{}</strong></p>\n",
-            esc(&crate::review::period_line(p, m))
+            text(&crate::review::period_line(p, m))
         ));
     }
-    b.push_str("<div class=\"cards\">");
-    b.push_str(&card("Today, a month", &c.current_monthly_usd.to_string()));
-    b.push_str(&card(
-        &format!("Recommended ({}), a month", c.recommended_plan.as_str()),
-        &c.recommended_monthly_usd.to_string(),
-    ));
-    b.push_str(&card("Saving, a month", &c.savings_monthly_usd.to_string()));
+    let first = super::first_screen(r);
+    b.push_str(&format!("<p class=\"lead\">{}</p>\n<div class=\"cards\">", text(&first.sentence)));
+    for (label, value) in &first.cards {
+        b.push_str(&card(label, value));
+    }
     b.push_str("</div>\n");
+    b.push_str(&next_steps(r));
+    if let Some(m) = &r.monthly {
+        b.push_str(&monthly(m));
+    }
 
     b.push_str("<h2>Cluster</h2>\n");
     let rows = cluster_rows(r);
@@ -143,29 +173,14 @@ pub fn render(r: &Report, charts: &[(&str, &str)]) -> String {
         t.push_str(&format!(
             "<tr{}><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
             if i == last { " class=\"rec\"" } else { "" },
-            esc(&label.text),
-            esc(&monthly.text),
-            esc(&third.text)
+            text(&label.text),
+            text(&monthly.text),
+            text(&third.text)
         ));
     }
     t.push_str("</tbody>\n</table>\n");
     b.push_str(&t);
-    b.push_str(&format!("<p>{}.</p>\n", esc(&c.rationale)));
-
-    b.push_str("<h2>Next steps</h2>\n");
-    match nothing_to_change(r) {
-        Some(line) => b.push_str(&format!("<p>{}.</p>\n", esc(&line))),
-        None => {
-            b.push_str("<ol class=\"steps\">\n");
-            for a in &r.cluster.fleet_actions {
-                b.push_str(&format!("<li><strong>Fleet</strong>: {}.</li>\n", esc(&fleet_line(a))));
-            }
-            for s in changes(r) {
-                b.push_str(&format!("<li><strong>{}</strong>: {}.</li>\n", esc(&s.name), esc(&change_line(s))));
-            }
-            b.push_str("</ol>\n");
-        }
-    }
+    b.push_str(&format!("<p>{}.</p>\n", text(&c.rationale)));
 
     if !charts.is_empty() {
         b.push_str("<h2>Charts</h2>\n");
@@ -176,14 +191,10 @@ pub fn render(r: &Report, charts: &[(&str, &str)]) -> String {
                 "<figure id=\"chart-{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
                 esc(name),
                 strip_xml_declaration(svg),
-                esc(caption)
+                text(caption)
             ));
         }
     }
-    if let Some(m) = &r.monthly {
-        b.push_str(&monthly(m));
-    }
-
     b.push_str("<h2>Services</h2>\n");
     b.push_str(&table(
         &[
@@ -198,13 +209,13 @@ pub fn render(r: &Report, charts: &[(&str, &str)]) -> String {
         r.services.iter().map(|s| {
             let rec = &s.recommendation;
             vec![
-                esc(&s.name),
-                esc(&format!("{} {}", s.launch_type.as_str(), super::size(&s.task_size))),
-                esc(&s.current_monthly_usd.to_string()),
-                esc(&format!("{}: {}", rec.action.as_str(), rec.summary)),
-                esc(&rec.monthly_usd.to_string()),
-                esc(&rec.savings_monthly_usd.to_string()),
-                esc(rec.risk.as_str()),
+                text(&s.name),
+                text(&format!("{} {}", s.launch_type.as_str(), super::size(&s.task_size))),
+                text(&s.current_monthly_usd.to_string()),
+                text(&format!("{}: {}", rec.action.as_str(), rec.summary)),
+                text(&rec.monthly_usd.to_string()),
+                text(&rec.savings_monthly_usd.to_string()),
+                text(rec.risk.as_str()),
             ]
         }),
     ));
@@ -212,25 +223,48 @@ pub fn render(r: &Report, charts: &[(&str, &str)]) -> String {
     for s in &r.services {
         b.push_str(&format!(
             "<li><strong>{}</strong>: {}.</li>\n",
-            esc(&s.name),
-            esc(&s.recommendation.rationale)
+            text(&s.name),
+            text(&s.recommendation.rationale)
         ));
     }
     b.push_str("</ul>\n");
     b.push_str(&format!(
         "<h2>Method</h2>\n<ul>\n<li>EC2: {}.</li>\n<li>Assumes: {}.</li>\n</ul>\n",
-        esc(&c.ec2_method),
-        esc(&assumptions_line(r))
+        text(&c.ec2_method),
+        text(&assumptions_line(r))
     ));
     if !r.warnings.is_empty() {
         b.push_str("<h2>Warnings</h2>\n<ul>\n");
         for w in &r.warnings {
-            b.push_str(&format!("<li>{}</li>\n", esc(w)));
+            b.push_str(&format!("<li>{}</li>\n", text(w)));
         }
         b.push_str("</ul>\n");
     }
-    b.push_str(&format!("<p class=\"meta\">{}.</p>\n", esc(&r.generated_by)));
+    b.push_str(&format!("<p class=\"meta\">{}.</p>\n", text(&r.generated_by)));
     page(&title, &b)
+}
+
+/// What to do, the largest saving first: fleet actions, then each service's change.
+fn next_steps(r: &Report) -> String {
+    let mut b = String::from("<h2>Next steps</h2>\n");
+    match nothing_to_change(r) {
+        Some(line) => b.push_str(&format!("<p>{}.</p>\n", text(&line))),
+        None => {
+            b.push_str("<ol class=\"steps\">\n");
+            for a in &r.cluster.fleet_actions {
+                b.push_str(&format!("<li><strong>Fleet</strong>: {}.</li>\n", text(&fleet_line(a))));
+            }
+            for s in changes(r) {
+                b.push_str(&format!(
+                    "<li><strong>{}</strong>: {}.</li>\n",
+                    text(&s.name),
+                    text(&change_line(s))
+                ));
+            }
+            b.push_str("</ol>\n");
+        }
+    }
+    b
 }
 
 fn strip_xml_declaration(svg: &str) -> &str {
@@ -245,12 +279,12 @@ fn monthly(m: &MonthlyReview) -> String {
     let Some(c) = &m.comparison else {
         o.push_str(&format!(
             "<p>{}.</p>\n",
-            esc(m.comparison_note.as_deref().unwrap_or("no comparison"))
+            text(m.comparison_note.as_deref().unwrap_or("no comparison"))
         ));
         return o;
     };
-    o.push_str(&format!("<p>{}</p>\n", esc(&comparison_line(c, &m.month))));
-    let money = |u: Option<Usd>| esc(&u.map(|u| u.to_string()).unwrap_or_else(|| "-".into()));
+    o.push_str(&format!("<p>{}</p>\n", text(&comparison_line(c, &m.month))));
+    let money = |u: Option<Usd>| text(&u.map(|u| u.to_string()).unwrap_or_else(|| "-".into()));
     for (title, up) in [("Largest increases", true), ("Largest decreases", false)] {
         o.push_str(&format!("<h3>{title}</h3>\n"));
         let rows = movers(c, up);
@@ -269,26 +303,26 @@ fn monthly(m: &MonthlyReview) -> String {
             ],
             rows.into_iter().map(|s| {
                 vec![
-                    esc(&s.name),
+                    text(&s.name),
                     money(s.previous_monthly_usd),
                     money(s.monthly_usd),
-                    esc(&signed(s.change_usd)),
-                    esc(&signed_pct(s.change_pct)),
-                    esc(&s.explanation),
+                    text(&signed(s.change_usd)),
+                    text(&signed_pct(s.change_pct)),
+                    text(&s.explanation),
                 ]
             }),
         ));
     }
     for line in super::pool_lines(c) {
-        o.push_str(&format!("<p>{}.</p>\n", esc(&line)));
+        o.push_str(&format!("<p>{}.</p>\n", text(&line)));
     }
-    o.push_str(&format!("<h3>{}'s recommendations</h3>\n", esc(&c.previous_month)));
+    o.push_str(&format!("<h3>{}'s recommendations</h3>\n", text(&c.previous_month)));
     let (headline, rows) = super::follow_ups(c);
     if rows.is_empty() {
         o.push_str("<p>It recommended no change.</p>\n");
         return o;
     }
-    o.push_str(&format!("<p>{}</p>\n", esc(&headline)));
+    o.push_str(&format!("<p>{}</p>\n", text(&headline)));
     o.push_str(&table(
         &[
             ("Service", false),
@@ -299,10 +333,10 @@ fn monthly(m: &MonthlyReview) -> String {
         ],
         rows.iter().map(|f| {
             vec![
-                esc(&f.who),
-                esc(&f.what),
-                esc(f.status),
-                esc(&f.estimated.to_string()),
+                text(&f.who),
+                text(&f.what),
+                text(f.status),
+                text(&f.estimated.to_string()),
                 money(f.realised),
             ]
         }),
@@ -312,7 +346,7 @@ fn monthly(m: &MonthlyReview) -> String {
         .filter_map(|f| {
             f.note
                 .as_ref()
-                .map(|n| format!("<li><strong>{}</strong>: {}.</li>", esc(&f.who), esc(n)))
+                .map(|n| format!("<li><strong>{}</strong>: {}.</li>", text(&f.who), text(n)))
         })
         .collect();
     if !notes.is_empty() {
@@ -348,14 +382,14 @@ pub fn index(entries: &[IndexEntry]) -> String {
                 .map(|c| format!("{} ({})", signed(c.change_usd), signed_pct(c.change_pct)))
                 .unwrap_or_else(|| "-".into());
             vec![
-                esc(&r.cluster_name),
-                format!("<a href=\"{0}/{1}/report.html\">{1}</a>", esc(&e.folder), esc(&e.month)),
-                esc(&r.region),
-                esc(&r.cluster.current_monthly_usd.to_string()),
-                esc(&r.cluster.recommended_monthly_usd.to_string()),
-                esc(&r.cluster.savings_monthly_usd.to_string()),
-                esc(r.cluster.recommended_plan.as_str()),
-                esc(&change),
+                text(&r.cluster_name),
+                format!("<a href=\"{0}/{1}/report.html\">{1}</a>", text(&e.folder), text(&e.month)),
+                text(&r.region),
+                text(&r.cluster.current_monthly_usd.to_string()),
+                text(&r.cluster.recommended_monthly_usd.to_string()),
+                text(&r.cluster.savings_monthly_usd.to_string()),
+                text(r.cluster.recommended_plan.as_str()),
+                text(&change),
             ]
         }),
     ));

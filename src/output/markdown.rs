@@ -46,6 +46,15 @@ pub fn render(r: &Report) -> String {
     if let (Some(p), Some(m)) = (r.monthly.as_ref().and_then(|m| m.period.as_ref()), month) {
         o.push_str(&format!("**{}**\n\n", esc(&crate::review::period_line(p, m))));
     }
+    let first = super::first_screen(r);
+    o.push_str(&format!("{}\n\n", esc(&first.sentence)));
+    // Outside a monthly report there is no last month to compare with: the cost and the saving.
+    let shown: &[usize] = if r.monthly.is_some() { &[0, 1, 2, 3] } else { &[0, 2] };
+    let figures: Vec<String> = shown
+        .iter()
+        .map(|&i| format!("**{}**: {}", first.cards[i].0, esc(&first.cards[i].1)))
+        .collect();
+    o.push_str(&format!("{}\n\n", figures.join(" · ")));
     o.push_str("## Cluster\n\n| | Monthly | Fleet |\n|---|---:|---|\n");
     let rows = cluster_rows(r);
     let last = rows.len() - 2;
@@ -105,13 +114,18 @@ pub fn render(r: &Report) -> String {
     o
 }
 
-/// The monthly review's sections: charts, then month over month.
+/// The monthly review's sections: month over month, then the charts.
 fn monthly(m: &MonthlyReview) -> String {
-    let mut o = String::from("## Charts\n\n");
+    let mut o = month_over_month(m);
+    o.push_str("## Charts\n\n");
     for c in &m.charts {
         o.push_str(&format!("![{}](charts/{}.png)\n\n", esc(&c.title), c.file));
     }
-    o.push_str("## Month over month\n\n");
+    o
+}
+
+fn month_over_month(m: &MonthlyReview) -> String {
+    let mut o = String::from("## Month over month\n\n");
     let Some(c) = &m.comparison else {
         o.push_str(&format!("{}.\n\n", esc(m.comparison_note.as_deref().unwrap_or("no comparison"))));
         return o;

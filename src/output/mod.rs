@@ -397,6 +397,98 @@ pub(crate) fn pool_lines(c: &Comparison) -> Vec<String> {
         .collect()
 }
 
+/// What last month's recommendations realised this month: the fleets' and the services'.
+pub(crate) fn realised(c: &Comparison) -> Usd {
+    c.fleet_follow_ups
+        .iter()
+        .filter_map(|f| f.realised_savings_usd)
+        .chain(c.follow_ups.iter().filter_map(|f| f.realised_savings_usd))
+        .sum()
+}
+
+/// The first screen of a report, for a reader who reads nothing else: one sentence and four
+/// figures (the cost, its change from last month, the saving available and its share of spend,
+/// the saving realised of last month's recommendations).
+pub(crate) struct FirstScreen {
+    pub sentence: String,
+    pub cards: [(&'static str, String); 4],
+}
+
+pub(crate) fn first_screen(r: &Report) -> FirstScreen {
+    let c = &r.cluster;
+    let cost = c.current_monthly_usd;
+    let available = c.savings_monthly_usd;
+    let share = if cost.is_zero() {
+        String::new()
+    } else {
+        format!(" ({:.0}% of spend)", available.to_f64() / cost.to_f64() * 100.0)
+    };
+    let comparison = r.monthly.as_ref().and_then(|m| m.comparison.as_ref());
+    let month = r
+        .monthly
+        .as_ref()
+        .and_then(|m| crate::domain::Month::parse(&m.month).ok())
+        .map(|m| m.words());
+    let saving = if available.0.is_sign_negative() || available.cents().is_zero() {
+        "nothing recommended would save money".to_string()
+    } else {
+        format!("the recommendations would save {available} a month{share}")
+    };
+    let sentence = match (comparison, &month) {
+        (Some(cmp), Some(month)) => {
+            let change = cmp.change_usd;
+            let moved = if change.cents().is_zero() {
+                format!("the same as {}", cmp.previous_month)
+            } else {
+                format!(
+                    "{} ({}) {} than {}",
+                    Usd(change.0.abs()),
+                    signed_pct(cmp.change_pct),
+                    if change.0.is_sign_negative() { "less" } else { "more" },
+                    cmp.previous_month
+                )
+            };
+            let done = realised(cmp);
+            let realised_words = if cmp.follow_ups.is_empty() && cmp.fleet_follow_ups.is_empty() {
+                String::new()
+            } else if done.0.is_sign_negative() && !done.cents().is_zero() {
+                format!(
+                    "; {}'s recommendations carried out so far cost {} a month more",
+                    cmp.previous_month,
+                    Usd(-done.0)
+                )
+            } else {
+                format!(
+                    "; {}'s recommendations carried out so far realise {done} a month",
+                    cmp.previous_month
+                )
+            };
+            format!(
+                "In {month}, `{}` cost {cost} a month as it ran, {moved}; {saving}{realised_words}.",
+                r.cluster_name
+            )
+        }
+        (_, Some(month)) => format!("In {month}, `{}` cost {cost} a month as it ran; {saving}.", r.cluster_name),
+        _ => format!("`{}` costs {cost} a month as it runs; {saving}.", r.cluster_name),
+    };
+    let change = comparison
+        .map(|cmp| format!("{} ({})", signed(cmp.change_usd), signed_pct(cmp.change_pct)))
+        .unwrap_or_else(|| "no earlier month".into());
+    let done = comparison
+        .filter(|cmp| !cmp.follow_ups.is_empty() || !cmp.fleet_follow_ups.is_empty())
+        .map(|cmp| realised(cmp).to_string())
+        .unwrap_or_else(|| "-".into());
+    FirstScreen {
+        sentence,
+        cards: [
+            ("Cost, a month", cost.to_string()),
+            ("Change from last month", change),
+            ("Saving available, a month", format!("{available}{share}")),
+            ("Saving realised, a month", done),
+        ],
+    }
+}
+
 /// One row of last month's recommendations, a service's or a fleet's.
 pub(crate) struct FollowUpRow {
     pub who: String,
@@ -412,7 +504,8 @@ pub(crate) struct FollowUpRow {
 pub(crate) fn follow_ups(c: &Comparison) -> (String, Vec<FollowUpRow>) {
     use crate::report::{FleetFollowUpStatus, FollowUpStatus};
     let mut rows = Vec::new();
-    let (mut done, mut open_usd, mut realised) = (0, Usd::ZERO, Usd::ZERO);
+    let (mut done, mut open_usd) = (0, Usd::ZERO);
+    let realised = realised(c);
     for f in &c.fleet_follow_ups {
         let step = match f.action {
             FleetStep::Retire => "retire",
@@ -423,7 +516,6 @@ pub(crate) fn follow_ups(c: &Comparison) -> (String, Vec<FollowUpRow>) {
         if f.status != FleetFollowUpStatus::Done {
             open_usd += f.estimated_savings_usd;
         }
-        realised += f.realised_savings_usd.unwrap_or(Usd::ZERO);
         let measured = f.realised_savings_usd.map(|_| {
             format!(
                 "measured on the fleet: it cost {} a month last month and {} now; the {} service{} that moved cost {} now",
@@ -456,7 +548,6 @@ pub(crate) fn follow_ups(c: &Comparison) -> (String, Vec<FollowUpRow>) {
         if f.status == FollowUpStatus::Open {
             open_usd += f.estimated_savings_usd;
         }
-        realised += f.realised_savings_usd.unwrap_or(Usd::ZERO);
         rows.push(FollowUpRow {
             who: f.service.clone(),
             what: format!("{}: {}", f.action.as_str(), f.summary),

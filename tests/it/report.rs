@@ -252,6 +252,15 @@ fn a_later_month_compares_with_the_previous_report_and_follows_up_its_recommenda
     assert!(md.contains("## Month over month"));
     assert!(md.contains("### Largest increases") && md.contains("### Largest decreases"));
     assert!(md.contains("### 2026-10's recommendations"));
+    // The first thing a reader sees: the month, its change, what is available and what was realised.
+    assert!(
+        md.contains("In November 2026, `demo-prod` cost $4,803.82 a month as it ran, $162.04 (+3.5%) more than 2026-10; the recommendations would save $1,007.40 a month (21% of spend); 2026-10's recommendations carried out so far realise $9.73 a month."),
+        "{md}"
+    );
+    assert!(
+        md.find("## Month over month").unwrap() < md.find("## Charts").unwrap(),
+        "month over month before the charts"
+    );
     assert!(
         md.contains("| EC2 fleet (6 x m5.2xlarge) | retire the fleet: move 9 services off it (1 moved) | partly |"),
         "{md}"
@@ -445,6 +454,27 @@ fn the_html_report_renders_in_headless_chromium_from_disk_with_no_network() {
     let o = crate::support::chromium::run(&profile.path().join("p2"), &["--dump-dom"], &html_path);
     let dom = String::from_utf8_lossy(&o.stdout);
     assert_eq!(dom.matches("<svg").count(), CHARTS.len(), "one rendered SVG per chart");
+    // The first screen: one sentence and four cards, then what to do, before any chart.
+    let lead = dom.find("<p class=\"lead\">").expect("the first screen's sentence");
+    assert!(
+        dom[lead..].starts_with("<p class=\"lead\">In October 2026, <code>demo-prod</code> cost $4,641.78 a month as it ran; the recommendations would save $1,014.39 a month (22% of spend).</p>"),
+        "{}",
+        &dom[lead..lead + 300]
+    );
+    for label in [
+        "Cost, a month",
+        "Change from last month",
+        "Saving available, a month",
+        "Saving realised, a month",
+    ] {
+        assert!(dom.contains(&format!("<div class=\"label\">{label}</div>")), "the {label} card");
+    }
+    assert_eq!(dom.matches("class=\"card\"").count(), 4);
+    assert!(
+        dom.find("<h2>Next steps</h2>").unwrap() < dom.find("<svg").unwrap(),
+        "what to do before the charts"
+    );
+    assert!(!dom.contains('`'), "no raw backtick reaches the page");
     for c in CHARTS {
         assert!(dom.contains(&format!("id=\"chart-{c}\"")), "{c} in the page");
     }
