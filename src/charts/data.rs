@@ -40,6 +40,52 @@ pub struct Line {
     pub points: Vec<f64>,
 }
 
+/// One figure over the months.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrendLine {
+    pub label: String,
+    pub tone: Tone,
+    pub points: Vec<Option<f64>>,
+}
+
+/// A cluster's months on file, oldest first: what it cost as it ran, what the recommended plan
+/// would have cost, and what last month's recommendations realised.
+pub fn trend(cluster: &str, months: &[(&str, &Report)]) -> ChartData {
+    let point = |f: &dyn Fn(&Report) -> Option<Usd>| -> Vec<Option<f64>> {
+        months.iter().map(|(_, r)| f(r).map(|u| round_cents(u.to_f64()))).collect()
+    };
+    ChartData {
+        name: "trend",
+        title: format!("Cluster {cluster}, month by month"),
+        subtitle: "USD a month: cost as it ran, as the recommended plan, and realised of the month before's recommendations".into(),
+        body: Body::Trend {
+            months: months.iter().map(|(m, _)| m.to_string()).collect(),
+            lines: vec![
+                TrendLine {
+                    label: "cost as it ran".into(),
+                    tone: Tone::Current,
+                    points: point(&|r| Some(r.cluster.current_monthly_usd)),
+                },
+                TrendLine {
+                    label: "as recommended".into(),
+                    tone: Tone::Recommended,
+                    points: point(&|r| Some(r.cluster.recommended_monthly_usd)),
+                },
+                TrendLine {
+                    label: "realised".into(),
+                    tone: Tone::Saving,
+                    points: point(&|r| {
+                        r.monthly
+                            .as_ref()
+                            .and_then(|m| m.comparison.as_ref())
+                            .map(crate::review::compare::realised)
+                    }),
+                },
+            ],
+        },
+    }
+}
+
 /// One service's CPU and memory use against its reservation, in percent of today's task size.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UsageRow {
@@ -79,6 +125,9 @@ pub enum Body {
         memory_allocated: Vec<f64>,
         memory_available: Vec<f64>,
     },
+    /// Figures month by month: a line per figure, a point per month (`None`: no figure that
+    /// month).
+    Trend { months: Vec<String>, lines: Vec<TrendLine> },
     /// From today's monthly cost to the recommended one, step by step.
     Waterfall { start_usd: f64, steps: Vec<Step>, end_usd: f64 },
     /// The EC2 figure as a function of packing utilisation, against Fargate.

@@ -85,6 +85,7 @@ where
             draw_fleet_panel(&bottom, *start, "Memory, GiB", memory_allocated, memory_available, true)
         }
         Body::Waterfall { start_usd, steps, end_usd } => draw_waterfall(&body, *start_usd, steps, *end_usd),
+        Body::Trend { months, lines } => draw_trend(&body, months, lines),
         Body::BreakEven {
             fargate_usd,
             fixed_usd,
@@ -222,6 +223,61 @@ where
             .legend(legend_line(c));
     }
     legend(&mut chart, SeriesLabelPosition::UpperRight, 15.0)?;
+    Ok(())
+}
+
+/// Lines over the months, a marked point per month with a figure; a month without one breaks
+/// its line.
+fn draw_trend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, months: &[String], lines: &[super::data::TrendLine]) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let n = months.len().max(1) as f64;
+    let values = lines.iter().flat_map(|l| l.points.iter().flatten().copied());
+    let top = max_of(values.clone()).max(1.0) * 1.2;
+    let bottom = values.fold(0.0f64, f64::min).min(0.0) * 1.2;
+    let mut chart = ChartBuilder::on(area)
+        .margin_right(24)
+        .x_label_area_size(50)
+        .y_label_area_size(100)
+        .build_cartesian_2d(-0.5..n - 0.5, bottom..top)?;
+    let label = |x: &f64| {
+        let i = x.round();
+        if (x - i).abs() < 1e-6 && i >= 0.0 {
+            months.get(i as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    mesh(&mut chart, 14.0)
+        .disable_x_mesh()
+        .x_labels(months.len().max(2) * 2 + 1)
+        .x_label_formatter(&label)
+        .x_desc("Month")
+        .y_desc("USD a month")
+        .y_label_formatter(&|v| dollars(*v))
+        .draw()?;
+    for l in lines {
+        let c = colour(l.tone);
+        let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for (i, p) in l.points.iter().enumerate() {
+            match p {
+                Some(v) => runs.last_mut().expect("a run").push((i as f64, *v)),
+                None if !runs.last().expect("a run").is_empty() => runs.push(Vec::new()),
+                None => {}
+            }
+        }
+        let mut first = true;
+        for run in runs.into_iter().filter(|r| !r.is_empty()) {
+            let drawn = chart.draw_series(LineSeries::new(run.clone(), c.stroke_width(3)))?;
+            if first {
+                drawn.label(l.label.clone()).legend(legend_line(c));
+                first = false;
+            }
+            chart.draw_series(run.into_iter().map(|p| Circle::new(p, 5, c.filled())))?;
+        }
+    }
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 15.0)?;
     Ok(())
 }
 

@@ -53,17 +53,11 @@ pub fn render(r: &Report) -> Result<Vec<Rendered>, ChartError> {
 }
 
 pub fn render_one(data: ChartData) -> Result<Rendered, ChartError> {
-    register_font();
+    let svg = svg_of(&data)?;
     let err = |e: Box<dyn std::error::Error>| ChartError::Draw {
         name: data.name,
         message: e.to_string(),
     };
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        draw::draw(&root, &data).map_err(err)?;
-        root.present().map_err(|e| err(e.into()))?;
-    }
     let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
@@ -72,6 +66,22 @@ pub fn render_one(data: ChartData) -> Result<Rendered, ChartError> {
     }
     let png = encode_png(&rgb, WIDTH, HEIGHT).map_err(|e| err(e.into()))?;
     Ok(Rendered { data, svg, png })
+}
+
+/// A chart as SVG text only (the index's charts, which have no PNG).
+pub fn svg_of(data: &ChartData) -> Result<String, ChartError> {
+    register_font();
+    let err = |e: Box<dyn std::error::Error>| ChartError::Draw {
+        name: data.name,
+        message: e.to_string(),
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        draw::draw(&root, data).map_err(err)?;
+        root.present().map_err(|e| err(e.into()))?;
+    }
+    Ok(svg)
 }
 
 fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {

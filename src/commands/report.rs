@@ -196,7 +196,9 @@ pub fn write(out: &Path, report: Report, month: Month) -> Result<Written, Error>
     }
     crate::fsio::write_dir(&dir, |tmp| fill(tmp, &report, &rendered)).map_err(failed)?;
     let index = out.join("index.html");
-    crate::fsio::write_file(&index, crate::output::html::index(&entries(out)).as_bytes()).map_err(|e| Error::ReportFolder {
+    let entries = entries(out);
+    let trends = trends(&entries);
+    crate::fsio::write_file(&index, crate::output::html::index(&entries, &trends).as_bytes()).map_err(|e| Error::ReportFolder {
         path: index.display().to_string(),
         message: e.to_string(),
     })?;
@@ -236,6 +238,27 @@ fn fill(tmp: &Path, report: &Report, charts: &[Rendered]) -> std::io::Result<()>
         std::fs::write(chart_dir.join(format!("{}.png", c.data.name)), &c.png)?;
     }
     Ok(())
+}
+
+/// Each cluster's months on file as a chart (oldest first), for the index. A chart that cannot
+/// be drawn is left out: the index's table still lists the months.
+fn trends(entries: &[IndexEntry]) -> Vec<(String, String)> {
+    let mut folders: Vec<&str> = entries.iter().map(|e| e.folder.as_str()).collect();
+    folders.dedup();
+    folders
+        .into_iter()
+        .filter_map(|folder| {
+            let mut months: Vec<(&str, &crate::report::Report)> = entries
+                .iter()
+                .filter(|e| e.folder == folder)
+                .map(|e| (e.month.as_str(), &e.report))
+                .collect();
+            months.sort_by_key(|m| m.0);
+            let name = months.first()?.1.cluster_name.clone();
+            let svg = crate::charts::svg_of(&crate::charts::data::trend(&name, &months)).ok()?;
+            Some((folder.to_string(), svg))
+        })
+        .collect()
 }
 
 /// Every `<out>/<cluster>/<YYYY-MM>/report.json` that reads, newest month first per cluster.

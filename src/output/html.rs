@@ -356,11 +356,19 @@ fn monthly(m: &MonthlyReview) -> String {
 }
 
 /// The reports folder's index: every cluster and month present, with its headline figures.
-pub fn index(entries: &[IndexEntry]) -> String {
+/// `trends`: each cluster's folder with its month-by-month chart as SVG text.
+pub fn index(entries: &[IndexEntry], trends: &[(String, String)]) -> String {
     let mut b = String::from("<h1>ECS cost reviews</h1>\n");
     if entries.is_empty() {
         b.push_str("<p>No reports yet.</p>\n");
         return page("ECS cost reviews", &b);
+    }
+    for (folder, svg) in trends {
+        b.push_str(&format!(
+            "<figure id=\"trend-{}\">\n{}\n</figure>\n",
+            esc(folder),
+            strip_xml_declaration(svg)
+        ));
     }
     b.push_str(&table(
         &[

@@ -397,15 +397,6 @@ pub(crate) fn pool_lines(c: &Comparison) -> Vec<String> {
         .collect()
 }
 
-/// What last month's recommendations realised this month: the fleets' and the services'.
-pub(crate) fn realised(c: &Comparison) -> Usd {
-    c.fleet_follow_ups
-        .iter()
-        .filter_map(|f| f.realised_savings_usd)
-        .chain(c.follow_ups.iter().filter_map(|f| f.realised_savings_usd))
-        .sum()
-}
-
 /// The first screen of a report, for a reader who reads nothing else: one sentence and four
 /// figures (the cost, its change from last month, the saving available and its share of spend,
 /// the saving realised of last month's recommendations).
@@ -448,7 +439,7 @@ pub(crate) fn first_screen(r: &Report) -> FirstScreen {
                     cmp.previous_month
                 )
             };
-            let done = realised(cmp);
+            let done = crate::review::compare::realised(cmp);
             let realised_words = if cmp.follow_ups.is_empty() && cmp.fleet_follow_ups.is_empty() {
                 String::new()
             } else if done.0.is_sign_negative() && !done.cents().is_zero() {
@@ -476,7 +467,7 @@ pub(crate) fn first_screen(r: &Report) -> FirstScreen {
         .unwrap_or_else(|| "no earlier month".into());
     let done = comparison
         .filter(|cmp| !cmp.follow_ups.is_empty() || !cmp.fleet_follow_ups.is_empty())
-        .map(|cmp| realised(cmp).to_string())
+        .map(|cmp| crate::review::compare::realised(cmp).to_string())
         .unwrap_or_else(|| "-".into());
     FirstScreen {
         sentence,
@@ -505,7 +496,7 @@ pub(crate) fn follow_ups(c: &Comparison) -> (String, Vec<FollowUpRow>) {
     use crate::report::{FleetFollowUpStatus, FollowUpStatus};
     let mut rows = Vec::new();
     let (mut done, mut open_usd) = (0, Usd::ZERO);
-    let realised = realised(c);
+    let realised = crate::review::compare::realised(c);
     for f in &c.fleet_follow_ups {
         let step = match f.action {
             FleetStep::Retire => "retire",

@@ -59,6 +59,15 @@ pub fn compare(previous: &Report, previous_month: &str, current: &Report) -> Com
     }
 }
 
+/// What last month's recommendations realised this month: the fleets' and the services'.
+pub fn realised(c: &Comparison) -> Usd {
+    c.fleet_follow_ups
+        .iter()
+        .filter_map(|f| f.realised_savings_usd)
+        .chain(c.follow_ups.iter().filter_map(|f| f.realised_savings_usd))
+        .sum()
+}
+
 /// A report's pool of a kind: what it cost, what of it was idle, its instances. `None` for a
 /// report saved before pools were recorded that had instances of the kind (its figures unknown).
 fn pool_of(r: &Report, kind: Compute) -> Option<(Usd, Usd, Vec<FleetLine>)> {

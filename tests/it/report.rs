@@ -267,6 +267,16 @@ fn a_later_month_compares_with_the_previous_report_and_follows_up_its_recommenda
     );
     let index = std::fs::read_to_string(out.path().join("index.html")).unwrap();
     assert!(index.contains("demo-prod/2026-10/report.html") && index.contains("demo-prod/2026-11/report.html"));
+    // The index's trend: each month on file, as a browser draws it.
+    let profile = tmp();
+    let o = crate::support::chromium::run(&profile.path().join("p"), &["--dump-dom"], &out.path().join("index.html"));
+    let dom = String::from_utf8_lossy(&o.stdout);
+    let trend = dom.find("id=\"trend-demo-prod\"").expect("the cluster's trend chart on the index");
+    let figure = &dom[trend..trend + dom[trend..].find("</figure>").unwrap()];
+    assert!(figure.contains("<svg"), "drawn inline");
+    for label in ["2026-10", "2026-11", "cost as it ran", "as recommended", "realised"] {
+        assert!(figure.contains(label), "{label} in the trend chart");
+    }
 }
 
 /// October's demo plan retires the EC2 fleet. Carried out as planned (every service where its row
