@@ -369,7 +369,7 @@ pub(crate) fn assumptions_line(r: &Report) -> String {
     )
 }
 
-/// A pool's name in words: "the EC2 fleet", "the ECS Managed Instances fleet".
+/// A pool's name in words: "EC2 fleet", "ECS Managed Instances fleet".
 pub(crate) fn pool_name(kind: Compute) -> &'static str {
     match kind {
         Compute::ManagedInstances => "ECS Managed Instances fleet",
