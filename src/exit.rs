@@ -21,5 +21,5 @@ pub const OUTPUT: u8 = 6;
 /// region the catalog lacks); the report names it and the command that fixes it.
 pub const PARTIAL: u8 = 7;
 /// Ended by a signal: 128 plus its number (SIGINT 130, SIGTERM 143, SIGHUP 129), as shells
-/// report it; set by the signal listener ([`crate::commands::interrupt`]), not by a command.
+/// report it; set by the binary's signal listener, not by a command.
 pub const SIGNALLED_BASE: u8 = 128;
