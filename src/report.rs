@@ -555,6 +555,45 @@ pub struct CostBasis {
     /// weighs instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unreserved_cpu_units: Option<f64>,
+    /// The steps it ran earlier task definitions (the service's revisions), each priced at its
+    /// own size; `billed` and `task_steps` above are the current one's steps only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<RevisionBasis>,
+}
+
+/// The part of the window a service ran an earlier task definition: its size, and its billed
+/// Fargate seconds and task-steps as in [`CostBasis`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionBasis {
+    pub task_definition: String,
+    pub cpu_units: u32,
+    pub memory_mib: u32,
+    pub platform: crate::domain::Platform,
+    pub storage_gib: u32,
+    pub billed: Vec<BilledBucket>,
+    pub task_steps: f64,
+}
+
+impl CostBasis {
+    /// The whole window at one task definition: what a proposal that sets the task runs.
+    pub fn folded(&self) -> CostBasis {
+        let mut out = self.clone();
+        for r in out.revisions.drain(..) {
+            out.task_steps += r.task_steps;
+            for b in r.billed {
+                match out.billed.iter_mut().find(|x| x.tasks == b.tasks) {
+                    Some(x) => {
+                        x.seconds += b.seconds;
+                        x.seconds_per_task += b.seconds_per_task;
+                    }
+                    None => out.billed.push(b),
+                }
+            }
+        }
+        out.billed.sort_by_key(|b| b.tasks);
+        out
+    }
 }
 
 /// Billed task-seconds of the steps where `tasks` to `tasks + 1` tasks ran (0: none ran a whole

@@ -545,6 +545,7 @@ fn list(names: &BTreeSet<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Platform;
     use crate::recommend::tests::{analyze, service, steady, task_definition};
     use crate::snapshot::inventory::{CapacityProviderStrategyItem, LaunchType};
 
@@ -602,6 +603,35 @@ mod tests {
         );
         assert_eq!(g.services[0].proposed_monthly_usd.cents().to_string(), "$144.16");
         assert_eq!(g.change_monthly_usd.cents().to_string(), "$72.08");
+    }
+
+    /// A service resized mid-window (`api`: 1 vCPU / 4 GiB for 15 days, then 0.5 vCPU / 2 GiB):
+    /// today is what it ran ($95.69); a change is measured going forward, on the size it runs now
+    /// all window ($63.79), so declaring that size again adds nothing.
+    #[test]
+    fn a_service_resized_mid_window_gates_from_what_it_ran_and_changes_from_what_it_runs_now() {
+        let r = analyze(&crate::recommend::revision_tests::resized_mid_month());
+        assert_eq!(r.services[0].current_monthly_usd.cents().to_string(), "$95.69");
+        let declare = |cpu_units, memory_mib| Proposal {
+            task_definitions: vec![Declared {
+                family: "api".into(),
+                cpu_units,
+                memory_mib,
+                platform: Platform::LinuxX86,
+                storage_gib: 20,
+                fargate: true,
+                source: "api.json".into(),
+                unpriced: None,
+            }],
+            ..Proposal::default()
+        };
+        let same = gate(&r, &declare(512, 2048), &rules(1000.0));
+        assert_eq!(same.change_monthly_usd.cents().to_string(), "$0.00");
+        // 0.25 vCPU / 1 GiB all window: 3 x 730 x (0.25 x 0.04048 + 0.004445) = $31.90, $31.90
+        // less than the $63.79 it runs now.
+        let smaller = gate(&r, &declare(256, 1024), &rules(1000.0));
+        assert_eq!(smaller.change_monthly_usd.cents().to_string(), "-$31.90");
+        assert_eq!(smaller.services[0].proposed_monthly_usd.cents().to_string(), "$63.79");
     }
 
     /// Moving the Spot mix to plain FARGATE: the Spot task's hours move to the on-demand rate.

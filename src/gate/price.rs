@@ -181,7 +181,11 @@ pub(super) fn price(s: &ServiceReport, c: &Change, m: &Model) -> Result<Usd, Gat
     if c.deleted {
         return Ok(Usd::ZERO);
     }
-    let before = today(s, m)?;
+    // Today's figure is the service as it ran (each earlier task definition over its own steps);
+    // what a change adds is measured going forward: the current task definition all window,
+    // against the proposal all window. A proposal that changes nothing adds exactly nothing.
+    let mut before = today(s, m)?;
+    before.basis = before.basis.folded();
     let mut after = before.clone();
     if let Some((shape, _)) = &c.shape {
         after.cpu_units = shape.cpu_units;
@@ -226,6 +230,7 @@ pub(super) fn price_new(
         billed,
         task_steps,
         unreserved_cpu_units: None,
+        revisions: Vec::new(),
     };
     place(&mut basis, launch, strategy);
     let state = State {

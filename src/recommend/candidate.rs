@@ -15,7 +15,7 @@ use crate::usage::ServiceUsage;
 use super::cost;
 use super::plan::FargateChoice;
 use super::RecommendError;
-use crate::report::CostBasis;
+use crate::report::{BilledBucket, CostBasis, RevisionBasis};
 
 /// A Fargate option's figures: monthly cost and the hourly rate of one task.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -79,6 +79,10 @@ pub struct Candidate<'a> {
     pub best_fargate: Option<(FargateChoice, Priced)>,
     pub ec2_shape: Option<TaskShape>,
     /// Billed task-seconds per hour and per day of the window (Fargate billing).
+    /// Task starts in the window, where the snapshot knows them (`None`: it has none).
+    pub starts: Option<f64>,
+    /// The share of its billed Fargate seconds that are minimum charges (estimated from starts).
+    pub minimum_charge_share: f64,
     pub billed_hourly: Vec<f64>,
     pub billed_daily: Vec<f64>,
     /// Task-seconds run per day (the weight of a service's EC2 share in a day).
@@ -106,6 +110,33 @@ impl Candidate<'_> {
     }
 }
 
+/// The task definition a service runs now, and the one that ran at each step of the window
+/// (empty: the current one all window).
+pub struct TaskDefinitions<'a> {
+    pub now: &'a TaskDefinition,
+    pub ran: Vec<&'a TaskDefinition>,
+}
+
+/// What a task definition runs on, as billing cares.
+pub fn platform_of(td: &TaskDefinition) -> Platform {
+    if td.is_windows() {
+        Platform::Windows
+    } else if td.cpu_architecture == Arch::Arm64 {
+        Platform::LinuxArm
+    } else {
+        Platform::LinuxX86
+    }
+}
+
+/// The ephemeral storage Fargate bills a task definition for. Fargate Windows tasks cannot set
+/// it: a value in the task definition is ignored (with a warning), never billed.
+fn storage_of(td: &TaskDefinition) -> u32 {
+    match platform_of(td) {
+        Platform::Windows => fargate::INCLUDED_STORAGE_GIB,
+        _ => td.ephemeral_storage_gib.unwrap_or(fargate::INCLUDED_STORAGE_GIB),
+    }
+}
+
 fn round_up(x: f64, step: u32) -> u32 {
     let s = f64::from(step.max(1));
     ((x / s).ceil() * s).max(s) as u32
@@ -114,33 +145,34 @@ fn round_up(x: f64, step: u32) -> u32 {
 pub fn candidate<'a>(
     svc: &'a Service,
     placement: Placement,
-    td: &'a TaskDefinition,
+    defs: TaskDefinitions<'a>,
     u: &'a ServiceUsage,
     a: &Assumptions,
     rates: &FargateRates,
     buckets: Buckets,
 ) -> Result<Candidate<'a>, RecommendError> {
+    let (td, ran) = (defs.now, defs.ran.as_slice());
     let err = |source| RecommendError::Service {
         service: svc.name.clone(),
         source,
     };
-    let platform = if td.is_windows() {
-        Platform::Windows
-    } else if td.cpu_architecture == Arch::Arm64 {
-        Platform::LinuxArm
-    } else {
-        Platform::LinuxX86
-    };
-    // Fargate Windows tasks cannot set ephemeral storage: a value in the task definition is
-    // ignored (with a warning), never billed.
-    let storage_gib = match platform {
-        Platform::Windows => fargate::INCLUDED_STORAGE_GIB,
-        _ => td.ephemeral_storage_gib.unwrap_or(fargate::INCLUDED_STORAGE_GIB),
-    };
+    let platform = platform_of(td);
+    let storage_gib = storage_of(td);
     let step_seconds = buckets.step_seconds;
     let minimum = a.fargate.minimum_seconds(platform);
     let billed_steps = fargate::billed_per_step(&u.running_avg, &u.running_max, &u.tasks_started, step_seconds, minimum);
     let billed: f64 = billed_steps.iter().sum();
+    let ran_seconds: f64 = u.running_avg.iter().map(|n| n * f64::from(step_seconds)).sum();
+    let starts = u
+        .tasks_started
+        .iter()
+        .any(|s| s.is_finite())
+        .then(|| u.tasks_started.iter().filter(|s| s.is_finite()).sum::<f64>());
+    let minimum_charge_share = if billed > 0.0 {
+        ((billed - ran_seconds) / billed).max(0.0)
+    } else {
+        0.0
+    };
     let mut billed_hourly = vec![0.0; buckets.hours()];
     let mut billed_daily = vec![0.0; buckets.days()];
     let mut running_daily = vec![0.0; buckets.days()];
@@ -158,12 +190,37 @@ pub fn candidate<'a>(
     };
 
     // Today's cost through the one cost model, from the basis the report keeps for the gate.
+    // Each step is priced at the task definition that ran it (its revisions).
+    let part = |keep: &dyn Fn(usize) -> bool| -> (Vec<BilledBucket>, f64) {
+        let mask = |xs: &[f64]| -> Vec<f64> { xs.iter().enumerate().map(|(t, &x)| if keep(t) { x } else { 0.0 }).collect() };
+        let running = mask(&u.running_avg);
+        (cost::buckets(&mask(&billed_steps), &running), running.iter().sum())
+    };
+    let current_ran = |t: usize| ran.get(t).is_none_or(|r| r.reference() == td.reference());
+    let (billed_now, task_steps) = part(&current_ran);
+    let mut revisions: Vec<RevisionBasis> = Vec::new();
+    for r in ran {
+        if r.reference() == td.reference() || revisions.iter().any(|x| x.task_definition == r.reference()) {
+            continue;
+        }
+        let (billed, task_steps) = part(&|t| ran[t].reference() == r.reference());
+        revisions.push(RevisionBasis {
+            task_definition: r.reference(),
+            cpu_units: r.reserved_cpu_units(),
+            memory_mib: r.reserved_memory_mib(),
+            platform: platform_of(r),
+            storage_gib: storage_of(r),
+            billed,
+            task_steps,
+        });
+    }
     let mut basis = CostBasis {
         launch_type: svc.launch_type,
         capacity_provider_strategy: svc.capacity_provider_strategy.clone(),
-        billed: cost::buckets(&billed_steps, &u.running_avg),
-        task_steps: u.running_avg.iter().sum(),
+        billed: billed_now,
+        task_steps,
         unreserved_cpu_units: None,
+        revisions,
     };
     let mut current = Usd::ZERO;
     let mut current_rate = None;
@@ -171,8 +228,8 @@ pub fn candidate<'a>(
     if let Placement::Fargate { .. } = placement {
         let size = FargateSize::new(td.reserved_cpu_units(), td.reserved_memory_mib(), platform).map_err(err)?;
         // A strategy's `base` keeps its first tasks on its provider whatever the weights say.
-        let (billed, spot) = cost::spot_seconds(&basis.billed, 1.0, &|n| svc.fargate_spot_tasks(n));
-        let today = cost::on_fargate(billed, spot, size, platform, storage_gib, rates, buckets.window_seconds).map_err(err)?;
+        let spot = |n| svc.fargate_spot_tasks(n);
+        let today = cost::on_fargate_as_run(&basis, 1.0, size, platform, storage_gib, rates, buckets.window_seconds, &spot).map_err(err)?;
         (current, current_rate, spot_share_today) = (today.monthly, Some(today.hourly_rate), today.spot_share);
     }
 
@@ -291,6 +348,8 @@ pub fn candidate<'a>(
 
         best_fargate,
         ec2_shape,
+        starts,
+        minimum_charge_share,
         billed_hourly,
         billed_daily,
         running_daily,

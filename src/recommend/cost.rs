@@ -127,6 +127,46 @@ pub fn on_fargate(
     }
 }
 
+/// A service's Fargate cost over the window as it ran: its task (`size`) over the steps it ran
+/// it, each earlier revision at its own size over its own, every count scaled by `scale`. The
+/// rate is the current task's; the Spot share is over all the seconds.
+#[allow(clippy::too_many_arguments)]
+pub fn on_fargate_as_run(
+    basis: &CostBasis,
+    scale: f64,
+    size: FargateSize,
+    platform: Platform,
+    storage_gib: u32,
+    rates: &FargateRates,
+    window_s: u64,
+    spot_tasks: &dyn Fn(f64) -> f64,
+) -> Result<OnFargate, SimulationError> {
+    let (billed, spot) = spot_seconds(&basis.billed, scale, spot_tasks);
+    let mut out = on_fargate(billed, spot, size, platform, storage_gib, rates, window_s)?;
+    let (mut all, mut all_spot) = (billed, spot);
+    for r in &basis.revisions {
+        let (b, sp) = spot_seconds(&r.billed, scale, spot_tasks);
+        let size = FargateSize::new(r.cpu_units, r.memory_mib, r.platform)?;
+        out.monthly += on_fargate(b, sp, size, r.platform, r.storage_gib, rates, window_s)?.monthly;
+        (all, all_spot) = (all + b, all_spot + sp);
+    }
+    if all > 0.0 {
+        out.spot_share = (all_spot / all).clamp(0.0, 1.0);
+    }
+    Ok(out)
+}
+
+/// What a service reserves of its pool over the window, its earlier revisions each at their own
+/// size ([`pool_units`]); `cpu_units` and `memory_mib` are its current task's.
+pub fn reserved_units(basis: &CostBasis, scale: f64, cpu_units: u32, memory_mib: u32, weights: &ResourceWeights) -> f64 {
+    let own = pool_units(basis.task_steps * scale, pool_cpu(basis, cpu_units), f64::from(memory_mib), weights);
+    own + basis
+        .revisions
+        .iter()
+        .map(|r| pool_units(r.task_steps * scale, pool_cpu(basis, r.cpu_units), f64::from(r.memory_mib), weights))
+        .sum::<f64>()
+}
+
 /// What a service reserves of an instance pool over the window: its task-steps times its task's
 /// CPU and memory at Fargate's x86 weights.
 pub fn pool_units(task_steps: f64, cpu_units: f64, memory_mib: f64, weights: &ResourceWeights) -> f64 {
@@ -211,15 +251,14 @@ pub fn price(cluster: &Cluster, s: &State) -> Result<Usd, Unpriced> {
             source,
         })?;
         let b = &s.basis;
-        let (billed, spot) = spot_seconds(&b.billed, s.scale, &|n| spot_tasks(b.launch_type, &b.capacity_provider_strategy, n));
         let window_s = (cluster.window.end - cluster.window.start).num_seconds().max(0) as u64;
-        return on_fargate(billed, spot, size, s.platform, s.storage_gib, cluster.rates, window_s)
+        let spot = |n| spot_tasks(b.launch_type, &b.capacity_provider_strategy, n);
+        return on_fargate_as_run(b, s.scale, size, s.platform, s.storage_gib, cluster.rates, window_s, &spot)
             .map(|f| f.monthly)
             .map_err(Unpriced::Fargate);
     }
     let w = weights(cluster.rates);
-    let cpu = pool_cpu(&s.basis, s.cpu_units);
-    let units = pool_units(s.basis.task_steps * s.scale, cpu, f64::from(s.memory_mib), &w);
+    let units = reserved_units(&s.basis, s.scale, s.cpu_units, s.memory_mib, &w);
     let pool = cluster.pools.iter().find(|p| p.kind == compute && p.shared_by() > 0.0);
     // The pool follows what it holds, at today's cost per unit.
     let in_pool = |pool: &PoolBasis| Usd(pool.monthly_usd.0 * dec(units / pool.shared_by()));
@@ -231,7 +270,12 @@ pub fn price(cluster: &Cluster, s: &State) -> Result<Usd, Unpriced> {
     // A service joining instances of a kind: its share of the engine's simulated fleet of that
     // kind (packed as ECS would pack it), by its units; today's pool may be packed worse or better.
     if let Some((_, usd, c, m)) = s.simulated.iter().find(|x| x.0 == compute) {
-        let at = pool_units(s.basis.task_steps, f64::from(*c), f64::from(*m), &w);
+        let at = pool_units(
+            s.basis.task_steps + s.basis.revisions.iter().map(|r| r.task_steps).sum::<f64>(),
+            f64::from(*c),
+            f64::from(*m),
+            &w,
+        );
         return Ok(if at > 0.0 { Usd(usd.0 * dec(units / at)) } else { *usd });
     }
     pool.map(in_pool).ok_or(Unpriced::NoPool(match compute {
@@ -244,12 +288,7 @@ pub fn price(cluster: &Cluster, s: &State) -> Result<Usd, Unpriced> {
 /// (the weights a pool's units are counted in).
 pub fn at_fargate_x86(cluster: &Cluster, s: &State) -> Usd {
     let w = weights(cluster.rates);
-    let units = pool_units(
-        s.basis.task_steps * s.scale,
-        pool_cpu(&s.basis, s.cpu_units),
-        f64::from(s.memory_mib),
-        &w,
-    );
+    let units = reserved_units(&s.basis, s.scale, s.cpu_units, s.memory_mib, &w);
     let window_s = (cluster.window.end - cluster.window.start).num_seconds().max(0) as u64;
     let over_window = units * f64::from(cluster.window.step_seconds) / f64::from(crate::money::SECONDS_PER_HOUR);
     monthly(Usd(dec(over_window)), window_s)

@@ -167,7 +167,16 @@ impl Pools {
             let instances = f64::from(fleet.values().sum::<u32>());
             for &i in &members {
                 if cands[i].is_daemon() {
-                    cands[i].basis.task_steps = instances * steps as f64;
+                    // Each task definition it ran keeps its share of the steps.
+                    let b = &mut cands[i].basis;
+                    let counted = b.task_steps + b.revisions.iter().map(|r| r.task_steps).sum::<f64>();
+                    let all = instances * steps as f64;
+                    if counted > 0.0 {
+                        b.task_steps *= all / counted;
+                        b.revisions.iter_mut().for_each(|r| r.task_steps *= all / counted);
+                    } else {
+                        b.task_steps = all;
+                    }
                 }
             }
             let mut units: Vec<(usize, f64)> = members.iter().map(|&i| (i, units_of(&cands[i], weights))).collect();
@@ -206,12 +215,7 @@ impl Pools {
 /// What a service reserves of its pool over the window ([`cost::pool_units`]).
 fn units_of(c: &Candidate, weights: &ResourceWeights) -> f64 {
     let r = c.reserved();
-    cost::pool_units(
-        c.basis.task_steps,
-        cost::pool_cpu(&c.basis, r.cpu_units),
-        f64::from(r.memory_mib),
-        weights,
-    )
+    cost::reserved_units(&c.basis, 1.0, r.cpu_units, r.memory_mib, weights)
 }
 
 /// One action per instance pool the recommendation moves services off: retire it when all of its

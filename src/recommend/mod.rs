@@ -24,6 +24,8 @@ mod fleets;
 mod managed;
 mod options;
 pub mod plan;
+#[cfg(test)]
+pub(crate) mod revision_tests;
 mod series;
 #[cfg(test)]
 pub(crate) mod tests;
@@ -551,14 +553,31 @@ fn candidates<'s>(
     let inventory = &snapshot.inventory;
     let defs: BTreeMap<String, &TaskDefinition> = inventory.task_definitions.iter().map(|t| (t.reference(), t)).collect();
     let mut cands = Vec::new();
+    let window = snapshot.manifest.window();
     for (svc, u) in inventory.services.iter().zip(usages) {
         let td = defs[&svc.task_definition];
-        cands.push(candidate::candidate(svc, inventory.placement(svc), td, u, a, rates, buckets)?);
+        // The task definition each step ran (none: the current one all window).
+        let ran: Vec<&TaskDefinition> = if svc.revisions.is_empty() {
+            Vec::new()
+        } else {
+            svc.task_definition_at(&window).into_iter().map(|r| defs[r]).collect()
+        };
+        let defs = candidate::TaskDefinitions { now: td, ran };
+        cands.push(candidate::candidate(svc, inventory.placement(svc), defs, u, a, rates, buckets)?);
     }
     for c in &cands {
         if let Some(w) = words::warn::partial_data(c, &snapshot.manifest) {
             warnings.push(w);
         }
+        if c.minimum_charge_share >= words::warn::MINIMUM_CHARGE_SHARE {
+            warnings.push(words::warn::minimum_charge(c));
+        }
+    }
+    if !cands.is_empty() && cands.iter().all(|c| c.starts.is_none()) {
+        warnings.push(words::warn::NO_STARTS.into());
+    }
+    if !snapshot.manifest.task_definition_history && !cands.is_empty() {
+        warnings.push(words::warn::NO_REVISIONS.into());
     }
     for c in cands.iter().filter(|c| c.platform == Platform::Windows) {
         if let Some(gib) =

@@ -53,6 +53,7 @@ pub fn service(name: &str, launch_type: Option<LaunchType>, tasks: u32) -> Servi
         desired_count: tasks,
         running_count: tasks,
         tags: BTreeMap::new(),
+        revisions: Vec::new(),
     }
 }
 
@@ -88,6 +89,7 @@ pub fn steady(services: Vec<(Service, TaskDefinition)>, cpu_share: f64) -> Snaps
             collected_at: start,
             source: "test".into(),
             usage_source: crate::snapshot::usage_source::SYNTHETIC.into(),
+            task_definition_history: true,
         },
         inventory: Inventory {
             services,

@@ -509,6 +509,24 @@ pub mod warn {
         ))
     }
 
+    /// Task starts are not a CloudWatch metric: without them no minimum charge is billed.
+    pub const NO_STARTS: &str = "the snapshot has no task starts (CloudWatch has no such metric, so `collect` cannot read them): Fargate figures leave out the minimum charge per task (1 minute on Linux, 15 on Windows), so a service that starts short-lived tasks is billed only what they ran, which is low; a snapshot with a `tasks_started` column bills them";
+
+    /// A snapshot that does not say which task definition ran when.
+    pub const NO_REVISIONS: &str = "the snapshot has no task definition history: each service's current task definition is taken to have run all window, so a service resized inside it is priced (and its use per task read) as if it always had its current size; `collect` records the history";
+
+    /// The share of a service's billed Fargate seconds in minimum charges from which it is named.
+    pub const MINIMUM_CHARGE_SHARE: f64 = 0.05;
+
+    pub fn minimum_charge(c: &super::Candidate) -> String {
+        format!(
+            "`{}`: {:.0}% of its billed Fargate seconds are the minimum charge of its {:.0} task starts, estimated from the per-step task counts: on streams of short jobs the estimate is within 5% of the bill either way (README, \"When not to trust these numbers\")",
+            c.svc.name,
+            100.0 * c.minimum_charge_share,
+            c.starts.unwrap_or(0.0)
+        )
+    }
+
     pub fn windows_storage(service: &str, gib: u32) -> String {
         format!("`{service}` asks for {gib} GiB of ephemeral storage, which Fargate Windows tasks cannot set: it is ignored, not billed")
     }

@@ -6,27 +6,39 @@
 //! has, per step, the average and largest running count and the number of starts, not the tasks
 //! themselves, so the young seconds are estimated:
 //!
-//! - **Long-running tasks are not young.** The count's floor over the steps a start's minimum
-//!   spans plus [`FLOOR_MARGIN_STEPS`] on each side is taken as tasks that run all through them:
-//!   past their minimum. In a step with starts no more than its largest count less one ran beside
-//!   a start all step. Only the running seconds beyond the floor (the *fresh* seconds) can be
-//!   young: a short task sharing a step with long-running ones is billed its minimum.
+//! - **Long-running tasks are not young.** A task that runs all through a step counts exactly one
+//!   in its average, so the tasks that run all through the steps a start's minimum spans, plus
+//!   [`FLOOR_MARGIN_STEPS`] on each side, are at most the whole part of the smallest average
+//!   over them (the count's *floor*); in a step with starts, no more than its largest count less
+//!   one. Those are taken as past their minimum. Only the running seconds beyond the floor (the
+//!   *fresh* seconds) can be young: a short task sharing a step with long-running ones is billed
+//!   its minimum, and a stream of short jobs, whose average dips below a whole task, has no
+//!   floor at all.
 //! - **A start's minimum can reach into later steps** (a Windows start's 15 minutes span four
 //!   5-minute steps; a 1-minute start late in a 1-minute step spans two). Each step's starts form
 //!   a cohort holding their prepaid seconds; a cohort's unused seconds carry to the following
 //!   steps while its window can still be open and some of its tasks can still be running (at most
-//!   the next step's count beyond the floor, given to the newest cohorts first). Fresh seconds are
-//!   matched to the cohorts whose windows close first. A task straddling steps is billed its
-//!   minimum once.
+//!   the next step's count beyond the floor, given to the newest cohorts first), and no more than
+//!   a minimum for each task that may still run. Fresh seconds are matched to the cohorts whose
+//!   windows close first. A task straddling steps is billed its minimum once.
+//! - **Pooled seconds hide short jobs behind long ones.** Matching a step's fresh seconds to its
+//!   starts as a pool lets a 90-second job's last 30 seconds fill a 40-second job's unused
+//!   minimum. For `n` jobs whose durations spread evenly [`DURATION_SPREAD`] either side of their
+//!   mean, that overstates the young seconds by `n·E[min(d, m)]` less `E[min(sum d, n·m)]`
+//!   (a normal approximation of both); that much is taken off. Jobs of one length, and a single
+//!   job a step, have nothing taken off.
 //!
 //! Whatever the estimate, the bill up to any step is at least what ran up to it, and the whole
 //! bill at most what ran plus one minimum per start. (A step's own figure can be below what ran in
 //! it: a minimum paid at a start covers the seconds its task runs in the next steps.)
 //!
 //! What averages cannot tell apart is measured on made-up traces whose exact bill is known
-//! (`the_minimum_charge_estimate_is_measured_on_traces`; README, "When not to trust these
-//! numbers"): a pool of jobs whose durations are near the minimum, where one job stopping as
-//! another starts looks like a start beside a running task, is billed a few percent high.
+//! (`the_minimum_charge_estimate_is_measured_on_traces`, and the table in `benches/README.md`):
+//! jobs all lasting the minimum and jobs spread around it give the same averages and bills some
+//! 10% apart, so a stream of jobs near the minimum is billed within 5% either way; a dense
+//! stream (20 jobs a step) whose count never falls below a whole task is read as long-running
+//! tasks plus short jobs and billed high; a Windows task replacing another in a rolling deploy
+//! looks like a short job beside a long-running one.
 
 use std::collections::VecDeque;
 
@@ -34,6 +46,11 @@ use std::collections::VecDeque;
 /// tasks. Chosen on the measured traces: fewer bills churning jobs high, more bills short jobs
 /// beside a service low.
 pub const FLOOR_MARGIN_STEPS: usize = 4;
+
+/// How far job durations are taken to spread either side of their mean (uniformly, as a share of
+/// it) where a step's seconds are pooled: chosen on the measured traces, between jobs of one
+/// length (0) and jobs of 40 to 90 seconds (0.38) or 30 to 120 (0.6).
+pub const DURATION_SPREAD: f64 = 0.4;
 
 /// The starts of one step and what is left of their prepaid minimum.
 struct Cohort {
@@ -71,7 +88,8 @@ pub fn billed_per_step(
     let mut cohorts: VecDeque<Cohort> = VecDeque::with_capacity(reach + 1);
     for (t, &n) in counts.iter().enumerate() {
         let started = started_at(t);
-        let mut old = floor[t];
+        // Tasks that run all through a step count one each in its average: the floor's whole part.
+        let mut old = (floor[t] + 1e-9).floor();
         if started > 0.0 {
             if let Some(max) = max_at(t) {
                 old = old.min((max - 1.0).max(0.0));
@@ -82,7 +100,8 @@ pub fn billed_per_step(
                 last_step: t + reach,
             });
         }
-        let mut fresh = (n - old).max(0.0) * step;
+        let fresh_seconds = (n - old).max(0.0) * step;
+        let mut fresh = fresh_seconds;
         let mut young = 0.0;
         for c in cohorts.iter_mut() {
             let used = fresh.min(c.credit).min(c.alive * step);
@@ -90,7 +109,11 @@ pub fn billed_per_step(
             fresh -= used;
             young += used;
         }
-        billed[t] += started * minimum - young;
+        if started > 0.0 && fresh_seconds > 0.0 {
+            let pooled = cohorts.iter().map(|c| c.alive).sum::<f64>().max(started);
+            young = (young - pooling_excess(pooled, fresh_seconds / pooled, minimum)).max(0.0);
+        }
+        billed[t] = (billed[t] + started * minimum - young).max(0.0);
 
         // Tasks still running at the step's end: no more than the next step's count, nor either
         // step's largest; those beyond the floor are the newest cohorts'.
@@ -102,12 +125,51 @@ pub fn billed_per_step(
         for c in cohorts.iter_mut().rev() {
             c.alive = c.alive.min(room);
             room -= c.alive;
+            // A task still running has at most its minimum left to cover; a stopped one nothing.
+            c.credit = c.credit.min(c.alive * minimum);
         }
         // A cohort whose minimum is used up, whose window has closed or whose tasks have all
         // stopped has nothing left to cover.
         cohorts.retain(|c| c.alive > 0.0 && c.credit > 1e-9 && c.last_step > t);
     }
     billed
+}
+
+/// How much pooling `jobs` jobs of `mean` seconds overstates their young seconds under a minimum
+/// of `minimum` seconds: `jobs·E[min(d, minimum)] - E[min(sum d, jobs·minimum)]`, durations
+/// spread [`DURATION_SPREAD`] either side of the mean, both sides in the normal approximation
+/// (`E[min(X, c)] = mu - sigma·g((mu - c) / sigma)`, `g(z) = z·Phi(z) + phi(z)`), so one job
+/// is 0, and so are jobs all shorter or all longer than the minimum.
+fn pooling_excess(jobs: f64, mean: f64, minimum: f64) -> f64 {
+    // All jobs on one side of the minimum: pooling them changes nothing.
+    let (shortest, longest) = (mean * (1.0 - DURATION_SPREAD), mean * (1.0 + DURATION_SPREAD));
+    if jobs <= 1.0 || shortest >= minimum || longest <= minimum {
+        return 0.0;
+    }
+    let sigma = DURATION_SPREAD * mean / 3f64.sqrt();
+    let g = |z: f64| z * normal_cdf(z) + normal_pdf(z);
+    let z = (mean - minimum) / sigma;
+    (sigma * (jobs * g(z) - jobs.sqrt() * g(jobs.sqrt() * z))).max(0.0)
+}
+
+fn normal_pdf(z: f64) -> f64 {
+    (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
+}
+
+/// The standard normal distribution function, through the complementary error function of
+/// Numerical Recipes (`erfcc`, Chebyshev fit, relative error under 1.2e-7).
+fn normal_cdf(z: f64) -> f64 {
+    let x = -z / std::f64::consts::SQRT_2;
+    let a = x.abs();
+    let t = 1.0 / (1.0 + 0.5 * a);
+    let poly = -1.265_512_23
+        + t * (1.000_023_68
+            + t * (0.374_091_96
+                + t * (0.096_784_18
+                    + t * (-0.186_288_06
+                        + t * (0.278_868_07 + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+    let erfc = t * (-a * a + poly).exp();
+    0.5 * if x >= 0.0 { erfc } else { 2.0 - erfc }
 }
 
 /// The smallest of `xs[t - w ..= t + w]` (clipped to the series) at every `t`, in one pass.
@@ -207,25 +269,33 @@ mod tests {
     }
 
     /// What a snapshot holds of a trace: the average and largest running count and the starts,
-    /// per step.
+    /// per step, as CloudWatch aggregates them.
     fn steps_of(tasks: &[Task], step: u32, steps: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
         let s = f64::from(step);
-        let (mut avg, mut started) = (vec![0.0; steps], vec![0.0; steps]);
-        // The count only rises at a start: the largest count of a step is at one of its starts
-        // or at its beginning.
-        let running_at = |x: f64| tasks.iter().filter(|k| k.start <= x && x < k.start + k.ran).count() as f64;
-        let mut max: Vec<f64> = (0..steps).map(|t| running_at(t as f64 * s)).collect();
-        for k in tasks {
-            let t = (k.start / s) as usize;
-            max[t] = max[t].max(running_at(k.start));
-        }
+        let (mut avg, mut max, mut started) = (vec![0.0; steps], vec![0.0; steps], vec![0.0; steps]);
+        // +1 at a start, -1 at a stop; a stop comes before a start at the same second (a task
+        // runs over [start, start + ran)).
+        let mut events: Vec<(f64, i32)> = Vec::with_capacity(2 * tasks.len());
         for k in tasks {
             started[(k.start / s) as usize] += 1.0;
+            events.extend([(k.start, 1), (k.start + k.ran, -1)]);
             let (a, b) = (k.start, k.start + k.ran);
             for (t, n) in avg.iter_mut().enumerate().take((b / s).ceil() as usize).skip((a / s) as usize) {
                 let (lo, hi) = (t as f64 * s, (t + 1) as f64 * s);
                 *n += (b.min(hi) - a.max(lo)).max(0.0) / s;
             }
+        }
+        events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let (mut count, mut next) = (0, 0);
+        for (t, largest) in max.iter_mut().enumerate() {
+            let end = (t + 1) as f64 * s;
+            let mut most = count;
+            while next < events.len() && events[next].0 < end {
+                count += events[next].1;
+                most = most.max(count);
+                next += 1;
+            }
+            *largest = f64::from(most);
         }
         (avg, max, started)
     }
@@ -245,106 +315,178 @@ mod tests {
         out
     }
 
-    /// The traces the estimate is measured on, each family a kind of service real accounts run.
-    fn trace(family: usize, seed: u64) -> (Vec<Task>, u32, u64) {
-        let mut rng = crate::sources::demo::Rng(seed);
-        let mut unit = move || rng.unit();
-        let mut tasks = Vec::new();
-        let (step, minimum, horizon) = match family {
-            // A service of 2 to 5 tasks with rolling deploys (new tasks overlap the old by 1 to 5
-            // minutes) and scaling; 5-minute steps, Linux.
-            0 => {
-                let horizon = 86_400.0;
-                let n = 2 + (unit() * 4.0) as usize;
-                let mut starts = vec![0.0; n];
-                let mut t = 3_600.0 + unit() * 14_400.0;
-                while t < horizon - 7_200.0 {
-                    let overlap = 60.0 + unit() * 240.0;
-                    for s in starts.iter_mut() {
-                        tasks.push(Task {
-                            start: *s,
-                            ran: t + overlap - *s,
-                        });
-                        *s = t;
-                    }
-                    if unit() < 0.5 {
-                        let extra = t + unit() * 1_800.0;
-                        tasks.push(Task {
-                            start: extra,
-                            ran: 600.0 + unit() * 3_000.0,
-                        });
-                    }
-                    t += 3_600.0 + unit() * 14_400.0;
-                }
-                for s in starts {
-                    tasks.push(Task {
-                        start: s,
-                        ran: horizon - 600.0 - s,
-                    });
-                }
-                (300, 60, horizon)
-            }
-            // Short jobs (5 to 60 s) beside two long-running tasks; 5-minute steps, Linux.
-            1 => {
-                let horizon = 86_400.0;
-                tasks.push(Task {
-                    start: 0.0,
-                    ran: horizon - 600.0,
+    /// `per_five_minutes` jobs at random times in every 5 minutes until `until`, each running
+    /// `shortest` to `longest` seconds: a queue worker launching tasks through a service.
+    fn stream(unit: &mut impl FnMut() -> f64, until: f64, per_five_minutes: usize, shortest: f64, longest: f64) -> Vec<Task> {
+        let mut out = Vec::new();
+        let mut period = 0.0;
+        while period + 300.0 <= until {
+            for _ in 0..per_five_minutes {
+                out.push(Task {
+                    start: period + unit() * 300.0,
+                    ran: shortest + unit() * (longest - shortest),
                 });
-                tasks.push(Task {
-                    start: 0.0,
-                    ran: horizon - 600.0,
-                });
-                tasks.extend(jobs(&mut unit, horizon - 1_200.0, 600.0, 5.0, 55.0));
-                (300, 60, horizon)
             }
-            // Windows jobs of 1 to 40 minutes at random times; 5-minute steps, 15-minute minimum.
-            2 => {
-                let horizon = 86_400.0;
-                tasks.extend(jobs(&mut unit, horizon - 4_000.0, 1_800.0, 60.0, 2_340.0));
-                (300, 900, horizon)
-            }
-            // Jobs of 10 s to 5 minutes at random times; 1-minute steps, Linux.
-            _ => {
-                let horizon = 21_600.0;
-                tasks.extend(jobs(&mut unit, horizon - 600.0, 120.0, 10.0, 290.0));
-                (60, 60, horizon)
-            }
-        };
-        assert!(tasks.iter().all(|k| k.start + k.ran <= horizon), "a trace ends inside its window");
-        (tasks, step, minimum)
+            period += 300.0;
+        }
+        out
     }
 
-    /// The estimate against the exact bill of 50 traces of each family, and the same for the rule
-    /// it replaced (each step billed the larger of what ran and its starts x the minimum): the
-    /// error of the largest size, as a share of the bill, with its sign. Printed with
-    /// `--nocapture`; the README quotes it. Each bound is the measured figure, rounded up.
+    /// A service of 2 to 5 tasks replaced every 1 to 5 hours. `overlap` seconds: a rolling
+    /// deploy (new tasks start first, the old ones stop that much later); negative, stop-first
+    /// (the old ones stop, the new ones start that much later). Some deploys add a task that
+    /// scales out for 10 to 60 minutes.
+    fn deploys(unit: &mut impl FnMut() -> f64, horizon: f64, stop_first: bool) -> Vec<Task> {
+        let mut tasks = Vec::new();
+        let n = 2 + (unit() * 4.0) as usize;
+        let mut starts = vec![0.0; n];
+        let mut t = 3_600.0 + unit() * 14_400.0;
+        while t < horizon - 7_200.0 {
+            let (stop, start) = if stop_first {
+                (t, t + 10.0 + unit() * 60.0)
+            } else {
+                (t + 60.0 + unit() * 240.0, t)
+            };
+            for s in starts.iter_mut() {
+                tasks.push(Task { start: *s, ran: stop - *s });
+                *s = start;
+            }
+            if !stop_first && unit() < 0.5 {
+                let extra = t + unit() * 1_800.0;
+                tasks.push(Task {
+                    start: extra,
+                    ran: 600.0 + unit() * 3_000.0,
+                });
+            }
+            t += 3_600.0 + unit() * 14_400.0;
+        }
+        for s in starts {
+            tasks.push(Task {
+                start: s,
+                ran: horizon - 600.0 - s,
+            });
+        }
+        tasks
+    }
+
+    /// The kinds of trace the estimate is measured on, each a kind of service real accounts run:
+    /// a day of tasks.
+    const KINDS: [&str; 14] = [
+        "a service with rolling deploys and scaling",
+        "a service with stop-first deploys",
+        "short jobs (5 to 60 s) beside two long-running tasks",
+        "jobs of 1 to 40 minutes, one every 15 minutes",
+        "jobs of 10 s to 5 minutes, one a minute",
+        "1 job of 40 to 90 s every 5 minutes",
+        "2 jobs of 40 to 90 s every 5 minutes",
+        "3 jobs of 30 to 120 s every 5 minutes",
+        "5 jobs of 20 to 40 s every 5 minutes",
+        "5 jobs of 40 to 90 s every 5 minutes",
+        "5 jobs of 60 s every 5 minutes",
+        "10 jobs of 5 to 29 s every 5 minutes",
+        "5 jobs of 40 to 90 s every 5 minutes beside 3 long-running tasks",
+        "20 jobs of 40 to 90 s every 5 minutes",
+    ];
+
+    fn trace(kind: usize, seed: u64) -> Vec<Task> {
+        let mut rng = crate::sources::demo::Rng(seed);
+        let mut unit = move || rng.unit();
+        let horizon = 86_400.0;
+        let long_running = |n: usize| {
+            vec![
+                Task {
+                    start: 0.0,
+                    ran: horizon - 600.0
+                };
+                n
+            ]
+        };
+        let tasks = match kind {
+            0 => deploys(&mut unit, horizon, false),
+            1 => deploys(&mut unit, horizon, true),
+            2 => [long_running(2), jobs(&mut unit, horizon - 1_200.0, 600.0, 5.0, 55.0)].concat(),
+            3 => jobs(&mut unit, horizon - 4_000.0, 1_800.0, 60.0, 2_340.0),
+            4 => jobs(&mut unit, horizon - 600.0, 120.0, 10.0, 290.0),
+            5 => stream(&mut unit, horizon - 600.0, 1, 40.0, 90.0),
+            6 => stream(&mut unit, horizon - 600.0, 2, 40.0, 90.0),
+            7 => stream(&mut unit, horizon - 600.0, 3, 30.0, 120.0),
+            8 => stream(&mut unit, horizon - 600.0, 5, 20.0, 40.0),
+            9 => stream(&mut unit, horizon - 600.0, 5, 40.0, 90.0),
+            10 => stream(&mut unit, horizon - 600.0, 5, 60.0, 60.0),
+            11 => stream(&mut unit, horizon - 600.0, 10, 5.0, 29.0),
+            12 => [long_running(3), stream(&mut unit, horizon - 600.0, 5, 40.0, 90.0)].concat(),
+            _ => stream(&mut unit, horizon - 600.0, 20, 40.0, 90.0),
+        };
+        assert!(tasks.iter().all(|k| k.start + k.ran <= horizon), "a trace ends inside its day");
+        tasks
+    }
+
+    /// Steps and minimums the traces are read at: 5- and 1-minute steps, Linux and Windows.
+    const READINGS: [(u32, u64, &str); 4] = [
+        (300, 60, "5 min, Linux"),
+        (60, 60, "1 min, Linux"),
+        (300, 900, "5 min, Windows"),
+        (60, 900, "1 min, Windows"),
+    ];
+
+    /// The largest error, as a share of the exact bill, with its sign, over 50 traces of a kind
+    /// read one way: the estimate's, and that of the per-step rule it replaced (each step billed
+    /// the larger of what ran and its starts x the minimum).
+    fn measured(kind: usize, (step, minimum, _): (u32, u64, &str)) -> (f64, f64) {
+        let largest = |a: f64, e: f64| if e.abs() > a.abs() { e } else { a };
+        let (mut ours, mut before) = (0.0f64, 0.0f64);
+        for seed in 1..=50 {
+            let tasks = trace(kind, seed);
+            let m = minimum as f64;
+            let exact: f64 = tasks.iter().map(|k| k.ran.max(m)).sum();
+            let steps = (tasks.iter().map(|k| k.start + k.ran).fold(0.0, f64::max) / f64::from(step)).ceil() as usize + 1;
+            let (avg, max, started) = steps_of(&tasks, step, steps);
+            let estimate: f64 = billed_per_step(&avg, &max, &started, step, minimum).iter().sum();
+            let step_rule: f64 = avg.iter().zip(&started).map(|(n, s)| (n * f64::from(step)).max(s * m)).sum();
+            ours = largest(ours, (estimate - exact) / exact);
+            before = largest(before, (step_rule - exact) / exact);
+        }
+        (ours, before)
+    }
+
+    /// Every kind at every reading against the bound stated for it (the README and
+    /// `benches/README.md` quote the table, printed with `--nocapture`). The stream kinds the
+    /// estimate is built for are within 5% at every reading: jobs all lasting the minimum and jobs
+    /// spread around it give the same averages, and the estimate sits between their bills. The
+    /// other bounds are the measured figure, rounded up.
     #[test]
     fn the_minimum_charge_estimate_is_measured_on_traces() {
-        let families = [
-            ("deploys and scaling", 0.0001),
-            ("short jobs beside a service", 0.002),
-            ("Windows jobs of 1 to 40 minutes", 0.06),
-            ("jobs of 10 s to 5 minutes at 1-minute steps", 0.03),
+        const BOUNDS: [[f64; 4]; 14] = [
+            [0.5, 0.5, 9.0, 9.0],
+            [0.5, 0.5, 8.5, 6.0],
+            [0.5, 0.5, 1.0, 0.5],
+            [0.5, 0.5, 6.0, 9.0],
+            [2.0, 2.0, 7.0, 3.0],
+            [5.0, 5.0, 5.0, 5.0],
+            [5.0, 5.0, 5.0, 5.0],
+            [5.0, 5.0, 5.0, 5.0],
+            [5.0, 5.0, 5.0, 5.0],
+            [5.0, 5.0, 5.0, 5.0],
+            [5.0, 5.0, 5.0, 5.0],
+            [5.0, 5.0, 5.0, 5.0],
+            [1.5, 1.5, 0.5, 0.5],
+            [54.0, 26.0, 5.5, 2.0],
         ];
-        let largest = |errors: &[f64]| errors.iter().copied().fold(0.0f64, |a, e| if e.abs() > a.abs() { e } else { a });
-        for (family, (name, bound)) in families.iter().enumerate() {
-            let (mut ours, mut before) = (Vec::new(), Vec::new());
-            for seed in 1..=50 {
-                let (tasks, step, minimum) = trace(family, seed);
-                let m = minimum as f64;
-                let exact: f64 = tasks.iter().map(|k| k.ran.max(m)).sum();
-                let steps = (tasks.iter().map(|k| k.start + k.ran).fold(0.0, f64::max) / f64::from(step)).ceil() as usize + 1;
-                let (avg, max, started) = steps_of(&tasks, step, steps);
-                let estimate: f64 = billed_per_step(&avg, &max, &started, step, minimum).iter().sum();
-                let step_rule: f64 = avg.iter().zip(&started).map(|(n, s)| (n * f64::from(step)).max(s * m)).sum();
-                ours.push((estimate - exact) / exact);
-                before.push((step_rule - exact) / exact);
+        println!("| trace, a day of | {} |", READINGS.map(|r| r.2).join(" | "));
+        println!("|---|{}", "---|".repeat(READINGS.len()));
+        let mut over = Vec::new();
+        for (kind, name) in KINDS.iter().enumerate() {
+            let mut row = format!("| {name} |");
+            for (r, reading) in READINGS.iter().enumerate() {
+                let (ours, before) = measured(kind, *reading);
+                row += &format!(" {:+.2}% ({:+.1}%) |", 100.0 * ours, 100.0 * before);
+                if 100.0 * ours.abs() > BOUNDS[kind][r] {
+                    over.push(format!("{name}, {}: {:+.2}% (bound {}%)", reading.2, 100.0 * ours, BOUNDS[kind][r]));
+                }
             }
-            let (ours, before) = (largest(&ours), largest(&before));
-            println!("{name}: {:+.2}% (step rule {:+.2}%)", 100.0 * ours, 100.0 * before);
-            assert!(ours.abs() <= *bound, "{name}: {:+.2}%", 100.0 * ours);
+            println!("{row}");
         }
+        assert!(over.is_empty(), "{over:#?}");
     }
 
     #[test]

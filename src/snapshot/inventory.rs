@@ -64,6 +64,20 @@ pub struct Service {
     pub running_count: u32,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// The task definitions the service ran over the window, oldest first, each from the time its
+    /// deployment started (ECS's service deployments): the last is `task_definition`. Empty when
+    /// not collected: the current one is taken to have run all window.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<Revision>,
+}
+
+/// A task definition a service ran from a time on, until the next revision's time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Revision {
+    /// `family:revision` of a task definition in `task_definitions`.
+    pub task_definition: String,
+    pub from: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -344,6 +358,30 @@ impl Service {
     pub fn tag_is_true(&self, key: &str) -> bool {
         self.tags.get(key).is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }
+
+    /// The task definition that ran at each of the window's steps: a revision runs from the step
+    /// its time falls nearest to (one before the window runs from its start). Without revisions,
+    /// `task_definition` at every step.
+    pub fn task_definition_at(&self, window: &crate::domain::Window) -> Vec<&str> {
+        let steps = window.steps() as usize;
+        // Before the first revision's time (history that starts inside the window) the first ran.
+        let first = self
+            .revisions
+            .first()
+            .map_or(self.task_definition.as_str(), |r| r.task_definition.as_str());
+        let mut at = vec![first; steps];
+        let step = i64::from(window.step_seconds.max(1));
+        for (i, r) in self.revisions.iter().enumerate() {
+            let from = ((r.from - window.start).num_seconds() as f64 / step as f64).round().max(0.0) as usize;
+            let until = self.revisions.get(i + 1).map_or(steps, |next| {
+                ((next.from - window.start).num_seconds() as f64 / step as f64).round().max(0.0) as usize
+            });
+            for a in at.iter_mut().take(until.min(steps)).skip(from) {
+                *a = r.task_definition.as_str();
+            }
+        }
+        at
+    }
 }
 
 #[cfg(test)]
@@ -370,6 +408,7 @@ mod tests {
 
     fn on(launch_type: Option<LaunchType>, strategy: Vec<CapacityProviderStrategyItem>) -> Service {
         Service {
+            revisions: Vec::new(),
             name: "svc".into(),
             task_definition: "svc:1".into(),
             launch_type,

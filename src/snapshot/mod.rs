@@ -37,6 +37,9 @@ pub mod limits {
     pub const MAX_TASKS_PER_SERVICE: f64 = 10_000.0;
     pub const MAX_CONTAINER_INSTANCES: usize = 10_000;
     pub const MAX_TASK_DEFINITIONS: usize = 20_000;
+    /// Revisions of one service over the window (a deployment every 5-minute step of two weeks
+    /// is 4,032).
+    pub const MAX_REVISIONS_PER_SERVICE: usize = 5_000;
 }
 
 /// Why a snapshot file could not be read, with what to do when it is a permission.
@@ -98,6 +101,11 @@ pub struct Manifest {
     pub source: String,
     /// `container_insights`, `aws_ecs` (percent of reservation) or `synthetic`.
     pub usage_source: String,
+    /// Whether the services' task definition history over the window was read (their
+    /// `revisions`; a service without any ran one task definition all window). Without it, each
+    /// service's current task definition is taken to have run all window.
+    #[serde(default)]
+    pub task_definition_history: bool,
 }
 
 impl Manifest {
@@ -452,6 +460,52 @@ fn validate_inventory(inv: &Inventory) -> Result<(), SnapshotError> {
                 s.name, s.task_definition
             ));
         }
+        validate_revisions(s, &defs, matches!(inv.placement(s), inventory::Placement::Fargate { .. }))?;
+    }
+    Ok(())
+}
+
+/// A service's revisions: oldest first, each a task definition the inventory holds (with a
+/// Fargate size on Fargate), the last the one it runs now.
+fn validate_revisions(
+    s: &inventory::Service,
+    defs: &HashMap<String, &inventory::TaskDefinition>,
+    fargate: bool,
+) -> Result<(), SnapshotError> {
+    let bad = |m: String| Err(SnapshotError::Inconsistent(m));
+    if s.revisions.len() > limits::MAX_REVISIONS_PER_SERVICE {
+        return bad(format!(
+            "service `{}` lists {} revisions; a snapshot holds at most {} per service: collect a shorter window",
+            s.name,
+            s.revisions.len(),
+            limits::MAX_REVISIONS_PER_SERVICE
+        ));
+    }
+    for (i, r) in s.revisions.iter().enumerate() {
+        let Some(td) = defs.get(&r.task_definition) else {
+            return bad(format!(
+                "service `{}` ran task definition `{}` from {}, which the inventory's `task_definitions` does not hold: add it, or drop the revision",
+                s.name, r.task_definition, r.from
+            ));
+        };
+        if fargate && (td.cpu.is_none() || td.memory.is_none()) {
+            return bad(format!(
+                "Fargate service `{}`: task definition `{}` (a revision it ran) must set task-level cpu and memory",
+                s.name, r.task_definition
+            ));
+        }
+        if i > 0 && r.from < s.revisions[i - 1].from {
+            return bad(format!(
+                "service `{}`: revision `{}` from {} comes before the one listed ahead of it; list revisions oldest first",
+                s.name, r.task_definition, r.from
+            ));
+        }
+    }
+    if let Some(last) = s.revisions.last().filter(|r| r.task_definition != s.task_definition) {
+        return bad(format!(
+            "service `{}`: its last revision is `{}` but it runs `{}`; the last revision is the one it runs now",
+            s.name, last.task_definition, s.task_definition
+        ));
     }
     Ok(())
 }

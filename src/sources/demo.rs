@@ -507,6 +507,7 @@ fn generate_from(specs: &[Spec], end: DateTime<Utc>, days: i64, seed: u64, conta
             desired_count: desired,
             running_count: desired,
             tags,
+            revisions: Vec::new(),
         });
     }
     let mut instances: Vec<ContainerInstance> = (0..container_instances)
@@ -663,6 +664,7 @@ fn generate_from(specs: &[Spec], end: DateTime<Utc>, days: i64, seed: u64, conta
             collected_at: end + Duration::minutes(7),
             source: "demo-generator".into(),
             usage_source: crate::snapshot::usage_source::SYNTHETIC.into(),
+            task_definition_history: true,
         },
         inventory: Inventory {
             services,

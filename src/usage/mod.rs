@@ -69,7 +69,12 @@ pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
     let step_hours = f64::from(snapshot.manifest.step_seconds) / 3600.0;
     let mut out = Vec::with_capacity(snapshot.inventory.services.len());
     let mut points = snapshot.usage.iter().peekable();
+    let window = snapshot.manifest.window();
     for (i, svc) in snapshot.inventory.services.iter().enumerate() {
+        // Per-task use is read where the current task definition ran: another size's tasks use
+        // another share of what they reserve.
+        let ran = (!svc.revisions.is_empty()).then(|| svc.task_definition_at(&window));
+        let current = |s: usize| ran.as_ref().is_none_or(|r| r.get(s).is_none_or(|t| *t == svc.task_definition));
         let mut avg = vec![f64::NAN; steps];
         let mut max = vec![f64::NAN; steps];
         let mut started = vec![f64::NAN; steps];
@@ -89,11 +94,11 @@ pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
             present += 1;
             first_step.get_or_insert(p.step);
             last_step = Some(p.step);
-            if p.running_tasks_avg > 0.0 && (p.cpu_units_used.is_some() || p.memory_mib_used.is_some()) {
+            if p.running_tasks_avg > 0.0 && current(s) && (p.cpu_units_used.is_some() || p.memory_mib_used.is_some()) {
                 first_data.get_or_insert(s);
                 last_data = Some(s);
             }
-            if p.running_tasks_avg > 0.0 {
+            if p.running_tasks_avg > 0.0 && current(s) {
                 if let Some(c) = p.cpu_units_used {
                     cpu.push(c / p.running_tasks_avg);
                 }

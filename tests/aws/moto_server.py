@@ -8,9 +8,16 @@ started it is done, or died). Patches known moto differences from AWS:
   capacity provider strategy);
 - CreateCapacityProvider knows only Auto Scaling groups: a `managedInstancesProvider` (ECS Managed
   Instances) is kept and described back with `type` MANAGED_INSTANCES, as ECS does.
+- moto has no service deployments: CreateService and an UpdateService that sets a task definition
+  record one (status SUCCESSFUL, a service revision of that task definition), answered by
+  ListServiceDeployments and DescribeServiceRevisions as ECS answers them. A deployment is dated
+  now, or at its task definition's `seed:deployed-at` tag (RFC 3339) so the seed can place it
+  inside the seeded window.
 """
 
 import sys
+import uuid
+from datetime import datetime, timezone
 
 from moto.ecs import models as ecs_models
 from moto.ecs import responses as ecs_responses
@@ -48,6 +55,83 @@ def _create_service_with_strategy(self):
 
 
 ecs_responses.EC2ContainerServiceResponse.create_service = _create_service_with_strategy
+
+# (cluster name, service name) -> deployments, oldest first; revision ARN -> revision.
+_deployments = {}
+_revisions = {}
+
+
+def _record_deployment(backend, cluster, name):
+    service = backend.services[f"{cluster}:{name}"]
+    td = service.task_definition
+    history = _deployments.setdefault((cluster, name), [])
+    if history and _revisions[history[-1]["targetServiceRevisionArn"]]["taskDefinition"] == td:
+        return
+    tags = {t["key"]: t["value"] for t in backend.list_tags_for_resource(td)}
+    at = tags.get("seed:deployed-at")
+    at = datetime.fromisoformat(at.replace("Z", "+00:00")) if at else datetime.now(timezone.utc)
+    account = service.arn.split(":")[4]
+    revision = f"arn:aws:ecs:us-east-1:{account}:service-revision/{cluster}/{name}/{uuid.uuid4().int % 10**19}"
+    _revisions[revision] = {
+        "serviceRevisionArn": revision,
+        "serviceArn": service.arn,
+        "clusterArn": service.cluster_arn,
+        "taskDefinition": td,
+        "createdAt": at,
+    }
+    history.append(
+        {
+            "serviceDeploymentArn": f"arn:aws:ecs:us-east-1:{account}:service-deployment/{cluster}/{name}/{uuid.uuid4().hex[:22]}",
+            "serviceArn": service.arn,
+            "clusterArn": service.cluster_arn,
+            "createdAt": at,
+            "startedAt": at,
+            "finishedAt": at,
+            "targetServiceRevisionArn": revision,
+            "status": "SUCCESSFUL",
+        }
+    )
+
+
+def _create_service_recording(self):
+    result = _create_service_with_strategy(self)
+    _record_deployment(self.ecs_backend, self._get_param("cluster", "default").split("/")[-1], self._get_param("serviceName"))
+    return result
+
+
+ecs_responses.EC2ContainerServiceResponse.create_service = _create_service_recording
+
+_update_service = ecs_responses.EC2ContainerServiceResponse.update_service
+
+
+def _update_service_recording(self):
+    result = _update_service(self)
+    if self._get_param("taskDefinition"):
+        cluster = self._get_param("cluster", "default").split("/")[-1]
+        _record_deployment(self.ecs_backend, cluster, self._get_param("service").split("/")[-1])
+    return result
+
+
+ecs_responses.EC2ContainerServiceResponse.update_service = _update_service_recording
+
+
+def _list_service_deployments(self):
+    cluster = self._get_param("cluster", "default").split("/")[-1]
+    name = self._get_param("service").split("/")[-1]
+    # Newest first, as ECS lists them; one page.
+    found = list(reversed(_deployments.get((cluster, name), [])))
+    return ecs_responses.ActionResult({"serviceDeployments": found})
+
+
+def _describe_service_revisions(self):
+    arns = self._get_param("serviceRevisionArns") or []
+    found = [_revisions[a] for a in arns if a in _revisions]
+    failures = [{"arn": a, "reason": "MISSING"} for a in arns if a not in _revisions]
+    return ecs_responses.ActionResult({"serviceRevisions": found, "failures": failures})
+
+
+ecs_responses.EC2ContainerServiceResponse.list_service_deployments = _list_service_deployments
+ecs_responses.EC2ContainerServiceResponse.describe_service_revisions = _describe_service_revisions
 
 _create_capacity_provider = ecs_responses.EC2ContainerServiceResponse.create_capacity_provider
 

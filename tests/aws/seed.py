@@ -12,6 +12,8 @@ us-east-1 holds three clusters:
   of which may show up in `prod`.
 - `staging` (Container Insights off): service `legacy` (EC2, 1 vCPU / 2 GiB) with AWS/ECS
   utilization only, on one m5.large.
+- `history`: service `resized` (Fargate, 2 tasks) at 1 vCPU / 2 GiB until halfway through the
+  window, then 0.5 vCPU / 1 GiB (a deployment of `resized:2`).
 - `managed`: an ECS Managed Instances capacity provider `managed-mi` (m7i and m7a types of 2 to 8
   vCPUs, optimized after 300 s) as the cluster's default strategy; service `renderer` names it in
   its strategy, service `defaulted` names neither a launch type nor a strategy. No metrics.
@@ -63,7 +65,7 @@ ecs.create_cluster(
 )
 
 
-def register(family, cpu, memory, network="awsvpc", compat=("FARGATE",), arch="X86_64", container_cpu=0, container_memory=None):
+def register(family, cpu, memory, network="awsvpc", compat=("FARGATE",), arch="X86_64", container_cpu=0, container_memory=None, deployed_at=None):
     args = dict(
         family=family,
         networkMode=network,
@@ -82,6 +84,9 @@ def register(family, cpu, memory, network="awsvpc", compat=("FARGATE",), arch="X
     if cpu:
         args["cpu"] = str(cpu)
         args["memory"] = str(memory)
+    if deployed_at:
+        # When a deployment of it starts (read by tests/aws/moto_server.py; ECS has no such tag).
+        args["tags"] = [{"key": "seed:deployed-at", "value": deployed_at.isoformat()}]
     return ecs.register_task_definition(**args)["taskDefinition"]["taskDefinitionArn"]
 
 
@@ -118,6 +123,14 @@ ecs.create_service(
     networkConfiguration=net,
 )
 ecs.create_service(cluster="managed", serviceName="defaulted", taskDefinition=renderer, desiredCount=1, networkConfiguration=net)
+
+# `history`: service `resized` ran 1 vCPU / 2 GiB from before the window, then 0.5 vCPU / 1 GiB
+# from halfway through it (a deployment of `resized:2`).
+ecs.create_cluster(clusterName="history", settings=insights_on, capacityProviders=["FARGATE"])
+resized_1 = register("resized", 1024, 2048, deployed_at=start - timedelta(days=1))
+resized_2 = register("resized", 512, 1024, deployed_at=start + (end - start) / 2)
+ecs.create_service(cluster="history", serviceName="resized", taskDefinition=resized_1, desiredCount=2, launchType="FARGATE", networkConfiguration=net)
+ecs.update_service(cluster="history", service="resized", taskDefinition=resized_2)
 
 # Two m5.xlarge container instances in prod.
 image = ec2.describe_images()["Images"][0]["ImageId"]
@@ -186,6 +199,16 @@ series(
     "api",
     CI,
     lambda s: [("RunningTaskCount", 5, "Count"), ("CpuUtilized", 7500, "None"), ("MemoryUtilized", 15000, "Megabytes")],
+)
+series(
+    "history",
+    "resized",
+    CI,
+    lambda s: [
+        ("RunningTaskCount", 2, "Count"),
+        ("CpuUtilized", 800 if s < steps // 2 else 400, "None"),
+        ("MemoryUtilized", 1000 if s < steps // 2 else 600, "Megabytes"),
+    ],
 )
 series(
     "staging",

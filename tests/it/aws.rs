@@ -248,6 +248,55 @@ fn collection_finds_the_managed_instances_provider_and_the_services_on_it_by_str
     assert_eq!(r["cluster"]["managed_instances_providers"], serde_json::json!(["managed-mi"]));
 }
 
+/// `resized` ran `resized:1` (1 vCPU / 2 GiB) until halfway through the window, then `resized:2`
+/// (0.5 vCPU / 1 GiB): collection reads which ran when from its service deployments (patched
+/// into moto, which lacks them), and each step is priced at the one that ran it.
+#[test]
+fn collection_records_the_task_definitions_a_service_ran_and_each_step_is_priced_at_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("history");
+    let mut args = vec!["collect", "--cluster", "history", "--out", snap.to_str().unwrap()];
+    args.extend(WINDOW);
+    let (out, _cache) = live(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("ecs:ListServiceDeployments 1"), "{err}");
+    assert!(err.contains("ecs:DescribeServiceRevisions 1"), "{err}");
+    let inventory: Value = serde_json::from_slice(&std::fs::read(snap.join("inventory.json")).unwrap()).unwrap();
+    let resized = &inventory["services"][0];
+    assert_eq!(resized["task_definition"], "resized:2");
+    assert_eq!(
+        resized["revisions"],
+        serde_json::json!([
+            {"task_definition": "resized:1", "from": "2026-11-16T00:00:00Z"},
+            {"task_definition": "resized:2", "from": "2026-11-18T12:00:00Z"}
+        ])
+    );
+    let families: Vec<String> = inventory["task_definitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| format!("{}:{}", t["family"].as_str().unwrap(), t["revision"]))
+        .collect();
+    assert_eq!(families, ["resized:1", "resized:2"]);
+
+    let (out, _cache) = live(&["analyze", "--snapshot", snap.to_str().unwrap(), "--output", "json"]);
+    let r = json(&out);
+    let s = service(&r, "resized");
+    // 2 tasks, 36 h at 1 vCPU / 2 GiB and 36 h at 0.5 vCPU / 1 GiB, x 730 / 72.
+    let by_hand = 2.0 * 36.0 * ((VCPU_HOUR + 2.0 * GB_HOUR) + (0.5 * VCPU_HOUR + GB_HOUR)) * 730.0 / 72.0;
+    assert_eq!(format!("{by_hand:.2}"), "54.06");
+    assert_eq!(format!("{:.2}", money(&s["current_monthly_usd"])), "54.06");
+    // Per-task use from `resized:2`'s steps only: 400 units and 600 MiB over 2 tasks.
+    assert_eq!(money(&s["usage"]["cpu_units_p99"]), 200.0);
+    assert_eq!(money(&s["usage"]["memory_mib_p99"]), 300.0);
+    assert!(
+        !r["warnings"].to_string().contains("no task definition history"),
+        "{}",
+        r["warnings"]
+    );
+}
+
 #[test]
 fn without_container_insights_usage_comes_from_aws_ecs_and_the_report_says_so() {
     let r = analyze_live("staging");
@@ -268,7 +317,7 @@ fn collect_all_clusters_writes_one_snapshot_per_cluster() {
     let (out, _cache) = live(&args);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stderr(&out), "", "--quiet prints nothing");
-    for c in ["managed", "prod", "prod-2", "staging"] {
+    for c in ["history", "managed", "prod", "prod-2", "staging"] {
         let (out, _cache) = live(&["analyze", "--snapshot", dir.path().join(c).to_str().unwrap(), "-o", "json"]);
         assert_eq!(json(&out)["cluster_name"], c);
     }
@@ -282,7 +331,7 @@ fn an_unknown_cluster_is_named_with_the_ones_that_exist() {
     assert_eq!(out.status.code(), Some(5));
     let err = stderr(&out);
     assert!(
-        err.contains("cluster `prod-3` not found in us-east-1; clusters there: managed, prod, prod-2, staging"),
+        err.contains("cluster `prod-3` not found in us-east-1; clusters there: history, managed, prod, prod-2, staging"),
         "{err}"
     );
 }

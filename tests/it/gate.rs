@@ -67,12 +67,12 @@ fn a_budget_below_the_demo_fails_with_exit_1_stating_the_cost_and_the_budget() {
     let err = stderr(&o);
     let verdict = err.lines().last().unwrap();
     assert!(
-        verdict.starts_with("gate: FAIL:") && verdict.contains("$4,641.78") && verdict.contains("$4,000.00"),
+        verdict.starts_with("gate: FAIL:") && verdict.contains("$4,641.84") && verdict.contains("$4,000.00"),
         "{err}"
     );
     let o = run(&["gate", "--demo", "--quiet", "--budget", "5000"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("gate: PASS: proposed $4,641.78 a month"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("gate: PASS: proposed $4,641.84 a month"), "{}", stderr(&o));
 }
 
 #[test]
@@ -159,7 +159,7 @@ fn per_service_budgets_and_rules_come_from_the_config_file() {
             .clone()
     };
     assert_eq!(outcome("budget", "total"), "pass");
-    // search-api costs $336.92 against its $300, before and after: the change does not touch it.
+    // search-api costs $336.93 against its $300, before and after: the change does not touch it.
     assert_eq!(outcome("service-budget", "search-api"), "warn");
     // catalog-api: 3 tasks -> 6 doubles it, +100% against 50%.
     assert_eq!(outcome("service-max-increase-pct", "catalog-api"), "fail");
@@ -174,7 +174,7 @@ fn per_service_budgets_and_rules_come_from_the_config_file() {
         message
             .as_str()
             .unwrap()
-            .starts_with("`search-api`: proposed $336.92 a month is over the budget of $300.00, but the current state was already $336.92"),
+            .starts_with("`search-api`: proposed $336.93 a month is over the budget of $300.00, but the current state was already $336.93"),
         "{message} / {err}"
     );
 }
@@ -511,7 +511,7 @@ fn markdown_and_junit_outputs_are_pinned_and_the_junit_is_valid() {
     let html = crate::support::gate_checks::github_html(&md);
     let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("no {needle:?} in\n{html}"));
     assert!(
-        html.starts_with("<h3>ECS cost gate: <strong>FAIL</strong></h3>\n<p>Monthly cost will increase by $819.11 (+17.65%)"),
+        html.starts_with("<h3>ECS cost gate: <strong>FAIL</strong></h3>\n<p>Monthly cost will increase by $819.14 (+17.65%)"),
         "{html}"
     );
     assert!(at("<table>") < at("<details>"), "the services' table comes before the details");
@@ -747,12 +747,12 @@ fn a_change_that_does_not_add_to_a_state_already_over_budget_warns_and_strict_bu
         "bigger.json",
         r#"{"family": "user-profile", "cpu": 2048, "memory": 8192, "requiresCompatibilities": ["FARGATE"]}"#,
     );
-    // The demo costs $4,641.78 a month, over a $4,000 budget before any change.
+    // The demo costs $4,641.84 a month, over a $4,000 budget before any change.
     let (code, g, err) = gate_json(&["--task-definition", s(&same), "--budget", "4000"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(g["verdict"], "warn");
     assert!(
-        err.contains("was already $4,641.78") && err.contains("does not make it worse"),
+        err.contains("was already $4,641.84") && err.contains("does not make it worse"),
         "{err}"
     );
     let (code, g, _) = gate_json(&["--task-definition", s(&same), "--budget", "4000", "--strict-budget"]);

@@ -87,7 +87,7 @@ async fn collect_async(settings: &CollectSettings) -> Result<Collected, Error> {
     for name in &wanted {
         progress.update(&format!("{name}: describing the cluster"));
         let cluster = ecs::describe_cluster(&ecs_client, name, &region, &mut calls).await?;
-        let inventory = ecs::inventory(&ecs_client, &cluster, &mut calls, &mut progress).await?;
+        let inventory = ecs::inventory(&ecs_client, &cluster, &window, &mut calls, &mut progress).await?;
         if !cluster.insights_on() {
             progress.say(&format!(
                 "note: Container Insights is off for `{}`; using AWS/ECS CPU and memory utilization (no task counts over time)",
@@ -131,6 +131,7 @@ async fn collect_async(settings: &CollectSettings) -> Result<Collected, Error> {
             collected_at: Utc.timestamp_opt(now.timestamp(), 0).single().unwrap_or(now),
             source: "ecs-advisor collect".into(),
             usage_source: usage_source.into(),
+            task_definition_history: true,
         };
         let snapshot = Snapshot {
             manifest,

@@ -6,12 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_ecs::types as ecs;
 use aws_sdk_ecs::Client;
+use chrono::{DateTime, TimeZone, Utc};
 
 use super::{classify, ApiCalls, AwsError, Progress};
-use crate::domain::Arch;
+use crate::domain::{Arch, Window};
 use crate::snapshot::inventory::{
     CapacityProvider, CapacityProviderStrategyItem, ContainerDefinition, ContainerInstance, Inventory, LaunchType,
-    ManagedInstancesProvider, NetworkMode, SchedulingStrategy, Service, TaskDefinition, FARGATE, FARGATE_SPOT,
+    ManagedInstancesProvider, NetworkMode, Revision, SchedulingStrategy, Service, TaskDefinition, FARGATE, FARGATE_SPOT,
 };
 
 /// Prefix of the pseudo-services that stand for standalone tasks (RunTask, not a service).
@@ -111,6 +112,7 @@ pub fn task_definition_ref(arn: &str) -> String {
 pub async fn inventory(
     client: &Client,
     cluster: &ClusterInfo,
+    window: &Window,
     calls: &mut ApiCalls,
     progress: &mut Progress,
 ) -> Result<Inventory, AwsError> {
@@ -139,6 +141,9 @@ pub async fn inventory(
     service_arns.sort();
     service_arns.dedup();
     let mut services = Vec::new();
+    // Services whose current deployment started after the window did: they may have run another
+    // task definition in it.
+    let mut deployed_in_window = Vec::new();
     for (i, chunk) in service_arns.chunks(10).enumerate() {
         progress.update(&format!(
             "{name}: describing services {}/{}",
@@ -158,8 +163,21 @@ pub async fn inventory(
             if s.status() == Some("INACTIVE") {
                 continue;
             }
+            let primary = s.deployments().iter().find(|d| d.status() == Some("PRIMARY"));
+            if let Some(at) = primary.and_then(|d| d.created_at()).and_then(to_utc) {
+                if at > window.start {
+                    deployed_in_window.push((services.len(), s.service_arn().unwrap_or_default().to_string(), at));
+                }
+            }
             services.push(service(s, cluster));
         }
+    }
+
+    // Which task definition each of those ran when: its service deployments.
+    for (n, (i, arn, primary_at)) in deployed_in_window.iter().enumerate() {
+        progress.update(&format!("{name}: deployment history {}/{}", n + 1, deployed_in_window.len()));
+        let current = services[*i].task_definition.clone();
+        services[*i].revisions = revisions(client, cluster, arn, &current, *primary_at, window, calls).await?;
     }
 
     // Standalone tasks: running tasks that no service started, grouped by task definition.
@@ -196,11 +214,15 @@ pub async fn inventory(
             desired_count: *count,
             running_count: *count,
             tags,
+            revisions: Vec::new(),
         });
     }
 
-    // Task definitions used by services and standalone tasks.
-    let refs: BTreeSet<String> = services.iter().map(|s| s.task_definition.clone()).collect();
+    // Task definitions used by services (now and over the window) and standalone tasks.
+    let refs: BTreeSet<String> = services
+        .iter()
+        .flat_map(|s| std::iter::once(s.task_definition.clone()).chain(s.revisions.iter().map(|r| r.task_definition.clone())))
+        .collect();
     let mut task_definitions = Vec::new();
     for (i, r) in refs.iter().enumerate() {
         progress.update(&format!("{name}: task definitions {}/{}", i + 1, refs.len()));
@@ -305,6 +327,100 @@ pub async fn inventory(
     })
 }
 
+/// A time from the SDK, in UTC.
+fn to_utc(t: &aws_sdk_ecs::primitives::DateTime) -> Option<DateTime<Utc>> {
+    Utc.timestamp_opt(t.secs(), t.subsec_nanos()).single()
+}
+
+/// The task definitions a service ran over the window, oldest first, from its service
+/// deployments (`ListServiceDeployments`, then `DescribeServiceRevisions` for each deployment's
+/// target revision): the one running at the window's start and each that started after it, the
+/// last being `current`. A deployment counts from when it started; one that failed or was rolled
+/// back (its tasks ran briefly, if at all) does not. Empty when it ran `current` all window.
+async fn revisions(
+    client: &Client,
+    cluster: &ClusterInfo,
+    service_arn: &str,
+    current: &str,
+    primary_at: DateTime<Utc>,
+    window: &Window,
+    calls: &mut ApiCalls,
+) -> Result<Vec<Revision>, AwsError> {
+    let mut deployments: Vec<(DateTime<Utc>, String)> = Vec::new();
+    let mut token = None;
+    let mut pages = super::Pages::new("ecs:ListServiceDeployments");
+    loop {
+        calls.add("ecs:ListServiceDeployments");
+        let out = client
+            .list_service_deployments()
+            .cluster(&cluster.arn)
+            .service(service_arn)
+            .max_results(100)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| classify("ecs:ListServiceDeployments", e))?;
+        for d in out.service_deployments() {
+            let ran = matches!(
+                d.status(),
+                Some(ecs::ServiceDeploymentStatus::Successful | ecs::ServiceDeploymentStatus::InProgress)
+            );
+            let at = d.started_at().or(d.created_at()).and_then(to_utc);
+            if let (true, Some(at), Some(rev)) = (ran, at, d.target_service_revision_arn()) {
+                deployments.push((at, rev.to_string()));
+            }
+        }
+        token = pages.next(out.next_token())?;
+        if token.is_none() {
+            break;
+        }
+    }
+    deployments.sort();
+    // The last to start by the window's start ran at its start; earlier ones did not run in it.
+    let before = deployments.iter().rposition(|d| d.0 <= window.start).unwrap_or(0);
+    deployments.drain(..before);
+
+    let mut task_definition_of: BTreeMap<String, String> = BTreeMap::new();
+    let arns: Vec<String> = deployments
+        .iter()
+        .map(|d| d.1.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for chunk in arns.chunks(20) {
+        calls.add("ecs:DescribeServiceRevisions");
+        let out = client
+            .describe_service_revisions()
+            .set_service_revision_arns(Some(chunk.to_vec()))
+            .send()
+            .await
+            .map_err(|e| classify("ecs:DescribeServiceRevisions", e))?;
+        for r in out.service_revisions() {
+            if let (Some(arn), Some(td)) = (r.service_revision_arn(), r.task_definition()) {
+                task_definition_of.insert(arn.to_string(), task_definition_ref(td));
+            }
+        }
+    }
+    let mut out: Vec<Revision> = Vec::new();
+    for (from, rev) in deployments {
+        let Some(td) = task_definition_of.get(&rev) else { continue };
+        if out.last().is_none_or(|r| &r.task_definition != td) {
+            out.push(Revision {
+                task_definition: td.clone(),
+                from,
+            });
+        }
+    }
+    // What it runs now is the last (a deployment the history lacks started with the primary one).
+    if out.last().is_none_or(|r| r.task_definition != current) {
+        out.push(Revision {
+            task_definition: current.to_string(),
+            from: primary_at,
+        });
+    }
+    Ok(if out.len() == 1 { Vec::new() } else { out })
+}
+
 /// The cost-deciding part of a `MANAGED_INSTANCES` capacity provider: its instance requirements
 /// and infrastructure optimization delay. `None` for any other type.
 fn managed_instances(cp: &ecs::CapacityProvider) -> Option<ManagedInstancesProvider> {
@@ -363,6 +479,7 @@ fn service(s: &ecs::Service, cluster: &ClusterInfo) -> Service {
             .iter()
             .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string())))
             .collect(),
+        revisions: Vec::new(),
     }
 }
 
