@@ -64,8 +64,8 @@ fn report_demo(bencher: divan::Bencher) {
     .unwrap();
     let month = ecs_advisor::domain::Month::parse("2026-10").unwrap();
     let dir = std::env::temp_dir().join(format!("ecs-advisor-bench-report-{}", std::process::id()));
-    ecs_advisor::commands::report::write(&dir, r.clone(), month.previous()).unwrap();
-    bencher.bench(|| ecs_advisor::commands::report::write(&dir, r.clone(), month).unwrap().dir);
+    ecs_advisor::commands::report::write(&dir, r.clone(), month.previous(), None).unwrap();
+    bencher.bench(|| ecs_advisor::commands::report::write(&dir, r.clone(), month, None).unwrap().dir);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

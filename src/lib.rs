@@ -11,11 +11,13 @@
 //! - **Core**, in pipeline order: [`sources`] (the demo, snapshot folders, live AWS: the only
 //!   network I/O and async) -> [`snapshot`] -> [`usage`] -> [`pricing`] -> [`simulation`] ->
 //!   [`recommend`], which builds the [`report`] model. Beside it: [`gate`] (a proposal priced
-//!   against the state), [`review`] (a month's review and its comparison), [`pack`].
+//!   against the state), [`review`] (a month's review and its comparison), [`allocation`] (cost
+//!   by a tag's values), [`pack`].
 //! - **Ground floor**: [`domain`] (architectures, platforms, capacity, Region, Month), [`money`],
 //!   [`config`] (the assumptions), [`input`] (bounded reads), [`fsio`] (the one atomic writer),
 //!   [`exit`] (the published exit codes), [`stdout`].
 
+pub mod allocation;
 pub mod charts;
 pub mod commands;
 pub mod config;

@@ -3,6 +3,8 @@
 //! documented strings; money is exact ([`Usd`] serialises as a decimal string). Bump
 //! [`REPORT_SCHEMA_VERSION`] on any breaking change and regenerate `docs/report.schema.json`.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -37,6 +39,9 @@ pub struct Report {
     /// the month before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly: Option<MonthlyReview>,
+    /// Set by `--group-by tag:KEY`: the cost by the tag's values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation: Option<Allocation>,
 }
 
 /// What a monthly cost review adds to the analysis.
@@ -532,6 +537,66 @@ pub struct ServiceReport {
     /// What today's cost is computed from, for `gate`. Absent in reports written before it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_basis: Option<CostBasis>,
+    /// The service's tags, as ECS has them (what `--group-by tag:KEY` groups by). Absent in
+    /// reports written before they were kept.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// Cost grouped by the values of one tag (`--group-by tag:KEY`): a row per value, the services
+/// without the tag and the instances' idle capacity as rows of their own. The rows add up to the
+/// cluster's figures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Allocation {
+    /// The tag key grouped by.
+    pub tag: String,
+    pub groups: Vec<AllocationGroup>,
+    /// Why no group has a change from last month, when none has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum GroupKind {
+    /// Services with the tag, by its value.
+    Tagged,
+    /// Services without the tag.
+    Untagged,
+    /// What the instance pools cost beyond their services' shares (today: capacity no service
+    /// reserved; under the plan, the room a fleet keeps).
+    Idle,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationGroup {
+    pub kind: GroupKind,
+    /// The tag's value (tagged rows only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    pub services: Vec<String>,
+    pub current_monthly_usd: Usd,
+    pub recommended_monthly_usd: Usd,
+    pub savings_monthly_usd: Usd,
+    /// Last month's figure for the same row, in a monthly report compared with one that kept
+    /// tags (zero for a row that is new).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_monthly_usd: Option<Usd>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_usd: Option<Usd>,
+}
+
+impl AllocationGroup {
+    /// The row's name: the tag's value, `(untagged)` or `(idle instances)`.
+    pub fn label(&self) -> String {
+        match self.kind {
+            GroupKind::Tagged => self.value.clone().unwrap_or_default(),
+            GroupKind::Untagged => "(untagged)".into(),
+            GroupKind::Idle => "(idle instances)".into(),
+        }
+    }
 }
 
 /// What today's cost of a service is computed from (`recommend::cost`): kept in the report so a

@@ -101,6 +101,14 @@ pub struct UsageRow {
     pub memory_new_pct: Option<f64>,
 }
 
+/// One group of the allocation: its monthly cost today and after the recommended plan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupBars {
+    pub label: String,
+    pub today_usd: f64,
+    pub after_usd: f64,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Step {
     pub label: String,
@@ -130,6 +138,8 @@ pub enum Body {
     Trend { months: Vec<String>, lines: Vec<TrendLine> },
     /// From today's monthly cost to the recommended one, step by step.
     Waterfall { start_usd: f64, steps: Vec<Step>, end_usd: f64 },
+    /// Today against after the plan, a pair of bars per group (`--group-by tag:KEY`).
+    Groups { groups: Vec<GroupBars> },
     /// The EC2 figure as a function of packing utilisation, against Fargate.
     BreakEven {
         fargate_usd: f64,
@@ -166,7 +176,52 @@ pub fn charts(r: &Report) -> Vec<ChartData> {
     out.extend(fleet(r));
     out.push(waterfall(r));
     out.extend(break_even(r));
+    out.extend(allocation(r));
     out
+}
+
+/// Tag values drawn by name in the allocation chart; the rest are one pair of bars.
+pub const TOP_GROUPS: usize = 10;
+
+/// The cost by a tag's values, today and after the plan: the costliest values by name, the rest
+/// together, then the untagged services and idle capacity.
+fn allocation(r: &Report) -> Option<ChartData> {
+    use crate::report::GroupKind;
+    let a = r.allocation.as_ref()?;
+    let bars = |label: String, today: Usd, after: Usd| GroupBars {
+        label,
+        today_usd: round_cents(today.to_f64()),
+        after_usd: round_cents(after.to_f64()),
+    };
+    let tagged: Vec<_> = a.groups.iter().filter(|g| g.kind == GroupKind::Tagged).collect();
+    let mut groups: Vec<GroupBars> = tagged
+        .iter()
+        .take(TOP_GROUPS)
+        .map(|g| bars(g.label(), g.current_monthly_usd, g.recommended_monthly_usd))
+        .collect();
+    if tagged.len() > TOP_GROUPS {
+        let rest = &tagged[TOP_GROUPS..];
+        groups.push(bars(
+            format!("{} other values", rest.len()),
+            rest.iter().map(|g| g.current_monthly_usd).sum(),
+            rest.iter().map(|g| g.recommended_monthly_usd).sum(),
+        ));
+    }
+    groups.extend(
+        a.groups
+            .iter()
+            .filter(|g| g.kind != GroupKind::Tagged)
+            .map(|g| bars(g.label(), g.current_monthly_usd, g.recommended_monthly_usd)),
+    );
+    Some(ChartData {
+        name: "cost-by-tag",
+        title: format!("Cost by {}", a.tag),
+        subtitle: format!(
+            "Cluster {}, USD a month: today and after the recommended plan, by the services' tag {}",
+            r.cluster_name, a.tag
+        ),
+        body: Body::Groups { groups },
+    })
 }
 
 fn round_cents(x: f64) -> f64 {

@@ -85,6 +85,7 @@ where
             draw_fleet_panel(&bottom, *start, "Memory, GiB", memory_allocated, memory_available, true)
         }
         Body::Waterfall { start_usd, steps, end_usd } => draw_waterfall(&body, *start_usd, steps, *end_usd),
+        Body::Groups { groups } => draw_groups(&body, groups),
         Body::Trend { months, lines } => draw_trend(&body, months, lines),
         Body::BreakEven {
             fargate_usd,
@@ -169,6 +170,62 @@ where
         }
     }
     Ok(())
+}
+
+/// Today against after the plan, side by side for each group.
+fn draw_groups<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, groups: &[super::data::GroupBars]) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let n = groups.len().max(1) as f64;
+    let top = max_of(groups.iter().flat_map(|g| [g.today_usd, g.after_usd])).max(1.0) * 1.15;
+    let mut chart = ChartBuilder::on(area)
+        .margin_right(16)
+        .x_label_area_size(70)
+        .y_label_area_size(100)
+        .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)?;
+    mesh(&mut chart, 14.0)
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_desc("USD a month")
+        .y_label_formatter(&|v| dollars(*v))
+        .draw()?;
+    let (ax, ay) = area.get_base_pixel();
+    // Figures above the bars only while they fit side by side.
+    let label_figures = groups.len() <= 8;
+    for (tone, label) in [(Tone::Current, "today"), (Tone::Recommended, "after the plan")] {
+        chart
+            .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
+            .label(label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour(tone).filled()));
+    }
+    for (i, g) in groups.iter().enumerate() {
+        let x = i as f64;
+        for (offset, usd, tone) in [(-0.19, g.today_usd, Tone::Current), (0.19, g.after_usd, Tone::Recommended)] {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x + offset - 0.17, 0.0), (x + offset + 0.17, usd)],
+                colour(tone).filled(),
+            )))?;
+            if label_figures {
+                let (px, py) = chart.backend_coord(&(x + offset, usd));
+                area.draw(&Text::new(
+                    dollars(usd),
+                    (px - ax, py - ay - 6),
+                    font(13.0).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                ))?;
+            }
+        }
+        let (lx, ly) = chart.backend_coord(&(x, 0.0));
+        let (lx, ly) = (lx - ax, ly - ay);
+        for (k, part) in wrap(&g.label, 16).iter().take(3).enumerate() {
+            area.draw(&Text::new(
+                part.clone(),
+                (lx, ly + 8 + 17 * k as i32),
+                font(14.0).pos(Pos::new(HPos::Center, VPos::Top)),
+            ))?;
+        }
+    }
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 14.0)
 }
 
 /// Splits a label into lines of about `width` characters at spaces.

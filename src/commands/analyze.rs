@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::args::{AssumptionArgs, AwsArgs, OutputFormat, StateArgs};
+use super::args::{parse_group_by, AssumptionArgs, AwsArgs, OutputFormat, StateArgs};
 use super::{analyze_snapshots, write_file, write_reports, Error, Outcome};
 use crate::sources::{self, Source};
 use crate::{charts, pricing, report, review};
@@ -31,6 +31,10 @@ pub struct AnalyzeArgs {
     /// the compact view.
     #[arg(long)]
     pub wide: bool,
+    /// Cost by the values of a tag, `tag:KEY` (for example tag:team): a row per value, with the
+    /// services without it and idle instance capacity as rows of their own.
+    #[arg(long, value_name = "tag:KEY", value_parser = parse_group_by)]
+    pub group_by: Option<String>,
     #[command(flatten)]
     pub assumptions: AssumptionArgs,
 }
@@ -43,7 +47,12 @@ impl AnalyzeArgs {
 
 pub fn run(args: &AnalyzeArgs, settings: &super::settings::Settings, stdout: &mut dyn Write) -> Result<Outcome, Error> {
     let catalog = pricing::Catalog::load()?;
-    let reports = analyze_snapshots(sources::load(&args.source())?, &settings.assumptions, &catalog, args.aws.quiet)?;
+    let mut reports = analyze_snapshots(sources::load(&args.source())?, &settings.assumptions, &catalog, args.aws.quiet)?;
+    if let Some(key) = &args.group_by {
+        for r in &mut reports {
+            r.allocation = Some(crate::allocation::allocate(r, key, None));
+        }
+    }
     if let Some(dir) = &args.charts {
         write_charts(dir, &reports)?;
     }

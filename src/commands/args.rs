@@ -217,6 +217,10 @@ pub fn parse_month(s: &str) -> Result<Month, String> {
     Month::parse(s)
 }
 
+pub fn parse_group_by(s: &str) -> Result<String, String> {
+    crate::allocation::parse_group_by(s)
+}
+
 impl AssumptionArgs {
     /// The flags over `a` (the defaults and the config file already in it).
     pub fn apply(&self, a: &mut crate::config::Assumptions) {

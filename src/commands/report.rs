@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::args::{parse_month, parse_region, AssumptionArgs, StateArgs};
+use super::args::{parse_group_by, parse_month, parse_region, AssumptionArgs, StateArgs};
 use super::{analyze_snapshots, confirm, Error, Outcome};
 use crate::charts::{self, Rendered};
 use crate::domain::{Month, Region};
@@ -37,6 +37,11 @@ pub struct ReportArgs {
     /// No progress indicator or summary on standard error.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Cost by the values of a tag, `tag:KEY` (for example tag:team): a table and a chart, a row
+    /// per value with its change from last month, the services without it and idle instance
+    /// capacity as rows of their own.
+    #[arg(long, value_name = "tag:KEY", value_parser = parse_group_by)]
+    pub group_by: Option<String>,
     #[command(flatten)]
     pub assumptions: AssumptionArgs,
 }
@@ -54,7 +59,7 @@ pub fn run(args: &ReportArgs, settings: &super::settings::Settings, stdout: &mut
     let mut text = String::new();
     let partial = reports.iter().any(|r| !r.prices.not_priced.is_empty());
     for (report, month) in reports.into_iter().zip(months) {
-        let written = write(&args.out, report, month)?;
+        let written = write(&args.out, report, month, args.group_by.as_deref())?;
         let r = &written.report;
         let m = r.monthly.as_ref();
         text.push_str(&format!(
@@ -159,8 +164,8 @@ pub struct Written {
 }
 
 /// Reviews an analysed report against last month's in `<out>/<cluster>/` and writes its month's
-/// folder, then the index.
-pub fn write(out: &Path, report: Report, month: Month) -> Result<Written, Error> {
+/// folder, then the index. With `group_by` (a tag key), the cost by its values.
+pub fn write(out: &Path, mut report: Report, month: Month, group_by: Option<&str>) -> Result<Written, Error> {
     let cluster_dir = out.join(review::folder_name(&report.cluster_name));
     let previous_json = cluster_dir.join(month.previous().to_string()).join("report.json");
     let previous = if previous_json.exists() {
@@ -171,6 +176,13 @@ pub fn write(out: &Path, report: Report, month: Month) -> Result<Written, Error>
     } else {
         Previous::Missing
     };
+    if let Some(key) = group_by {
+        let last = match &previous {
+            Previous::Read(reports) if reports.len() == 1 && reports[0].cluster_name == report.cluster_name => Some(&reports[0]),
+            _ => None,
+        };
+        report.allocation = Some(crate::allocation::allocate(&report, key, last));
+    }
     // The charts read the analysis, not the review: drawn first, they are what the review lists.
     let mut rendered = charts::render(&report)?;
     let refs = rendered

@@ -164,6 +164,18 @@ pub fn render(r: &Report, charts: &[(&str, &str)]) -> String {
     if let Some(m) = &r.monthly {
         b.push_str(&monthly(m));
     }
+    if let Some(a) = &r.allocation {
+        b.push_str(&format!("<h2>Cost by <code>{}</code></h2>\n", esc(&a.tag)));
+        let (header, rows) = super::allocation_table(r, a);
+        let header: Vec<(&str, bool)> = header.iter().map(|(h, f)| (h.as_str(), *f)).collect();
+        b.push_str(&table(
+            &header,
+            rows.into_iter().map(|cells| cells.iter().map(|c| esc(&c.text)).collect()),
+        ));
+        if let Some(note) = &a.note {
+            b.push_str(&format!("<p>{}.</p>\n", text(note)));
+        }
+    }
 
     b.push_str("<h2>Cluster</h2>\n");
     let rows = cluster_rows(r);

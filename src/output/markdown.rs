@@ -89,6 +89,25 @@ pub fn render(r: &Report) -> String {
     if let Some(m) = &r.monthly {
         o.push_str(&monthly(m));
     }
+    if let Some(a) = &r.allocation {
+        o.push_str(&format!("## Cost by `{}`\n\n", esc(&a.tag)));
+        let (header, rows) = super::allocation_table(r, a);
+        o.push_str(&row(header.iter().map(|(h, _)| esc(h))));
+        o.push_str(&rule(&header.iter().map(|(_, f)| *f).collect::<Vec<_>>()));
+        let last = rows.len() - 1;
+        for (i, cells) in rows.into_iter().enumerate() {
+            let cells = cells.iter().map(|c| esc(&c.text));
+            o.push_str(&if i == last {
+                row(cells.map(|c| format!("**{c}**")))
+            } else {
+                row(cells)
+            });
+        }
+        o.push('\n');
+        if let Some(note) = &a.note {
+            o.push_str(&format!("{}.\n\n", esc(note)));
+        }
+    }
     o.push_str("## Services\n\n");
     let mut header = service_header();
     header.push(("Risk", false));

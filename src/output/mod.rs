@@ -126,6 +126,58 @@ fn figure(s: impl Into<String>) -> Cell {
     }
 }
 
+/// The allocation's table (`--group-by tag:KEY`): its header (the tag's key first; a change
+/// column when last month's figures are known) and a row per group, then the total, which is the
+/// cluster's.
+pub(crate) fn allocation_table(r: &Report, a: &crate::report::Allocation) -> (Vec<(String, bool)>, Vec<Vec<Cell>>) {
+    let with_change = a.groups.iter().any(|g| g.change_usd.is_some());
+    let mut header = vec![
+        (a.tag.clone(), false),
+        ("Services".to_string(), true),
+        ("Today".to_string(), true),
+        ("After".to_string(), true),
+        ("Saving".to_string(), true),
+    ];
+    if with_change {
+        header.push(("Change".to_string(), true));
+    }
+    let mut rows: Vec<Vec<Cell>> = a
+        .groups
+        .iter()
+        .map(|g| {
+            let mut row = vec![
+                text(g.label()),
+                figure(if g.kind == crate::report::GroupKind::Idle {
+                    String::new()
+                } else {
+                    g.services.len().to_string()
+                }),
+                figure(g.current_monthly_usd.to_string()),
+                figure(g.recommended_monthly_usd.to_string()),
+                figure(g.savings_monthly_usd.to_string()),
+            ];
+            if with_change {
+                row.push(figure(g.change_usd.map(signed).unwrap_or_else(|| "-".into())));
+            }
+            row
+        })
+        .collect();
+    let c = &r.cluster;
+    let mut total = vec![
+        text("Total"),
+        figure(r.services.len().to_string()),
+        figure(c.current_monthly_usd.to_string()),
+        figure(c.recommended_monthly_usd.to_string()),
+        figure(c.savings_monthly_usd.to_string()),
+    ];
+    if with_change {
+        let change: Option<Usd> = a.groups.iter().map(|g| g.change_usd).sum();
+        total.push(figure(change.map(signed).unwrap_or_else(|| "-".into())));
+    }
+    rows.push(total);
+    (header, rows)
+}
+
 /// The per-service table's header, each column with whether it holds figures: fixed columns,
 /// then one per option that has one.
 pub(crate) fn service_header() -> Vec<(&'static str, bool)> {

@@ -62,6 +62,41 @@ pub fn render(r: &Report, layout: Layout) -> String {
         out.push_str(&compact_services(r, layout));
     }
     out.push_str("\n\n");
+    if let Some(a) = &r.allocation {
+        out.push_str(&format!("By tag `{}`, USD a month:\n\n", super::printable(&a.tag)));
+        let (header, rows) = super::allocation_table(r, a);
+        let mut t = Table::new();
+        t.load_style(COMPACT_STYLE);
+        arrange(&mut t, layout);
+        t.set_header(header.iter().map(|(h, figure)| {
+            cell(Cell {
+                text: super::printable(h),
+                figure: *figure,
+            })
+        }));
+        for row in rows {
+            t.add_row(row.into_iter().map(|c| {
+                cell(Cell {
+                    text: super::printable(&c.text),
+                    ..c
+                })
+            }));
+        }
+        for i in 0..header.len() {
+            if let Some(col) = t.column_mut(i) {
+                col.set_padding(if i == 0 { (0, 0) } else { (2, 0) });
+                // The figures never wrap; a long value may.
+                if i > 0 && layout.width.is_some() {
+                    col.set_constraint(ColumnConstraint::ContentWidth);
+                }
+            }
+        }
+        out.push_str(&t.trim_fmt());
+        out.push_str("\n\n");
+        if let Some(note) = &a.note {
+            out.push_str(&wrap(&format!("note: {}", super::printable(note)), layout));
+        }
+    }
 
     let mut t = table(layout);
     t.set_header(vec!["Cluster", "Monthly", "Fleet"]);

@@ -137,6 +137,7 @@ pub fn analyze_with(
         series,
         warnings,
         monthly: None,
+        allocation: None,
     })
 }
 
@@ -643,6 +644,7 @@ fn service_report(c: &Candidate, options: Vec<PricedOption>, recommendation: Rec
         options,
         recommendation,
         cost_basis: Some(c.basis.clone()),
+        tags: c.svc.tags.clone(),
     }
 }
 

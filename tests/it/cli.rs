@@ -57,6 +57,31 @@ fn analyze_demo_table() {
     insta::assert_snapshot!(stdout(&["analyze", "--demo"]));
 }
 
+/// FinOps reviews cost by team: `--group-by tag:team` gives a row per team, the services without
+/// the tag and the idle instances as rows of their own, adding up to the cluster to the cent.
+#[test]
+fn group_by_a_tag_gives_a_row_per_value_and_the_rows_add_up_to_the_cluster() {
+    let text = stdout(&["analyze", "--demo", "--group-by", "tag:team"]);
+    let section: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("By tag"))
+        .take_while(|l| !l.starts_with("Cluster"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!("analyze_demo_group_by_team", section);
+    let r: Value = serde_json::from_str(&stdout(&["analyze", "--demo", "--group-by", "tag:team", "-o", "json"])).unwrap();
+    let groups = r["allocation"]["groups"].as_array().unwrap();
+    let kinds: Vec<&str> = groups.iter().map(|g| g["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["tagged", "tagged", "tagged", "idle"]);
+    for figure in ["current_monthly_usd", "recommended_monthly_usd"] {
+        let sum: f64 = groups.iter().map(|g| usd(&g[figure])).sum();
+        assert!((sum - usd(&r["cluster"][figure])).abs() < 0.005, "{figure}: {sum}");
+    }
+    let (code, err) = failure(&["analyze", "--demo", "--group-by", "team"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`team` is not a grouping: use tag:KEY"), "{err}");
+}
+
 /// `--spot-share-pct 50 --ec2-discount-pct 30` took the 30% off the Spot hours too: Reserved
 /// Instances and EC2 Instance Savings Plans cover on-demand hours only.
 #[test]

@@ -161,6 +161,45 @@ fn the_waterfall_runs_from_todays_cost_to_the_recommended_to_the_cent() {
     assert!(steps.len() <= 12, "ten services, the rest grouped, a shared-fleet step at most");
 }
 
+/// `report --group-by tag:team`: the cost by team with its change from last month, in the
+/// Markdown, the HTML and a chart; the changes add up to the cluster's.
+#[test]
+fn the_cost_by_team_has_its_change_from_last_month_a_table_and_a_chart() {
+    let out = tmp();
+    ok(&["report", "--demo", "--quiet", "--out", s(out.path()), "--group-by", "tag:team"]);
+    let snap = out.path().join("snap-2026-11");
+    ok(&["demo", "export", "--month", "2026-11", "--out", s(&snap)]);
+    ok(&[
+        "report",
+        "--snapshot",
+        s(&snap),
+        "--quiet",
+        "--out",
+        s(out.path()),
+        "--group-by",
+        "tag:team",
+    ]);
+    let dir = out.path().join("demo-prod/2026-11");
+    let report = read_report(&dir.join("report.json"));
+    let a = report.allocation.as_ref().expect("an allocation");
+    let c = report.monthly.as_ref().unwrap().comparison.as_ref().unwrap();
+    let change: ecs_advisor::money::Usd = a.groups.iter().map(|g| g.change_usd.expect("a change")).sum();
+    assert_eq!(
+        change.cents(),
+        c.change_usd.cents(),
+        "the rows' changes add up to the cluster's, to the cent"
+    );
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(
+        md.contains("## Cost by `team`\n\n| team | Services | Today | After | Saving | Change |"),
+        "{md}"
+    );
+    assert!(md.contains("| (idle instances) |"), "{md}");
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("<h2>Cost by <code>team</code></h2>") && html.contains("id=\"chart-cost-by-tag\""));
+    assert!(dir.join("charts/cost-by-tag.png").is_file());
+}
+
 #[test]
 fn a_later_month_compares_with_the_previous_report_and_follows_up_its_recommendations() {
     let out = tmp();
