@@ -816,6 +816,117 @@ pub struct Recommendation {
     pub savings_monthly_usd: Usd,
     pub rationale: String,
     pub risk: Risk,
+    /// What the service's use says of its size today. Absent in reports written before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<Finding>,
+    /// Whether carrying it out replaces the service's tasks (a new task definition revision, or
+    /// a new launch type or capacity provider strategy, deployed). Absent in older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs_deploy: Option<bool>,
+    /// What to change, ready to apply (absent for `keep`, and in older reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Changes>,
+}
+
+/// What a service's use says of the size it reserves today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Finding {
+    /// A smaller size holds its use with the headroom.
+    OverProvisioned,
+    /// It uses what it reserves, or more (on EC2), at its peaks.
+    AtItsLimit,
+    /// Its size is the smallest that holds its use with the headroom.
+    RightSized,
+    /// Too little data to size it: it keeps what it reserves.
+    NotEnoughData,
+}
+
+impl Finding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Finding::OverProvisioned => "over-provisioned",
+            Finding::AtItsLimit => "at its limit",
+            Finding::RightSized => "right-sized",
+            Finding::NotEnoughData => "not enough data",
+        }
+    }
+}
+
+/// What to change to carry out a recommendation: the task definition's fields and the service's,
+/// as the ECS API spells them (merge into `aws ecs register-task-definition` and `update-service`
+/// input), and the same as Terraform attribute lines.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Changes {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_definition: Option<TaskDefinitionChange>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<ServiceSettingsChange>,
+    /// Per Terraform resource type (`aws_ecs_task_definition`, `aws_ecs_service`), the lines to set.
+    pub terraform: Vec<TerraformChange>,
+    /// What the fields above cannot say (a provider name to fill in), in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TaskDefinitionChange {
+    pub cpu: String,
+    pub memory: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_mode: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_compatibilities: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_platform: Option<RuntimePlatformChange>,
+    /// Containers whose own reservations must shrink to fit the new size (by the same ratio).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub container_definitions: Vec<ContainerChange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RuntimePlatformChange {
+    pub cpu_architecture: String,
+    pub operating_system_family: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ContainerChange {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_reservation: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ServiceSettingsChange {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capacity_provider_strategy: Vec<StrategyChange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct StrategyChange {
+    pub capacity_provider: String,
+    pub base: u32,
+    pub weight: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TerraformChange {
+    pub resource: String,
+    pub lines: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

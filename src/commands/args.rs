@@ -200,6 +200,9 @@ pub enum OutputFormat {
     Json,
     Csv,
     Markdown,
+    /// The recommended changes, ready to apply: task definition and service fields as the ECS
+    /// API spells them, and Terraform lines (JSON).
+    Patch,
 }
 
 impl From<OutputFormat> for Format {
@@ -209,6 +212,7 @@ impl From<OutputFormat> for Format {
             OutputFormat::Json => Format::Json,
             OutputFormat::Csv => Format::Csv,
             OutputFormat::Markdown => Format::Markdown,
+            OutputFormat::Patch => Format::Patch,
         }
     }
 }

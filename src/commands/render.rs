@@ -33,6 +33,8 @@ pub enum RenderFormat {
     Json,
     Csv,
     Markdown,
+    /// The recommended changes, ready to apply (JSON).
+    Patch,
     Html,
 }
 
@@ -44,6 +46,7 @@ impl RenderFormat {
             RenderFormat::Json => Some(Format::Json),
             RenderFormat::Csv => Some(Format::Csv),
             RenderFormat::Markdown => Some(Format::Markdown),
+            RenderFormat::Patch => Some(Format::Patch),
             RenderFormat::Html => None,
         }
     }

@@ -3,7 +3,8 @@
 //! and the index of every report in a reports folder.
 
 use super::{
-    assumptions_line, change_line, changes, cluster_rows, comparison_line, fleet_line, movers, nothing_to_change, signed, signed_pct,
+    assumptions_line, change_line, cluster_rows, comparison_line, fleet_line, movers, nothing_to_change, signed, signed_pct, split_changes,
+    why_in_plan,
 };
 use crate::money::Usd;
 use crate::report::{MonthlyReview, Report};
@@ -266,7 +267,8 @@ fn next_steps(r: &Report) -> String {
             for a in &r.cluster.fleet_actions {
                 b.push_str(&format!("<li><strong>Fleet</strong>: {}.</li>\n", text(&fleet_line(a))));
             }
-            for s in changes(r) {
+            let (savers, rest) = split_changes(r);
+            for s in savers {
                 b.push_str(&format!(
                     "<li><strong>{}</strong>: {}.</li>\n",
                     text(&s.name),
@@ -274,6 +276,17 @@ fn next_steps(r: &Report) -> String {
                 ));
             }
             b.push_str("</ol>\n");
+            if !rest.is_empty() {
+                b.push_str("<p>Also in the plan, saving nothing by themselves:</p>\n<ul>\n");
+                for s in rest {
+                    b.push_str(&format!(
+                        "<li><strong>{}</strong>: {}.</li>\n",
+                        text(&s.name),
+                        text(&why_in_plan(s))
+                    ));
+                }
+                b.push_str("</ul>\n");
+            }
         }
     }
     b

@@ -1,8 +1,8 @@
 //! Markdown, for a pull-request comment or a wiki page.
 
 use super::{
-    assumptions_line, change_line, changes, cluster_rows, comparison_line, fleet_line, movers, nothing_to_change, service_header,
-    service_row, signed, signed_pct, Cell,
+    assumptions_line, change_line, cluster_rows, comparison_line, fleet_line, movers, nothing_to_change, service_header, service_row,
+    signed, signed_pct, split_changes, why_in_plan, Cell,
 };
 use crate::money::Usd;
 use crate::report::{MonthlyReview, Report};
@@ -77,13 +77,21 @@ pub fn render(r: &Report) -> String {
                 .fleet_actions
                 .iter()
                 .map(|a| format!("**Fleet**: {}.", esc(&fleet_line(a))));
-            let services = changes(r)
+            let (savers, rest) = split_changes(r);
+            let services = savers
                 .into_iter()
                 .map(|s| format!("**{}**: {}.", esc(&s.name), esc(&change_line(s))));
             for (i, line) in fleets.chain(services).enumerate() {
                 o.push_str(&format!("{}. {line}\n", i + 1));
             }
             o.push('\n');
+            if !rest.is_empty() {
+                o.push_str("Also in the plan, saving nothing by themselves:\n\n");
+                for s in rest {
+                    o.push_str(&format!("- **{}**: {}.\n", esc(&s.name), esc(&why_in_plan(s))));
+                }
+                o.push('\n');
+            }
         }
     }
     if let Some(m) = &r.monthly {

@@ -8,6 +8,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod pack;
+pub mod patch;
 pub mod prices;
 pub mod table;
 
@@ -22,6 +23,8 @@ pub enum Format {
     Json,
     Csv,
     Markdown,
+    /// The recommended changes, ready to apply (JSON).
+    Patch,
 }
 
 /// How to lay text out: the terminal's width for tables, where there is one, and whether the
@@ -38,6 +41,7 @@ pub fn render(report: &Report, format: Format, layout: Layout) -> String {
         Format::Json => json::render(report),
         Format::Csv => csv::render(report),
         Format::Markdown => markdown::render(report),
+        Format::Patch => patch::render(report),
     }
 }
 
@@ -49,6 +53,7 @@ pub fn render_all(reports: &[Report], format: Format, layout: Layout) -> String 
             let parts: Vec<String> = reports.iter().map(|r| json::render(r).trim_end().to_string()).collect();
             format!("[\n{}\n]\n", parts.join(",\n"))
         }
+        (_, Format::Patch) => patch::render_all(reports),
         _ => reports.iter().map(|r| render(r, format, layout)).collect::<Vec<_>>().join("\n"),
     }
 }
@@ -296,7 +301,37 @@ pub(crate) fn changes(r: &Report) -> Vec<&ServiceReport> {
     v
 }
 
-/// One recommended change in a sentence: `user-profile`: rightsize to ..., saves $63.79 a month.
+/// The recommended changes split in two: those that save money by themselves (the next steps,
+/// the largest saving first), and the rest of the plan, which save nothing by themselves.
+pub(crate) fn split_changes(r: &Report) -> (Vec<&ServiceReport>, Vec<&ServiceReport>) {
+    changes(r).into_iter().partition(|s| {
+        s.recommendation.savings_monthly_usd.cents().0.is_sign_positive() && !s.recommendation.savings_monthly_usd.cents().is_zero()
+    })
+}
+
+/// Why a change that saves nothing by itself is in the plan.
+pub(crate) fn why_in_plan(s: &ServiceReport) -> String {
+    let r = &s.recommendation;
+    if r.action == Action::ReplaceWithSidecar {
+        return "a daemon has nothing to run on once its instances go; its sidecars are not priced, so no saving is claimed".into();
+    }
+    if r.savings_monthly_usd.cents().is_zero() {
+        return format!(
+            "{}: {}; saves nothing by itself, it goes with the plan",
+            r.action.as_str(),
+            r.summary
+        );
+    }
+    format!(
+        "{}: {}; costs {} a month more by itself, taken along by the plan (its reason is under Why)",
+        r.action.as_str(),
+        r.summary,
+        Usd(-r.savings_monthly_usd.0)
+    )
+}
+
+/// One recommended change in a sentence: `user-profile`: rightsize to ..., saves $63.79 a month,
+/// low risk; over-provisioned; a deploy.
 pub(crate) fn change_line(s: &ServiceReport) -> String {
     let r = &s.recommendation;
     let saving = if r.savings_monthly_usd.0.is_sign_negative() && !r.savings_monthly_usd.is_zero() {
@@ -304,7 +339,14 @@ pub(crate) fn change_line(s: &ServiceReport) -> String {
     } else {
         format!("saves {} a month", r.savings_monthly_usd)
     };
-    format!("{}: {}; {saving}, {} risk", r.action.as_str(), r.summary, r.risk.as_str())
+    let mut line = format!("{}: {}; {saving}, {} risk", r.action.as_str(), r.summary, r.risk.as_str());
+    if let Some(f) = r.finding {
+        line.push_str(&format!("; {}", f.as_str()));
+    }
+    if r.needs_deploy == Some(true) {
+        line.push_str("; needs a deploy");
+    }
+    line
 }
 
 /// A fleet action in a sentence: retire the EC2 fleet (6 x m5.2xlarge): move 5 services
@@ -615,6 +657,34 @@ pub(crate) fn follow_ups(c: &Comparison) -> (String, Vec<FollowUpRow>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Next steps listed $0.00 items and moves that cost money among the savings: those are
+    /// listed apart, each with why it is in the plan.
+    #[test]
+    fn next_steps_list_what_saves_money_and_the_rest_apart_with_its_reason() {
+        use crate::recommend::tests::{analyze, service, steady, task_definition};
+        use crate::snapshot::inventory::LaunchType;
+        let mut r = analyze(&steady(
+            vec![
+                (service("big", Some(LaunchType::Fargate), 2), task_definition("big", 2048, 4096)),
+                (service("mover", Some(LaunchType::Fargate), 1), task_definition("mover", 256, 512)),
+            ],
+            0.1,
+        ));
+        // As if the plan moved `mover` at a cost of $5 a month.
+        let rec = &mut r.services[1].recommendation;
+        rec.action = Action::MoveToEc2;
+        rec.savings_monthly_usd = Usd::ZERO - Usd(rust_decimal::Decimal::from(5));
+        let md = render(&r, Format::Markdown, Layout::default());
+        let steps = &md[md.find("## Next steps").unwrap()..md.find("## Services").unwrap()];
+        assert!(steps.contains("1. **big**: rightsize"), "{steps}");
+        assert!(!steps.contains("2. **mover**"), "{steps}");
+        assert!(
+            steps.contains("Also in the plan, saving nothing by themselves:\n\n- **mover**: move-to-ec2")
+                && steps.contains("costs $5.00 a month more by itself"),
+            "{steps}"
+        );
+    }
 
     #[test]
     fn service_names_with_newlines_or_terminal_escapes_are_printed_escaped() {

@@ -196,7 +196,8 @@ pub fn render(catalog: &Catalog, region: Option<&str>, format: Format) -> Result
             }
             String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 fields")
         }
-        Format::Table | Format::Markdown => {
+        // `prices show` offers table, JSON and CSV; the others read as the table.
+        Format::Table | Format::Markdown | Format::Patch => {
             let mut out = String::new();
             for r in &regions {
                 let mut sources: Vec<String> = Vec::new();

@@ -42,6 +42,9 @@ pub(super) fn keep_today(c: &Candidate, rationale: String) -> Recommendation {
         savings_monthly_usd: Usd::ZERO,
         rationale,
         risk: Risk::Low,
+        finding: None,
+        needs_deploy: None,
+        changes: None,
     }
 }
 
@@ -66,6 +69,9 @@ pub(super) fn fargate_recommendation(c: &Candidate, a: &Assumptions) -> Recommen
             savings_monthly_usd: Usd::ZERO,
             rationale: words::DAEMON_SIDECAR_WHY.into(),
             risk: Risk::Medium,
+            finding: None,
+            needs_deploy: None,
+            changes: None,
         };
     }
     let (Some((choice, best)), Some(size)) = (c.best_fargate, c.fargate_size) else {
@@ -129,6 +135,9 @@ pub(super) fn fargate_recommendation(c: &Candidate, a: &Assumptions) -> Recommen
         savings_monthly_usd: c.current - best.monthly,
         rationale,
         risk,
+        finding: None,
+        needs_deploy: None,
+        changes: None,
     }
 }
 
@@ -208,5 +217,8 @@ pub(super) fn instances_recommendation(
             shape.memory_mib,
         ),
         risk,
+        finding: None,
+        needs_deploy: None,
+        changes: None,
     }
 }

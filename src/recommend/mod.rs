@@ -18,6 +18,7 @@
 
 mod advice;
 mod candidate;
+mod changes;
 pub mod cost;
 mod current;
 mod fleets;
@@ -608,6 +609,7 @@ fn price_info(region: &pricing::RegionPrices, warnings: &[String], not_priced: V
 }
 
 fn service_report(c: &Candidate, options: Vec<PricedOption>, recommendation: Recommendation) -> ServiceReport {
+    let recommendation = changes::complete(c, recommendation);
     let s = &c.usage.stats;
     let r1 = |x: Option<f64>| x.map(|v| (v * 10.0).round() / 10.0);
     ServiceReport {

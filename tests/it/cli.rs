@@ -57,6 +57,31 @@ fn analyze_demo_table() {
     insta::assert_snapshot!(stdout(&["analyze", "--demo"]));
 }
 
+/// Recommendations are changes to apply: `--output patch` gives, per service, the task
+/// definition and service fields as the ECS API spells them and the Terraform lines.
+#[test]
+fn analyze_demo_patch() {
+    let text = stdout(&["analyze", "--demo", "--output", "patch"]);
+    insta::assert_snapshot!(text);
+    let p: Value = serde_json::from_str(&text).unwrap();
+    let services = p["services"].as_array().unwrap();
+    let find = |name: &str| services.iter().find(|s| s["service"] == name).unwrap();
+    // auth-service: 0.25 vCPU / 1 GiB on Graviton.
+    let auth = find("auth-service");
+    assert_eq!(auth["task_definition"]["cpu"], "256");
+    assert_eq!(auth["task_definition"]["runtimePlatform"]["cpuArchitecture"], "ARM64");
+    assert_eq!(auth["finding"], "over-provisioned");
+    // nightly-etl: the same size on Fargate Spot, a capacity provider strategy.
+    let etl = find("nightly-etl");
+    assert_eq!(
+        etl["service_update"]["capacityProviderStrategy"][0]["capacityProvider"],
+        "FARGATE_SPOT"
+    );
+    assert!(etl["task_definition"].is_null(), "its task definition stays");
+    // A service the plan moves off the EC2 fleet says so.
+    assert_eq!(find("orders-db-proxy")["part_of"], "retire the EC2 fleet");
+}
+
 /// FinOps reviews cost by team: `--group-by tag:team` gives a row per team, the services without
 /// the tag and the idle instances as rows of their own, adding up to the cluster to the cent.
 #[test]
