@@ -451,7 +451,7 @@ fn break_even(r: &Report) -> Option<ChartData> {
         name: "break-even",
         title: "Break-even: EC2 against Fargate by packing utilisation".into(),
         subtitle: format!(
-            "USD a month; today's simulated fleet reserves {:.0}% of its binding resource{}",
+            "USD a month; the simulated all-EC2 fleet, as ECS would run it, reserves {:.0}% of its binding resource{}",
             utilisation * 100.0,
             match break_even {
                 Some(b) => format!(", EC2 breaks even at {:.0}%", b * 100.0),

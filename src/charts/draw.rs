@@ -133,19 +133,8 @@ fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, bars: &[super::d
 where
     DB::ErrorType: 'static,
 {
-    let n = bars.len() as f64;
     let top = max_of(bars.iter().map(|b| b.usd)).max(1.0) * 1.15;
-    let mut chart = ChartBuilder::on(area)
-        .margin_right(16)
-        .x_label_area_size(70)
-        .y_label_area_size(100)
-        .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)?;
-    mesh(&mut chart, 14.0)
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_desc("USD a month")
-        .y_label_formatter(&|v| dollars(*v))
-        .draw()?;
+    let mut chart = bar_frame(area, bars.len(), top)?;
     let (ax, ay) = area.get_base_pixel();
     for (i, b) in bars.iter().enumerate() {
         let x = i as f64;
@@ -159,26 +148,17 @@ where
             (px - ax, py - ay - 6),
             font(15.0).pos(Pos::new(HPos::Center, VPos::Bottom)),
         ))?;
-        let (lx, ly) = chart.backend_coord(&(x, 0.0));
-        let (lx, ly) = (lx - ax, ly - ay);
-        for (k, part) in wrap(&b.label, 16).iter().enumerate() {
-            area.draw(&Text::new(
-                part.clone(),
-                (lx, ly + 8 + 17 * k as i32),
-                font(14.0).pos(Pos::new(HPos::Center, VPos::Top)),
-            ))?;
-        }
+        label_under(area, &chart, x, &b.label, usize::MAX)?;
     }
     Ok(())
 }
 
-/// Today against after the plan, side by side for each group.
-fn draw_groups<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, groups: &[super::data::GroupBars]) -> Drawn
+/// A bar chart's frame: `slots` places across, dollars a month up to `top`.
+fn bar_frame<'a, DB: DrawingBackend>(area: &'a DrawingArea<DB, Shift>, slots: usize, top: f64) -> Result<Chart<'a, DB>, Box<dyn StdError>>
 where
     DB::ErrorType: 'static,
 {
-    let n = groups.len().max(1) as f64;
-    let top = max_of(groups.iter().flat_map(|g| [g.today_usd, g.after_usd])).max(1.0) * 1.15;
+    let n = slots.max(1) as f64;
     let mut chart = ChartBuilder::on(area)
         .margin_right(16)
         .x_label_area_size(70)
@@ -190,6 +170,34 @@ where
         .y_desc("USD a month")
         .y_label_formatter(&|v| dollars(*v))
         .draw()?;
+    Ok(chart)
+}
+
+/// A slot's label under the axis, wrapped at about 16 characters, at most `lines` lines.
+fn label_under<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &Chart<'_, DB>, x: f64, label: &str, lines: usize) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let (ax, ay) = area.get_base_pixel();
+    let (lx, ly) = chart.backend_coord(&(x, 0.0));
+    let (lx, ly) = (lx - ax, ly - ay);
+    for (k, part) in wrap(label, 16).iter().take(lines).enumerate() {
+        area.draw(&Text::new(
+            part.clone(),
+            (lx, ly + 8 + 17 * k as i32),
+            font(14.0).pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+    }
+    Ok(())
+}
+
+/// Today against after the plan, side by side for each group.
+fn draw_groups<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, groups: &[super::data::GroupBars]) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let top = max_of(groups.iter().flat_map(|g| [g.today_usd, g.after_usd])).max(1.0) * 1.15;
+    let mut chart = bar_frame(area, groups.len(), top)?;
     let (ax, ay) = area.get_base_pixel();
     // Figures above the bars only while they fit side by side.
     let label_figures = groups.len() <= 8;
@@ -215,15 +223,7 @@ where
                 ))?;
             }
         }
-        let (lx, ly) = chart.backend_coord(&(x, 0.0));
-        let (lx, ly) = (lx - ax, ly - ay);
-        for (k, part) in wrap(&g.label, 16).iter().take(3).enumerate() {
-            area.draw(&Text::new(
-                part.clone(),
-                (lx, ly + 8 + 17 * k as i32),
-                font(14.0).pos(Pos::new(HPos::Center, VPos::Top)),
-            ))?;
-        }
+        label_under(area, &chart, x, &g.label, 3)?;
     }
     legend(&mut chart, SeriesLabelPosition::UpperRight, 14.0)
 }
@@ -591,7 +591,7 @@ where
                 .map(|u| (u * 100.0, cost(u).min(top))),
             ec2c.stroke_width(3),
         ))?
-        .label("EC2 fleet")
+        .label("All on EC2, as ECS runs it")
         .legend(legend_line(ec2c));
     chart
         .draw_series(LineSeries::new([(lo * 100.0, fargate), (100.0, fargate)], fc.stroke_width(3)))?
@@ -600,8 +600,9 @@ where
     chart.draw_series(std::iter::once(Circle::new((utilisation * 100.0, ec2), 7, INK.filled())))?;
     let (px, py) = chart.backend_coord(&(utilisation * 100.0, ec2));
     let (ax, ay) = area.get_base_pixel();
+    // The simulated all-EC2 fleet, not today's instances.
     area.draw(&Text::new(
-        format!("today: {:.0}%, {}", utilisation * 100.0, dollars(ec2)),
+        format!("simulated: {:.0}%, {}", utilisation * 100.0, dollars(ec2)),
         (px - ax + 12, py - ay - 14),
         font(14.0),
     ))?;
@@ -610,11 +611,12 @@ where
             vec![(b * 100.0, 0.0), (b * 100.0, fargate)],
             INK.stroke_width(1),
         )))?;
-        let (bx, by) = chart.backend_coord(&(b * 100.0, fargate));
+        // Beside the marker, down by the axis: off both lines, which cross above it.
+        let (bx, by) = chart.backend_coord(&(b * 100.0, 0.0));
         area.draw(&Text::new(
             format!("break-even: {:.0}%", b * 100.0),
-            (bx - ax + 8, by - ay + 10),
-            font(14.0),
+            (bx - ax - 8, by - ay - 10),
+            font(14.0).pos(Pos::new(HPos::Right, VPos::Bottom)),
         ))?;
     }
     legend(&mut chart, SeriesLabelPosition::UpperRight, 15.0)?;

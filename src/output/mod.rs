@@ -263,11 +263,13 @@ pub(crate) fn cluster_rows(r: &Report) -> Vec<[Cell; 3]> {
         rows.push([text(o.kind.cluster_label()), figure(money(o.monthly_usd)), text(third)]);
         if o.kind == OptionKind::Ec2Ideal {
             if let (Some(ecs), Some(ideal)) = (c.ec2_monthly_usd, o.monthly_usd) {
+                // Not an option: the gap between the two EC2 rows above, in words.
                 rows.push([
                     text("Fragmentation"),
-                    figure((ecs - ideal).to_string()),
+                    figure("-"),
                     text(format!(
-                        "one type per group; each service spread over {} zones; tasks never move; instances go only when empty",
+                        "EC2 as ECS runs it costs {} a month more than the ideal re-pack: one type per group; each service spread over {} zones; tasks never move; instances go only when empty",
+                        ecs - ideal,
                         r.assumptions.ec2.availability_zones
                     )),
                 ]);
