@@ -78,11 +78,11 @@ pub struct Candidate<'a> {
     /// Cheapest Fargate option.
     pub best_fargate: Option<(FargateChoice, Priced)>,
     pub ec2_shape: Option<TaskShape>,
-    /// Billed task-seconds per hour and per day of the window (Fargate billing).
     /// Task starts in the window, where the snapshot knows them (`None`: it has none).
     pub starts: Option<f64>,
     /// The share of its billed Fargate seconds that are minimum charges (estimated from starts).
     pub minimum_charge_share: f64,
+    /// Billed task-seconds per hour and per day of the window (Fargate billing).
     pub billed_hourly: Vec<f64>,
     pub billed_daily: Vec<f64>,
     /// Task-seconds run per day (the weight of a service's EC2 share in a day).
