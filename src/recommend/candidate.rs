@@ -15,7 +15,7 @@ use crate::usage::ServiceUsage;
 use super::cost;
 use super::plan::FargateChoice;
 use super::RecommendError;
-use crate::report::{BilledBucket, CostBasis, RevisionBasis};
+use crate::report::{CostBasis, RevisionBasis};
 
 /// A Fargate option's figures: monthly cost and the hourly rate of one task.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -190,21 +190,32 @@ pub fn candidate<'a>(
     };
 
     // Today's cost through the one cost model, from the basis the report keeps for the gate.
-    // Each step is priced at the task definition that ran it (its revisions).
-    let part = |keep: &dyn Fn(usize) -> bool| -> (Vec<BilledBucket>, f64) {
-        let mask = |xs: &[f64]| -> Vec<f64> { xs.iter().enumerate().map(|(t, &x)| if keep(t) { x } else { 0.0 }).collect() };
-        let running = mask(&u.running_avg);
-        (cost::buckets(&mask(&billed_steps), &running), running.iter().sum())
-    };
-    let current_ran = |t: usize| ran.get(t).is_none_or(|r| r.reference() == td.reference());
-    let (billed_now, task_steps) = part(&current_ran);
-    let mut revisions: Vec<RevisionBasis> = Vec::new();
-    for r in ran {
-        if r.reference() == td.reference() || revisions.iter().any(|x| x.task_definition == r.reference()) {
-            continue;
+    // Each step is priced at the task definition that ran it (its revisions): the steps are
+    // sorted once by which of the distinct task definitions ran them (0: the current one).
+    let mut distinct: Vec<&TaskDefinition> = vec![td];
+    let mut steps_of: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new())];
+    let mut last = 0;
+    for (t, (&b, &n)) in billed_steps.iter().zip(&u.running_avg).enumerate() {
+        let r = ran.get(t).copied().unwrap_or(td);
+        if !std::ptr::eq(distinct[last], r) && distinct[last].reference() != r.reference() {
+            last = match distinct.iter().position(|d| std::ptr::eq(*d, r) || d.reference() == r.reference()) {
+                Some(k) => k,
+                None => {
+                    distinct.push(r);
+                    steps_of.push((Vec::new(), Vec::new()));
+                    distinct.len() - 1
+                }
+            };
         }
-        let (billed, task_steps) = part(&|t| ran[t].reference() == r.reference());
-        revisions.push(RevisionBasis {
+        steps_of[last].0.push(b);
+        steps_of[last].1.push(n);
+    }
+    let mut parts = steps_of.into_iter().map(|(b, n)| (cost::buckets(&b, &n), n.iter().sum::<f64>()));
+    let (billed_now, task_steps) = parts.next().unwrap_or_default();
+    let revisions: Vec<RevisionBasis> = distinct[1..]
+        .iter()
+        .zip(parts)
+        .map(|(r, (billed, task_steps))| RevisionBasis {
             task_definition: r.reference(),
             cpu_units: r.reserved_cpu_units(),
             memory_mib: r.reserved_memory_mib(),
@@ -212,8 +223,8 @@ pub fn candidate<'a>(
             storage_gib: storage_of(r),
             billed,
             task_steps,
-        });
-    }
+        })
+        .collect();
     let mut basis = CostBasis {
         launch_type: svc.launch_type,
         capacity_provider_strategy: svc.capacity_provider_strategy.clone(),

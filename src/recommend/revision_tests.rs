@@ -80,3 +80,35 @@ fn a_snapshot_without_revisions_prices_the_current_task_definition_all_window() 
     assert_eq!(r.services[0].current_monthly_usd.to_string(), "$63.79");
     assert!(r.services[0].cost_basis.as_ref().unwrap().revisions.is_empty());
 }
+
+#[test]
+fn a_service_switching_back_and_forth_between_revisions_is_priced_per_step() {
+    // The same 15 days at each size, but alternating day by day (a revision a day, 30 in all):
+    // the same $95.69, and per-task use read from `api:2`'s days only.
+    let mut snap = resized_mid_month();
+    let start = snap.manifest.window_start;
+    snap.inventory.services[0].revisions = (0..30)
+        .map(|day| Revision {
+            task_definition: if day % 2 == 0 { "api:1" } else { "api:2" }.into(),
+            from: start + Duration::days(day),
+        })
+        .collect();
+    snap.inventory.services[0].revisions.push(Revision {
+        task_definition: "api:2".into(),
+        from: start + Duration::days(29),
+    });
+    for p in snap.usage.iter_mut() {
+        let old = (p.step / 24) % 2 == 0;
+        p.cpu_units_used = Some(3.0 * if old { 600.0 } else { 300.0 });
+        p.memory_mib_used = Some(3.0 * if old { 2048.0 } else { 1024.0 });
+    }
+    let r = analyze(&snap);
+    let svc = &r.services[0];
+    assert_eq!(svc.current_monthly_usd.cents().to_string(), "$95.69");
+    assert_eq!(svc.usage.cpu_units_p99, Some(300.0));
+    assert_eq!(
+        svc.cost_basis.as_ref().unwrap().revisions.len(),
+        1,
+        "one earlier task definition, however often it ran"
+    );
+}
