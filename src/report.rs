@@ -92,6 +92,10 @@ pub struct BillingPeriod {
 pub struct ChartRef {
     pub file: String,
     pub title: String,
+    /// How to read the chart, in a sentence: its caption. Absent from reports written before
+    /// charts had one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reading: String,
 }
 
 /// This month against the previous one, at today's cost (what the services cost as they ran).

@@ -58,6 +58,7 @@ pub fn trend(cluster: &str, months: &[(&str, &Report)]) -> ChartData {
         name: "trend",
         title: format!("Cluster {cluster}, month by month"),
         subtitle: "USD a month: cost as it ran, as the recommended plan, and realised of the month before's recommendations".into(),
+        reading: "Each month on file: what the cluster cost as it ran, what the plan recommended that month would have cost, and what the month before's recommendations realised.",
         body: Body::Trend {
             months: months.iter().map(|(m, _)| m.to_string()).collect(),
             lines: vec![
@@ -160,6 +161,9 @@ pub struct ChartData {
     pub name: &'static str,
     pub title: String,
     pub subtitle: String,
+    /// How to read it, in a sentence: the caption under the chart in a report. The title names
+    /// the chart; this says what to look at.
+    pub reading: &'static str,
     pub body: Body,
 }
 
@@ -220,6 +224,7 @@ fn allocation(r: &Report) -> Option<ChartData> {
             "Cluster {}, USD a month: today and after the recommended plan, by the services' tag {}",
             r.cluster_name, a.tag
         ),
+        reading: "Each tag value's cost today beside its cost under the plan. Services without the tag, and capacity no service reserved, are bars of their own; the bars add up to the cluster.",
         body: Body::Groups { groups },
     })
 }
@@ -265,6 +270,7 @@ fn monthly_cost(r: &Report) -> ChartData {
         name: "monthly-cost",
         title: "Monthly cost by option".into(),
         subtitle: format!("Cluster {}, {}, USD a month (730 h)", r.cluster_name, discount_words(r)),
+        reading: "Each bar is the whole cluster priced under one option on this window's usage. The last bar is the plan the report recommends, which may mix options service by service.",
         body: Body::Bars { bars },
     }
 }
@@ -310,6 +316,7 @@ fn hourly_cost(r: &Report) -> Option<ChartData> {
             r.window.start.format("%Y-%m-%d"),
             r.window.end.format("%Y-%m-%d")
         ),
+        reading: "Each line is the cluster's cost hour by hour under one option: where the lines cross over the day, one option wins at peak and another off peak.",
         body: Body::Hourly { start: s.start, lines },
     })
 }
@@ -350,6 +357,7 @@ fn usage(r: &Report) -> ChartData {
             "the {} costliest services; p50 and p99 of 5-minute use and the recommended size, in % of today's task size",
             USAGE_SERVICES.min(r.services.len())
         ),
+        reading: "Where the p99 bar stops well short of today's reservation (the black line), the task is reserved larger than it uses; the tick is the size recommended.",
         body: Body::Usage { rows },
     }
 }
@@ -360,6 +368,7 @@ fn fleet(r: &Report) -> Option<ChartData> {
         name: "ec2-fleet",
         title: "Simulated EC2 fleet: reserved by tasks against available".into(),
         subtitle: "all services on EC2 as ECS runs it; the gap is the fragmentation you pay for".into(),
+        reading: "The shaded area is what the simulated instances offer the tasks; the line is what the tasks reserve. The space between is paid for and unused: it is what packing and instance choice can win back.",
         body: Body::Fleet {
             start: r.series.start,
             cpu_allocated: f.cpu_units_allocated.clone(),
@@ -415,6 +424,7 @@ fn waterfall(r: &Report) -> ChartData {
         name: "savings-waterfall",
         title: "From today's cost to the recommended plan".into(),
         subtitle: format!("USD a month; the {TOP_SERVICES} largest changes by service, the rest grouped"),
+        reading: "Read from the top: today's cost, then each service's change under the plan, then the idle capacity the plan gives up, down to the plan's cost.",
         body: Body::Waterfall { start_usd, steps, end_usd },
     }
 }
@@ -458,6 +468,7 @@ fn break_even(r: &Report) -> Option<ChartData> {
                 None => ", EC2 cannot match Fargate at any utilisation".into(),
             }
         ),
+        reading: "An all-EC2 fleet costs less than Fargate only right of the crossing: the packing it must reach. The point is the packing the simulation reached with today's tasks.",
         body: Body::BreakEven {
             fargate_usd,
             fixed_usd,

@@ -1,13 +1,14 @@
 //! Charts of a saved report, as SVG and PNG. They read the report only (its figures and
 //! series), never the snapshot, so a report renders the same charts on any machine, later.
 //!
-//! Text is drawn with DejaVu Sans, embedded in the binary and registered with plotters'
-//! `ab_glyph` backend before anything is drawn: a PNG renders the same on a headless machine
-//! with no fonts and no fontconfig. An SVG names the family and falls back to the viewer's
-//! sans-serif.
+//! Text is drawn with DejaVu Sans, embedded in the binary: registered with plotters (which
+//! measures labels with it) before anything is drawn, and set on a PNG glyph by glyph by
+//! [`glyphs::Typeset`]. A PNG renders the same on a headless machine with no fonts and no
+//! fontconfig. An SVG names the family and falls back to the viewer's sans-serif.
 
 pub mod data;
 mod draw;
+mod glyphs;
 
 use std::sync::Once;
 
@@ -47,6 +48,12 @@ fn register_font() {
     });
 }
 
+/// The embedded font, for the PNG's own text setting.
+fn face() -> ab_glyph::FontRef<'static> {
+    // The bytes are ours and parse (the test below): this cannot fail at run time.
+    ab_glyph::FontRef::try_from_slice(FONT_BYTES).expect("the embedded font parses")
+}
+
 /// Every chart of a report, as SVG text and PNG bytes.
 pub fn render(r: &Report) -> Result<Vec<Rendered>, ChartError> {
     data::charts(r).into_iter().map(render_one).collect()
@@ -60,7 +67,8 @@ pub fn render_one(data: ChartData) -> Result<Rendered, ChartError> {
     };
     let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        let bitmap = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT));
+        let root = glyphs::Typeset::new(bitmap, face()).into_drawing_area();
         draw::draw(&root, &data).map_err(err)?;
         root.present().map_err(|e| err(e.into()))?;
     }
@@ -102,5 +110,6 @@ mod tests {
     #[test]
     fn the_embedded_font_parses() {
         assert!(plotters::style::register_font("check", FontStyle::Normal, FONT_BYTES).is_ok());
+        assert!(ab_glyph::FontRef::try_from_slice(FONT_BYTES).is_ok());
     }
 }

@@ -190,6 +190,7 @@ pub fn write(out: &Path, mut report: Report, month: Month, group_by: Option<&str
         .map(|c| ChartRef {
             file: c.data.name.to_string(),
             title: c.data.title.clone(),
+            reading: c.data.reading.to_string(),
         })
         .collect();
     let (report, warnings) = review::review(report, month, previous, &previous_json, refs);

@@ -69,7 +69,8 @@ h3 { font-size: 1.05rem; }
 .cards { display: flex; gap: 1rem; flex-wrap: wrap; margin: 1rem 0; }
 .card { border: 1px solid #ccc; border-radius: 6px; padding: .6rem 1rem; min-width: 11rem; }
 .card .label { font-size: .8rem; color: #555; }
-.card .value { font-size: 1.4rem; font-weight: bold; }
+.card .value { font-size: 1.4rem; font-weight: bold; white-space: nowrap; }
+.card .note { font-size: .85rem; color: #333; }
 .lead { font-size: 1.05rem; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0 1rem; }
 th, td { border: 1px solid #ccc; padding: .25rem .4rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
@@ -84,7 +85,7 @@ ul.why li, ol.steps li { margin-bottom: .3rem; }
 @page { size: A4; margin: 14mm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 9pt; }
-  h2 { break-after: avoid; page-break-after: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
   table { font-size: 8pt; }
   tr, .card { break-inside: avoid; page-break-inside: avoid; }
   .cards { flex-wrap: nowrap; }
@@ -117,11 +118,18 @@ fn table(header: &[(&str, bool)], rows: impl IntoIterator<Item = Vec<String>>) -
     o
 }
 
-fn card(label: &str, value: &str) -> String {
+/// A figure card. Its note ("+3.5%", "21% of spend") is a line of its own under the figure,
+/// smaller: four cards then fit across a printed page without wrapping a figure.
+fn card(c: &super::Card) -> String {
+    let note = c
+        .note
+        .as_deref()
+        .map(|n| format!("<div class=\"note\">{}</div>", text(n)))
+        .unwrap_or_default();
     format!(
-        "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div></div>",
-        text(label),
-        text(value)
+        "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div>{note}</div>",
+        text(c.label),
+        text(&c.figure)
     )
 }
 
@@ -157,8 +165,8 @@ pub fn render(r: &Report, charts: &[(&str, &str)]) -> String {
     }
     let first = super::first_screen(r);
     b.push_str(&format!("<p class=\"lead\">{}</p>\n<div class=\"cards\">", text(&first.sentence)));
-    for (label, value) in &first.cards {
-        b.push_str(&card(label, value));
+    for c in &first.cards {
+        b.push_str(&card(c));
     }
     b.push_str("</div>\n");
     b.push_str(&next_steps(r));
@@ -199,12 +207,22 @@ pub fn render(r: &Report, charts: &[(&str, &str)]) -> String {
         b.push_str("<h2>Charts</h2>\n");
         let titles = r.monthly.as_ref().map(|m| m.charts.as_slice()).unwrap_or_default();
         for (name, svg) in charts {
-            let caption = titles.iter().find(|c| c.file == *name).map(|c| c.title.as_str()).unwrap_or(name);
+            // The title is drawn in the chart; the caption says how to read it.
+            let reading = titles
+                .iter()
+                .find(|c| c.file == *name)
+                .map(|c| c.reading.as_str())
+                .unwrap_or_default();
+            let caption = if reading.is_empty() {
+                String::new()
+            } else {
+                format!("\n<figcaption>{}</figcaption>", text(reading))
+            };
             b.push_str(&format!(
-                "<figure id=\"chart-{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
+                "<figure id=\"chart-{}\">\n{}{}\n</figure>\n",
                 esc(name),
                 strip_xml_declaration(svg),
-                text(caption)
+                caption
             ));
         }
     }

