@@ -528,6 +528,31 @@ fn the_html_report_renders_in_headless_chromium_from_disk_with_no_network() {
         assert!(dom.contains(&format!("id=\"chart-{c}\"")), "{c} in the page");
     }
 
+    // Every text of every chart lies inside its chart, as the browser lays it out (turned axis
+    // titles too): the page again, with a script that measures each SVG text's box on screen
+    // against its chart's.
+    let measured = profile.path().join("measured.html");
+    let script = r#"<script>
+const out = [];
+document.querySelectorAll('figure svg').forEach(svg => {
+  const chart = svg.getBoundingClientRect();
+  svg.querySelectorAll('text').forEach(t => {
+    if (t.textContent.trim() === '') return;
+    const b = t.getBoundingClientRect();
+    if (b.left < chart.left - 1 || b.top < chart.top - 1 || b.right > chart.right + 1 || b.bottom > chart.bottom + 1)
+      out.push(svg.parentNode.id + ': ' + t.textContent.trim() + ' at ' + [b.left - chart.left, b.top - chart.top, b.width, b.height].map(Math.round).join(','));
+  });
+});
+const pre = document.createElement('pre'); pre.id = 'outside'; pre.textContent = JSON.stringify(out);
+document.body.appendChild(pre);
+</script>"#;
+    std::fs::write(&measured, html.replace("</body>", &format!("{script}</body>"))).unwrap();
+    let o = crate::support::chromium::run(&profile.path().join("p4"), &["--dump-dom"], &measured);
+    let dom = String::from_utf8_lossy(&o.stdout);
+    let at = dom.find("<pre id=\"outside\">").expect("the measuring script ran") + "<pre id=\"outside\">".len();
+    let outside = &dom[at..at + dom[at..].find("</pre>").unwrap()];
+    assert_eq!(outside, "[]", "chart text outside its chart");
+
     // It prints: A4 pages.
     let pdf = profile.path().join("report.pdf");
     let _ = crate::support::chromium::run(
