@@ -47,7 +47,13 @@ impl AnalyzeArgs {
 
 pub fn run(args: &AnalyzeArgs, settings: &super::settings::Settings, stdout: &mut dyn Write) -> Result<Outcome, Error> {
     let catalog = pricing::Catalog::load()?;
-    let mut reports = analyze_snapshots(sources::load(&args.source())?, &settings.assumptions, &catalog, args.aws.quiet)?;
+    let mut reports = analyze_snapshots(
+        sources::load(&args.source())?,
+        &settings.assumptions,
+        &catalog,
+        args.aws.quiet,
+        args.state.jobs,
+    )?;
     if let Some(key) = &args.group_by {
         for r in &mut reports {
             r.allocation = Some(crate::allocation::allocate(r, key, None));

@@ -197,13 +197,26 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
     }
 }
 
+/// Sizes the pool the simulations share: `--jobs` threads, else one per core. Every parallel
+/// part gathers its results in a fixed order, so the figures are the same with any number.
+fn threads(jobs: Option<u16>) {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = jobs {
+        pool = pool.num_threads(usize::from(n));
+    }
+    // Built once per process: a second run in the same process keeps the first pool.
+    let _ = pool.build_global();
+}
+
 /// Analyses snapshots (the `analyze` pipeline), with progress on a terminal.
 fn analyze_snapshots(
     snapshots: Vec<snapshot::Snapshot>,
     assumptions: &config::Assumptions,
     catalog: &pricing::Catalog,
     quiet: bool,
+    jobs: Option<u16>,
 ) -> Result<Vec<model::Report>, Error> {
+    threads(jobs);
     let line = progress::ProgressLine::start(quiet);
     let packer = simulation::optimizer::OptimizingPacker {
         budget: recommend::SIMULATION_BUDGET,

@@ -55,6 +55,7 @@ pub fn run(args: &ReportArgs, settings: &super::settings::Settings, stdout: &mut
         &settings.assumptions,
         &catalog,
         args.quiet,
+        args.state.jobs,
     )?;
     let mut text = String::new();
     let partial = reports.iter().any(|r| !r.prices.not_priced.is_empty());

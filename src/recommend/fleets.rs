@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::config::{Assumptions, Ec2Assumptions};
@@ -120,25 +121,21 @@ fn prepare(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions, part: Part) ->
     })
 }
 
-/// Runs `run` on each part that holds replica services and merges the results.
-fn by_part<T>(
+/// Runs `run` on each part that holds replica services (the two side by side) and merges the
+/// results, the rest before Graviton.
+fn by_part<T: Send>(
     f: &FleetInputs,
     subset: &[usize],
     a: &Ec2Assumptions,
-    run: impl Fn(&Prepared) -> Result<T, SimulationError>,
+    run: impl Fn(&Prepared) -> Result<T, SimulationError> + Sync,
     merge: impl Fn(T, T) -> T,
 ) -> Result<Option<T>, RecommendError> {
-    let mut out: Option<T> = None;
-    for part in [Part::Rest, Part::Graviton] {
-        if let Some(p) = prepare(f, subset, a, part) {
-            let r = run(&p)?;
-            out = Some(match out {
-                Some(o) => merge(o, r),
-                None => r,
-            });
-        }
-    }
-    Ok(out)
+    let part = |part| prepare(f, subset, a, part).map(|p| run(&p)).transpose();
+    let (rest, graviton) = rayon::join(|| part(Part::Rest), || part(Part::Graviton));
+    Ok(match (rest?, graviton?) {
+        (Some(r), Some(g)) => Some(merge(r, g)),
+        (r, g) => r.or(g),
+    })
 }
 
 /// The services of `subset` on EC2 as ECS would run them (daemons on every instance); `None`
@@ -156,17 +153,25 @@ pub fn simulate(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions) -> Result
         subset,
         a,
         |p| {
+            // Each zone is simulated on its own, side by side, and merged in zone order.
+            let zones: Vec<Result<Option<Realistic>, SimulationError>> = (0..zones)
+                .into_par_iter()
+                .map(|z| {
+                    let workloads = zone_share(&p.workloads, zones, z);
+                    if z > 0 && workloads.iter().all(|w| w.counts.iter().all(|&n| n == 0)) {
+                        return Ok(None);
+                    }
+                    realistic::simulate(&workloads, &p.daemons, &p.options, f.step_seconds, f.steps, scaling, f.weights).map(Some)
+                })
+                .collect();
             let mut merged: Option<Realistic> = None;
-            for z in 0..zones {
-                let workloads = zone_share(&p.workloads, zones, z);
-                if z > 0 && workloads.iter().all(|w| w.counts.iter().all(|&n| n == 0)) {
-                    continue;
+            for r in zones {
+                if let Some(r) = r? {
+                    merged = Some(match merged {
+                        Some(m) => m.merge(r),
+                        None => r,
+                    });
                 }
-                let r = realistic::simulate(&workloads, &p.daemons, &p.options, f.step_seconds, f.steps, scaling, f.weights)?;
-                merged = Some(match merged {
-                    Some(m) => m.merge(r),
-                    None => r,
-                });
             }
             Ok(merged.expect("zone 0 always runs"))
         },
@@ -252,8 +257,9 @@ pub struct Simulated {
 }
 
 /// The fleets: all EC2 as ECS runs it, with ENI trunking, the mix, ECS Managed Instances, and the
-/// ideal re-pack. The re-pack, the costliest part, runs on a thread of its own beside the others;
-/// each result is what it would be alone, so figures never depend on timing.
+/// ideal re-pack. All but the mix (which needs the all-EC2 shares) run side by side on the
+/// thread pool; each result is what it would be alone, so figures never depend on timing or on
+/// the number of threads.
 #[allow(clippy::too_many_arguments)]
 pub fn simulate_fleets(
     fleet_inputs: &FleetInputs,
@@ -266,51 +272,57 @@ pub fn simulate_fleets(
     progress: &mut dyn FnMut(&str),
 ) -> Result<Simulated, RecommendError> {
     let cands = fleet_inputs.cands;
-    std::thread::scope(|scope| -> Result<_, RecommendError> {
-        let ideal_run = scope.spawn(|| ideal(fleet_inputs, ec2_able, ec2));
-        progress("EC2 fleet as ECS runs it, and the ideal re-pack");
-        let mut all_ec2 = simulate(fleet_inputs, ec2_able, ec2)?;
-        // awsvpc tasks often bind an EC2 fleet by ENIs, not CPU or memory; say what trunking
-        // changes.
-        let trunked = if ec2.eni_trunking || all_ec2.is_none() {
-            None
-        } else {
-            progress("EC2 fleet with ENI trunking");
-            let mut t = ec2.clone();
-            t.eni_trunking = true;
-            simulate(fleet_inputs, ec2_able, &t)?
-        };
-        // The mix: replica services whose EC2 share beats their best Fargate option, with the
-        // daemons.
-        let ec2_share = share_of(all_ec2.as_ref().map(|s| &s.ecs.sim), window_s);
-        let mut mixed_ec2: Vec<usize> = ec2_able
-            .iter()
-            .copied()
-            .filter(|&i| !cands[i].is_daemon() && plan::joins_ec2_in_mix(ec2_share.get(&i).copied(), cands[i].best_monthly(), pct))
-            .collect();
-        if !mixed_ec2.is_empty() {
-            mixed_ec2.extend(ec2_able.iter().copied().filter(|&i| cands[i].is_daemon()));
-            mixed_ec2.sort_unstable();
-        }
-        let mixed_sim = if mixed_ec2.is_empty() || mixed_ec2 == ec2_able {
-            None
-        } else {
-            progress("EC2 fleet of the mixed plan");
-            simulate(fleet_inputs, &mixed_ec2, ec2)?
-        };
-        progress("ECS Managed Instances");
-        let managed = if mi_types { simulate(mi_inputs, ec2_able, mi_ec2)? } else { None };
-        progress("the ideal re-pack");
-        let ideal = ideal_run.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        if let Some(runs) = all_ec2.as_mut() {
-            runs.ideal = ideal;
-        }
-        Ok(Simulated {
-            all_ec2,
-            trunked,
-            mixed_ec2,
-            mixed_sim,
-            managed,
-        })
+    // awsvpc tasks often bind an EC2 fleet by ENIs, not CPU or memory; say what trunking changes.
+    let trunking = (!ec2.eni_trunking).then(|| Ec2Assumptions {
+        eni_trunking: true,
+        ..ec2.clone()
+    });
+    progress("EC2 fleets as ECS runs them (with ENI trunking, on Managed Instances), and the ideal re-pack");
+    let ((ideal, all_ec2), (trunked, managed)) = rayon::join(
+        || rayon::join(|| ideal(fleet_inputs, ec2_able, ec2), || simulate(fleet_inputs, ec2_able, ec2)),
+        || {
+            rayon::join(
+                || trunking.as_ref().map(|t| simulate(fleet_inputs, ec2_able, t)).transpose(),
+                || {
+                    if mi_types {
+                        simulate(mi_inputs, ec2_able, mi_ec2)
+                    } else {
+                        Ok(None)
+                    }
+                },
+            )
+        },
+    );
+    let mut all_ec2 = all_ec2?;
+    let trunked = if all_ec2.is_none() { None } else { trunked?.flatten() };
+    // The mix: replica services whose EC2 share beats their best Fargate option, with the
+    // daemons.
+    let ec2_share = share_of(all_ec2.as_ref().map(|s| &s.ecs.sim), window_s);
+    let mut mixed_ec2: Vec<usize> = ec2_able
+        .iter()
+        .copied()
+        .filter(|&i| !cands[i].is_daemon() && plan::joins_ec2_in_mix(ec2_share.get(&i).copied(), cands[i].best_monthly(), pct))
+        .collect();
+    if !mixed_ec2.is_empty() {
+        mixed_ec2.extend(ec2_able.iter().copied().filter(|&i| cands[i].is_daemon()));
+        mixed_ec2.sort_unstable();
+    }
+    let mixed_sim = if mixed_ec2.is_empty() || mixed_ec2 == ec2_able {
+        None
+    } else {
+        progress("EC2 fleet of the mixed plan");
+        simulate(fleet_inputs, &mixed_ec2, ec2)?
+    };
+    let managed = managed?;
+    let ideal = ideal?;
+    if let Some(runs) = all_ec2.as_mut() {
+        runs.ideal = ideal;
+    }
+    Ok(Simulated {
+        all_ec2,
+        trunked,
+        mixed_ec2,
+        mixed_sim,
+        managed,
     })
 }

@@ -19,6 +19,8 @@
 use super::ec2::{FleetSimulation, InstanceOption, Load, ResourceWeights, Tally, TaskShape, Workload};
 use super::SimulationError;
 use crate::domain::Arch;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
 
 /// How managed scaling runs a capacity provider's group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,28 +108,27 @@ pub fn simulate(
     // Graviton type), by network mode (awsvpc tasks, bound by ENIs, apart from the others), or both.
     let has_arm = options.iter().any(|o| o.arch == Arch::Arm64) && workloads.iter().any(|w| w.shape.arm_ok);
     let has_awsvpc = workloads.iter().any(|w| w.shape.awsvpc) && workloads.iter().any(|w| !w.shape.awsvpc);
-    let mut layouts: Vec<Vec<GroupRun>> = Vec::new();
-    for (by_arch, by_net) in [(false, false), (true, false), (false, true), (true, true)] {
-        if (by_arch && !has_arm) || (by_net && !has_awsvpc) {
-            continue;
-        }
-        let key = |w: &Workload| (by_arch && w.shape.arm_ok, by_net && w.shape.awsvpc);
-        let mut keys: Vec<(bool, bool)> = workloads.iter().map(key).collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let mut layout = Vec::new();
-        for k in keys {
-            let members: Vec<usize> = (0..workloads.len()).filter(|&w| key(&workloads[w]) == k).collect();
-            let arch = if k.0 { Arch::Arm64 } else { Arch::X86_64 };
-            let allowed = |o: &InstanceOption| o.arch == arch;
-            if let Some(g) = best_group(workloads, &members, options, &allowed, steps, scaling) {
-                layout.push(g);
-            }
-        }
-        if layout.iter().map(|g| g.members.len()).sum::<usize>() == workloads.len() {
-            layouts.push(layout);
-        }
-    }
+    // Each layout's groups are tried side by side; the layouts keep their order.
+    let layouts: Vec<Vec<GroupRun>> = [(false, false), (true, false), (false, true), (true, true)]
+        .into_par_iter()
+        .filter(|&(by_arch, by_net)| (!by_arch || has_arm) && (!by_net || has_awsvpc))
+        .filter_map(|(by_arch, by_net)| {
+            let key = |w: &Workload| (by_arch && w.shape.arm_ok, by_net && w.shape.awsvpc);
+            let mut keys: Vec<(bool, bool)> = workloads.iter().map(key).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            let layout: Vec<GroupRun> = keys
+                .into_par_iter()
+                .filter_map(|k| {
+                    let members: Vec<usize> = (0..workloads.len()).filter(|&w| key(&workloads[w]) == k).collect();
+                    let arch = if k.0 { Arch::Arm64 } else { Arch::X86_64 };
+                    let allowed = |o: &InstanceOption| o.arch == arch;
+                    best_group(workloads, &members, options, &allowed, steps, scaling)
+                })
+                .collect();
+            (layout.iter().map(|g| g.members.len()).sum::<usize>() == workloads.len()).then_some(layout)
+        })
+        .collect();
     let cost = |l: &Vec<GroupRun>| -> f64 { l.iter().map(|g| g.instance_steps as f64 * options[g.option].hourly_f).sum() };
     // The first of equally cheap layouts wins: fewer groups are simpler to run.
     let Some(layout) = layouts.into_iter().reduce(|a, b| if cost(&b) < cost(&a) - 1e-9 { b } else { a }) else {
@@ -219,6 +220,7 @@ fn best_group(
     };
     let mut ranked: Vec<(f64, usize)> = candidates.iter().map(|&o| (bound(o) as f64 * options[o].hourly_f, o)).collect();
     ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let changes = Changes::new(workloads, members, steps);
     let mut best: Option<(f64, GroupRun)> = None;
     for (lb, o) in ranked {
         if best.as_ref().is_some_and(|(c, _)| lb >= *c - 1e-9) {
@@ -228,7 +230,7 @@ fn best_group(
             .as_ref()
             .map(|(c, _)| (c / options[o].hourly_f).floor() as u64)
             .unwrap_or(u64::MAX);
-        if let Some(run) = run_group(workloads, members, options, o, steps, scaling, limit) {
+        if let Some(run) = run_group(workloads, members, &changes, options, o, steps, scaling, limit) {
             let cost = run.instance_steps as f64 * options[o].hourly_f;
             if best.as_ref().is_none_or(|(c, _)| cost < *c - 1e-9) {
                 best = Some((cost, run));
@@ -239,6 +241,8 @@ fn best_group(
 }
 
 struct Instance {
+    /// Launch order: ids only grow, so the fleet (oldest first) is sorted by id.
+    id: u64,
     load: Load,
     /// Tasks of each member running here.
     tasks: Vec<u32>,
@@ -246,6 +250,121 @@ struct Instance {
     empty_for: u32,
     /// Consecutive steps it has been underused with its tasks fitting elsewhere.
     movable_for: u32,
+}
+
+/// A group's running instances, oldest first, with two indexes beside them so that ECS's two
+/// choices cost what the tasks that change cost, not a pass over the fleet each:
+/// binpack's "the least free memory (then CPU) that still holds the task" is a walk up an ordered
+/// set from the task's memory, and scale-in's "the most free memory among the instances running
+/// the service" reads that service's hosts only.
+struct Fleet<'a> {
+    opt: &'a InstanceOption,
+    shapes: &'a [TaskShape],
+    instances: Vec<Instance>,
+    /// (free memory, free CPU, id) of every instance.
+    by_free: BTreeSet<(u32, u32, u64)>,
+    /// The ids of the instances each member has tasks on.
+    hosts: Vec<Vec<u64>>,
+    next_id: u64,
+}
+
+impl<'a> Fleet<'a> {
+    fn new(opt: &'a InstanceOption, shapes: &'a [TaskShape]) -> Self {
+        Fleet {
+            opt,
+            shapes,
+            instances: Vec::new(),
+            by_free: BTreeSet::new(),
+            hosts: vec![Vec::new(); shapes.len()],
+            next_id: 0,
+        }
+    }
+
+    fn key(&self, i: usize) -> (u32, u32, u64) {
+        let f = &self.instances[i];
+        (self.opt.memory_mib - f.load.mem, self.opt.cpu_units - f.load.cpu, f.id)
+    }
+
+    fn position(&self, id: u64) -> usize {
+        self.instances.binary_search_by_key(&id, |f| f.id).expect("a host is in the fleet")
+    }
+
+    /// Launches an empty instance; its position.
+    fn launch(&mut self) -> usize {
+        self.instances.push(Instance {
+            id: self.next_id,
+            load: Load::default(),
+            tasks: vec![0; self.shapes.len()],
+            empty_for: 0,
+            movable_for: 0,
+        });
+        self.next_id += 1;
+        let i = self.instances.len() - 1;
+        self.by_free.insert(self.key(i));
+        i
+    }
+
+    /// Starts one task of member `m` on the instance at `i`.
+    fn start(&mut self, i: usize, m: usize) {
+        self.by_free.remove(&self.key(i));
+        let f = &mut self.instances[i];
+        f.load.add(&self.shapes[m], 1);
+        f.tasks[m] += 1;
+        if f.tasks[m] == 1 {
+            self.hosts[m].push(f.id);
+        }
+        self.by_free.insert(self.key(i));
+    }
+
+    /// Stops one task of member `m` on the instance at `i`.
+    fn stop(&mut self, i: usize, m: usize) {
+        self.by_free.remove(&self.key(i));
+        let f = &mut self.instances[i];
+        f.load.sub(&self.shapes[m], 1);
+        f.tasks[m] -= 1;
+        if f.tasks[m] == 0 {
+            let id = f.id;
+            let at = self.hosts[m].iter().position(|&h| h == id).expect("a host is listed");
+            self.hosts[m].swap_remove(at);
+        }
+        self.by_free.insert(self.key(i));
+    }
+
+    /// Where binpack starts a task of shape `t`: the instance with the least free memory, then
+    /// CPU, then the oldest, that holds it.
+    fn binpack(&self, t: &TaskShape) -> Option<usize> {
+        let from = (t.memory_mib, 0, 0);
+        self.by_free
+            .range(from..)
+            .find(|&&(_, cpu, id)| cpu >= t.cpu_units && (!t.awsvpc || self.instances[self.position(id)].load.eni < self.opt.awsvpc_tasks))
+            .map(|&(_, _, id)| self.position(id))
+    }
+
+    /// Where scale-in stops a task of member `m`: among its hosts, the one with the most free
+    /// memory, then CPU, then the oldest.
+    fn emptiest_host(&self, m: usize) -> usize {
+        let id = self.hosts[m]
+            .iter()
+            .copied()
+            .max_by_key(|&id| {
+                let (mem, cpu, _) = self.key(self.position(id));
+                (mem, cpu, std::cmp::Reverse(id))
+            })
+            .expect("a running task is on some instance");
+        self.position(id)
+    }
+
+    /// Removes the instances marked `gone` (empty ones).
+    fn terminate(&mut self, gone: &[bool]) {
+        for (i, _) in gone.iter().enumerate().filter(|(_, &g)| g) {
+            self.by_free.remove(&self.key(i));
+        }
+        let mut k = 0;
+        self.instances.retain(|_| {
+            k += 1;
+            !gone[k - 1]
+        });
+    }
 }
 
 /// Where binpack would start `i`'s tasks on the fleet's other instances (largest task first),
@@ -275,43 +394,71 @@ fn rehome(fleet: &[Instance], i: usize, shapes: &[TaskShape], opt: &InstanceOpti
 /// Managed Instances' consolidation at one step: each underused instance whose tasks fit on the
 /// others ages; those that have for longer than the delay are drained, least loaded first, onto
 /// instances that are not themselves being drained, and leave the fleet empty.
-fn consolidate(fleet: &mut [Instance], shapes: &[TaskShape], opt: &InstanceOption, scale_in_steps: u32) {
+fn consolidate(fleet: &mut Fleet, scale_in_steps: u32) {
+    let (opt, shapes) = (fleet.opt, fleet.shapes);
     let underused = |l: &Load| {
         f64::from(l.cpu) <= UNDERUSED_SHARE * f64::from(opt.cpu_units) && f64::from(l.mem) <= UNDERUSED_SHARE * f64::from(opt.memory_mib)
     };
-    let none = vec![false; fleet.len()];
-    for i in 0..fleet.len() {
-        let l = fleet[i].load;
-        let movable = l != Load::default() && underused(&l) && rehome(fleet, i, shapes, opt, &none).is_some();
-        fleet[i].movable_for = if movable { fleet[i].movable_for + 1 } else { 0 };
+    let n = fleet.instances.len();
+    let none = vec![false; n];
+    for i in 0..n {
+        let l = fleet.instances[i].load;
+        let movable = l != Load::default() && underused(&l) && rehome(&fleet.instances, i, shapes, opt, &none).is_some();
+        let f = &mut fleet.instances[i];
+        f.movable_for = if movable { f.movable_for + 1 } else { 0 };
     }
-    let mut order: Vec<usize> = (0..fleet.len()).filter(|&i| fleet[i].movable_for > scale_in_steps).collect();
-    order.sort_by_key(|&i| (fleet[i].load.mem, fleet[i].load.cpu, i));
-    let mut drained = vec![false; fleet.len()];
+    let mut order: Vec<usize> = (0..n).filter(|&i| fleet.instances[i].movable_for > scale_in_steps).collect();
+    order.sort_by_key(|&i| (fleet.instances[i].load.mem, fleet.instances[i].load.cpu, i));
+    let mut drained = vec![false; n];
     for i in order {
         drained[i] = true;
-        let Some(moves) = rehome(fleet, i, shapes, opt, &drained) else {
+        let Some(moves) = rehome(&fleet.instances, i, shapes, opt, &drained) else {
             drained[i] = false;
             continue;
         };
         for (m, j) in moves {
-            fleet[j].load.add(&shapes[m], 1);
-            fleet[j].tasks[m] += 1;
-            fleet[j].movable_for = 0;
+            fleet.stop(i, m);
+            fleet.start(j, m);
+            fleet.instances[j].movable_for = 0;
         }
-        fleet[i].tasks.iter_mut().for_each(|n| *n = 0);
-        fleet[i].load = Load::default();
-        fleet[i].movable_for = 0;
+        let f = &mut fleet.instances[i];
+        f.movable_for = 0;
         // Drained now: it terminates with no further delay.
-        fleet[i].empty_for = scale_in_steps + 1;
+        f.empty_for = scale_in_steps + 1;
+    }
+}
+
+/// What changes at each step, the same for every instance type a group tries: the members whose
+/// task count differs from the step before (in member order), and the steps at which a member
+/// that no instance of the type holds wants tasks.
+struct Changes {
+    /// `changed[s]`: members whose count at step `s` differs from step `s - 1` (from 0 at step 0).
+    changed: Vec<Vec<u32>>,
+}
+
+impl Changes {
+    fn new(workloads: &[Workload], members: &[usize], steps: usize) -> Self {
+        let mut changed = vec![Vec::new(); steps];
+        for (m, &w) in members.iter().enumerate() {
+            let mut before = 0;
+            for (s, &n) in workloads[w].counts.iter().take(steps).enumerate() {
+                if n != before {
+                    changed[s].push(m as u32);
+                }
+                before = n;
+            }
+        }
+        Changes { changed }
     }
 }
 
 /// Runs ECS's placement and managed scaling over the steps on instances of option `o`. `None`
 /// when the group's instance-steps pass `limit` (a cheaper type is already known).
+#[allow(clippy::too_many_arguments)]
 fn run_group(
     workloads: &[Workload],
     members: &[usize],
+    changes: &Changes,
     options: &[InstanceOption],
     o: usize,
     steps: usize,
@@ -322,87 +469,67 @@ fn run_group(
     let empty = Load::default();
     let shapes: Vec<TaskShape> = members.iter().map(|&w| workloads[w].shape).collect();
     let fits_at_all: Vec<bool> = shapes.iter().map(|t| opt.fits(&empty, t)).collect();
-    let mut fleet: Vec<Instance> = Vec::new();
+    let mut fleet = Fleet::new(opt, &shapes);
     let mut running = vec![0u32; members.len()];
     let mut per_step = Vec::with_capacity(steps);
     let mut unplaced_at = vec![false; steps];
+    for (&w, _) in members.iter().zip(&fits_at_all).filter(|(_, &fits)| !fits) {
+        for (s, &n) in workloads[w].counts.iter().take(steps).enumerate() {
+            unplaced_at[s] |= n > 0;
+        }
+    }
     let mut instance_steps = 0u64;
-    for (step, unplaced) in unplaced_at.iter_mut().enumerate() {
+    for step in 0..steps {
+        let changed = &changes.changed[step];
         // Scale-in first: each stopped task is the service's task on the emptiest instance.
-        for (m, &w) in members.iter().enumerate() {
-            let want = workloads[w].counts[step];
+        for &m in changed {
+            let m = m as usize;
+            let want = workloads[members[m]].counts[step];
             while running[m] > want {
-                let i = (0..fleet.len())
-                    .filter(|&i| fleet[i].tasks[m] > 0)
-                    .max_by(|&a, &b| {
-                        let free = |i: usize| (opt.memory_mib - fleet[i].load.mem, opt.cpu_units - fleet[i].load.cpu);
-                        free(a).cmp(&free(b)).then(b.cmp(&a))
-                    })
-                    .expect("a running task is on some instance");
-                fleet[i].tasks[m] -= 1;
-                fleet[i].load.sub(&shapes[m], 1);
+                let i = fleet.emptiest_host(m);
+                fleet.stop(i, m);
                 running[m] -= 1;
             }
         }
         // Scale-out: binpack on memory, then a new instance when none holds the task.
-        for (m, &w) in members.iter().enumerate() {
-            let want = workloads[w].counts[step];
+        for &m in changed {
+            let m = m as usize;
             if !fits_at_all[m] {
-                if want > 0 {
-                    *unplaced = true;
-                }
                 continue;
             }
+            let want = workloads[members[m]].counts[step];
             while running[m] < want {
-                let t = &shapes[m];
-                let best = (0..fleet.len()).filter(|&i| opt.fits(&fleet[i].load, t)).min_by(|&a, &b| {
-                    let free = |i: usize| (opt.memory_mib - fleet[i].load.mem, opt.cpu_units - fleet[i].load.cpu);
-                    free(a).cmp(&free(b)).then(a.cmp(&b))
-                });
-                let i = match best {
+                let i = match fleet.binpack(&shapes[m]) {
                     Some(i) => i,
-                    None => {
-                        fleet.push(Instance {
-                            load: Load::default(),
-                            tasks: vec![0; members.len()],
-                            empty_for: 0,
-                            movable_for: 0,
-                        });
-                        fleet.len() - 1
-                    }
+                    None => fleet.launch(),
                 };
-                fleet[i].load.add(t, 1);
-                fleet[i].tasks[m] += 1;
-                fleet[i].empty_for = 0;
+                fleet.start(i, m);
+                fleet.instances[i].empty_for = 0;
                 running[m] += 1;
             }
         }
         if scaling.consolidate {
-            consolidate(&mut fleet, &shapes, opt, scaling.scale_in_steps);
+            consolidate(&mut fleet, scaling.scale_in_steps);
         }
         // Managed scaling: keep the spare instances the target capacity asks for.
-        let busy = fleet.iter().filter(|i| i.load != empty).count() as u64;
+        let busy = fleet.instances.iter().filter(|i| i.load != empty).count() as u64;
         let wanted = (busy * 100).div_ceil(u64::from(scaling.target_capacity_pct)) as usize;
-        while fleet.len() < wanted {
-            fleet.push(Instance {
-                load: Load::default(),
-                tasks: vec![0; members.len()],
-                empty_for: 0,
-                movable_for: 0,
-            });
+        while fleet.instances.len() < wanted {
+            fleet.launch();
         }
         // Empty instances age; those empty longer than the delay go, oldest-empty first, as long
         // as `wanted` remain. An instance is billed for every step it runs, empty or not.
-        for i in fleet.iter_mut().filter(|i| i.load == empty) {
+        for i in fleet.instances.iter_mut().filter(|i| i.load == empty) {
             i.empty_for = i.empty_for.saturating_add(1);
         }
-        let mut spare = fleet.len().saturating_sub(wanted);
+        let mut spare = fleet.instances.len().saturating_sub(wanted);
         if spare > 0 {
-            let mut order: Vec<usize> = (0..fleet.len())
-                .filter(|&i| fleet[i].load == empty && fleet[i].empty_for > scaling.scale_in_steps)
+            let f = &fleet.instances;
+            let mut order: Vec<usize> = (0..f.len())
+                .filter(|&i| f[i].load == empty && f[i].empty_for > scaling.scale_in_steps)
                 .collect();
-            order.sort_by(|&a, &b| fleet[b].empty_for.cmp(&fleet[a].empty_for).then(b.cmp(&a)));
-            let mut gone = vec![false; fleet.len()];
+            order.sort_by(|&a, &b| f[b].empty_for.cmp(&f[a].empty_for).then(b.cmp(&a)));
+            let mut gone = vec![false; f.len()];
             for i in order {
                 if spare == 0 {
                     break;
@@ -410,14 +537,10 @@ fn run_group(
                 gone[i] = true;
                 spare -= 1;
             }
-            let mut k = 0;
-            fleet.retain(|_| {
-                k += 1;
-                !gone[k - 1]
-            });
+            fleet.terminate(&gone);
         }
-        per_step.push(fleet.len() as u32);
-        instance_steps += fleet.len() as u64;
+        per_step.push(fleet.instances.len() as u32);
+        instance_steps += fleet.instances.len() as u64;
         if instance_steps > limit {
             return None;
         }
@@ -437,6 +560,9 @@ fn run_group(
         unplaceable,
     })
 }
+
+#[cfg(test)]
+mod reference;
 
 #[cfg(test)]
 mod tests {

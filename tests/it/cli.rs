@@ -657,6 +657,42 @@ fn an_exported_snapshot_analyzes_like_the_embedded_demo() {
     assert_eq!(from_dir, stdout(&["analyze", "--demo", "-o", "json"]));
 }
 
+#[test]
+fn the_figures_are_the_same_on_one_thread_and_on_several() {
+    // The simulations run side by side on `--jobs` threads and gather their results in a fixed
+    // order: a generated cluster with ARM-ready, awsvpc and bridge services, in three zones.
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("big");
+    stdout(&[
+        "demo",
+        "export",
+        "--services",
+        "60",
+        "--days",
+        "2",
+        "--seed",
+        "11",
+        "--out",
+        snap.to_str().unwrap(),
+    ]);
+    let snap = snap.to_str().unwrap();
+    let one = stdout(&["analyze", "--snapshot", snap, "-o", "json", "--jobs", "1"]);
+    assert_eq!(one, stdout(&["analyze", "--snapshot", snap, "-o", "json", "--jobs", "4"]));
+    let out = bin()
+        .args(["analyze", "--snapshot", snap, "-o", "json"])
+        .env("ECS_ADVISOR_JOBS", "3")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(one, String::from_utf8(out.stdout).unwrap());
+    assert_eq!(
+        stdout(&["analyze", "--demo", "-o", "json", "--jobs", "1"]),
+        stdout(&["analyze", "--demo", "-o", "json"])
+    );
+    let (code, err) = failure(&["analyze", "--demo", "--jobs", "0"]);
+    assert_eq!(code, 2, "{err}");
+}
+
 fn exported() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("snap");
