@@ -252,7 +252,7 @@ struct Instance {
     movable_for: u32,
 }
 
-/// A group's running instances, oldest first, with two indexes beside them so that ECS's two
+/// A group's running instances, oldest first, with indexes beside them so that ECS's two
 /// choices cost what the tasks that change cost, not a pass over the fleet each:
 /// binpack's "the least free memory (then CPU) that still holds the task" is a walk up an ordered
 /// set from the task's memory, and scale-in's "the most free memory among the instances running
@@ -261,11 +261,15 @@ struct Fleet<'a> {
     opt: &'a InstanceOption,
     shapes: &'a [TaskShape],
     instances: Vec<Instance>,
+    /// Each id's position in `instances` (`u32::MAX` once terminated).
+    position: Vec<u32>,
     /// (free memory, free CPU, id) of every instance.
     by_free: BTreeSet<(u32, u32, u64)>,
+    /// The same, of the instances with an ENI to spare: where an awsvpc task looks, so that a
+    /// fleet bound by ENIs is not walked through its full instances for every task.
+    by_free_eni: BTreeSet<(u32, u32, u64)>,
     /// The ids of the instances each member has tasks on.
     hosts: Vec<Vec<u64>>,
-    next_id: u64,
 }
 
 impl<'a> Fleet<'a> {
@@ -274,9 +278,10 @@ impl<'a> Fleet<'a> {
             opt,
             shapes,
             instances: Vec::new(),
+            position: Vec::new(),
             by_free: BTreeSet::new(),
+            by_free_eni: BTreeSet::new(),
             hosts: vec![Vec::new(); shapes.len()],
-            next_id: 0,
         }
     }
 
@@ -286,39 +291,54 @@ impl<'a> Fleet<'a> {
     }
 
     fn position(&self, id: u64) -> usize {
-        self.instances.binary_search_by_key(&id, |f| f.id).expect("a host is in the fleet")
+        self.position[id as usize] as usize
+    }
+
+    fn index(&mut self, i: usize) {
+        let key = self.key(i);
+        self.by_free.insert(key);
+        if self.instances[i].load.eni < self.opt.awsvpc_tasks {
+            self.by_free_eni.insert(key);
+        }
+    }
+
+    fn unindex(&mut self, i: usize) {
+        let key = self.key(i);
+        self.by_free.remove(&key);
+        self.by_free_eni.remove(&key);
     }
 
     /// Launches an empty instance; its position.
     fn launch(&mut self) -> usize {
+        let id = self.position.len() as u64;
         self.instances.push(Instance {
-            id: self.next_id,
+            id,
             load: Load::default(),
             tasks: vec![0; self.shapes.len()],
             empty_for: 0,
             movable_for: 0,
         });
-        self.next_id += 1;
         let i = self.instances.len() - 1;
-        self.by_free.insert(self.key(i));
+        self.position.push(i as u32);
+        self.index(i);
         i
     }
 
     /// Starts one task of member `m` on the instance at `i`.
     fn start(&mut self, i: usize, m: usize) {
-        self.by_free.remove(&self.key(i));
+        self.unindex(i);
         let f = &mut self.instances[i];
         f.load.add(&self.shapes[m], 1);
         f.tasks[m] += 1;
         if f.tasks[m] == 1 {
             self.hosts[m].push(f.id);
         }
-        self.by_free.insert(self.key(i));
+        self.index(i);
     }
 
     /// Stops one task of member `m` on the instance at `i`.
     fn stop(&mut self, i: usize, m: usize) {
-        self.by_free.remove(&self.key(i));
+        self.unindex(i);
         let f = &mut self.instances[i];
         f.load.sub(&self.shapes[m], 1);
         f.tasks[m] -= 1;
@@ -327,16 +347,15 @@ impl<'a> Fleet<'a> {
             let at = self.hosts[m].iter().position(|&h| h == id).expect("a host is listed");
             self.hosts[m].swap_remove(at);
         }
-        self.by_free.insert(self.key(i));
+        self.index(i);
     }
 
     /// Where binpack starts a task of shape `t`: the instance with the least free memory, then
     /// CPU, then the oldest, that holds it.
     fn binpack(&self, t: &TaskShape) -> Option<usize> {
-        let from = (t.memory_mib, 0, 0);
-        self.by_free
-            .range(from..)
-            .find(|&&(_, cpu, id)| cpu >= t.cpu_units && (!t.awsvpc || self.instances[self.position(id)].load.eni < self.opt.awsvpc_tasks))
+        let set = if t.awsvpc { &self.by_free_eni } else { &self.by_free };
+        set.range((t.memory_mib, 0, 0)..)
+            .find(|&&(_, cpu, _)| cpu >= t.cpu_units)
             .map(|&(_, _, id)| self.position(id))
     }
 
@@ -357,13 +376,17 @@ impl<'a> Fleet<'a> {
     /// Removes the instances marked `gone` (empty ones).
     fn terminate(&mut self, gone: &[bool]) {
         for (i, _) in gone.iter().enumerate().filter(|(_, &g)| g) {
-            self.by_free.remove(&self.key(i));
+            self.unindex(i);
+            self.position[self.instances[i].id as usize] = u32::MAX;
         }
         let mut k = 0;
         self.instances.retain(|_| {
             k += 1;
             !gone[k - 1]
         });
+        for (i, f) in self.instances.iter().enumerate() {
+            self.position[f.id as usize] = i as u32;
+        }
     }
 }
 
