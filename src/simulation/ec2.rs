@@ -785,7 +785,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
+        #![proptest_config(crate::simulation::testing::cases(64))]
         #[test]
         fn packing_invariants(groups in arb_groups(), daemon in any::<bool>()) {
             let daemons = if daemon { vec![shape(128, 256, false)] } else { vec![] };

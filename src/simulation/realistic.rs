@@ -757,7 +757,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(48))]
+        #![proptest_config(crate::simulation::testing::cases(48))]
         /// ECS never beats the ideal re-pack onto the same types by more than the packer's own
         /// slack, and never bills fewer instances than the resources need at any step.
         #[test]

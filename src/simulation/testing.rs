@@ -6,6 +6,14 @@ use crate::pricing::Catalog;
 
 use super::ec2::{InstanceOption, Packing, TaskShape};
 
+/// A property test's config: `n` cases, or `PROPTEST_CASES` when it is set (the release run at
+/// 5,000 cases each: `PROPTEST_CASES=5000 cargo test --release`), as tests with the default
+/// config get.
+pub fn cases(n: u32) -> proptest::test_runner::Config {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(n);
+    proptest::test_runner::Config::with_cases(cases)
+}
+
 /// `types` in us-east-1 from the bundled catalog, with the default reservation and `daemons`.
 pub fn us_east_1(types: &[&str], daemons: &[TaskShape]) -> Vec<InstanceOption> {
     let c = Catalog::bundled().unwrap();

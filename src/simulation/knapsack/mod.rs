@@ -188,7 +188,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
+        #![proptest_config(crate::simulation::testing::cases(200))]
         /// At the scale of real instances (Fargate sizes, tens of copies, four capacities), the
         /// program's sets fit, are never worse than branch and bound's, never above its bound,
         /// and the greedy fills' bound is never below them.

@@ -712,7 +712,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(40))]
+        #![proptest_config(crate::simulation::testing::cases(40))]
         #[test]
         fn optimizer_invariants(groups in arb_groups()) {
             let opts = options(&["m6i.large", "c6i.xlarge", "m6i.2xlarge", "r6i.2xlarge", "m6i.4xlarge", "m7g.xlarge", "c7g.2xlarge"]);

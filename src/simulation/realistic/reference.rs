@@ -207,7 +207,7 @@ fn reference_run_group(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(crate::simulation::testing::cases(256))]
     /// The indexed fleet and the pass-over-every-instance one launch, place, stop and terminate
     /// alike: every step's instance count, the unplaced steps and the bill are equal, with and
     /// without consolidation, awsvpc tasks bound by ENIs, spare capacity and a cost limit.
