@@ -18,6 +18,7 @@
 //!   [`exit`] (the published exit codes), [`stdout`].
 
 pub mod allocation;
+pub mod bill;
 pub mod charts;
 pub mod commands;
 pub mod config;

@@ -13,6 +13,8 @@ use crate::config::Assumptions;
 pub use crate::domain::{Capacity, Platform, Window};
 use crate::money::Usd;
 
+pub mod bill;
+
 pub const REPORT_SCHEMA_VERSION: u32 = 4;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -42,6 +44,9 @@ pub struct Report {
     /// Set by `--group-by tag:KEY`: the cost by the tag's values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocation: Option<Allocation>,
+    /// Set by `--bill`: the figures beside what AWS charged for the window's hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bill: Option<bill::ModelVsBill>,
 }
 
 /// What a monthly cost review adds to the analysis.

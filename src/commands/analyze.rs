@@ -35,6 +35,10 @@ pub struct AnalyzeArgs {
     /// services without it and idle instance capacity as rows of their own.
     #[arg(long, value_name = "tag:KEY", value_parser = parse_group_by)]
     pub group_by: Option<String>,
+    /// What AWS charged, beside the figures: an AWS Data Export (CUR 2.0 with split cost
+    /// allocation data, or FOCUS 1.x) as a Parquet file, a folder of them or a pattern.
+    #[arg(long, value_name = "PATH")]
+    pub bill: Option<PathBuf>,
     #[command(flatten)]
     pub assumptions: AssumptionArgs,
 }
@@ -47,13 +51,10 @@ impl AnalyzeArgs {
 
 pub fn run(args: &AnalyzeArgs, settings: &super::settings::Settings, stdout: &mut dyn Write) -> Result<Outcome, Error> {
     let catalog = pricing::Catalog::load()?;
-    let mut reports = analyze_snapshots(
-        sources::load(&args.source())?,
-        &settings.assumptions,
-        &catalog,
-        args.aws.quiet,
-        args.state.jobs,
-    )?;
+    let snapshots = sources::load(&args.source())?;
+    let scopes: Vec<crate::bill::Scope> = snapshots.iter().map(crate::bill::Scope::of).collect();
+    let mut reports = analyze_snapshots(snapshots, &settings.assumptions, &catalog, args.aws.quiet, args.state.jobs)?;
+    super::attach_bill(&mut reports, &scopes, args.bill.as_deref());
     if let Some(key) = &args.group_by {
         for r in &mut reports {
             r.allocation = Some(crate::allocation::allocate(r, key, None));

@@ -34,7 +34,20 @@ pub enum DemoCommand {
         /// October's report), for trying the monthly report's comparison.
         #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, conflicts_with_all = ["services", "days"])]
         month: Option<Month>,
+        /// Write the cluster's bill instead of its snapshot: the calendar month's AWS Data Export
+        /// as AWS writes it (for `--bill`), with a Savings Plan, a service the snapshot lacks and
+        /// the days past its window in it.
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        bill: Option<BillFormat>,
     },
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum BillFormat {
+    /// Cost and Usage Report 2.0 with split cost allocation data.
+    Cur2,
+    /// FOCUS 1.x (no split cost allocation data).
+    Focus,
 }
 
 pub fn run(command: DemoCommand, stdout: &mut dyn Write) -> Result<Outcome, Error> {
@@ -45,12 +58,26 @@ pub fn run(command: DemoCommand, stdout: &mut dyn Write) -> Result<Outcome, Erro
             days,
             seed,
             month,
+            bill,
         } => {
             let snapshot = match (services, days, month) {
                 (None, None, Some(m)) => demo_month(m)?,
                 (None, None, None) => sources::demo::generate(),
                 _ => sources::demo::generate_large(services.unwrap_or(27) as usize, days.unwrap_or(30), seed),
             };
+            if let Some(format) = bill {
+                let format = match format {
+                    BillFormat::Cur2 => crate::bill::Format::Cur2,
+                    BillFormat::Focus => crate::bill::Format::Focus,
+                };
+                let catalog = crate::pricing::Catalog::load()?;
+                let file = write_bill(&snapshot, &catalog, format, &out)?;
+                confirm(
+                    &format!("wrote the demo cluster's {} bill to {}\n", format.as_str(), file.display()),
+                    stdout,
+                );
+                return Ok(Outcome::ok());
+            }
             snapshot.write(&out)?;
             confirm(&format!("wrote the demo snapshot to {}\n", out.display()), stdout);
             Ok(Outcome::ok())
@@ -63,4 +90,26 @@ pub fn demo_month(m: Month) -> Result<Snapshot, Error> {
         return Ok(sources::demo::embedded()?);
     }
     Ok(sources::demo::generate_month(m.year, m.month).expect("a parsed month has a first day"))
+}
+
+/// The export into `out`, whole or not at all: written into a fresh folder beside it, then
+/// moved into place.
+fn write_bill(
+    snapshot: &Snapshot,
+    catalog: &crate::pricing::Catalog,
+    format: crate::bill::Format,
+    out: &std::path::Path,
+) -> Result<PathBuf, Error> {
+    let failed = |message: String| Error::Output {
+        path: out.display().to_string(),
+        message,
+    };
+    let mut file = PathBuf::new();
+    crate::fsio::write_dir(out, |tmp| {
+        file = crate::bill::write::write(snapshot, catalog, format, tmp).map_err(std::io::Error::other)?;
+        Ok(())
+    })
+    .map_err(|e: std::io::Error| failed(e.to_string()))?;
+    let rel = file.iter().rev().take(3).collect::<Vec<_>>();
+    Ok(out.join(rel.into_iter().rev().collect::<PathBuf>()))
 }

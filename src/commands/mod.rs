@@ -234,6 +234,20 @@ fn analyze_snapshots(
     Ok(reports)
 }
 
+/// `--bill PATH`: each report beside what the export says AWS charged its cluster over the same
+/// hours. An export that cannot be used is a warning in the report, which goes on without it.
+fn attach_bill(reports: &mut [model::Report], scopes: &[crate::bill::Scope], path: Option<&Path>) {
+    let Some(path) = path else { return };
+    let shown = path.display().to_string();
+    for (r, scope) in reports.iter_mut().zip(scopes) {
+        let bill = crate::bill::read(path, scope).and_then(|b| crate::bill::reconcile::check(&b, scope, &shown).map(|_| b));
+        match bill {
+            Ok(b) => r.bill = Some(crate::bill::reconcile::reconcile(r, &b, scope, &shown)),
+            Err(e) => r.warnings.push(format!("{e}; the report has no Model vs bill section")),
+        }
+    }
+}
+
 /// Writes a file atomically ([`crate::fsio::write_file`]), naming it in the error.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     crate::fsio::write_file(path, bytes).map_err(|e| Error::Output {

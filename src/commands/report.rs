@@ -42,6 +42,11 @@ pub struct ReportArgs {
     /// capacity as rows of their own.
     #[arg(long, value_name = "tag:KEY", value_parser = parse_group_by)]
     pub group_by: Option<String>,
+    /// What AWS charged, beside the figures (a "Model vs bill" section): an AWS Data Export
+    /// (CUR 2.0 with split cost allocation data, or FOCUS 1.x) as a Parquet file, a folder of
+    /// them or a pattern.
+    #[arg(long, value_name = "PATH")]
+    pub bill: Option<PathBuf>,
     #[command(flatten)]
     pub assumptions: AssumptionArgs,
 }
@@ -50,13 +55,15 @@ pub fn run(args: &ReportArgs, settings: &super::settings::Settings, stdout: &mut
     let catalog = pricing::Catalog::load()?;
     let (snapshots, mut warnings) = report_sources(args)?;
     let months: Vec<Month> = snapshots.iter().map(|(_, m)| *m).collect();
-    let reports = analyze_snapshots(
+    let scopes: Vec<crate::bill::Scope> = snapshots.iter().map(|(s, _)| crate::bill::Scope::of(s)).collect();
+    let mut reports = analyze_snapshots(
         snapshots.into_iter().map(|(s, _)| s).collect(),
         &settings.assumptions,
         &catalog,
         args.quiet,
         args.state.jobs,
     )?;
+    super::attach_bill(&mut reports, &scopes, args.bill.as_deref());
     let mut text = String::new();
     let partial = reports.iter().any(|r| !r.prices.not_priced.is_empty());
     for (report, month) in reports.into_iter().zip(months) {

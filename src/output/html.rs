@@ -169,6 +169,12 @@ pub fn render(r: &Report, charts: &[(&str, &str)]) -> String {
         b.push_str(&card(c));
     }
     b.push_str("</div>\n");
+    if let Some(bill) = &r.bill {
+        b.push_str(&format!(
+            "<p class=\"bill\"><strong>{}.</strong></p>\n",
+            text(&super::bill::line(bill))
+        ));
+    }
     b.push_str(&next_steps(r));
     if let Some(m) = &r.monthly {
         b.push_str(&monthly(m));
@@ -226,6 +232,9 @@ pub fn render(r: &Report, charts: &[(&str, &str)]) -> String {
             ));
         }
     }
+    if let Some(bill) = &r.bill {
+        b.push_str(&bill_section(bill));
+    }
     b.push_str("<h2>Services</h2>\n");
     b.push_str(&table(
         &[
@@ -273,6 +282,31 @@ pub fn render(r: &Report, charts: &[(&str, &str)]) -> String {
     }
     b.push_str(&format!("<p class=\"meta\">{}.</p>\n", text(&r.generated_by)));
     page(&title, &b)
+}
+
+/// The "Model vs bill" section: the fleets, the causes of the gaps, every service.
+fn bill_section(bill: &crate::report::bill::ModelVsBill) -> String {
+    let mut b = String::from("<h2 id=\"model-vs-bill\">Model vs bill</h2>\n");
+    b.push_str(&format!("<p>{}.</p>\n", text(&super::bill::source_line(bill))));
+    let html = |(header, rows): (Vec<(&str, bool)>, Vec<Vec<super::Cell>>)| {
+        table(&header, rows.into_iter().map(|cells| cells.iter().map(|c| text(&c.text)).collect()))
+    };
+    b.push_str(&html(super::bill::fleet_table(bill)));
+    b.push_str("<ul>\n");
+    for g in super::bill::gap_lines(bill) {
+        b.push_str(&format!("<li>{}</li>\n", text(&g)));
+    }
+    b.push_str("</ul>\n");
+    b.push_str(&html(super::bill::service_table(bill)));
+    let explained = super::bill::explained(bill);
+    if !explained.is_empty() {
+        b.push_str("<p>Gaps of 1% or more:</p>\n<ul class=\"why\">\n");
+        for (name, why) in explained {
+            b.push_str(&format!("<li><strong>{}</strong>: {}.</li>\n", text(&name), text(&why)));
+        }
+        b.push_str("</ul>\n");
+    }
+    b
 }
 
 /// What to do, the largest saving first: fleet actions, then each service's change.

@@ -55,6 +55,9 @@ pub fn render(r: &Report) -> String {
         .map(|&i| format!("**{}**: {}", first.cards[i].label, esc(&first.cards[i].line())))
         .collect();
     o.push_str(&format!("{}\n\n", figures.join(" · ")));
+    if let Some(b) = &r.bill {
+        o.push_str(&format!("**{}.**\n\n", esc(&super::bill::line(b))));
+    }
     o.push_str("## Cluster\n\n| | Monthly | Fleet |\n|---|---:|---|\n");
     let rows = cluster_rows(r);
     let last = rows.len() - 2;
@@ -116,6 +119,9 @@ pub fn render(r: &Report) -> String {
             o.push_str(&format!("{}.\n\n", esc(note)));
         }
     }
+    if let Some(b) = &r.bill {
+        o.push_str(&bill(b));
+    }
     o.push_str("## Services\n\n");
     let mut header = service_header();
     header.push(("Risk", false));
@@ -137,6 +143,36 @@ pub fn render(r: &Report) -> String {
         for w in &r.warnings {
             o.push_str(&format!("- {}\n", esc(w)));
         }
+    }
+    o
+}
+
+/// The "Model vs bill" section: the fleets, the causes of the gaps, every service.
+fn bill(b: &crate::report::bill::ModelVsBill) -> String {
+    let mut o = String::from("## Model vs bill\n\n");
+    o.push_str(&format!("{}.\n\n", esc(&super::bill::source_line(b))));
+    let table = |(header, rows): (Vec<(&str, bool)>, Vec<Vec<super::Cell>>)| {
+        let mut t = row(header.iter().map(|(h, _)| h.to_string()));
+        t.push_str(&rule(&header.iter().map(|(_, f)| *f).collect::<Vec<_>>()));
+        for cells in rows {
+            t.push_str(&row(cells.iter().map(|c| esc(&c.text))));
+        }
+        t.push('\n');
+        t
+    };
+    o.push_str(&table(super::bill::fleet_table(b)));
+    for g in super::bill::gap_lines(b) {
+        o.push_str(&format!("- {}\n", esc(&g)));
+    }
+    o.push('\n');
+    o.push_str(&table(super::bill::service_table(b)));
+    let explained = super::bill::explained(b);
+    if !explained.is_empty() {
+        o.push_str("Gaps of 1% or more:\n\n");
+        for (name, why) in explained {
+            o.push_str(&format!("- **{}**: {}.\n", esc(&name), esc(&why)));
+        }
+        o.push('\n');
     }
     o
 }

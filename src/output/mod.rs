@@ -2,6 +2,7 @@
 //! every renderer reads only the report, so a saved JSON report renders the same offline. What a
 //! table says (its rows and cells) is defined once here; each markup format only lays it out.
 
+pub(crate) mod bill;
 pub mod csv;
 pub mod gate;
 pub mod html;

@@ -65,37 +65,16 @@ pub fn render(r: &Report, layout: Layout) -> String {
     if let Some(a) = &r.allocation {
         out.push_str(&format!("By tag `{}`, USD a month:\n\n", super::printable(&a.tag)));
         let (header, rows) = super::allocation_table(r, a);
-        let mut t = Table::new();
-        t.load_style(COMPACT_STYLE);
-        arrange(&mut t, layout);
-        t.set_header(header.iter().map(|(h, figure)| {
-            cell(Cell {
-                text: super::printable(h),
-                figure: *figure,
-            })
-        }));
-        for row in rows {
-            t.add_row(row.into_iter().map(|c| {
-                cell(Cell {
-                    text: super::printable(&c.text),
-                    ..c
-                })
-            }));
-        }
-        for i in 0..header.len() {
-            if let Some(col) = t.column_mut(i) {
-                col.set_padding(if i == 0 { (0, 0) } else { (2, 0) });
-                // The figures never wrap; a long value may.
-                if i > 0 && layout.width.is_some() {
-                    col.set_constraint(ColumnConstraint::ContentWidth);
-                }
-            }
-        }
-        out.push_str(&t.trim_fmt());
+        let header: Vec<(&str, bool)> = header.iter().map(|(h, f)| (h.as_str(), *f)).collect();
+        out.push_str(&compact_table(&header, rows, layout));
         out.push_str("\n\n");
         if let Some(note) = &a.note {
             out.push_str(&wrap(&format!("note: {}", super::printable(note)), layout));
         }
+    }
+
+    if let Some(b) = &r.bill {
+        out.push_str(&bill(b, layout));
     }
 
     let mut t = table(layout);
@@ -137,6 +116,61 @@ pub fn render(r: &Report, layout: Layout) -> String {
             layout,
         ));
     }
+    out
+}
+
+/// A table of figures without rules: the first column flush left, the figures right-aligned
+/// and never wrapped.
+fn compact_table(header: &[(&str, bool)], rows: Vec<Vec<Cell>>, layout: Layout) -> String {
+    let mut t = Table::new();
+    t.load_style(COMPACT_STYLE);
+    arrange(&mut t, layout);
+    t.set_header(header.iter().map(|(h, figure)| {
+        cell(Cell {
+            text: super::printable(h),
+            figure: *figure,
+        })
+    }));
+    for row in rows {
+        t.add_row(row.into_iter().map(|c| {
+            cell(Cell {
+                text: super::printable(&c.text),
+                ..c
+            })
+        }));
+    }
+    for i in 0..header.len() {
+        if let Some(col) = t.column_mut(i) {
+            col.set_padding(if i == 0 { (0, 0) } else { (2, 0) });
+            // The figures never wrap; a long value may.
+            if i > 0 && layout.width.is_some() {
+                col.set_constraint(ColumnConstraint::ContentWidth);
+            }
+        }
+    }
+    t.trim_fmt()
+}
+
+/// `--bill`: the fleets beside the bill, the gaps' causes, and (wide) every service.
+fn bill(b: &crate::report::bill::ModelVsBill, layout: Layout) -> String {
+    let mut out = wrap(&format!("{}:", super::bill::line(b)), layout);
+    out.push('\n');
+    let (header, rows) = super::bill::fleet_table(b);
+    out.push_str(&compact_table(&header, rows, layout));
+    out.push_str("\n\n");
+    if layout.wide {
+        let (header, rows) = super::bill::service_table(b);
+        out.push_str(&compact_table(&header, rows, layout));
+        out.push_str("\n\n");
+    }
+    for g in super::bill::gap_lines(b) {
+        out.push_str(&wrap(&format!("- {}", super::printable(&g)), layout));
+    }
+    out.push_str(&wrap(
+        &format!("{}; every service: --wide or --output markdown.", super::bill::source_line(b)),
+        layout,
+    ));
+    out.push('\n');
     out
 }
 

@@ -139,6 +139,7 @@ pub fn analyze_with(
         warnings,
         monthly: None,
         allocation: None,
+        bill: None,
     })
 }
 

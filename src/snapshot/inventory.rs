@@ -314,29 +314,45 @@ pub fn placement_of(
 }
 
 /// How many of `running` tasks run on Fargate Spot, as ECS places them with this launch type or
-/// capacity provider strategy: the first `base` tasks go to the provider that has a base, the
-/// rest split by weight. 0 for a launch type.
+/// capacity provider strategy: whole tasks ([`spot_of_whole`]), and between two whole counts (an
+/// average over a step) the share of each. 0 for a launch type.
 pub fn spot_tasks(launch_type: Option<LaunchType>, strategy: &[CapacityProviderStrategyItem], running: f64) -> f64 {
-    if launch_type.is_some() {
+    if launch_type.is_some() || !running.is_finite() {
         return 0.0;
     }
+    let running = running.max(0.0);
+    let k = running.floor();
+    let below = spot_of_whole(strategy, k as u64) as f64;
+    let frac = running - k;
+    if frac == 0.0 {
+        return below;
+    }
+    below + frac * (spot_of_whole(strategy, k as u64 + 1) as f64 - below)
+}
+
+/// How many of `n` whole tasks run on Fargate Spot: the providers with a base take it first, in
+/// the strategy's order; of the rest, Spot's weight's share, to the nearest task (a half to Spot).
+/// A task runs on one provider: 6 tasks with FARGATE base 1 weight 1 and FARGATE_SPOT weight 3
+/// are 2 on demand and 4 on Spot, not 2.25 and 3.75.
+pub fn spot_of_whole(strategy: &[CapacityProviderStrategyItem], n: u64) -> u64 {
     let fargate: Vec<_> = strategy.iter().filter(|s| is_fargate(&s.capacity_provider)).collect();
-    let total: u32 = fargate.iter().map(|s| s.weight).sum();
-    let (mut spot, mut left) = (0.0, running.max(0.0));
+    let (mut spot, mut left) = (0u64, n);
     for s in fargate.iter().filter(|s| s.base > 0) {
-        let on_base = left.min(f64::from(s.base));
+        let on_base = left.min(u64::from(s.base));
         if s.capacity_provider == FARGATE_SPOT {
             spot += on_base;
         }
         left -= on_base;
     }
+    let total: u64 = fargate.iter().map(|s| u64::from(s.weight)).sum();
     if total > 0 {
-        let spot_weight: u32 = fargate
+        let spot_weight: u64 = fargate
             .iter()
             .filter(|s| s.capacity_provider == FARGATE_SPOT)
-            .map(|s| s.weight)
+            .map(|s| u64::from(s.weight))
             .sum();
-        spot += left * f64::from(spot_weight) / f64::from(total);
+        // left x weight / total, rounded half up, in integers.
+        spot += (2 * left * spot_weight + total) / (2 * total);
     }
     spot
 }
@@ -393,6 +409,28 @@ mod tests {
             capacity_provider: provider.into(),
             base,
             weight,
+        }
+    }
+
+    /// The demo's `webhook-dispatcher` was priced at 2.25 tasks on demand and 3.75 on Spot of 6:
+    /// a task runs on one provider, so ECS runs 2 and 4.
+    #[test]
+    fn spot_tasks_are_whole_tasks_placed_base_first_then_by_weight() {
+        let strategy = [item("FARGATE", 1, 1), item("FARGATE_SPOT", 0, 3)];
+        let spot = |n: f64| spot_tasks(None, &strategy, n);
+        assert_eq!(spot(1.0), 0.0, "the base first");
+        assert_eq!(spot(2.0), 1.0);
+        assert_eq!(spot(3.0), 2.0, "1.5 of 2 rounds half to Spot");
+        assert_eq!(spot(6.0), 4.0);
+        assert_eq!(spot(5.5), 3.5, "a step averaging 5.5 tasks is half at 5 (3 on Spot), half at 6 (4)");
+        assert_eq!(spot_tasks(Some(LaunchType::Fargate), &strategy, 6.0), 0.0);
+        let even = [item("FARGATE_SPOT", 2, 1), item("FARGATE", 0, 1)];
+        assert_eq!(spot_of_whole(&even, 1), 1);
+        assert_eq!(spot_of_whole(&even, 5), 4, "2 on the base, then 3 split 1:1 with the half to Spot");
+        // Never more than the tasks, and one more task adds at most one on Spot.
+        for n in 0..200u64 {
+            let (a, b) = (spot_of_whole(&strategy, n), spot_of_whole(&strategy, n + 1));
+            assert!(a <= n && b >= a && b - a <= 1, "{n}: {a} {b}");
         }
     }
 

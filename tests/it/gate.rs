@@ -67,12 +67,12 @@ fn a_budget_below_the_demo_fails_with_exit_1_stating_the_cost_and_the_budget() {
     let err = stderr(&o);
     let verdict = err.lines().last().unwrap();
     assert!(
-        verdict.starts_with("gate: FAIL:") && verdict.contains("$4,641.84") && verdict.contains("$4,000.00"),
+        verdict.starts_with("gate: FAIL:") && verdict.contains("$4,640.30") && verdict.contains("$4,000.00"),
         "{err}"
     );
     let o = run(&["gate", "--demo", "--quiet", "--budget", "5000"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("gate: PASS: proposed $4,641.84 a month"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("gate: PASS: proposed $4,640.30 a month"), "{}", stderr(&o));
 }
 
 #[test]
@@ -720,16 +720,16 @@ fn moving_a_spot_mix_to_plain_fargate_is_priced_at_the_on_demand_rate() {
     let (today, after) = (usd(&svc["current_monthly_usd"]), usd(&fargate["monthly_usd"]));
     assert_eq!(
         cents((after - today) / today * Decimal::from(100)),
-        "74.23",
-        "a 74% rise for the service"
+        "83.30",
+        "an 83% rise for the service"
     );
     let (code, g, err) = gate_json(&["--terraform-plan", s(&p), "--max-increase-usd", "20"]);
-    assert_eq!(code, 1, "+$23.03 is over $20: {err}");
+    assert_eq!(code, 1, "+$24.57 is over $20: {err}");
     let row = &g["services"][0];
     assert_eq!(row["name"], "webhook-dispatcher");
     assert_eq!(cents(usd(&row["proposed_monthly_usd"])), cents(after));
-    // On today's demo: $31.03 -> $54.06, +$23.03 (+74%).
-    assert_eq!(cents(usd(&row["change_monthly_usd"])), "23.03");
+    // On today's demo: $29.49 (4 of its 6 tasks on Spot) -> $54.06, +$24.57 (+83%).
+    assert_eq!(cents(usd(&row["change_monthly_usd"])), "24.57");
 }
 
 /// A pull request that changes nothing failed when the cluster was already over its budget
@@ -747,12 +747,12 @@ fn a_change_that_does_not_add_to_a_state_already_over_budget_warns_and_strict_bu
         "bigger.json",
         r#"{"family": "user-profile", "cpu": 2048, "memory": 8192, "requiresCompatibilities": ["FARGATE"]}"#,
     );
-    // The demo costs $4,641.84 a month, over a $4,000 budget before any change.
+    // The demo costs $4,640.30 a month, over a $4,000 budget before any change.
     let (code, g, err) = gate_json(&["--task-definition", s(&same), "--budget", "4000"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(g["verdict"], "warn");
     assert!(
-        err.contains("was already $4,641.84") && err.contains("does not make it worse"),
+        err.contains("was already $4,640.30") && err.contains("does not make it worse"),
         "{err}"
     );
     let (code, g, _) = gate_json(&["--task-definition", s(&same), "--budget", "4000", "--strict-budget"]);

@@ -3,6 +3,7 @@
 //! moto server, a real headless browser; none skips for a missing tool.
 
 mod aws;
+mod bill;
 mod cli;
 mod gate;
 mod hostile_input;

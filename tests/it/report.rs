@@ -293,7 +293,7 @@ fn a_later_month_compares_with_the_previous_report_and_follows_up_its_recommenda
     assert!(md.contains("### 2026-10's recommendations"));
     // The first thing a reader sees: the month, its change, what is available and what was realised.
     assert!(
-        md.contains("In November 2026, `demo-prod` cost $4,803.87 a month as it ran, $162.03 (+3.5%) more than 2026-10; the recommendations would save $1,007.40 a month (21% of spend); 2026-10's recommendations carried out so far realise $9.73 a month."),
+        md.contains("In November 2026, `demo-prod` cost $4,802.33 a month as it ran, $162.03 (+3.5%) more than 2026-10; the recommendations would save $1,007.40 a month (21% of spend); 2026-10's recommendations carried out so far realise $9.73 a month."),
         "{md}"
     );
     assert!(
@@ -506,7 +506,7 @@ fn the_html_report_renders_in_headless_chromium_from_disk_with_no_network() {
     // The first screen: one sentence and four cards, then what to do, before any chart.
     let lead = dom.find("<p class=\"lead\">").expect("the first screen's sentence");
     assert!(
-        dom[lead..].starts_with("<p class=\"lead\">In October 2026, <code>demo-prod</code> cost $4,641.84 a month as it ran; the recommendations would save $1,014.39 a month (22% of spend).</p>"),
+        dom[lead..].starts_with("<p class=\"lead\">In October 2026, <code>demo-prod</code> cost $4,640.30 a month as it ran; the recommendations would save $1,014.39 a month (22% of spend).</p>"),
         "{}",
         &dom[lead..lead + 300]
     );
