@@ -21,6 +21,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+mod columns;
+mod parquet_out;
 pub mod read;
 pub mod reconcile;
 pub mod write;

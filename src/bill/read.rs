@@ -9,18 +9,14 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use arrow_array::cast::AsArray;
-use arrow_array::types::{
-    Decimal128Type, Float32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
-    TimestampNanosecondType, TimestampSecondType,
-};
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch};
-use arrow_schema::{DataType, Schema, TimeUnit};
+use arrow_schema::{DataType, Schema};
 use chrono::{DateTime, Datelike, TimeZone, Utc};
 use parquet::arrow::arrow_reader::statistics::StatisticsConverter;
 use parquet::arrow::arrow_reader::{ArrowPredicateFn, ParquetRecordBatchReaderBuilder, RowFilter};
 use parquet::arrow::ProjectionMask;
 
+use super::columns::{Num, Tags, Text, Time};
 use super::{Bill, BillError, Charges, Format, Scope, Split};
 
 /// Names of other clusters kept for the message when none is this one.
@@ -31,6 +27,10 @@ pub const MAX_FILES: usize = 10_000;
 /// tasks (the split lines naming them as parents may come later).
 const MAX_OTHER_INSTANCES: usize = 200_000;
 const BATCH_ROWS: usize = 65_536;
+/// Services of the cluster kept apart; past it, a service's lines are summed under
+/// [`OTHER_SERVICES`] (an export of many distinct service tags cannot grow memory without end).
+pub const MAX_SERVICES: usize = 10_000;
+pub const OTHER_SERVICES: &str = "(other services)";
 
 /// The columns read, by role, as each format names them. `None`: the format has no such column.
 struct Names {
@@ -481,144 +481,6 @@ fn widen(span: &mut Option<(DateTime<Utc>, DateTime<Utc>)>, t: DateTime<Utc>) {
     });
 }
 
-/// A text column, whatever its Arrow encoding.
-enum Text<'a> {
-    Utf8(&'a arrow_array::StringArray),
-    Large(&'a arrow_array::LargeStringArray),
-    View(&'a arrow_array::StringViewArray),
-    Dict(&'a arrow_array::DictionaryArray<Int32Type>, Box<Text<'a>>),
-}
-
-impl<'a> Text<'a> {
-    fn of(a: &'a ArrayRef) -> Option<Text<'a>> {
-        Self::of_dyn(a.as_ref())
-    }
-
-    fn of_dyn(a: &'a dyn Array) -> Option<Text<'a>> {
-        match a.data_type() {
-            DataType::Utf8 => Some(Text::Utf8(a.as_string::<i32>())),
-            DataType::LargeUtf8 => Some(Text::Large(a.as_string::<i64>())),
-            DataType::Utf8View => Some(Text::View(a.as_string_view())),
-            DataType::Dictionary(k, _) if **k == DataType::Int32 => {
-                let d = a.as_dictionary::<Int32Type>();
-                let values = Text::of_dyn(d.values().as_ref())?;
-                Some(Text::Dict(d, Box::new(values)))
-            }
-            _ => None,
-        }
-    }
-
-    fn get(&self, i: usize) -> Option<&'a str> {
-        match self {
-            Text::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
-            Text::Large(a) => a.is_valid(i).then(|| a.value(i)),
-            Text::View(a) => a.is_valid(i).then(|| a.value(i)),
-            Text::Dict(d, v) => {
-                if d.is_valid(i) {
-                    v.get(d.keys().value(i).max(0) as usize)
-                } else {
-                    None
-                }
-            }
-        }
-    }
-}
-
-/// A number column: floats, integers, decimals, or numbers written as text.
-enum Num<'a> {
-    F64(&'a arrow_array::Float64Array),
-    F32(&'a arrow_array::Float32Array),
-    I64(&'a arrow_array::Int64Array),
-    I32(&'a arrow_array::Int32Array),
-    Dec(&'a arrow_array::Decimal128Array, f64),
-    Text(Text<'a>),
-    Null,
-}
-
-impl<'a> Num<'a> {
-    fn of(a: &'a ArrayRef) -> Num<'a> {
-        match a.data_type() {
-            DataType::Float64 => Num::F64(a.as_primitive::<Float64Type>()),
-            DataType::Float32 => Num::F32(a.as_primitive::<Float32Type>()),
-            DataType::Int64 => Num::I64(a.as_primitive::<Int64Type>()),
-            DataType::Int32 => Num::I32(a.as_primitive::<Int32Type>()),
-            DataType::Decimal128(_, s) => Num::Dec(a.as_primitive::<Decimal128Type>(), 10f64.powi(-i32::from(*s))),
-            _ => Text::of(a).map(Num::Text).unwrap_or(Num::Null),
-        }
-    }
-
-    /// The value at `i`; null, unparsable or not finite reads as zero (AWS leaves costs empty
-    /// on lines that have none).
-    fn get(&self, i: usize) -> f64 {
-        let v = match self {
-            Num::F64(a) => a.is_valid(i).then(|| a.value(i)),
-            Num::F32(a) => a.is_valid(i).then(|| f64::from(a.value(i))),
-            Num::I64(a) => a.is_valid(i).then(|| a.value(i) as f64),
-            Num::I32(a) => a.is_valid(i).then(|| f64::from(a.value(i))),
-            Num::Dec(a, scale) => a.is_valid(i).then(|| a.value(i) as f64 * scale),
-            Num::Text(t) => t.get(i).and_then(|s| s.trim().parse::<f64>().ok()),
-            Num::Null => None,
-        };
-        v.filter(|x| x.is_finite()).unwrap_or(0.0)
-    }
-}
-
-/// A time column: a timestamp of any unit, or RFC 3339 text.
-enum Time<'a> {
-    Ts(&'a dyn Array, TimeUnit),
-    Text(Text<'a>),
-    Null,
-}
-
-impl<'a> Time<'a> {
-    fn of(a: &'a ArrayRef) -> Time<'a> {
-        match a.data_type() {
-            DataType::Timestamp(u, _) => Time::Ts(a.as_ref(), *u),
-            _ => Text::of(a).map(Time::Text).unwrap_or(Time::Null),
-        }
-    }
-
-    fn get(&self, i: usize) -> Option<DateTime<Utc>> {
-        match self {
-            Time::Ts(a, u) => {
-                if !a.is_valid(i) {
-                    return None;
-                }
-                ts(*a, *u, i)
-            }
-            Time::Text(t) => t.get(i).and_then(parse_time),
-            Time::Null => None,
-        }
-    }
-}
-
-fn ts(a: &dyn Array, u: TimeUnit, i: usize) -> Option<DateTime<Utc>> {
-    match u {
-        TimeUnit::Second => DateTime::from_timestamp(a.as_primitive::<TimestampSecondType>().value(i), 0),
-        TimeUnit::Millisecond => DateTime::from_timestamp_millis(a.as_primitive::<TimestampMillisecondType>().value(i)),
-        TimeUnit::Microsecond => DateTime::from_timestamp_micros(a.as_primitive::<TimestampMicrosecondType>().value(i)),
-        TimeUnit::Nanosecond => Some(DateTime::from_timestamp_nanos(a.as_primitive::<TimestampNanosecondType>().value(i))),
-    }
-}
-
-/// `2026-10-01T00:00:00Z`, `2026-10-01T00:00:00.000Z` or `2026-10-01 00:00:00`.
-fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    let s = s.trim();
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .ok()
-        .or_else(|| {
-            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
-                .ok()
-                .map(|t| t.and_utc())
-        })
-        .or_else(|| {
-            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
-                .ok()
-                .map(|t| t.and_utc())
-        })
-}
-
 /// A statistics array's value at row group `g` as a time.
 fn time_at(a: &ArrayRef, g: usize) -> Option<DateTime<Utc>> {
     if g >= a.len() || !a.is_valid(g) {
@@ -700,31 +562,6 @@ fn ecs_tags<'a>(tags: &Option<Tags<'a>>, i: usize) -> (Option<String>, Option<St
         None => {}
     }
     (service, cluster)
-}
-
-enum Tags<'a> {
-    Map {
-        offsets: &'a [i32],
-        keys: Text<'a>,
-        values: Text<'a>,
-    },
-    Json(Text<'a>),
-}
-
-impl<'a> Tags<'a> {
-    fn of(a: &'a ArrayRef) -> Option<Tags<'a>> {
-        match a.data_type() {
-            DataType::Map(..) => {
-                let m = a.as_map();
-                Some(Tags::Map {
-                    offsets: m.value_offsets(),
-                    keys: Text::of(m.keys())?,
-                    values: Text::of(m.values())?,
-                })
-            }
-            _ => Text::of(a).map(Tags::Json),
-        }
-    }
 }
 
 /// What a line is, by its type (CUR 2.0 `line_item_line_item_type`, FOCUS `ChargeCategory`).
@@ -841,11 +678,17 @@ fn add_batch(batch: &RecordBatch, file_schema: &Schema, c: &Roles, format: Forma
             if k == Kind::Credit {
                 bill.credits += charges.billed;
             }
-            let service = service.unwrap_or_default();
+            let mut service = service.unwrap_or_default();
+            if !bill.fargate.contains_key(&service)
+                && !bill.split.contains_key(&service)
+                && bill.fargate.len() + bill.split.len() >= MAX_SERVICES
+            {
+                service = OTHER_SERVICES.into();
+            }
             match (parent, split) {
                 (Some(p), Some(s)) => {
                     if let Some(id) = instance_id(p) {
-                        if !bill.parents.contains(id) {
+                        if !bill.parents.contains(id) && bill.parents.len() < MAX_OTHER_INSTANCES {
                             bill.parents.insert(id.to_string());
                         }
                     }

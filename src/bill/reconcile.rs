@@ -410,6 +410,20 @@ pub fn reconcile(report: &Report, bill: &Bill, scope: &Scope, source: &str) -> M
             _ => "the export has no split cost allocation columns: services on instances are reconciled per instance and fleet; turn on split cost allocation data for ECS in the export for per-service figures".into(),
         });
     }
+    let off = |c: Compute| discounts.iter().find(|d| d.compute == c).map(|d| d.off_pct);
+    if discounts.iter().any(|d| d.off_pct > 0.0) {
+        let mut flags = Vec::new();
+        if let Some(p) = off(Compute::Fargate) {
+            flags.push(format!("--savings-plan-pct {p}"));
+        }
+        if let Some(p) = off(Compute::Ec2) {
+            flags.push(format!("--ec2-discount-pct {p}"));
+        }
+        notes.push(format!(
+            "the figures are at list prices; to price with the discounts this bill shows, run again with {} (from the bill's effective against list cost)",
+            flags.join(" ")
+        ));
+    }
     if bill.fargate.contains_key("") {
         notes.push("some task lines carry no aws:ecs:serviceName tag: activate it as a cost allocation tag in the Billing console to see them per service".into());
     }

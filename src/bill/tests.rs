@@ -214,3 +214,18 @@ fn a_file_that_is_not_an_export_is_named_with_what_it_has() {
     let e = read(empty.path(), &scope()).unwrap_err().to_string();
     assert!(e.contains("no .parquet file"), "{e}");
 }
+
+/// An export with more distinct service tags than the limit keeps the first apart and sums the
+/// rest as one row: memory does not follow a hostile export's tag values.
+#[test]
+fn services_past_the_limit_are_summed_as_one_row() {
+    let n = read::MAX_SERVICES + 5;
+    let lines = (0..n)
+        .map(|i| usage(at(2, 0), &format!("{TASK}t{i}"), Some(&format!("svc-{i}")), 1.0))
+        .collect();
+    let (_d, path) = export(lines, Format::Cur2, 100_000);
+    let bill = read(&path, &scope()).unwrap();
+    assert_eq!(bill.fargate.len(), read::MAX_SERVICES + 1);
+    assert!(close(bill.fargate[read::OTHER_SERVICES].list, 5.0));
+    assert!(close(bill.fargate_total().list, n as f64));
+}

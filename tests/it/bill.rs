@@ -105,6 +105,16 @@ fn the_demos_bill_is_within_1_percent_of_the_model_and_names_the_gaps_put_there(
     };
     assert!(usd(&outside["usd"]) > Decimal::from(100), "a day of the cluster: {outside}");
     assert_eq!(gap_of(b, "unused-capacity").len(), 1);
+    // The discount the bill shows, as the flags that would price with it.
+    assert!(
+        b["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("--savings-plan-pct 4.5 --ec2-discount-pct 0")),
+        "{}",
+        b["notes"]
+    );
     let effective = usd(&b["total"]["effective_usd"]);
     assert!(effective < usd(&b["total"]["list_usd"]));
 
