@@ -78,7 +78,7 @@ fn main() {
         );
     }
     let report = recommend::analyze(&snapshot, &catalog, &Assumptions::default()).unwrap();
-    let scope = Scope::of(&snapshot);
+    let scope = Scope::of(&snapshot, catalog.region("us-east-1").ok());
     println!("| rows | read s | reconcile s | row groups read | rows decoded | rows of the cluster |");
     println!("|---|---|---|---|---|---|");
     for _ in 0..3 {

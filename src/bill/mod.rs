@@ -55,6 +55,9 @@ pub struct Scope {
     pub end: DateTime<Utc>,
     /// The cluster's container instances by EC2 instance ID, with their pool.
     pub instances: BTreeMap<String, Pool>,
+    /// Each instance's type and its list price an hour (with Managed Instances' fee), where the
+    /// catalog has it: what an instance's share of its pool's modelled cost is weighed by.
+    pub types: BTreeMap<String, (String, Option<f64>)>,
 }
 
 /// The kind of instance pool an instance belongs to.
@@ -67,7 +70,7 @@ pub enum Pool {
 
 impl Scope {
     /// The scope of a snapshot: its cluster, its window and its container instances.
-    pub fn of(s: &crate::snapshot::Snapshot) -> Scope {
+    pub fn of(s: &crate::snapshot::Snapshot, prices: Option<&crate::pricing::RegionPrices>) -> Scope {
         let inv = &s.inventory;
         let managed: BTreeSet<&str> = inv
             .capacity_providers
@@ -75,15 +78,28 @@ impl Scope {
             .filter(|p| p.managed_instances.is_some())
             .map(|p| p.name.as_str())
             .collect();
+        let pool_of = |ci: &crate::snapshot::inventory::ContainerInstance| match &ci.capacity_provider_name {
+            Some(p) if managed.contains(p.as_str()) => Pool::ManagedInstances,
+            _ => Pool::Ec2,
+        };
         let instances = inv
             .container_instances
             .iter()
+            .map(|ci| (ci.ec2_instance_id.clone(), pool_of(ci)))
+            .collect();
+        let types = inv
+            .container_instances
+            .iter()
             .map(|ci| {
-                let pool = match &ci.capacity_provider_name {
-                    Some(p) if managed.contains(p.as_str()) => Pool::ManagedInstances,
-                    _ => Pool::Ec2,
-                };
-                (ci.ec2_instance_id.clone(), pool)
+                let rate = prices.and_then(|p| {
+                    let ec2 = p.ec2_hourly.get(&ci.instance_type)?.to_f64();
+                    let fee = match pool_of(ci) {
+                        Pool::ManagedInstances => p.managed_instances_fee(&ci.instance_type).map_or(0.0, |f| f.0.to_f64()),
+                        Pool::Ec2 => 0.0,
+                    };
+                    Some(ec2 + fee)
+                });
+                (ci.ec2_instance_id.clone(), (ci.instance_type.clone(), rate))
             })
             .collect();
         Scope {
@@ -91,6 +107,7 @@ impl Scope {
             start: s.manifest.window_start,
             end: s.manifest.window_end,
             instances,
+            types,
         }
     }
 

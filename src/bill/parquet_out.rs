@@ -6,13 +6,45 @@ use std::sync::Arc;
 use arrow_array::builder::{Float64Builder, MapBuilder, StringBuilder, TimestampMillisecondBuilder};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
-use super::write::{Line, SplitLine, ACCOUNT};
 use super::Format;
+
+/// The demo account.
+pub const ACCOUNT: &str = "111122223333";
+
+/// One line of the export, in CUR 2.0's terms (FOCUS's are mapped from them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// `Usage` or `SavingsPlanCoveredUsage`.
+    pub kind: &'static str,
+    pub start: DateTime<Utc>,
+    pub product: &'static str,
+    pub usage_type: String,
+    pub operation: &'static str,
+    pub resource: String,
+    pub amount: f64,
+    pub unblended: f64,
+    pub list: f64,
+    pub sp_effective: Option<f64>,
+    pub tags: Vec<(&'static str, String)>,
+    pub split: Option<SplitLine>,
+}
+
+/// A split cost allocation line's own columns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SplitLine {
+    pub parent: String,
+    pub usage: f64,
+    pub ratio: f64,
+    pub actual: f64,
+    pub reserved: f64,
+    pub split_cost: f64,
+    pub unused_cost: f64,
+}
 
 /// Rows in a row group, as large exports have them.
 pub const ROWS_PER_GROUP: usize = 100_000;

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use super::{Bill, Charges, Pool, Scope};
 use crate::money::{Usd, HOURS_PER_MONTH};
-use crate::report::bill::{BillRead, BilledFleet, BilledService, BilledWhere, Discount, GapKind, ModelVsBill, NamedGap};
+use crate::report::bill::{BillRead, BilledFleet, BilledInstance, BilledService, BilledWhere, Discount, GapKind, ModelVsBill, NamedGap};
 use crate::report::{Compute, LaunchType, Report};
 
 /// A gap under this share of the modelled figure is the estimate's (5-minute counts against
@@ -281,6 +281,7 @@ pub fn reconcile(report: &Report, bill: &Bill, scope: &Scope, source: &str) -> M
         let gap = billed.list - modelled;
         fleets.push(fleet(name, modelled, billed, pct(gap, modelled), why));
     }
+    let instances = instances(report, bill, scope, hours);
     let mut total = Charges::default();
     let mut total_modelled = 0.0;
     for f in &fleets {
@@ -445,10 +446,59 @@ pub fn reconcile(report: &Report, bill: &Bill, scope: &Scope, source: &str) -> M
         services,
         fleets,
         total: total_row,
+        instances,
         discounts,
         gaps,
         notes,
     }
+}
+
+/// Each instance the snapshot lists and each the bill shows running the cluster's tasks: the
+/// model's share of its pool (by list price an hour, every hour of the window) beside its lines.
+fn instances(report: &Report, bill: &Bill, scope: &Scope, hours: f64) -> Vec<BilledInstance> {
+    let kind = |p: Pool| match p {
+        Pool::Ec2 => Compute::Ec2,
+        Pool::ManagedInstances => Compute::ManagedInstances,
+    };
+    // The pool's modelled figure over the window, shared by list price (equally where the
+    // catalog has none).
+    let weight = |id: &str| scope.types.get(id).and_then(|t| t.1).unwrap_or(1.0);
+    let mut weights = std::collections::BTreeMap::new();
+    for (id, pool) in &scope.instances {
+        *weights.entry(*pool).or_insert(0.0) += weight(id);
+    }
+    let mut out = Vec::new();
+    for (id, pool) in &scope.instances {
+        let modelled = pool_monthly_of(report, kind(*pool)) * hours / f64::from(HOURS_PER_MONTH) * weight(id) / weights[pool];
+        let c = bill.instances.get(id).cloned().unwrap_or_default();
+        let (list, effective) = (c.instance.list + c.fee.list, c.instance.effective + c.fee.effective);
+        out.push(BilledInstance {
+            id: id.clone(),
+            instance_type: scope.types.get(id).map(|t| t.0.clone()),
+            fleet: kind(*pool),
+            in_snapshot: true,
+            hours: c.hours,
+            modelled_usd: Some(usd(modelled)),
+            list_usd: usd(list),
+            effective_usd: usd(effective),
+            gap_usd: usd(list - modelled),
+        });
+    }
+    for (id, c) in bill.instances.iter().filter(|(id, _)| !scope.instances.contains_key(*id)) {
+        let (list, effective) = (c.instance.list + c.fee.list, c.instance.effective + c.fee.effective);
+        out.push(BilledInstance {
+            id: id.clone(),
+            instance_type: None,
+            fleet: Compute::Ec2,
+            in_snapshot: false,
+            hours: c.hours,
+            modelled_usd: None,
+            list_usd: usd(list),
+            effective_usd: usd(effective),
+            gap_usd: usd(list),
+        });
+    }
+    out
 }
 
 /// Today's pools of a kind, a month.

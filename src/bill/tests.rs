@@ -34,6 +34,7 @@ fn scope() -> Scope {
         start: at(1, 0),
         end: at(31, 0),
         instances: [("i-0aaa".to_string(), Pool::Ec2)].into_iter().collect(),
+        types: Default::default(),
     }
 }
 

@@ -23,15 +23,13 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
 
-pub use super::parquet_out::Sink;
+pub use super::parquet_out::{Line, Sink, SplitLine, ACCOUNT};
 use super::Format;
 use crate::domain::{Arch, Month};
 use crate::pricing::{Catalog, FargateRates, RegionPrices};
 use crate::snapshot::inventory::{Placement, Service, TaskDefinition};
 use crate::snapshot::Snapshot;
 
-/// The demo account.
-pub const ACCOUNT: &str = "111122223333";
 /// The Savings Plan's discount off on-demand Fargate, on the services it covers.
 pub const SAVINGS_PLAN_PCT: f64 = 20.0;
 /// The services the Savings Plan covers (those of them the snapshot has).
@@ -55,36 +53,6 @@ pub fn write(snapshot: &Snapshot, catalog: &Catalog, format: Format, dir: &Path)
     lines(snapshot, catalog, prices, &mut |line| sink.push(line))?;
     sink.finish()?;
     Ok(file)
-}
-
-/// One line of the export, in CUR 2.0's terms (FOCUS's are mapped from them).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Line {
-    /// `Usage` or `SavingsPlanCoveredUsage`.
-    pub kind: &'static str,
-    pub start: DateTime<Utc>,
-    pub product: &'static str,
-    pub usage_type: String,
-    pub operation: &'static str,
-    pub resource: String,
-    pub amount: f64,
-    pub unblended: f64,
-    pub list: f64,
-    pub sp_effective: Option<f64>,
-    pub tags: Vec<(&'static str, String)>,
-    pub split: Option<SplitLine>,
-}
-
-/// A split cost allocation line's own columns.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SplitLine {
-    pub parent: String,
-    pub usage: f64,
-    pub ratio: f64,
-    pub actual: f64,
-    pub reserved: f64,
-    pub split_cost: f64,
-    pub unused_cost: f64,
 }
 
 /// The usage type prefix of a region (`USE1-`), as the price list spells it.

@@ -52,7 +52,10 @@ impl AnalyzeArgs {
 pub fn run(args: &AnalyzeArgs, settings: &super::settings::Settings, stdout: &mut dyn Write) -> Result<Outcome, Error> {
     let catalog = pricing::Catalog::load()?;
     let snapshots = sources::load(&args.source())?;
-    let scopes: Vec<crate::bill::Scope> = snapshots.iter().map(crate::bill::Scope::of).collect();
+    let scopes: Vec<crate::bill::Scope> = snapshots
+        .iter()
+        .map(|s| crate::bill::Scope::of(s, catalog.region(&s.manifest.region).ok()))
+        .collect();
     let mut reports = analyze_snapshots(snapshots, &settings.assumptions, &catalog, args.aws.quiet, args.state.jobs)?;
     super::attach_bill(&mut reports, &scopes, args.bill.as_deref());
     if let Some(key) = &args.group_by {

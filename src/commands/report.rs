@@ -55,7 +55,10 @@ pub fn run(args: &ReportArgs, settings: &super::settings::Settings, stdout: &mut
     let catalog = pricing::Catalog::load()?;
     let (snapshots, mut warnings) = report_sources(args)?;
     let months: Vec<Month> = snapshots.iter().map(|(_, m)| *m).collect();
-    let scopes: Vec<crate::bill::Scope> = snapshots.iter().map(|(s, _)| crate::bill::Scope::of(s)).collect();
+    let scopes: Vec<crate::bill::Scope> = snapshots
+        .iter()
+        .map(|(s, _)| crate::bill::Scope::of(s, catalog.region(&s.manifest.region).ok()))
+        .collect();
     let mut reports = analyze_snapshots(
         snapshots.into_iter().map(|(s, _)| s).collect(),
         &settings.assumptions,

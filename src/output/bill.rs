@@ -136,3 +136,46 @@ pub(crate) fn explained(b: &ModelVsBill) -> Vec<(String, String)> {
         .map(|s| (s.name.clone(), s.explanation.clone()))
         .collect()
 }
+
+/// Instances shown in a table; the rest are in `report.json`.
+pub(crate) const INSTANCES_SHOWN: usize = 100;
+
+/// The instances' table (the first [`INSTANCES_SHOWN`]).
+pub(crate) fn instance_table(b: &ModelVsBill) -> (Vec<(&'static str, bool)>, Vec<Vec<Cell>>) {
+    let header = vec![
+        ("Instance", false),
+        ("Type", false),
+        ("Fleet", false),
+        ("Hours", true),
+        ("Modelled", true),
+        ("Billed", true),
+        ("Effective", true),
+        ("Gap", true),
+    ];
+    let rows = b
+        .instances
+        .iter()
+        .take(INSTANCES_SHOWN)
+        .map(|i| {
+            vec![
+                text(&i.id),
+                text(i.instance_type.as_deref().unwrap_or("not in the snapshot")),
+                text(match i.fleet {
+                    crate::report::Compute::ManagedInstances => "Managed Instances",
+                    _ => "EC2",
+                }),
+                figure(format!("{:.0}", i.hours)),
+                figure(money(i.modelled_usd)),
+                figure(i.list_usd.to_string()),
+                figure(i.effective_usd.to_string()),
+                figure(signed(i.gap_usd)),
+            ]
+        })
+        .collect();
+    (header, rows)
+}
+
+/// "and N more instances in report.json", where the table leaves some out.
+pub(crate) fn instances_left(b: &ModelVsBill) -> Option<String> {
+    (b.instances.len() > INSTANCES_SHOWN).then(|| format!("and {} more instances in report.json", b.instances.len() - INSTANCES_SHOWN))
+}

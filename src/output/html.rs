@@ -298,6 +298,12 @@ fn bill_section(bill: &crate::report::bill::ModelVsBill) -> String {
     }
     b.push_str("</ul>\n");
     b.push_str(&html(super::bill::service_table(bill)));
+    if !bill.instances.is_empty() {
+        b.push_str(&html(super::bill::instance_table(bill)));
+        if let Some(more) = super::bill::instances_left(bill) {
+            b.push_str(&format!("<p>{}.</p>\n", text(&more)));
+        }
+    }
     let explained = super::bill::explained(bill);
     if !explained.is_empty() {
         b.push_str("<p>Gaps of 1% or more:</p>\n<ul class=\"why\">\n");

@@ -166,6 +166,12 @@ fn bill(b: &crate::report::bill::ModelVsBill) -> String {
     }
     o.push('\n');
     o.push_str(&table(super::bill::service_table(b)));
+    if !b.instances.is_empty() {
+        o.push_str(&table(super::bill::instance_table(b)));
+        if let Some(more) = super::bill::instances_left(b) {
+            o.push_str(&format!("{more}.\n\n"));
+        }
+    }
     let explained = super::bill::explained(b);
     if !explained.is_empty() {
         o.push_str("Gaps of 1% or more:\n\n");

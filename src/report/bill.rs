@@ -23,6 +23,9 @@ pub struct ModelVsBill {
     /// Per fleet (Fargate, the EC2 instances, the Managed Instances), and the cluster in total.
     pub fleets: Vec<BilledFleet>,
     pub total: BilledFleet,
+    /// Per instance: the snapshot's, and those the bill has that ran the cluster's tasks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instances: Vec<BilledInstance>,
     /// The discounts the bill shows, by compute: effective against list.
     pub discounts: Vec<Discount>,
     /// The known causes of the gaps, each with its amount, largest first.
@@ -89,6 +92,28 @@ pub struct BilledFleet {
     pub gap_usd: Usd,
     pub gap_pct: Option<f64>,
     pub explanation: String,
+}
+
+/// One instance over the window: the model prices every instance the snapshot lists for all its
+/// hours, its share of its pool's figure by its list price.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BilledInstance {
+    /// The EC2 instance ID.
+    pub id: String,
+    /// The snapshot's type for it (absent for an instance only the bill has).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    pub fleet: Compute,
+    /// Whether the snapshot lists it.
+    pub in_snapshot: bool,
+    /// Instance-hours the bill has for it in the window.
+    pub hours: f64,
+    pub modelled_usd: Option<Usd>,
+    /// Its own lines (and, on Managed Instances, the fee's), at list.
+    pub list_usd: Usd,
+    pub effective_usd: Usd,
+    pub gap_usd: Usd,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -156,6 +156,16 @@ fn a_focus_bill_reconciles_fargate_by_service_and_instances_by_fleet() {
         .collect();
     assert_eq!(fleets, ["fargate", "ec2", "managed-instances"]);
     assert!(b["total"]["gap_pct"].as_f64().unwrap().abs() < 1.0);
+    // Per instance: the snapshot's nine, each billed for the window's 720 hours what the model
+    // prices it at (6 m5.2xlarge at $0.384 an hour; 3 m7i.large with their fee), to the cent.
+    let instances = b["instances"].as_array().unwrap();
+    assert_eq!(instances.len(), 9);
+    for i in instances {
+        assert_eq!((i["hours"].as_f64(), i["in_snapshot"].as_bool()), (Some(720.0), Some(true)), "{i}");
+        assert_eq!(usd(&i["gap_usd"]).round_dp(2), Decimal::ZERO, "{i}");
+    }
+    let m5 = instances.iter().find(|i| i["instance_type"] == "m5.2xlarge").unwrap();
+    assert_eq!(usd(&m5["list_usd"]).round_dp(2).to_string(), "276.48");
     assert!(b["notes"][0]
         .as_str()
         .unwrap()
