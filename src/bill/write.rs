@@ -128,7 +128,9 @@ pub struct Placed {
     pub used_gb: f64,
 }
 
-struct Month2<'a> {
+/// The month being billed: the snapshot, its rates, its instances, and what each instance-hour
+/// held (for the split, once every task has run).
+struct Billing<'a> {
     s: &'a Snapshot,
     rates: &'a FargateRates,
     prefix: &'static str,
@@ -201,7 +203,7 @@ pub fn lines(
             free_cpu: f64::from(ci.registered_cpu),
         });
     }
-    let mut mo = Month2 {
+    let mut billing = Billing {
         s,
         rates: &prices.fargate,
         prefix: p,
@@ -209,15 +211,15 @@ pub fn lines(
         hosts,
         on_host: BTreeMap::new(),
     };
-    mo.services(month_hours, emit)?;
-    mo.unknown_service(emit)?;
-    for ((h, hour), placed) in std::mem::take(&mut mo.on_host) {
-        mo.split_hour(h, hour, &placed, emit)?;
+    billing.services(month_hours, emit)?;
+    billing.unknown_service(emit)?;
+    for ((h, hour), placed) in std::mem::take(&mut billing.on_host) {
+        billing.split_hour(h, hour, &placed, emit)?;
     }
     Ok(())
 }
 
-impl Month2<'_> {
+impl Billing<'_> {
     fn arn(&self, task: &str) -> String {
         format!(
             "arn:aws:ecs:{}:{ACCOUNT}:task/{}/{task}",
