@@ -1,6 +1,8 @@
 //! Local search on a fleet: emptying instances, merging pairs, retyping, and large-neighbourhood
 //! re-packing of the instances that waste most.
 
+use std::collections::BTreeSet;
+
 use super::*;
 
 /// Large-neighbourhood search: the instances that waste most, by the LP's prices, are emptied
@@ -58,7 +60,10 @@ pub(super) fn improve_from(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut Vec
     }
 }
 
-/// Tries to move every task of an instance onto others; the emptied instance goes.
+/// Tries to move every task of an instance onto others; the emptied instance goes. Each task
+/// goes to the first instance (in fleet order) with room for it; blocks of instances whose most
+/// free room cannot take it are passed over whole, so rehoming a task on a large, full fleet does
+/// not look at every instance. The instances chosen are those of a plain first-fit scan.
 pub(super) fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut Vec<bool>) -> bool {
     let mut changed = false;
     // The least-used instances first: their tasks are the easiest to rehome.
@@ -71,7 +76,10 @@ pub(super) fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut 
     let mut order: Vec<usize> = (0..bins.len()).collect();
     order.sort_by(|&a, &b| fills[a].total_cmp(&fills[b]).then(a.cmp(&b)));
     let mut removed = vec![false; bins.len()];
+    // Committed loads, and the loads of the move being tried (equal outside `trial`).
     let mut base: Vec<Load> = bins.iter().map(|b| p.load(&b.counts)).collect();
+    let mut loads = base.clone();
+    let mut free = BlockFree::new(p, bins, &base);
     for &victim in &order {
         if !fresh[victim] {
             continue;
@@ -81,39 +89,31 @@ pub(super) fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut 
         // Largest tasks first.
         let mut rows: Vec<usize> = (0..p.shapes.len()).filter(|&i| bins[victim].counts[i] > 0).collect();
         rows.sort_by_key(|&i| std::cmp::Reverse((p.shapes[i].memory_mib, p.shapes[i].cpu_units)));
-        let mut loads: Vec<Option<Load>> = vec![None; bins.len()];
-        let base_ref = &base;
         'tasks: for i in rows {
+            let s = &p.shapes[i];
             for _ in 0..bins[victim].counts[i] {
-                let mut placed = false;
-                for t in 0..bins.len() {
-                    if t == victim || removed[t] {
-                        continue;
-                    }
-                    let l = *loads[t].get_or_insert(base_ref[t]);
-                    if p.room(bins[t].option, &l, &p.shapes[i], 1) {
-                        let entry = match trial.iter_mut().position(|(b, _)| *b == t) {
-                            Some(k) => k,
-                            None => {
-                                trial.push((t, vec![0; p.shapes.len()]));
-                                trial.len() - 1
-                            }
-                        };
-                        trial[entry].1[i] += 1;
-                        let s = &p.shapes[i];
-                        let lt = loads[t].as_mut().expect("computed above");
-                        lt.cpu += u64::from(s.cpu_units);
-                        lt.mem += u64::from(s.memory_mib);
-                        lt.eni += u64::from(s.awsvpc);
-                        lt.x86_only |= !s.arm_ok;
-                        placed = true;
-                        break;
-                    }
-                }
-                if !placed {
+                let target = free.blocks_for(s).find_map(|range| {
+                    range
+                        .filter(|&t| t != victim && !removed[t])
+                        .find(|&t| p.room(bins[t].option, &loads[t], s, 1))
+                });
+                let Some(t) = target else {
                     ok = false;
                     break 'tasks;
-                }
+                };
+                let entry = match trial.iter_mut().position(|(b, _)| *b == t) {
+                    Some(k) => k,
+                    None => {
+                        trial.push((t, vec![0; p.shapes.len()]));
+                        trial.len() - 1
+                    }
+                };
+                trial[entry].1[i] += 1;
+                let lt = &mut loads[t];
+                lt.cpu += u64::from(s.cpu_units);
+                lt.mem += u64::from(s.memory_mib);
+                lt.eni += u64::from(s.awsvpc);
+                lt.x86_only |= !s.arm_ok;
             }
         }
         if ok {
@@ -121,12 +121,18 @@ pub(super) fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut 
                 for (c, x) in bins[t].counts.iter_mut().zip(extra) {
                     *c += x;
                 }
-                base[t] = loads[t].expect("a load for every instance that took tasks");
+                base[t] = loads[t];
                 fresh[t] = true;
+                free.update(p, bins, &base, &removed, t);
             }
             bins[victim].counts.iter_mut().for_each(|c| *c = 0);
             removed[victim] = true;
+            free.update(p, bins, &base, &removed, victim);
             changed = true;
+        } else {
+            for (t, _) in trial {
+                loads[t] = base[t];
+            }
         }
     }
     if changed {
@@ -144,30 +150,125 @@ pub(super) fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut 
     changed
 }
 
+/// Instances per block of `BlockFree`.
+const BLOCK: usize = 32;
+
+/// For each block of `BLOCK` instances in fleet order, the most free CPU, memory and ENIs any of
+/// them has left (over all of them, and over the x86 ones): a task larger than that fits on none
+/// of them. Kept from committed loads; a move being tried only takes room away, so the figures
+/// stay an upper bound while it is tried.
+struct BlockFree {
+    blocks: Vec<[Load; 2]>,
+    len: usize,
+}
+
+impl BlockFree {
+    fn new(p: &Problem, bins: &[Pattern], base: &[Load]) -> BlockFree {
+        let mut free = BlockFree {
+            blocks: vec![[Load::default(); 2]; bins.len().div_ceil(BLOCK)],
+            len: bins.len(),
+        };
+        for k in 0..free.blocks.len() {
+            free.recount(p, bins, base, None, k);
+        }
+        free
+    }
+
+    fn recount(&mut self, p: &Problem, bins: &[Pattern], base: &[Load], removed: Option<&[bool]>, k: usize) {
+        let mut most = [Load::default(); 2];
+        for t in k * BLOCK..((k + 1) * BLOCK).min(self.len) {
+            if removed.is_some_and(|r| r[t]) {
+                continue;
+            }
+            let o = &p.options[bins[t].option];
+            let l = &base[t];
+            let left = Load {
+                cpu: u64::from(o.cpu_units).saturating_sub(l.cpu),
+                mem: u64::from(o.memory_mib).saturating_sub(l.mem),
+                eni: u64::from(o.awsvpc_tasks).saturating_sub(l.eni),
+                x86_only: false,
+            };
+            for (x86, m) in most.iter_mut().enumerate() {
+                if x86 == 0 || o.arch == Arch::X86_64 {
+                    m.cpu = m.cpu.max(left.cpu);
+                    m.mem = m.mem.max(left.mem);
+                    m.eni = m.eni.max(left.eni);
+                }
+            }
+        }
+        self.blocks[k] = most;
+    }
+
+    /// Recounts the block of instance `t` after its committed load changed or it went.
+    fn update(&mut self, p: &Problem, bins: &[Pattern], base: &[Load], removed: &[bool], t: usize) {
+        self.recount(p, bins, base, Some(removed), t / BLOCK);
+    }
+
+    /// The ranges of instances, in fleet order, of the blocks that may have room for `s`.
+    fn blocks_for<'s>(&'s self, s: &'s TaskShape) -> impl Iterator<Item = std::ops::Range<usize>> + 's {
+        let x86 = usize::from(!s.arm_ok);
+        self.blocks.iter().enumerate().filter_map(move |(k, most)| {
+            let m = &most[x86];
+            (m.cpu >= u64::from(s.cpu_units) && m.mem >= u64::from(s.memory_mib) && (!s.awsvpc || m.eni >= 1))
+                .then(|| k * BLOCK..((k + 1) * BLOCK).min(self.len))
+        })
+    }
+}
+
 /// Replaces two instances by one of a type that holds both and costs less than the pair.
+/// Only pairs with a `fresh` instance are tried; pairs of two others are skipped without being
+/// looked at (an ordered set of the fresh positions), so a pass over a large fleet that changed
+/// in a few instances costs those instances times the fleet, not the fleet squared. A pair is
+/// first held to the most room any type cheaper than the pair offers (a table per pair of
+/// types), which turns most pairs away without a search. The pairs tried, their order and the
+/// merges are those of a plain scan over every pair.
 pub(super) fn merge_pairs(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut Vec<bool>) -> bool {
     let mut changed = false;
     let mut loads: Vec<Load> = bins.iter().map(|b| p.load(&b.counts)).collect();
-    let cheapest = p.by_cost.first().map(|&o| p.cost[o]).unwrap_or(f64::INFINITY);
+    let mut pair_room = PairRoom::of(p);
+    let mut fresh_at: BTreeSet<usize> = fresh.iter().enumerate().filter(|(_, &f)| f).map(|(k, _)| k).collect();
     let mut i = 0;
     while i < bins.len() {
         let mut j = i + 1;
         let mut merged = false;
-        while j < bins.len() {
-            let pair = p.cost[bins[i].option] + p.cost[bins[j].option];
-            if (fresh[i] || fresh[j]) && cheapest < pair - 1e-9 {
-                let (a, b) = (loads[i], loads[j]);
-                let l = Load {
-                    cpu: a.cpu + b.cpu,
-                    mem: a.mem + b.mem,
-                    eni: a.eni + b.eni,
-                    x86_only: a.x86_only || b.x86_only,
-                };
+        let joined = |a: Load, b: Load| Load {
+            cpu: a.cpu + b.cpu,
+            mem: a.mem + b.mem,
+            eni: a.eni + b.eni,
+            x86_only: a.x86_only || b.x86_only,
+        };
+        loop {
+            // The next partner: any instance when `i` is fresh, else the next fresh one that
+            // might hold the pair.
+            if !fresh[i] {
+                let (oi, li) = (bins[i].option, loads[i]);
+                match fresh_at
+                    .range(j..)
+                    .copied()
+                    .find(|&k| pair_room.may_hold(oi, bins[k].option, &joined(li, loads[k])))
+                {
+                    Some(k) => j = k,
+                    None => break,
+                }
+            }
+            if j >= bins.len() {
+                break;
+            }
+            let l = joined(loads[i], loads[j]);
+            if pair_room.may_hold(bins[i].option, bins[j].option, &l) {
+                let pair = p.cost[bins[i].option] + p.cost[bins[j].option];
                 if let Some(o) = p.cheapest_holding_below(&l, pair - 1e-9) {
                     let counts: Vec<u32> = bins[i].counts.iter().zip(&bins[j].counts).map(|(a, b)| a + b).collect();
                     bins[i] = Pattern { option: o, counts };
                     loads[i] = l;
                     fresh[i] = true;
+                    fresh_at.insert(i);
+                    // `swap_remove`: the last instance takes `j`'s place, with its freshness.
+                    let last = bins.len() - 1;
+                    fresh_at.remove(&j);
+                    if fresh_at.remove(&last) && last != j {
+                        fresh_at.insert(j);
+                    }
                     bins.swap_remove(j);
                     loads.swap_remove(j);
                     fresh.swap_remove(j);
@@ -184,3 +285,45 @@ pub(super) fn merge_pairs(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut Vec<
     }
     changed
 }
+
+/// For each pair of options, the most CPU, memory and ENIs any option cheaper than the pair
+/// offers (over all options, and over x86 ones): a load beyond it fits on no cheaper instance.
+/// Each pair's entry is found the first time a pass asks for it.
+struct PairRoom<'p, 'a> {
+    p: &'p Problem<'a>,
+    /// `cheaper[a * options + b]`: how many options cost less than the pair (a prefix of
+    /// `by_cost`), `UNKNOWN` until asked for.
+    cheaper: Vec<u16>,
+}
+
+const UNKNOWN: u16 = u16::MAX;
+
+impl<'p, 'a> PairRoom<'p, 'a> {
+    fn of(p: &'p Problem<'a>) -> PairRoom<'p, 'a> {
+        PairRoom {
+            p,
+            cheaper: vec![UNKNOWN; p.options.len() * p.options.len()],
+        }
+    }
+
+    /// Whether some option cheaper than `a` and `b` together might hold `l`: false means none does.
+    fn may_hold(&mut self, a: usize, b: usize, l: &Load) -> bool {
+        let p = self.p;
+        let entry = &mut self.cheaper[a * p.options.len() + b];
+        if *entry == UNKNOWN {
+            let limit = p.cost[a] + p.cost[b] - 1e-9;
+            let n = p.by_cost.partition_point(|&o| p.cost[o] < limit);
+            *entry = u16::try_from(n).unwrap_or(UNKNOWN - 1).min(UNKNOWN - 1);
+        }
+        match usize::from(*entry).checked_sub(1) {
+            Some(k) => {
+                let r = p.prefix_room[k.min(p.prefix_room.len() - 1)][usize::from(l.x86_only)];
+                l.cpu <= r.cpu && l.mem <= r.mem && l.eni <= r.eni
+            }
+            None => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
