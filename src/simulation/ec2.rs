@@ -174,6 +174,17 @@ pub trait Packer {
 /// Packs the mixes of a simulation in turn: `counts[g]` tasks of the `g`-th shape.
 pub trait SequencePacker {
     fn pack_counts(&mut self, counts: &[u32]) -> Packing;
+
+    /// What a simulation keeps of a mix's packing: instances per option (`options` of them)
+    /// and the tasks left out. By default from `pack_counts`; a packer may skip building the bins.
+    fn fleet_counts(&mut self, counts: &[u32], options: usize) -> (Vec<u32>, Vec<(usize, u32)>) {
+        let p = self.pack_counts(counts);
+        let mut per_type = vec![0u32; options];
+        for b in &p.bins {
+            per_type[b.option] += 1;
+        }
+        (per_type, p.unplaced)
+    }
 }
 
 struct Afresh<'a, P: Packer + ?Sized> {
@@ -489,13 +500,9 @@ pub fn simulate(
             *k = w.counts[step];
         }
         if !cache.contains_key(&key) {
-            let p = sequence.pack_counts(&key);
-            let mut per_type = vec![0u32; options.len()];
-            for b in &p.bins {
-                per_type[b.option] += 1;
-            }
-            let unplaced: u32 = p.unplaced.iter().map(|u| u.1).sum();
-            let services = p.unplaced.iter().map(|&(g, _)| workloads[g].service).collect();
+            let (per_type, left_out) = sequence.fleet_counts(&key, options.len());
+            let unplaced: u32 = left_out.iter().map(|u| u.1).sum();
+            let services = left_out.iter().map(|&(g, _)| workloads[g].service).collect();
             cache.insert(key.clone(), (per_type, unplaced, services));
         }
         let (per_type, unplaced, services) = &cache[&key];

@@ -744,5 +744,22 @@ mod tests {
                 check_packing(&groups, &opts, &p).map_err(TestCaseError::fail)?;
             }
         }
+
+        /// A simulation reads each mix's fleet as instances per type (`fleet_counts`): the same
+        /// counts and left-out tasks as the full packing gives.
+        #[test]
+        fn fleet_counts_are_the_packings_counts(groups in arb_groups(), steps in prop::collection::vec(prop::collection::vec(0u32..15, 8), 70..75)) {
+            let opts = options(&["c6i.large", "m6i.xlarge", "r6i.2xlarge", "m7g.2xlarge", "c7g.4xlarge"]);
+            let shapes: Vec<TaskShape> = groups.iter().map(|g| g.0).collect();
+            let packer = OptimizingPacker { budget: Budget { pivots: 300, knapsack_nodes: 5_000 } };
+            let (mut full, mut counted) = (packer.sequence(&shapes, &opts), packer.sequence(&shapes, &opts));
+            for counts in &steps {
+                let counts: Vec<u32> = (0..shapes.len()).map(|g| counts[g % counts.len()]).collect();
+                let p = full.pack_counts(&counts);
+                let mut per_type = vec![0u32; opts.len()];
+                p.bins.iter().for_each(|b| per_type[b.option] += 1);
+                prop_assert_eq!(counted.fleet_counts(&counts, opts.len()), (per_type, p.unplaced));
+            }
+        }
     }
 }

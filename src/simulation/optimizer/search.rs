@@ -1,8 +1,6 @@
 //! Local search on a fleet: emptying instances, merging pairs, retyping, and large-neighbourhood
 //! re-packing of the instances that waste most.
 
-use std::collections::BTreeSet;
-
 use super::*;
 
 /// Large-neighbourhood search: the instances that waste most, by the LP's prices, are emptied
@@ -45,8 +43,9 @@ pub(super) fn improve(p: &Problem, bins: &mut Vec<Pattern>) {
 /// marked `fresh` (kept aligned with `bins`): the others are not retyped or emptied again, and
 /// two of them are not tried as a pair again.
 pub(super) fn improve_from(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut Vec<bool>) {
-    for (b, _) in bins.iter_mut().zip(fresh.iter()).filter(|(_, &f)| f) {
-        if let Some(o) = p.cheapest_for(&b.counts) {
+    let mut loads: Vec<Load> = bins.iter().map(|b| p.load(&b.counts)).collect();
+    for ((b, l), _) in bins.iter_mut().zip(&loads).zip(fresh.iter()).filter(|(_, &f)| f) {
+        if let Some(o) = p.cheapest_holding(l) {
             b.option = o;
         }
     }
@@ -55,8 +54,8 @@ pub(super) fn improve_from(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut Vec
     while changed && passes < 4 {
         changed = false;
         passes += 1;
-        changed |= empty_instances(p, bins, fresh);
-        changed |= merge_pairs(p, bins, fresh);
+        changed |= empty_instances(p, bins, &mut loads, fresh);
+        changed |= merge_pairs(p, bins, &mut loads, fresh);
     }
 }
 
@@ -64,22 +63,17 @@ pub(super) fn improve_from(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut Vec
 /// goes to the first instance (in fleet order) with room for it; blocks of instances whose most
 /// free room cannot take it are passed over whole, so rehoming a task on a large, full fleet does
 /// not look at every instance. The instances chosen are those of a plain first-fit scan.
-pub(super) fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut Vec<bool>) -> bool {
+/// `loads` are the instances' loads, kept aligned with `bins`.
+pub(super) fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>, base: &mut Vec<Load>, fresh: &mut Vec<bool>) -> bool {
     let mut changed = false;
     // The least-used instances first: their tasks are the easiest to rehome.
-    let fill_of = |b: &Pattern| {
-        let l = p.load(&b.counts);
-        let o = &p.options[b.option];
-        (l.cpu as f64 / f64::from(o.cpu_units.max(1))).max(l.mem as f64 / f64::from(o.memory_mib.max(1)))
-    };
-    let fills: Vec<f64> = bins.iter().map(fill_of).collect();
+    let fills: Vec<f64> = bins.iter().zip(base.iter()).map(|(b, l)| fill(p, b.option, l)).collect();
     let mut order: Vec<usize> = (0..bins.len()).collect();
     order.sort_by(|&a, &b| fills[a].total_cmp(&fills[b]).then(a.cmp(&b)));
     let mut removed = vec![false; bins.len()];
-    // Committed loads, and the loads of the move being tried (equal outside `trial`).
-    let mut base: Vec<Load> = bins.iter().map(|b| p.load(&b.counts)).collect();
+    // Committed loads (`base`), and the loads of the move being tried (equal outside `trial`).
     let mut loads = base.clone();
-    let mut free = BlockFree::new(p, bins, &base);
+    let mut free = BlockFree::new(p, bins, base);
     for &victim in &order {
         if !fresh[victim] {
             continue;
@@ -123,11 +117,11 @@ pub(super) fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut 
                 }
                 base[t] = loads[t];
                 fresh[t] = true;
-                free.update(p, bins, &base, &removed, t);
+                free.update(p, bins, base, &removed, t);
             }
             bins[victim].counts.iter_mut().for_each(|c| *c = 0);
             removed[victim] = true;
-            free.update(p, bins, &base, &removed, victim);
+            free.update(p, bins, base, &removed, victim);
             changed = true;
         } else {
             for (t, _) in trial {
@@ -146,8 +140,19 @@ pub(super) fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut 
             k += 1;
             !removed[k - 1]
         });
+        let mut k = 0;
+        base.retain(|_| {
+            k += 1;
+            !removed[k - 1]
+        });
     }
     changed
+}
+
+/// How full an instance of option `o` with load `l` is: the larger of its CPU and memory shares.
+fn fill(p: &Problem, o: usize, l: &Load) -> f64 {
+    let o = &p.options[o];
+    (l.cpu as f64 / f64::from(o.cpu_units.max(1))).max(l.mem as f64 / f64::from(o.memory_mib.max(1)))
 }
 
 /// Instances per block of `BlockFree`.
@@ -216,66 +221,41 @@ impl BlockFree {
 }
 
 /// Replaces two instances by one of a type that holds both and costs less than the pair.
-/// Only pairs with a `fresh` instance are tried; pairs of two others are skipped without being
-/// looked at (an ordered set of the fresh positions), so a pass over a large fleet that changed
-/// in a few instances costs those instances times the fleet, not the fleet squared. A pair is
-/// first held to the most room any type cheaper than the pair offers (a table per pair of
-/// types), which turns most pairs away without a search. The pairs tried, their order and the
-/// merges are those of a plain scan over every pair.
-pub(super) fn merge_pairs(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut Vec<bool>) -> bool {
+/// Only pairs with a `fresh` instance are tried. Each instance looks for its partners block by
+/// block (`PairBlocks`): a block whose lightest loads would not fit, beside the instance, on any
+/// type cheaper than the instance and the block's dearest one together is passed over whole, and
+/// a pair is held to the most room of the types cheaper than it (`PairRoom`) before a search.
+/// So a pass over a large fleet that changed in a few instances costs far less than the fleet
+/// squared. The pairs tried, their order and the merges are those of a plain scan over every pair.
+/// `loads` are the instances' loads, kept aligned with `bins`.
+pub(super) fn merge_pairs(p: &Problem, bins: &mut Vec<Pattern>, loads: &mut Vec<Load>, fresh: &mut Vec<bool>) -> bool {
     let mut changed = false;
-    let mut loads: Vec<Load> = bins.iter().map(|b| p.load(&b.counts)).collect();
     let mut pair_room = PairRoom::of(p);
-    let mut fresh_at: BTreeSet<usize> = fresh.iter().enumerate().filter(|(_, &f)| f).map(|(k, _)| k).collect();
+    let mut blocks = PairBlocks::new(p, bins, loads, fresh);
     let mut i = 0;
     while i < bins.len() {
         let mut j = i + 1;
         let mut merged = false;
-        let joined = |a: Load, b: Load| Load {
-            cpu: a.cpu + b.cpu,
-            mem: a.mem + b.mem,
-            eni: a.eni + b.eni,
-            x86_only: a.x86_only || b.x86_only,
-        };
-        loop {
-            // The next partner: any instance when `i` is fresh, else the next fresh one that
-            // might hold the pair.
-            if !fresh[i] {
-                let (oi, li) = (bins[i].option, loads[i]);
-                match fresh_at
-                    .range(j..)
-                    .copied()
-                    .find(|&k| pair_room.may_hold(oi, bins[k].option, &joined(li, loads[k])))
-                {
-                    Some(k) => j = k,
-                    None => break,
-                }
-            }
-            if j >= bins.len() {
-                break;
-            }
+        // The next partner at or after `j`: any instance when `i` is fresh, else a fresh one,
+        // that might hold the pair.
+        while let Some(k) = blocks.next_partner(p, bins, loads, fresh, &mut pair_room, i, j) {
+            j = k;
             let l = joined(loads[i], loads[j]);
-            if pair_room.may_hold(bins[i].option, bins[j].option, &l) {
-                let pair = p.cost[bins[i].option] + p.cost[bins[j].option];
-                if let Some(o) = p.cheapest_holding_below(&l, pair - 1e-9) {
-                    let counts: Vec<u32> = bins[i].counts.iter().zip(&bins[j].counts).map(|(a, b)| a + b).collect();
-                    bins[i] = Pattern { option: o, counts };
-                    loads[i] = l;
-                    fresh[i] = true;
-                    fresh_at.insert(i);
-                    // `swap_remove`: the last instance takes `j`'s place, with its freshness.
-                    let last = bins.len() - 1;
-                    fresh_at.remove(&j);
-                    if fresh_at.remove(&last) && last != j {
-                        fresh_at.insert(j);
-                    }
-                    bins.swap_remove(j);
-                    loads.swap_remove(j);
-                    fresh.swap_remove(j);
-                    merged = true;
-                    changed = true;
-                    continue;
-                }
+            let pair = p.cost[bins[i].option] + p.cost[bins[j].option];
+            if let Some(o) = p.cheapest_holding_below(&l, pair - 1e-9) {
+                let counts: Vec<u32> = bins[i].counts.iter().zip(&bins[j].counts).map(|(a, b)| a + b).collect();
+                bins[i] = Pattern { option: o, counts };
+                loads[i] = l;
+                fresh[i] = true;
+                // `swap_remove`: the last instance takes `j`'s place.
+                let last = bins.len() - 1;
+                bins.swap_remove(j);
+                loads.swap_remove(j);
+                fresh.swap_remove(j);
+                blocks.changed(p, bins, loads, fresh, &[i, j, last]);
+                merged = true;
+                changed = true;
+                continue;
             }
             j += 1;
         }
@@ -284,6 +264,131 @@ pub(super) fn merge_pairs(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut Vec<
         }
     }
     changed
+}
+
+fn joined(a: Load, b: Load) -> Load {
+    Load {
+        cpu: a.cpu + b.cpu,
+        mem: a.mem + b.mem,
+        eni: a.eni + b.eni,
+        x86_only: a.x86_only || b.x86_only,
+    }
+}
+
+/// What a block of `BLOCK` instances offers as merge partners, over all of them and over the
+/// fresh ones: the least CPU, memory and ENIs any of them holds (each on its own), and the
+/// dearest type among them.
+#[derive(Clone, Copy)]
+struct Partners {
+    any: bool,
+    least: Load,
+    dearest: f64,
+}
+
+struct PairBlocks {
+    /// `[over all instances, over the fresh ones]` per block.
+    blocks: Vec<[Partners; 2]>,
+}
+
+impl PairBlocks {
+    fn new(p: &Problem, bins: &[Pattern], loads: &[Load], fresh: &[bool]) -> PairBlocks {
+        let mut b = PairBlocks {
+            blocks: Vec::with_capacity(bins.len().div_ceil(BLOCK)),
+        };
+        for k in 0..bins.len().div_ceil(BLOCK) {
+            b.blocks.push(Self::count(p, bins, loads, fresh, k));
+        }
+        b
+    }
+
+    fn count(p: &Problem, bins: &[Pattern], loads: &[Load], fresh: &[bool], k: usize) -> [Partners; 2] {
+        let none = Partners {
+            any: false,
+            least: Load {
+                cpu: u64::MAX,
+                mem: u64::MAX,
+                eni: u64::MAX,
+                x86_only: true,
+            },
+            dearest: f64::NEG_INFINITY,
+        };
+        let mut out = [none; 2];
+        for t in k * BLOCK..((k + 1) * BLOCK).min(bins.len()) {
+            for (layer, o) in out.iter_mut().enumerate() {
+                if layer == 1 && !fresh[t] {
+                    continue;
+                }
+                let l = &loads[t];
+                o.any = true;
+                o.least.cpu = o.least.cpu.min(l.cpu);
+                o.least.mem = o.least.mem.min(l.mem);
+                o.least.eni = o.least.eni.min(l.eni);
+                o.least.x86_only &= l.x86_only;
+                o.dearest = o.dearest.max(p.cost[bins[t].option]);
+            }
+        }
+        out
+    }
+
+    /// Counts again the blocks of the positions given, after a merge changed or moved them.
+    fn changed(&mut self, p: &Problem, bins: &[Pattern], loads: &[Load], fresh: &[bool], at: &[usize]) {
+        self.blocks.truncate(bins.len().div_ceil(BLOCK));
+        for &t in at {
+            let k = t / BLOCK;
+            if k < self.blocks.len() {
+                self.blocks[k] = Self::count(p, bins, loads, fresh, k);
+            }
+        }
+    }
+
+    /// The first position at or after `from` that might merge with `i` (any instance when `i`
+    /// is fresh, else a fresh one), by the blocks and then by `PairRoom`.
+    #[allow(clippy::too_many_arguments)]
+    fn next_partner(
+        &self,
+        p: &Problem,
+        bins: &[Pattern],
+        loads: &[Load],
+        fresh: &[bool],
+        pair_room: &mut PairRoom,
+        i: usize,
+        from: usize,
+    ) -> Option<usize> {
+        let layer = usize::from(!fresh[i]);
+        let (oi, li) = (bins[i].option, loads[i]);
+        let mut t = from;
+        while t < bins.len() {
+            let k = t / BLOCK;
+            let end = ((k + 1) * BLOCK).min(bins.len());
+            if self.may_hold(p, &self.blocks[k][layer], oi, &li) {
+                if let Some(j) =
+                    (t..end).find(|&j| (layer == 0 || fresh[j]) && pair_room.may_hold(oi, bins[j].option, &joined(li, loads[j])))
+                {
+                    return Some(j);
+                }
+            }
+            t = end;
+        }
+        None
+    }
+
+    /// Whether an instance of the block might merge with one of option `oi` and load `li`: the
+    /// block's lightest loads beside `li`, against the most room of the types cheaper than `oi`
+    /// and the block's dearest type together.
+    fn may_hold(&self, p: &Problem, b: &Partners, oi: usize, li: &Load) -> bool {
+        if !b.any {
+            return false;
+        }
+        let limit = p.cost[oi] + b.dearest - 1e-9;
+        let n = p.by_cost.partition_point(|&o| p.cost[o] < limit);
+        let Some(k) = n.checked_sub(1) else {
+            return false;
+        };
+        // A pair holds an x86-only task when either does: when `li` does or every instance of
+        // the block does, only the x86 types' room counts.
+        let r = p.prefix_room[k][usize::from(li.x86_only || b.least.x86_only)];
+        li.cpu + b.least.cpu <= r.cpu && li.mem + b.least.mem <= r.mem && li.eni + b.least.eni <= r.eni
+    }
 }
 
 /// For each pair of options, the most CPU, memory and ENIs any option cheaper than the pair

@@ -63,8 +63,9 @@ impl Sequence {
     }
 }
 
-impl SequencePacker for Sequence {
-    fn pack_counts(&mut self, counts: &[u32]) -> Packing {
+impl Sequence {
+    /// Packs the next mix into `self.bins`.
+    fn next(&mut self, counts: &[u32]) -> Mix {
         let groups: Vec<(TaskShape, u32)> = self.group_shapes.iter().copied().zip(counts.iter().copied()).collect();
         let p = Problem::new(self.rows.clone(), &self.sub);
         let (placed, unplaced_rows) = p.split_demand(&groups, &self.members);
@@ -79,7 +80,7 @@ impl SequencePacker for Sequence {
         };
         let bound = resource_bound(&p, &placed);
         let drifted = |bins: &[Pattern]| bound > 0.0 && fleet_cost(&p, bins) > bound * self.ratio * (1.0 + DRIFT);
-        let bins = match repaired {
+        self.bins = match repaired {
             Some(bins) if self.mixes > ALWAYS_FULL && !drifted(&bins) => bins,
             repaired => {
                 self.full_solves += 1;
@@ -96,12 +97,36 @@ impl SequencePacker for Sequence {
                 best
             }
         };
-        let mut packing = to_packing(&bins, &self.members, &groups, &unplaced_rows);
+        Mix { groups, unplaced_rows }
+    }
+}
+
+/// A mix as groups (shape, tasks), and the rows no option holds, with their tasks.
+struct Mix {
+    groups: Vec<(TaskShape, u32)>,
+    unplaced_rows: Vec<(usize, u32)>,
+}
+
+impl SequencePacker for Sequence {
+    fn pack_counts(&mut self, counts: &[u32]) -> Packing {
+        let Mix { groups, unplaced_rows } = self.next(counts);
+        let mut packing = to_packing(&self.bins, &self.members, &groups, &unplaced_rows);
         for b in packing.bins.iter_mut() {
             b.option = self.kept[b.option];
         }
-        self.bins = bins;
         packing
+    }
+
+    /// As `pack_counts` would give, without building each instance's task list.
+    fn fleet_counts(&mut self, counts: &[u32], options: usize) -> (Vec<u32>, Vec<(usize, u32)>) {
+        let Mix { groups, unplaced_rows } = self.next(counts);
+        let mut per_type = vec![0u32; options];
+        for b in &self.bins {
+            per_type[self.kept[b.option]] += 1;
+        }
+        // No instance holds a row no option holds, so its tasks are its members' in order.
+        let unplaced = to_packing(&[], &self.members, &groups, &unplaced_rows).unplaced;
+        (per_type, unplaced)
     }
 }
 

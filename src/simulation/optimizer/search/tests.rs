@@ -1,6 +1,7 @@
-//! The local search's indexes (the fresh positions and the room per pair of types in
+//! The local search's indexes (the partners per block and the room per pair of types in
 //! `merge_pairs`, the free room per block in `empty_instances`) only skip what a plain scan would
-//! turn away: on random fleets, both give the fleets the plain scans gave.
+//! turn away: on random fleets, both give the fleets the plain scans gave, and keep the loads
+//! they are handed aligned with the fleet.
 
 use proptest::prelude::*;
 
@@ -131,6 +132,15 @@ fn empty_instances_plain(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut Vec<b
     changed
 }
 
+/// Whether `loads` are the loads of `bins`, one for one (the search keeps them aligned).
+fn same_loads(p: &Problem, bins: &[Pattern], loads: &[Load]) -> bool {
+    loads.len() == bins.len()
+        && bins.iter().zip(loads).all(|(b, l)| {
+            let want = p.load(&b.counts);
+            (want.cpu, want.mem, want.eni, want.x86_only) == (l.cpu, l.mem, l.eni, l.x86_only)
+        })
+}
+
 const TYPES: [&str; 8] = [
     "c6i.large",
     "m6i.xlarge",
@@ -199,7 +209,9 @@ proptest! {
         let (mut plain_bins, mut plain_fresh) = (bins.clone(), fresh.clone());
         let (mut bins, mut fresh) = (bins, fresh);
         let plain = merge_pairs_plain(&p, &mut plain_bins, &mut plain_fresh);
-        prop_assert_eq!(merge_pairs(&p, &mut bins, &mut fresh), plain);
+        let mut loads = bins.iter().map(|b| p.load(&b.counts)).collect();
+        prop_assert_eq!(merge_pairs(&p, &mut bins, &mut loads, &mut fresh), plain);
+        prop_assert!(same_loads(&p, &bins, &loads));
         prop_assert_eq!(bins, plain_bins);
         prop_assert_eq!(fresh, plain_fresh);
     }
@@ -211,7 +223,9 @@ proptest! {
         let (mut plain_bins, mut plain_fresh) = (bins.clone(), fresh.clone());
         let (mut bins, mut fresh) = (bins, fresh);
         let plain = empty_instances_plain(&p, &mut plain_bins, &mut plain_fresh);
-        prop_assert_eq!(empty_instances(&p, &mut bins, &mut fresh), plain);
+        let mut loads = bins.iter().map(|b| p.load(&b.counts)).collect();
+        prop_assert_eq!(empty_instances(&p, &mut bins, &mut loads, &mut fresh), plain);
+        prop_assert!(same_loads(&p, &bins, &loads));
         prop_assert_eq!(bins, plain_bins);
         prop_assert_eq!(fresh, plain_fresh);
     }
