@@ -270,6 +270,10 @@ struct Fleet<'a> {
     by_free_eni: BTreeSet<(u32, u32, u64)>,
     /// The ids of the instances each member has tasks on.
     hosts: Vec<Vec<u64>>,
+    /// Instances running tasks, and the ids of the empty ones: a step ages and retires the empty
+    /// instances without a pass over the fleet.
+    busy: usize,
+    empty: BTreeSet<u64>,
 }
 
 impl<'a> Fleet<'a> {
@@ -282,6 +286,8 @@ impl<'a> Fleet<'a> {
             by_free: BTreeSet::new(),
             by_free_eni: BTreeSet::new(),
             hosts: vec![Vec::new(); shapes.len()],
+            busy: 0,
+            empty: BTreeSet::new(),
         }
     }
 
@@ -320,6 +326,7 @@ impl<'a> Fleet<'a> {
         });
         let i = self.instances.len() - 1;
         self.position.push(i as u32);
+        self.empty.insert(id);
         self.index(i);
         i
     }
@@ -328,6 +335,10 @@ impl<'a> Fleet<'a> {
     fn start(&mut self, i: usize, m: usize) {
         self.unindex(i);
         let f = &mut self.instances[i];
+        if f.load == Load::default() {
+            self.busy += 1;
+            self.empty.remove(&f.id);
+        }
         f.load.add(&self.shapes[m], 1);
         f.tasks[m] += 1;
         if f.tasks[m] == 1 {
@@ -341,6 +352,10 @@ impl<'a> Fleet<'a> {
         self.unindex(i);
         let f = &mut self.instances[i];
         f.load.sub(&self.shapes[m], 1);
+        if f.load == Load::default() {
+            self.busy -= 1;
+            self.empty.insert(f.id);
+        }
         f.tasks[m] -= 1;
         if f.tasks[m] == 0 {
             let id = f.id;
@@ -377,6 +392,7 @@ impl<'a> Fleet<'a> {
     fn terminate(&mut self, gone: &[bool]) {
         for (i, _) in gone.iter().enumerate().filter(|(_, &g)| g) {
             self.unindex(i);
+            self.empty.remove(&self.instances[i].id);
             self.position[self.instances[i].id as usize] = u32::MAX;
         }
         let mut k = 0;
@@ -535,22 +551,30 @@ fn run_group(
             consolidate(&mut fleet, scaling.scale_in_steps);
         }
         // Managed scaling: keep the spare instances the target capacity asks for.
-        let busy = fleet.instances.iter().filter(|i| i.load != empty).count() as u64;
+        let busy = fleet.busy as u64;
         let wanted = (busy * 100).div_ceil(u64::from(scaling.target_capacity_pct)) as usize;
         while fleet.instances.len() < wanted {
             fleet.launch();
         }
         // Empty instances age; those empty longer than the delay go, oldest-empty first, as long
         // as `wanted` remain. An instance is billed for every step it runs, empty or not.
-        for i in fleet.instances.iter_mut().filter(|i| i.load == empty) {
-            i.empty_for = i.empty_for.saturating_add(1);
+        for &id in &fleet.empty {
+            let f = &mut fleet.instances[fleet.position[id as usize] as usize];
+            f.empty_for = f.empty_for.saturating_add(1);
         }
         let mut spare = fleet.instances.len().saturating_sub(wanted);
-        if spare > 0 {
-            let f = &fleet.instances;
-            let mut order: Vec<usize> = (0..f.len())
-                .filter(|&i| f[i].load == empty && f[i].empty_for > scaling.scale_in_steps)
-                .collect();
+        let f = &fleet.instances;
+        let mut order: Vec<usize> = if spare > 0 {
+            fleet
+                .empty
+                .iter()
+                .map(|&id| fleet.position(id))
+                .filter(|&i| f[i].empty_for > scaling.scale_in_steps)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if !order.is_empty() {
             order.sort_by(|&a, &b| f[b].empty_for.cmp(&f[a].empty_for).then(b.cmp(&a)));
             let mut gone = vec![false; f.len()];
             for i in order {
