@@ -197,27 +197,8 @@ fn best_group(
         candidates.push(largest);
     }
     // Demand at each step, for a bound per type: the instances its resources alone call for.
-    let demand: Vec<(u64, u64, u64)> = (0..steps)
-        .map(|s| {
-            members.iter().fold((0, 0, 0), |(c, m, e), &w| {
-                let t = &workloads[w].shape;
-                let n = u64::from(workloads[w].counts[s]);
-                (
-                    c + n * u64::from(t.cpu_units),
-                    m + n * u64::from(t.memory_mib),
-                    e + if t.awsvpc { n } else { 0 },
-                )
-            })
-        })
-        .collect();
-    let bound = |o: usize| -> u64 {
-        let opt = &options[o];
-        let per = |need: u64, cap: u32| if need == 0 { 0 } else { need.div_ceil(u64::from(cap.max(1))) };
-        demand
-            .iter()
-            .map(|&(c, m, e)| per(c, opt.cpu_units).max(per(m, opt.memory_mib)).max(per(e, opt.awsvpc_tasks)))
-            .sum()
-    };
+    let demand = demand_of(workloads, members, steps);
+    let bound = |o: usize| -> u64 { at_least(&demand, &options[o]).sum() };
     let mut ranked: Vec<(f64, usize)> = candidates.iter().map(|&o| (bound(o) as f64 * options[o].hourly_f, o)).collect();
     ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let changes = Changes::new(workloads, members, steps);
@@ -230,7 +211,19 @@ fn best_group(
             .as_ref()
             .map(|(c, _)| (c / options[o].hourly_f).floor() as u64)
             .unwrap_or(u64::MAX);
-        if let Some(run) = run_group(workloads, members, &changes, options, o, steps, scaling, limit) {
+        // A run that cannot end under `limit` stops as soon as that is plain (every candidate
+        // but the fallback holds every task, so its steps need at least `at_least`).
+        let rest = if holds_all(o) { rest_of(&demand, &options[o]) } else { Vec::new() };
+        if let Some(run) = run_group(
+            workloads,
+            members,
+            &changes,
+            options,
+            o,
+            steps,
+            scaling,
+            Limit { steps: limit, rest: &rest },
+        ) {
             let cost = run.instance_steps as f64 * options[o].hourly_f;
             if best.as_ref().is_none_or(|(c, _)| cost < *c - 1e-9) {
                 best = Some((cost, run));
@@ -268,6 +261,9 @@ struct Fleet<'a> {
     /// The same, of the instances with an ENI to spare: where an awsvpc task looks, so that a
     /// fleet bound by ENIs is not walked through its full instances for every task.
     by_free_eni: BTreeSet<(u32, u32, u64)>,
+    /// Whether a member's tasks look in `by_free` (not awsvpc) and in `by_free_eni` (awsvpc): an
+    /// index no task looks in is not kept.
+    looked_in: [bool; 2],
     /// The ids of the instances each member has tasks on.
     hosts: Vec<Vec<u64>>,
     /// Instances running tasks, and the ids of the empty ones: a step ages and retires the empty
@@ -285,6 +281,7 @@ impl<'a> Fleet<'a> {
             position: Vec::new(),
             by_free: BTreeSet::new(),
             by_free_eni: BTreeSet::new(),
+            looked_in: [shapes.iter().any(|t| !t.awsvpc), shapes.iter().any(|t| t.awsvpc)],
             hosts: vec![Vec::new(); shapes.len()],
             busy: 0,
             empty: BTreeSet::new(),
@@ -302,16 +299,22 @@ impl<'a> Fleet<'a> {
 
     fn index(&mut self, i: usize) {
         let key = self.key(i);
-        self.by_free.insert(key);
-        if self.instances[i].load.eni < self.opt.awsvpc_tasks {
+        if self.looked_in[0] {
+            self.by_free.insert(key);
+        }
+        if self.looked_in[1] && self.instances[i].load.eni < self.opt.awsvpc_tasks {
             self.by_free_eni.insert(key);
         }
     }
 
     fn unindex(&mut self, i: usize) {
         let key = self.key(i);
-        self.by_free.remove(&key);
-        self.by_free_eni.remove(&key);
+        if self.looked_in[0] {
+            self.by_free.remove(&key);
+        }
+        if self.looked_in[1] {
+            self.by_free_eni.remove(&key);
+        }
     }
 
     /// Launches an empty instance; its position.
@@ -491,8 +494,52 @@ impl Changes {
     }
 }
 
+/// Each step's CPU units, MiB and awsvpc tasks over `members`.
+fn demand_of(workloads: &[Workload], members: &[usize], steps: usize) -> Vec<(u64, u64, u64)> {
+    (0..steps)
+        .map(|s| {
+            members.iter().fold((0, 0, 0), |(c, m, e), &w| {
+                let t = &workloads[w].shape;
+                let n = u64::from(workloads[w].counts[s]);
+                (
+                    c + n * u64::from(t.cpu_units),
+                    m + n * u64::from(t.memory_mib),
+                    e + if t.awsvpc { n } else { 0 },
+                )
+            })
+        })
+        .collect()
+}
+
+/// The instances of `opt` each step's demand needs for its resources alone.
+fn at_least<'d>(demand: &'d [(u64, u64, u64)], opt: &'d InstanceOption) -> impl Iterator<Item = u64> + 'd {
+    let per = |need: u64, cap: u32| if need == 0 { 0 } else { need.div_ceil(u64::from(cap.max(1))) };
+    demand
+        .iter()
+        .map(move |&(c, m, e)| per(c, opt.cpu_units).max(per(m, opt.memory_mib)).max(per(e, opt.awsvpc_tasks)))
+}
+
+/// `rest[s]`: the instance-steps steps `s..` need at least on `opt` (`at_least`, summed from the
+/// end), when every task fits on it.
+fn rest_of(demand: &[(u64, u64, u64)], opt: &InstanceOption) -> Vec<u64> {
+    let mut rest: Vec<u64> = at_least(demand, opt).collect();
+    rest.push(0);
+    for s in (0..rest.len() - 1).rev() {
+        rest[s] = rest[s].saturating_add(rest[s + 1]);
+    }
+    rest
+}
+
+/// A bound on a group's instance-steps: a cheaper type is already known.
+struct Limit<'r> {
+    steps: u64,
+    /// `rest_of` the group on the type (empty when some task does not fit on it): a run whose
+    /// steps so far and the `rest` of the next pass `steps` cannot end under it.
+    rest: &'r [u64],
+}
+
 /// Runs ECS's placement and managed scaling over the steps on instances of option `o`. `None`
-/// when the group's instance-steps pass `limit` (a cheaper type is already known).
+/// when the group's instance-steps would pass the limit.
 #[allow(clippy::too_many_arguments)]
 fn run_group(
     workloads: &[Workload],
@@ -502,7 +549,7 @@ fn run_group(
     o: usize,
     steps: usize,
     scaling: Scaling,
-    limit: u64,
+    limit: Limit,
 ) -> Option<GroupRun> {
     let opt = &options[o];
     let empty = Load::default();
@@ -588,7 +635,7 @@ fn run_group(
         }
         per_step.push(fleet.instances.len() as u32);
         instance_steps += fleet.instances.len() as u64;
-        if instance_steps > limit {
+        if instance_steps.saturating_add(limit.rest.get(step + 1).copied().unwrap_or(0)) > limit.steps {
             return None;
         }
     }

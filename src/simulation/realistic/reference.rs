@@ -231,7 +231,14 @@ proptest! {
         let limit = limit.unwrap_or(u64::MAX);
         let steps = 40;
         let changes = Changes::new(&w, &members, steps);
-        let new = run_group(&w, &members, &changes, &opts, option, steps, scaling, limit);
+        // The bound on the steps to come, as `best_group` passes it: only where every task fits.
+        let empty = Load::default();
+        let rest = if w.iter().all(|w| opts[option].fits(&empty, &w.shape)) {
+            rest_of(&demand_of(&w, &members, steps), &opts[option])
+        } else {
+            Vec::new()
+        };
+        let new = run_group(&w, &members, &changes, &opts, option, steps, scaling, Limit { steps: limit, rest: &rest });
         let old = reference_run_group(&w, &members, &opts, option, steps, scaling, limit);
         prop_assert_eq!(new.is_some(), old.is_some());
         if let (Some(new), Some(old)) = (new, old) {
