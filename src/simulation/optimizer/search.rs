@@ -238,7 +238,7 @@ pub(super) fn merge_pairs(p: &Problem, bins: &mut Vec<Pattern>, loads: &mut Vec<
         let mut merged = false;
         // The next partner at or after `j`: any instance when `i` is fresh, else a fresh one,
         // that might hold the pair.
-        while let Some(k) = blocks.next_partner(p, bins, loads, fresh, &mut pair_room, i, j) {
+        while let Some(k) = blocks.next_partner(bins, loads, fresh, &mut pair_room, i, j) {
             j = k;
             let l = joined(loads[i], loads[j]);
             let pair = p.cost[bins[i].option] + p.cost[bins[j].option];
@@ -280,9 +280,9 @@ fn joined(a: Load, b: Load) -> Load {
 /// dearest type among them.
 #[derive(Clone, Copy)]
 struct Partners {
-    any: bool,
+    /// The dearest option among them; `None` for no instance.
+    dearest: Option<usize>,
     least: Load,
-    dearest: f64,
 }
 
 struct PairBlocks {
@@ -303,14 +303,13 @@ impl PairBlocks {
 
     fn count(p: &Problem, bins: &[Pattern], loads: &[Load], fresh: &[bool], k: usize) -> [Partners; 2] {
         let none = Partners {
-            any: false,
+            dearest: None,
             least: Load {
                 cpu: u64::MAX,
                 mem: u64::MAX,
                 eni: u64::MAX,
                 x86_only: true,
             },
-            dearest: f64::NEG_INFINITY,
         };
         let mut out = [none; 2];
         for t in k * BLOCK..((k + 1) * BLOCK).min(bins.len()) {
@@ -319,12 +318,14 @@ impl PairBlocks {
                     continue;
                 }
                 let l = &loads[t];
-                o.any = true;
+                let option = bins[t].option;
+                if o.dearest.is_none_or(|d| p.cost[option] > p.cost[d]) {
+                    o.dearest = Some(option);
+                }
                 o.least.cpu = o.least.cpu.min(l.cpu);
                 o.least.mem = o.least.mem.min(l.mem);
                 o.least.eni = o.least.eni.min(l.eni);
                 o.least.x86_only &= l.x86_only;
-                o.dearest = o.dearest.max(p.cost[bins[t].option]);
             }
         }
         out
@@ -346,7 +347,6 @@ impl PairBlocks {
     #[allow(clippy::too_many_arguments)]
     fn next_partner(
         &self,
-        p: &Problem,
         bins: &[Pattern],
         loads: &[Load],
         fresh: &[bool],
@@ -360,7 +360,7 @@ impl PairBlocks {
         while t < bins.len() {
             let k = t / BLOCK;
             let end = ((k + 1) * BLOCK).min(bins.len());
-            if self.may_hold(p, &self.blocks[k][layer], oi, &li) {
+            if Self::may_hold(pair_room, &self.blocks[k][layer], oi, &li) {
                 if let Some(j) =
                     (t..end).find(|&j| (layer == 0 || fresh[j]) && pair_room.may_hold(oi, bins[j].option, &joined(li, loads[j])))
                 {
@@ -375,18 +375,13 @@ impl PairBlocks {
     /// Whether an instance of the block might merge with one of option `oi` and load `li`: the
     /// block's lightest loads beside `li`, against the most room of the types cheaper than `oi`
     /// and the block's dearest type together.
-    fn may_hold(&self, p: &Problem, b: &Partners, oi: usize, li: &Load) -> bool {
-        if !b.any {
-            return false;
-        }
-        let limit = p.cost[oi] + b.dearest - 1e-9;
-        let n = p.by_cost.partition_point(|&o| p.cost[o] < limit);
-        let Some(k) = n.checked_sub(1) else {
+    fn may_hold(pair_room: &mut PairRoom, b: &Partners, oi: usize, li: &Load) -> bool {
+        let Some(room) = b.dearest.and_then(|od| pair_room.room(oi, od)) else {
             return false;
         };
         // A pair holds an x86-only task when either does: when `li` does or every instance of
         // the block does, only the x86 types' room counts.
-        let r = p.prefix_room[k][usize::from(li.x86_only || b.least.x86_only)];
+        let r = room[usize::from(li.x86_only || b.least.x86_only)];
         li.cpu + b.least.cpu <= r.cpu && li.mem + b.least.mem <= r.mem && li.eni + b.least.eni <= r.eni
     }
 }
@@ -411,8 +406,9 @@ impl<'p, 'a> PairRoom<'p, 'a> {
         }
     }
 
-    /// Whether some option cheaper than `a` and `b` together might hold `l`: false means none does.
-    fn may_hold(&mut self, a: usize, b: usize, l: &Load) -> bool {
+    /// The most room of the options cheaper than `a` and `b` together (over all, over x86 ones);
+    /// `None` when no option is.
+    fn room(&mut self, a: usize, b: usize) -> Option<[Load; 2]> {
         let p = self.p;
         let entry = &mut self.cheaper[a * p.options.len() + b];
         if *entry == UNKNOWN {
@@ -420,13 +416,16 @@ impl<'p, 'a> PairRoom<'p, 'a> {
             let n = p.by_cost.partition_point(|&o| p.cost[o] < limit);
             *entry = u16::try_from(n).unwrap_or(UNKNOWN - 1).min(UNKNOWN - 1);
         }
-        match usize::from(*entry).checked_sub(1) {
-            Some(k) => {
-                let r = p.prefix_room[k.min(p.prefix_room.len() - 1)][usize::from(l.x86_only)];
-                l.cpu <= r.cpu && l.mem <= r.mem && l.eni <= r.eni
-            }
-            None => false,
-        }
+        let k = usize::from(*entry).checked_sub(1)?;
+        Some(p.prefix_room[k.min(p.prefix_room.len() - 1)])
+    }
+
+    /// Whether some option cheaper than `a` and `b` together might hold `l`: false means none does.
+    fn may_hold(&mut self, a: usize, b: usize, l: &Load) -> bool {
+        self.room(a, b).is_some_and(|room| {
+            let r = room[usize::from(l.x86_only)];
+            l.cpu <= r.cpu && l.mem <= r.mem && l.eni <= r.eni
+        })
     }
 }
 
