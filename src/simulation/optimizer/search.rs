@@ -43,7 +43,12 @@ pub(super) fn improve(p: &Problem, bins: &mut Vec<Pattern>) {
 /// marked `fresh` (kept aligned with `bins`): the others are not retyped or emptied again, and
 /// two of them are not tried as a pair again.
 pub(super) fn improve_from(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut Vec<bool>) {
-    let mut loads: Vec<Load> = bins.iter().map(|b| p.load(&b.counts)).collect();
+    let loads: Vec<Load> = bins.iter().map(|b| p.load(&b.counts)).collect();
+    improve_with(p, bins, loads, fresh);
+}
+
+/// `improve_from` given the instances' loads, one for one.
+pub(super) fn improve_with(p: &Problem, bins: &mut Vec<Pattern>, mut loads: Vec<Load>, fresh: &mut Vec<bool>) {
     for ((b, l), _) in bins.iter_mut().zip(&loads).zip(fresh.iter()).filter(|(_, &f)| f) {
         if let Some(o) = p.cheapest_holding(l) {
             b.option = o;
@@ -67,7 +72,7 @@ pub(super) fn improve_from(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut Vec
 pub(super) fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>, base: &mut Vec<Load>, fresh: &mut Vec<bool>) -> bool {
     let mut changed = false;
     // The least-used instances first: their tasks are the easiest to rehome.
-    let fills: Vec<f64> = bins.iter().zip(base.iter()).map(|(b, l)| fill(p, b.option, l)).collect();
+    let fills: Vec<f64> = bins.iter().zip(base.iter()).map(|(b, l)| fullness(p, b.option, l)).collect();
     let mut order: Vec<usize> = (0..bins.len()).collect();
     order.sort_by(|&a, &b| fills[a].total_cmp(&fills[b]).then(a.cmp(&b)));
     let mut removed = vec![false; bins.len()];
@@ -150,7 +155,7 @@ pub(super) fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>, base: &mut V
 }
 
 /// How full an instance of option `o` with load `l` is: the larger of its CPU and memory shares.
-fn fill(p: &Problem, o: usize, l: &Load) -> f64 {
+pub(super) fn fullness(p: &Problem, o: usize, l: &Load) -> f64 {
     let o = &p.options[o];
     (l.cpu as f64 / f64::from(o.cpu_units.max(1))).max(l.mem as f64 / f64::from(o.memory_mib.max(1)))
 }
@@ -344,7 +349,6 @@ impl PairBlocks {
 
     /// The first position at or after `from` that might merge with `i` (any instance when `i`
     /// is fresh, else a fresh one), by the blocks and then by `PairRoom`.
-    #[allow(clippy::too_many_arguments)]
     fn next_partner(
         &self,
         bins: &[Pattern],

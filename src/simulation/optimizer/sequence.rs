@@ -74,8 +74,8 @@ impl Sequence {
             None
         } else {
             let mut bins = std::mem::take(&mut self.bins);
-            let mut fresh = repair(&p, &mut bins, &placed);
-            improve_from(&p, &mut bins, &mut fresh);
+            let (mut fresh, loads) = repair(&p, &mut bins, &placed);
+            improve_with(&p, &mut bins, loads, &mut fresh);
             Some(bins)
         };
         let bound = resource_bound(&p, &placed);
@@ -133,20 +133,16 @@ impl SequencePacker for Sequence {
 /// Turns the fleet for the previous mix into one for `demand`: surplus tasks come off the
 /// least-used instances (emptied ones go), missing tasks go into the room on the fullest ones,
 /// and what is still missing is packed onto new instances by the greedy packer.
-/// Returns, per instance of the new fleet, whether repair changed it.
-pub(super) fn repair(p: &Problem, bins: &mut Vec<Pattern>, demand: &[u32]) -> Vec<bool> {
+/// Returns, per instance of the new fleet, whether repair changed it, and its load.
+pub(super) fn repair(p: &Problem, bins: &mut Vec<Pattern>, demand: &[u32]) -> (Vec<bool>, Vec<Load>) {
     let mut have = vec![0u32; demand.len()];
     for b in bins.iter() {
         for (h, &n) in have.iter_mut().zip(&b.counts) {
             *h += n;
         }
     }
-    let fill_of = |b: &Pattern| {
-        let l = p.load(&b.counts);
-        let o = &p.options[b.option];
-        (l.cpu as f64 / f64::from(o.cpu_units.max(1))).max(l.mem as f64 / f64::from(o.memory_mib.max(1)))
-    };
-    let fills: Vec<f64> = bins.iter().map(fill_of).collect();
+    let mut loads: Vec<Load> = bins.iter().map(|b| p.load(&b.counts)).collect();
+    let fills: Vec<f64> = bins.iter().zip(&loads).map(|(b, l)| fullness(p, b.option, l)).collect();
     let mut order: Vec<usize> = (0..bins.len()).collect();
     order.sort_by(|&a, &b| fills[a].total_cmp(&fills[b]).then(a.cmp(&b)));
     let mut touched = vec![false; bins.len()];
@@ -162,19 +158,32 @@ pub(super) fn repair(p: &Problem, bins: &mut Vec<Pattern>, demand: &[u32]) -> Ve
             touched[b] |= k > 0;
         }
     }
+    for (b, l) in bins
+        .iter()
+        .zip(loads.iter_mut())
+        .zip(&touched)
+        .filter(|(_, &t)| t)
+        .map(|(bl, _)| bl)
+    {
+        *l = p.load(&b.counts);
+    }
     let kept: Vec<bool> = bins.iter().map(|b| b.counts.iter().any(|&n| n > 0)).collect();
     let mut k = 0;
     bins.retain(|_| {
         k += 1;
         kept[k - 1]
     });
+    let mut k = 0;
+    loads.retain(|_| {
+        k += 1;
+        kept[k - 1]
+    });
     let mut touched: Vec<bool> = touched.into_iter().zip(&kept).filter(|(_, &kept)| kept).map(|(t, _)| t).collect();
     let mut missing: Vec<u32> = demand.iter().zip(&have).map(|(&d, &h)| d.saturating_sub(h)).collect();
     if missing.iter().all(|&n| n == 0) {
-        return touched;
+        return (touched, loads);
     }
-    let mut loads: Vec<Load> = bins.iter().map(|b| p.load(&b.counts)).collect();
-    let fills: Vec<f64> = bins.iter().map(fill_of).collect();
+    let fills: Vec<f64> = bins.iter().zip(&loads).map(|(b, l)| fullness(p, b.option, l)).collect();
     let mut fullest: Vec<usize> = (0..bins.len()).collect();
     fullest.sort_by(|&a, &b| fills[b].total_cmp(&fills[a]).then(a.cmp(&b)));
     let mut rows: Vec<usize> = (0..demand.len()).filter(|&i| missing[i] > 0).collect();
@@ -199,8 +208,10 @@ pub(super) fn repair(p: &Problem, bins: &mut Vec<Pattern>, demand: &[u32]) -> Ve
     }
     if missing.iter().any(|&n| n > 0) {
         let groups: Vec<(TaskShape, u32)> = p.shapes.iter().copied().zip(missing.iter().copied()).collect();
-        bins.extend(to_patterns(p, &GreedyPacker.pack(&groups, p.options)));
+        let new = to_patterns(p, &GreedyPacker.pack(&groups, p.options));
+        loads.extend(new.iter().map(|b| p.load(&b.counts)));
+        bins.extend(new);
         touched.resize(bins.len(), true);
     }
-    touched
+    (touched, loads)
 }
