@@ -195,6 +195,10 @@ struct Problem<'a> {
     /// For each prefix of `by_cost` (the first `k + 1` options), the most CPU, memory and ENIs
     /// any of them offers, over all options and over x86 ones: a quick "none of these holds it".
     prefix_room: Vec<[Load; 2]>,
+    /// The x86 options of `by_cost`, in its order, and for each prefix length `n` of `by_cost`
+    /// how many of them it holds (`x86_upto[n]`): a load only x86 holds need not pass the others.
+    x86_by_cost: Vec<usize>,
+    x86_upto: Vec<usize>,
     /// Shapes largest first (memory, then CPU; ties by index): the order `fill` adds them in.
     largest_first: Vec<usize>,
     /// The greedy fills leave out the ENI-paired weightings (set by `optimize` for `LEAN_PRICING_FROM` tasks and
@@ -242,21 +246,30 @@ impl Problem<'_> {
 
     /// The cheapest option that holds a load, if any.
     fn cheapest_holding(&self, l: &Load) -> Option<usize> {
-        self.by_cost.iter().copied().find(|&o| self.holds(o, l))
+        self.cheapest_of_first(self.by_cost.len(), l)
     }
 
-    /// The cheapest option that holds a load and costs less than `limit`, if any.
+    /// The cheapest of the first `n` options of `by_cost` that holds a load, if any.
+    fn cheapest_of_first(&self, n: usize, l: &Load) -> Option<usize> {
+        let among = if l.x86_only {
+            &self.x86_by_cost[..self.x86_upto[n]]
+        } else {
+            &self.by_cost[..n]
+        };
+        among.iter().copied().find(|&o| self.holds(o, l))
+    }
+
+    /// The cheapest option that holds a load and costs less than `limit`, if any. Pair merging
+    /// asks this of a pair's price through `search::PairRoom`, which remembers each pair's count
+    /// of cheaper options; the tests hold the two to each other.
+    #[cfg(test)]
     fn cheapest_holding_below(&self, l: &Load, limit: f64) -> Option<usize> {
         let n = self.by_cost.partition_point(|&o| self.cost[o] < limit);
         let room = self.prefix_room.get(n.checked_sub(1)?)?[usize::from(l.x86_only)];
         if l.cpu > room.cpu || l.mem > room.mem || l.eni > room.eni {
             return None;
         }
-        self.by_cost
-            .iter()
-            .copied()
-            .take_while(|&o| self.cost[o] < limit)
-            .find(|&o| self.holds(o, l))
+        self.cheapest_of_first(n, l)
     }
 
     fn room(&self, o: usize, l: &Load, s: &TaskShape, n: u32) -> bool {
@@ -366,6 +379,13 @@ impl<'a> Problem<'a> {
                 room
             })
             .collect();
+        let x86_by_cost: Vec<usize> = by_cost.iter().copied().filter(|&o| options[o].arch == Arch::X86_64).collect();
+        let x86_upto: Vec<usize> = std::iter::once(0)
+            .chain(by_cost.iter().scan(0, |k, &o| {
+                *k += usize::from(options[o].arch == Arch::X86_64);
+                Some(*k)
+            }))
+            .collect();
         let mut largest_first: Vec<usize> = (0..shapes.len()).collect();
         largest_first.sort_by_key(|&i| std::cmp::Reverse((shapes[i].memory_mib, shapes[i].cpu_units)));
         Problem {
@@ -375,8 +395,29 @@ impl<'a> Problem<'a> {
             cost,
             by_cost,
             prefix_room,
+            x86_by_cost,
+            x86_upto,
             largest_first,
             lean_pricing: false,
+        }
+    }
+
+    /// The same problem over `options`, which must be the options it was built over (or, to set
+    /// it aside, none): its figures are moved, not found again. `Sequence` keeps its problem
+    /// set aside between mixes, since its rows and options never change and finding the figures
+    /// costs options x rows.
+    fn over<'b>(self, options: &'b [InstanceOption]) -> Problem<'b> {
+        Problem {
+            shapes: self.shapes,
+            options,
+            fit: self.fit,
+            cost: self.cost,
+            by_cost: self.by_cost,
+            prefix_room: self.prefix_room,
+            x86_by_cost: self.x86_by_cost,
+            x86_upto: self.x86_upto,
+            largest_first: self.largest_first,
+            lean_pricing: self.lean_pricing,
         }
     }
 
@@ -668,7 +709,8 @@ mod tests {
 
     proptest! {
         /// The quick reject in pair merging (the most any cheaper type offers) never turns away a
-        /// load some cheaper type holds.
+        /// load some cheaper type holds, and an x86-only load's search among the x86 types alone
+        /// finds the type a scan over every type finds.
         #[test]
         fn cheapest_holding_below_agrees_with_a_plain_scan(
             cpu in 0u64..70_000, mem in 0u64..300_000, eni in 0u64..16, x86_only in any::<bool>(), limit in 0.0f64..4.0,

@@ -43,13 +43,13 @@ pub(super) fn improve(p: &Problem, bins: &mut Vec<Pattern>) {
 /// marked `fresh` (kept aligned with `bins`): the others are not retyped or emptied again, and
 /// two of them are not tried as a pair again.
 pub(super) fn improve_from(p: &Problem, bins: &mut Vec<Pattern>, fresh: &mut Vec<bool>) {
-    let loads: Vec<Load> = bins.iter().map(|b| p.load(&b.counts)).collect();
-    improve_with(p, bins, loads, fresh);
+    let mut loads: Vec<Load> = bins.iter().map(|b| p.load(&b.counts)).collect();
+    improve_with(p, bins, &mut loads, fresh);
 }
 
-/// `improve_from` given the instances' loads, one for one.
-pub(super) fn improve_with(p: &Problem, bins: &mut Vec<Pattern>, mut loads: Vec<Load>, fresh: &mut Vec<bool>) {
-    for ((b, l), _) in bins.iter_mut().zip(&loads).zip(fresh.iter()).filter(|(_, &f)| f) {
+/// `improve_from` given the instances' loads, one for one; they stay aligned with `bins`.
+pub(super) fn improve_with(p: &Problem, bins: &mut Vec<Pattern>, loads: &mut Vec<Load>, fresh: &mut Vec<bool>) {
+    for ((b, l), _) in bins.iter_mut().zip(loads.iter()).zip(fresh.iter()).filter(|(_, &f)| f) {
         if let Some(o) = p.cheapest_holding(l) {
             b.option = o;
         }
@@ -59,8 +59,8 @@ pub(super) fn improve_with(p: &Problem, bins: &mut Vec<Pattern>, mut loads: Vec<
     while changed && passes < 4 {
         changed = false;
         passes += 1;
-        changed |= empty_instances(p, bins, &mut loads, fresh);
-        changed |= merge_pairs(p, bins, &mut loads, fresh);
+        changed |= empty_instances(p, bins, loads, fresh);
+        changed |= merge_pairs(p, bins, loads, fresh);
     }
 }
 
@@ -246,8 +246,7 @@ pub(super) fn merge_pairs(p: &Problem, bins: &mut Vec<Pattern>, loads: &mut Vec<
         while let Some(k) = blocks.next_partner(bins, loads, fresh, &mut pair_room, i, j) {
             j = k;
             let l = joined(loads[i], loads[j]);
-            let pair = p.cost[bins[i].option] + p.cost[bins[j].option];
-            if let Some(o) = p.cheapest_holding_below(&l, pair - 1e-9) {
+            if let Some(o) = pair_room.cheapest_holding(bins[i].option, bins[j].option, &l) {
                 let counts: Vec<u32> = bins[i].counts.iter().zip(&bins[j].counts).map(|(a, b)| a + b).collect();
                 bins[i] = Pattern { option: o, counts };
                 loads[i] = l;
@@ -410,18 +409,38 @@ impl<'p, 'a> PairRoom<'p, 'a> {
         }
     }
 
+    /// How many options (a prefix of `by_cost`) cost less than `a` and `b` together.
+    fn cheaper(&mut self, a: usize, b: usize) -> usize {
+        let p = self.p;
+        let entry = &mut self.cheaper[a * p.options.len() + b];
+        if *entry != UNKNOWN {
+            return usize::from(*entry);
+        }
+        let limit = p.cost[a] + p.cost[b] - 1e-9;
+        let n = p.by_cost.partition_point(|&o| p.cost[o] < limit);
+        // A count that does not fit below `UNKNOWN` is found again each time it is asked for.
+        match u16::try_from(n) {
+            Ok(v) if v != UNKNOWN => *entry = v,
+            _ => {}
+        }
+        n
+    }
+
     /// The most room of the options cheaper than `a` and `b` together (over all, over x86 ones);
     /// `None` when no option is.
     fn room(&mut self, a: usize, b: usize) -> Option<[Load; 2]> {
-        let p = self.p;
-        let entry = &mut self.cheaper[a * p.options.len() + b];
-        if *entry == UNKNOWN {
-            let limit = p.cost[a] + p.cost[b] - 1e-9;
-            let n = p.by_cost.partition_point(|&o| p.cost[o] < limit);
-            *entry = u16::try_from(n).unwrap_or(UNKNOWN - 1).min(UNKNOWN - 1);
+        let k = self.cheaper(a, b).checked_sub(1)?;
+        Some(self.p.prefix_room[k])
+    }
+
+    /// The cheapest option that holds `l` and costs less than `a` and `b` together, if any:
+    /// `Problem::cheapest_holding_below` with the pair's count of cheaper options remembered.
+    fn cheapest_holding(&mut self, a: usize, b: usize, l: &Load) -> Option<usize> {
+        if !self.may_hold(a, b, l) {
+            return None;
         }
-        let k = usize::from(*entry).checked_sub(1)?;
-        Some(p.prefix_room[k.min(p.prefix_room.len() - 1)])
+        let n = self.cheaper(a, b);
+        self.p.cheapest_of_first(n, l)
     }
 
     /// Whether some option cheaper than `a` and `b` together might hold `l`: false means none does.

@@ -30,7 +30,12 @@ pub struct Sequence {
     group_shapes: Vec<TaskShape>,
     rows: Vec<TaskShape>,
     members: Vec<Vec<usize>>,
+    /// The problem of the rows over `sub`, set aside between mixes (`Problem::over`).
+    problem: Option<Problem<'static>>,
     bins: Vec<Pattern>,
+    /// The loads of `bins`, one for one, and their tasks per row.
+    loads: Vec<Load>,
+    have: Vec<u32>,
     /// The most promising patterns of the last full solve's LP: the next one starts from them.
     pool: Vec<Pattern>,
     ratio: f64,
@@ -53,7 +58,10 @@ impl Sequence {
             group_shapes: shapes.to_vec(),
             rows,
             members,
+            problem: None,
             bins: Vec::new(),
+            loads: Vec::new(),
+            have: Vec::new(),
             pool: Vec::new(),
             ratio: f64::INFINITY,
             budget,
@@ -67,36 +75,58 @@ impl Sequence {
     /// Packs the next mix into `self.bins`.
     fn next(&mut self, counts: &[u32]) -> Mix {
         let groups: Vec<(TaskShape, u32)> = self.group_shapes.iter().copied().zip(counts.iter().copied()).collect();
-        let p = Problem::new(self.rows.clone(), &self.sub);
+        let p = match self.problem.take() {
+            Some(p) => p.over(&self.sub),
+            None => Problem::new(self.rows.clone(), &self.sub),
+        };
         let (placed, unplaced_rows) = p.split_demand(&groups, &self.members);
         self.mixes += 1;
         let repaired = if self.bins.is_empty() {
             None
         } else {
-            let mut bins = std::mem::take(&mut self.bins);
-            let (mut fresh, loads) = repair(&p, &mut bins, &placed);
-            improve_with(&p, &mut bins, loads, &mut fresh);
-            Some(bins)
+            let (mut bins, mut loads, mut have) = (
+                std::mem::take(&mut self.bins),
+                std::mem::take(&mut self.loads),
+                std::mem::take(&mut self.have),
+            );
+            let mut fresh = repair(&p, &mut bins, &mut loads, &mut have, &placed);
+            improve_with(&p, &mut bins, &mut loads, &mut fresh);
+            Some((bins, loads, have))
         };
         let bound = resource_bound(&p, &placed);
         let drifted = |bins: &[Pattern]| bound > 0.0 && fleet_cost(&p, bins) > bound * self.ratio * (1.0 + DRIFT);
-        self.bins = match repaired {
-            Some(bins) if self.mixes > ALWAYS_FULL && !drifted(&bins) => bins,
+        (self.bins, self.loads, self.have) = match repaired {
+            Some(r) if self.mixes > ALWAYS_FULL && !drifted(&r.0) => r,
             repaired => {
                 self.full_solves += 1;
                 let (full, ..) = solve(&p, &placed, false, self.budget, &mut self.pool);
                 let best = match repaired {
-                    Some(r) if fleet_cost(&p, &r) <= fleet_cost(&p, &full) => r,
-                    _ => full,
+                    Some(r) if fleet_cost(&p, &r.0) <= fleet_cost(&p, &full) => r,
+                    _ => {
+                        let loads = full.iter().map(|b| p.load(&b.counts)).collect();
+                        let mut have = vec![0u32; placed.len()];
+                        add_tasks(&mut have, &full);
+                        (full, loads, have)
+                    }
                 };
                 self.ratio = if bound > 0.0 {
-                    fleet_cost(&p, &best) / bound
+                    fleet_cost(&p, &best.0) / bound
                 } else {
                     f64::INFINITY
                 };
                 best
             }
         };
+        debug_assert!(self.bins.iter().zip(&self.loads).all(|(b, l)| {
+            let want = p.load(&b.counts);
+            (want.cpu, want.mem, want.eni, want.x86_only) == (l.cpu, l.mem, l.eni, l.x86_only)
+        }));
+        debug_assert_eq!(self.have, {
+            let mut have = vec![0u32; placed.len()];
+            add_tasks(&mut have, &self.bins);
+            have
+        });
+        self.problem = Some(p.over(&[]));
         Mix { groups, unplaced_rows }
     }
 }
@@ -133,30 +163,34 @@ impl SequencePacker for Sequence {
 /// Turns the fleet for the previous mix into one for `demand`: surplus tasks come off the
 /// least-used instances (emptied ones go), missing tasks go into the room on the fullest ones,
 /// and what is still missing is packed onto new instances by the greedy packer.
-/// Returns, per instance of the new fleet, whether repair changed it, and its load.
-pub(super) fn repair(p: &Problem, bins: &mut Vec<Pattern>, demand: &[u32]) -> (Vec<bool>, Vec<Load>) {
-    let mut have = vec![0u32; demand.len()];
-    for b in bins.iter() {
-        for (h, &n) in have.iter_mut().zip(&b.counts) {
-            *h += n;
-        }
-    }
-    let mut loads: Vec<Load> = bins.iter().map(|b| p.load(&b.counts)).collect();
-    let fills: Vec<f64> = bins.iter().zip(&loads).map(|(b, l)| fullness(p, b.option, l)).collect();
+/// `loads` are the instances' loads, one for one, and stay so; `have` is the fleet's tasks per
+/// row, and the new fleet's (`demand`) on return. Returns, per instance of the new fleet,
+/// whether repair changed it.
+pub(super) fn repair(p: &Problem, bins: &mut Vec<Pattern>, loads: &mut Vec<Load>, have: &mut [u32], demand: &[u32]) -> Vec<bool> {
+    debug_assert_eq!(bins.len(), loads.len());
+    debug_assert!(bins.iter().all(|b| b.counts.iter().any(|&n| n > 0)), "no empty instance");
+    let fills: Vec<f64> = bins.iter().zip(loads.iter()).map(|(b, l)| fullness(p, b.option, l)).collect();
     let mut order: Vec<usize> = (0..bins.len()).collect();
     order.sort_by(|&a, &b| fills[a].total_cmp(&fills[b]).then(a.cmp(&b)));
     let mut touched = vec![false; bins.len()];
-    for row in 0..demand.len() {
-        let mut extra = have[row].saturating_sub(demand[row]);
-        for &b in &order {
-            if extra == 0 {
-                break;
-            }
-            let k = bins[b].counts[row].min(extra);
-            bins[b].counts[row] -= k;
-            extra -= k;
-            touched[b] |= k > 0;
+    // Each row's surplus comes off the instances in `order`; the rows are independent, so one
+    // walk over the instances serves them all (reading each instance's counts in one place).
+    let mut surplus: Vec<(usize, u32)> = (0..demand.len())
+        .map(|row| (row, have[row].saturating_sub(demand[row])))
+        .filter(|&(_, extra)| extra > 0)
+        .collect();
+    for &b in &order {
+        if surplus.is_empty() {
+            break;
         }
+        let counts = &mut bins[b].counts;
+        surplus.retain_mut(|(row, extra)| {
+            let k = counts[*row].min(*extra);
+            counts[*row] -= k;
+            *extra -= k;
+            touched[b] |= k > 0;
+            *extra > 0
+        });
     }
     for (b, l) in bins
         .iter()
@@ -167,7 +201,12 @@ pub(super) fn repair(p: &Problem, bins: &mut Vec<Pattern>, demand: &[u32]) -> (V
     {
         *l = p.load(&b.counts);
     }
-    let kept: Vec<bool> = bins.iter().map(|b| b.counts.iter().any(|&n| n > 0)).collect();
+    // Only an instance that lost tasks can have been emptied.
+    let kept: Vec<bool> = bins
+        .iter()
+        .zip(&touched)
+        .map(|(b, &t)| !t || b.counts.iter().any(|&n| n > 0))
+        .collect();
     let mut k = 0;
     bins.retain(|_| {
         k += 1;
@@ -179,11 +218,14 @@ pub(super) fn repair(p: &Problem, bins: &mut Vec<Pattern>, demand: &[u32]) -> (V
         kept[k - 1]
     });
     let mut touched: Vec<bool> = touched.into_iter().zip(&kept).filter(|(_, &kept)| kept).map(|(t, _)| t).collect();
-    let mut missing: Vec<u32> = demand.iter().zip(&have).map(|(&d, &h)| d.saturating_sub(h)).collect();
-    if missing.iter().all(|&n| n == 0) {
-        return (touched, loads);
+    let mut missing: Vec<u32> = demand.iter().zip(have.iter()).map(|(&d, &h)| d.saturating_sub(h)).collect();
+    for (h, &d) in have.iter_mut().zip(demand) {
+        *h = (*h).min(d);
     }
-    let fills: Vec<f64> = bins.iter().zip(&loads).map(|(b, l)| fullness(p, b.option, l)).collect();
+    if missing.iter().all(|&n| n == 0) {
+        return touched;
+    }
+    let fills: Vec<f64> = bins.iter().zip(loads.iter()).map(|(b, l)| fullness(p, b.option, l)).collect();
     let mut fullest: Vec<usize> = (0..bins.len()).collect();
     fullest.sort_by(|&a, &b| fills[b].total_cmp(&fills[a]).then(a.cmp(&b)));
     let mut rows: Vec<usize> = (0..demand.len()).filter(|&i| missing[i] > 0).collect();
@@ -206,12 +248,25 @@ pub(super) fn repair(p: &Problem, bins: &mut Vec<Pattern>, demand: &[u32]) -> (V
             }
         }
     }
+    for ((h, &d), &m) in have.iter_mut().zip(demand).zip(&missing) {
+        *h = d - m;
+    }
     if missing.iter().any(|&n| n > 0) {
         let groups: Vec<(TaskShape, u32)> = p.shapes.iter().copied().zip(missing.iter().copied()).collect();
         let new = to_patterns(p, &GreedyPacker.pack(&groups, p.options));
+        add_tasks(have, &new);
         loads.extend(new.iter().map(|b| p.load(&b.counts)));
         bins.extend(new);
         touched.resize(bins.len(), true);
     }
-    (touched, loads)
+    touched
+}
+
+/// Adds the tasks of `bins` to `have`, per row.
+fn add_tasks(have: &mut [u32], bins: &[Pattern]) {
+    for b in bins {
+        for (h, &n) in have.iter_mut().zip(&b.counts) {
+            *h += n;
+        }
+    }
 }

@@ -230,3 +230,25 @@ proptest! {
         prop_assert_eq!(fresh, plain_fresh);
     }
 }
+
+proptest! {
+    #![proptest_config(crate::simulation::testing::cases(200))]
+    #[test]
+    fn a_pairs_cheapest_type_is_the_one_below_the_pairs_price(
+        cpu in 0u64..40_000,
+        mem in 0u64..160_000,
+        eni in 0u64..20,
+        x86_only: bool,
+        asked in prop::collection::vec((0usize..TYPES.len(), 0usize..TYPES.len()), 1..40),
+    ) {
+        let options = us_east_1(&TYPES, &[]);
+        let p = Problem::new(Vec::new(), &options);
+        let mut pair_room = PairRoom::of(&p);
+        let l = Load { cpu, mem, eni, x86_only };
+        // Asked twice over: the second answer comes from the remembered count.
+        for &(a, b) in asked.iter().chain(&asked) {
+            let want = p.cheapest_holding_below(&l, p.cost[a] + p.cost[b] - 1e-9);
+            prop_assert_eq!(pair_room.cheapest_holding(a, b, &l), want);
+        }
+    }
+}
