@@ -1,11 +1,11 @@
 //! A run ended by a signal leaves nothing behind: the real binary, signalled while it writes the
-//! month folder, as a user's Ctrl-C or a CI runner's cancel would.
+//! month folder or the gate's files, as a user's Ctrl-C or a CI runner's cancel would.
 
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::support::cmd::{bin, s, spawnable, tmp};
+use crate::support::cmd::{bin, demo_json_text, s, spawnable, tmp};
 
 /// Starts `report --demo` into `out`, sends `signal` once its month folder is being written, and
 /// returns the exit code.
@@ -75,4 +75,56 @@ fn sigterm_while_a_month_is_rewritten_exits_143_and_keeps_the_earlier_report() {
     assert_eq!(signalled_while_writing(out.path(), "TERM"), Some(143));
     assert_eq!(entries(&out.path().join("demo-prod")), vec!["2026-10".to_string()]);
     assert_eq!(std::fs::read(&report).unwrap(), before, "the earlier report, whole");
+}
+
+/// Starts `gate` on the demo's report with `args`, in which one of `--out` and `--junit` is the
+/// FIFO `fifo` that no one reads: the gate waits at it, holding whatever it wrote before. Sends
+/// SIGINT once it waits there (the kernel's `wait_for_partner`; two seconds where /proc does
+/// not say) and returns the exit code.
+fn gate_interrupted_at(fifo: &Path, args: &[&str]) -> Option<i32> {
+    let dir = fifo.parent().unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(fifo).status().unwrap().success());
+    let report = dir.join("report.json");
+    std::fs::write(&report, demo_json_text()).unwrap();
+    let mut child = spawnable()
+        .args(["gate", "--report", s(&report), "--budget", "100000"])
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let wchan = format!("/proc/{}/wchan", child.id());
+    let started = Instant::now();
+    while std::fs::read_to_string(&wchan).unwrap_or_default() != "wait_for_partner" && started.elapsed() < Duration::from_secs(2) {
+        assert!(child.try_wait().unwrap().is_none(), "the gate ended without waiting at the FIFO");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let sent = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -INT {}", child.id())])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    child.wait().unwrap().code()
+}
+
+/// SIGINT during `gate` left partial `--out`/`--junit` files. Ctrl-C while the gate waits to write
+/// its JUnit file: exit 130, and no `--out` and no temporary beside it.
+#[test]
+fn ctrl_c_before_the_gate_writes_its_out_file_exits_130_and_leaves_nothing() {
+    let d = tmp();
+    let (fifo, out) = (d.path().join("junit.xml"), d.path().join("gate.txt"));
+    assert_eq!(gate_interrupted_at(&fifo, &["--junit", s(&fifo), "--out", s(&out)]), Some(130));
+    assert_eq!(entries(d.path()), vec!["junit.xml", "report.json"], "only the FIFO and the input");
+}
+
+/// Ctrl-C while the gate waits to write `--out` (a FIFO), after its JUnit file: exit 130, and the
+/// JUnit file is whole, with no temporary beside it.
+#[test]
+fn ctrl_c_after_the_gate_wrote_its_junit_file_exits_130_and_leaves_it_whole() {
+    let d = tmp();
+    let (fifo, junit) = (d.path().join("gate.txt"), d.path().join("junit.xml"));
+    assert_eq!(gate_interrupted_at(&fifo, &["--junit", s(&junit), "--out", s(&fifo)]), Some(130));
+    assert_eq!(entries(d.path()), vec!["gate.txt", "junit.xml", "report.json"]);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.trim_end().ends_with("</testsuites>"), "a whole JUnit file: {xml}");
 }
