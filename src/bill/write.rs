@@ -246,8 +246,8 @@ impl Billing<'_> {
         let per_day = (86_400.0 / step).round() as i64;
         let steps_in_month = (f64::from(month_hours) * 3600.0 / step).round() as i64;
         let td_index: BTreeMap<String, usize> = inv.task_definitions.iter().enumerate().map(|(i, t)| (t.reference(), i)).collect();
-        let mut points: Vec<Vec<Option<&crate::snapshot::UsagePoint>>> = vec![vec![None; window_steps.max(0) as usize]; inv.services.len()];
-        for u in &s.usage {
+        let mut points: Vec<Vec<Option<crate::snapshot::UsagePoint>>> = vec![vec![None; window_steps.max(0) as usize]; inv.services.len()];
+        for u in s.usage.points() {
             if let Some(slot) = points.get_mut(u.service as usize).and_then(|p| p.get_mut(u.step as usize)) {
                 *slot = Some(u);
             }
@@ -284,7 +284,7 @@ impl Billing<'_> {
             }
             let hour = (k as f64 * step / 3600.0) as u32;
             for st in &mut streams {
-                let point = points[st.si].get(ws as usize).copied().flatten();
+                let point = points[st.si].get(ws as usize).and_then(Option::as_ref);
                 self.step(st, point, ws as usize, hour, step, emit)?;
             }
         }

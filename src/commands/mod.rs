@@ -224,9 +224,8 @@ fn analyze_snapshots(
     let mut reports = Vec::new();
     for mut s in snapshots {
         line.stage("usage statistics");
-        let usages = usage::analyze(&s, &assumptions.rightsizing);
-        // The rows are in the dense series now; at 500 services they are 300 MB.
-        s.usage = Vec::new();
+        // Each service's points go once its series are built: the two are never both held whole.
+        let usages = usage::analyze_taking_points(&mut s, &assumptions.rightsizing);
         reports.push(recommend::analyze_with(&s, &usages, catalog, assumptions, &packer, &mut |stage| {
             line.stage(stage)
         })?);

@@ -32,10 +32,12 @@ pub(crate) fn resized_mid_month() -> Snapshot {
             from: start + Duration::days(15),
         },
     ];
-    for p in snap.usage.iter_mut().filter(|p| p.step < 15 * 24) {
-        p.cpu_units_used = Some(3.0 * 600.0);
-        p.memory_mib_used = Some(3.0 * 2048.0);
-    }
+    snap.usage.change_figures(|p| {
+        if p.step < 15 * 24 {
+            p.cpu_units_used = Some(3.0 * 600.0);
+            p.memory_mib_used = Some(3.0 * 2048.0);
+        }
+    });
     snap
 }
 
@@ -97,11 +99,11 @@ fn a_service_switching_back_and_forth_between_revisions_is_priced_per_step() {
         task_definition: "api:2".into(),
         from: start + Duration::days(29),
     });
-    for p in snap.usage.iter_mut() {
+    snap.usage.change_figures(|p| {
         let old = (p.step / 24) % 2 == 0;
         p.cpu_units_used = Some(3.0 * if old { 600.0 } else { 300.0 });
         p.memory_mib_used = Some(3.0 * if old { 2048.0 } else { 1024.0 });
-    }
+    });
     let r = analyze(&snap);
     let svc = &r.services[0];
     assert_eq!(svc.current_monthly_usd.cents().to_string(), "$95.69");

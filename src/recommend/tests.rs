@@ -11,7 +11,7 @@ use crate::money::Usd;
 use crate::pricing::Catalog;
 use crate::report::{Action, Compute, OptionKind, Plan, Report};
 use crate::snapshot::inventory::*;
-use crate::snapshot::{Manifest, Snapshot, UsagePoint, SCHEMA_VERSION};
+use crate::snapshot::{Manifest, Snapshot, Usage, UsagePoint, SCHEMA_VERSION};
 
 /// us-east-1 Fargate rates (bundled catalog).
 const VCPU: f64 = 0.04048;
@@ -77,7 +77,8 @@ pub fn steady(services: Vec<(Service, TaskDefinition)>, cpu_share: f64) -> Snaps
             });
         }
     }
-    let (services, task_definitions) = services.into_iter().unzip();
+    let (services, task_definitions): (Vec<_>, Vec<_>) = services.into_iter().unzip();
+    let usage = Usage::from_points(services.len(), usage);
     Snapshot {
         manifest: Manifest {
             schema_version: SCHEMA_VERSION,
@@ -180,20 +181,23 @@ fn a_nightly_job_qualifies_on_the_nights_it_ran() {
         0.2,
     );
     s.manifest.step_seconds = 300;
-    s.usage = (0..30 * 288)
-        .map(|step| {
-            let on = if step % 288 < 12 { 1.0 } else { 0.0 };
-            UsagePoint {
-                step,
-                service: 0,
-                running_tasks_avg: on,
-                running_tasks_max: on,
-                tasks_started: Some(if step % 288 == 0 { 1.0 } else { 0.0 }),
-                cpu_units_used: Some(200.0 * on),
-                memory_mib_used: Some(1000.0 * on),
-            }
-        })
-        .collect();
+    s.usage = Usage::from_points(
+        1,
+        (0..30 * 288)
+            .map(|step| {
+                let on = if step % 288 < 12 { 1.0 } else { 0.0 };
+                UsagePoint {
+                    step,
+                    service: 0,
+                    running_tasks_avg: on,
+                    running_tasks_max: on,
+                    tasks_started: Some(if step % 288 == 0 { 1.0 } else { 0.0 }),
+                    cpu_units_used: Some(200.0 * on),
+                    memory_mib_used: Some(1000.0 * on),
+                }
+            })
+            .collect(),
+    );
     let r = analyze_any_saving(&s);
     let stats = &r.services[0].usage;
     assert_eq!(stats.data_points, 360);
@@ -286,9 +290,9 @@ fn an_ec2_task_definition_reserving_no_cpu_is_analysed_from_what_it_uses() {
     td.memory = None;
     td.containers[0].memory = Some(1024);
     let mut s = steady(vec![(service("worker", Some(LaunchType::Ec2), 2), td)], 0.0);
-    for p in &mut s.usage {
+    s.usage.change_figures(|p| {
         p.cpu_units_used = Some(600.0);
-    }
+    });
     s.validate().unwrap();
     let r = analyze(&s);
     let svc = &r.services[0];
@@ -413,10 +417,10 @@ fn a_short_windows_task_is_billed_the_windows_minimum() {
     let mut td = task_definition("batch", 1024, 2048);
     td.operating_system_family = "WINDOWS_SERVER_2022_CORE".into();
     let mut s = steady(vec![(service("batch", Some(LaunchType::Fargate), 1), td)], 0.5);
-    for p in &mut s.usage {
+    s.usage.change_figures(|p| {
         p.running_tasks_avg = 120.0 / 3600.0;
         p.tasks_started = Some(1.0);
-    }
+    });
     let r = analyze(&s);
     let expected = 0.25 * (0.046552 + 0.046 + 2.0 * 0.00511175) * 730.0;
     assert_eq!(
@@ -435,11 +439,11 @@ fn short_tasks_sharing_a_step_with_long_running_ones_pay_their_minimum() {
         vec![(service("api", Some(LaunchType::Fargate), 2), task_definition("api", 1024, 2048))],
         0.5,
     );
-    for p in &mut s.usage {
+    s.usage.change_figures(|p| {
         p.running_tasks_avg = 2.0 + 100.0 / 3600.0;
         p.running_tasks_max = 3.0;
         p.tasks_started = Some(10.0);
-    }
+    });
     let r = analyze(&s);
     let expected = 7800.0 / 3600.0 * (0.04048 + 2.0 * 0.004445) * 730.0;
     assert_eq!(cents(expected), "78.09");

@@ -6,6 +6,7 @@
 //! This stage reads and writes local files only; it makes no network calls.
 
 pub mod inventory;
+mod usage;
 mod usage_file;
 
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ use thiserror::Error;
 use crate::domain::Window;
 
 pub use inventory::Inventory;
+pub use usage::{ServicePoints, Usage};
 
 pub const SCHEMA_VERSION: u32 = 1;
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -144,8 +146,8 @@ pub struct UsagePoint {
 pub struct Snapshot {
     pub manifest: Manifest,
     pub inventory: Inventory,
-    /// Sorted by (service, step); a (service, step) with no point is a gap in the metrics.
-    pub usage: Vec<UsagePoint>,
+    /// By service, in step order; a (service, step) with no point is a gap in the metrics.
+    pub usage: Usage,
 }
 
 /// Where a snapshot's CPU and memory figures come from (the manifest's `usage_source`).
@@ -276,26 +278,17 @@ impl Snapshot {
         let step_ms = i64::from(self.manifest.step_seconds) * 1000;
         let start_ms = self.manifest.window_start.timestamp_millis();
         let names: Vec<&str> = self.inventory.services.iter().map(|s| s.name.as_str()).collect();
-        let u = &self.usage;
-        let ts: Vec<i64> = u.iter().map(|p| start_ms + i64::from(p.step) * step_ms).collect();
+        let u = || self.usage.points();
+        let ts: Vec<i64> = u().map(|p| start_ms + i64::from(p.step) * step_ms).collect();
         let ts = Column::new(columns::TIMESTAMP.into(), ts).cast(&DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)))?;
         let mut df = DataFrame::new_infer_height(vec![
             ts,
-            Column::new(
-                columns::SERVICE.into(),
-                u.iter().map(|p| names[p.service as usize]).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                columns::RUNNING_AVG.into(),
-                u.iter().map(|p| p.running_tasks_avg).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                columns::RUNNING_MAX.into(),
-                u.iter().map(|p| p.running_tasks_max).collect::<Vec<_>>(),
-            ),
-            Column::new(columns::TASKS_STARTED.into(), u.iter().map(|p| p.tasks_started).collect::<Vec<_>>()),
-            Column::new(columns::CPU_USED.into(), u.iter().map(|p| p.cpu_units_used).collect::<Vec<_>>()),
-            Column::new(columns::MEMORY_USED.into(), u.iter().map(|p| p.memory_mib_used).collect::<Vec<_>>()),
+            Column::new(columns::SERVICE.into(), u().map(|p| names[p.service as usize]).collect::<Vec<_>>()),
+            Column::new(columns::RUNNING_AVG.into(), u().map(|p| p.running_tasks_avg).collect::<Vec<_>>()),
+            Column::new(columns::RUNNING_MAX.into(), u().map(|p| p.running_tasks_max).collect::<Vec<_>>()),
+            Column::new(columns::TASKS_STARTED.into(), u().map(|p| p.tasks_started).collect::<Vec<_>>()),
+            Column::new(columns::CPU_USED.into(), u().map(|p| p.cpu_units_used).collect::<Vec<_>>()),
+            Column::new(columns::MEMORY_USED.into(), u().map(|p| p.memory_mib_used).collect::<Vec<_>>()),
         ])?;
         let mut buf = Vec::new();
         ParquetWriter::new(&mut buf)
@@ -544,14 +537,57 @@ mod limit_tests {
         Snapshot::load(&path)
     }
 
+    /// The reader places each row among its service's points, whatever order the file's rows
+    /// come in: rows by step across services (as a metrics export writes them), and reversed,
+    /// read as the demo's own.
+    #[test]
+    fn usage_rows_in_any_order_are_read_as_the_same_points() {
+        let demo = crate::sources::demo::embedded().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("snap");
+        demo.write(&path).unwrap();
+        let file = path.join(USAGE_FILE);
+        let df = ParquetReader::new(std::fs::File::open(&file).unwrap()).finish().unwrap();
+        let by_step = df
+            .sort([columns::TIMESTAMP, columns::SERVICE], SortMultipleOptions::default())
+            .unwrap();
+        for mut reordered in [by_step.clone(), by_step.reverse()] {
+            ParquetWriter::new(std::fs::File::create(&file).unwrap())
+                .finish(&mut reordered)
+                .unwrap();
+            let read = Snapshot::load(&path).unwrap();
+            assert_eq!(read.usage.len(), demo.usage.len());
+            assert!(read.usage == demo.usage, "the demo's points, in place");
+        }
+    }
+
+    /// Two rows of a service at one step are refused naming both, once the figures are read.
+    #[test]
+    fn two_rows_of_a_service_at_one_step_are_refused_naming_the_service_and_step() {
+        let demo = crate::sources::demo::embedded().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("snap");
+        demo.write(&path).unwrap();
+        let file = path.join(USAGE_FILE);
+        let df = ParquetReader::new(std::fs::File::open(&file).unwrap()).finish().unwrap();
+        let mut doubled = df.vstack(&df.slice(3, 1)).unwrap();
+        ParquetWriter::new(std::fs::File::create(&file).unwrap())
+            .finish(&mut doubled)
+            .unwrap();
+        let e = Snapshot::load(&path).unwrap_err().to_string();
+        let p = demo.usage.points().nth(3).unwrap();
+        let name = &demo.inventory.services[p.service as usize].name;
+        assert!(e.contains(&format!("two rows for service `{name}` at step {}", p.step)), "{e}");
+    }
+
     #[test]
     fn a_decimal_usage_column_as_spark_and_athena_write_it_is_read_as_numbers() {
         let s = with_usage_column(|c| c.cast(&DataType::Decimal(18, 4)).unwrap()).unwrap();
         let demo = crate::sources::demo::embedded().unwrap();
         let close = s
             .usage
-            .iter()
-            .zip(&demo.usage)
+            .points()
+            .zip(demo.usage.points())
             .all(|(a, b)| match (a.cpu_units_used, b.cpu_units_used) {
                 (Some(x), Some(y)) => (x - y).abs() < 1e-3,
                 (x, y) => x.is_none() == y.is_none(),
@@ -582,8 +618,14 @@ mod limit_tests {
     #[test]
     fn a_usage_row_of_a_billion_tasks_is_refused_by_row_before_any_simulation() {
         let mut s = crate::sources::demo::embedded().unwrap();
-        s.usage[5].running_tasks_avg = 1e9;
-        s.usage[5].running_tasks_max = 1e308;
+        let mut k = 0;
+        s.usage.change_figures(|p| {
+            if k == 5 {
+                p.running_tasks_avg = 1e9;
+                p.running_tasks_max = 1e308;
+            }
+            k += 1;
+        });
         let e = reload(&s).unwrap_err().to_string();
         assert!(
             e.contains("`running_tasks_avg` is 1000000000") && e.contains("at most 10000 tasks"),
@@ -594,7 +636,13 @@ mod limit_tests {
     #[test]
     fn a_usage_row_starting_1e300_tasks_is_refused_by_row_not_billed() {
         let mut s = crate::sources::demo::embedded().unwrap();
-        s.usage[7].tasks_started = Some(1e300);
+        let mut k = 0;
+        s.usage.change_figures(|p| {
+            if k == 7 {
+                p.tasks_started = Some(1e300);
+            }
+            k += 1;
+        });
         let e = reload(&s).unwrap_err().to_string();
         assert!(e.contains("`tasks_started` is 1e300") && e.contains("at most 10000 tasks"), "{e}");
     }

@@ -1,5 +1,5 @@
-//! Reading `usage.parquet` into rows: one column at a time, each checked for its type before it
-//! is decoded and for its values after.
+//! Reading `usage.parquet` into each service's points: one column at a time, each checked for its
+//! type before it is decoded and for its values after.
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use polars::prelude::*;
 
 use super::inventory::Inventory;
-use super::{columns, limits, Manifest, SnapshotError, UsagePoint};
+use super::usage::{ServicePoints, Usage};
+use super::{columns, limits, Manifest, SnapshotError};
 
 fn column<'a>(df: &'a DataFrame, path: &str, name: &'static str) -> Result<&'a Column, SnapshotError> {
     df.column(name).map_err(|_| SnapshotError::MissingColumn {
@@ -71,9 +72,11 @@ fn undecodable(dtype: &ArrowDataType) -> Option<&'static str> {
     }
 }
 
-/// Reads the usage table one column at a time into rows: a whole decoded table costs about as
-/// much memory as the rows it fills, so decoding every column at once would double the peak.
-pub(super) fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result<Vec<UsagePoint>, SnapshotError> {
+/// Reads the usage table one column at a time into each service's points: the timestamps and
+/// services place every row among its service's points (in step order), and each figure's column
+/// is then written straight into place, so no row is held twice and no decoded table is held
+/// beside the points but the one column being read.
+pub(super) fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result<Usage, SnapshotError> {
     use columns::*;
     let unreadable = |e: PolarsError| SnapshotError::Parse {
         path: path.to_string(),
@@ -116,7 +119,7 @@ pub(super) fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory
     let start_ms = m.window_start.timestamp_millis();
     let step_ms = i64::from(m.step_seconds) * 1000;
     let steps = m.steps();
-    let mut out: Vec<UsagePoint> = {
+    let row_steps: Vec<u32> = {
         let df = read(TIMESTAMP)?;
         let ts = column(&df, path, TIMESTAMP)?;
         let per_ms = match ts.dtype() {
@@ -156,20 +159,12 @@ pub(super) fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory
                     ),
                 ));
             }
-            out.push(UsagePoint {
-                step: (offset / step_ms) as u32,
-                service: 0,
-                running_tasks_avg: 0.0,
-                running_tasks_max: 0.0,
-                tasks_started: None,
-                cpu_units_used: None,
-                memory_mib_used: None,
-            });
+            out.push((offset / step_ms) as u32);
         }
         out
     };
 
-    {
+    let row_services: Vec<u32> = {
         let df = read(SERVICE)?;
         let svc = column(&df, path, SERVICE)?;
         // A dictionary-encoded column (pandas' category) is read as categorical: its strings.
@@ -187,13 +182,64 @@ pub(super) fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory
             expected: "string",
         })?;
         let index: HashMap<&str, u32> = inv.services.iter().enumerate().map(|(i, s)| (s.name.as_str(), i as u32)).collect();
-        for ((row, name), p) in svc.iter().enumerate().zip(out.iter_mut()) {
+        let mut out = Vec::with_capacity(row_steps.len());
+        for (row, name) in svc.iter().enumerate().take(row_steps.len()) {
             let name = name.ok_or_else(|| bad(row, "`service` is empty".into()))?;
-            p.service = *index
-                .get(name)
-                .ok_or_else(|| bad(row, format!("service `{name}` is not in inventory.json")))?;
+            out.push(
+                *index
+                    .get(name)
+                    .ok_or_else(|| bad(row, format!("service `{name}` is not in inventory.json")))?,
+            );
         }
+        out
+    };
+    let rows = row_services.len();
+    // More rows than services x steps hold two for some service at some step: refused before
+    // anything is placed, so a file of repeated rows cannot ask for memory past the window's.
+    if rows as u64 > u64::from(steps) * inv.services.len() as u64 {
+        return Err(SnapshotError::Inconsistent(format!(
+            "`{path}` holds {rows} rows, more than {} services x {steps} steps: some service has two rows at one step",
+            inv.services.len()
+        )));
     }
+
+    // Each row's place among its service's points: rows grouped by service (in row order), each
+    // group in step order. Two rows of a service at one step are refused once the figures are
+    // read, as before: a bad figure is named first.
+    let (mut points, place, duplicate) = {
+        let mut start = vec![0usize; inv.services.len() + 1];
+        for &s in &row_services {
+            start[s as usize + 1] += 1;
+        }
+        for i in 0..inv.services.len() {
+            start[i + 1] += start[i];
+        }
+        let mut order = vec![0u32; rows];
+        let mut next = start.clone();
+        for (row, &s) in row_services.iter().enumerate() {
+            order[next[s as usize]] = row as u32;
+            next[s as usize] += 1;
+        }
+        let mut place = vec![0u32; rows];
+        let mut duplicate = None;
+        let mut points = Vec::with_capacity(inv.services.len());
+        for si in 0..inv.services.len() {
+            let group = &mut order[start[si]..start[si + 1]];
+            group.sort_unstable_by_key(|&r| row_steps[r as usize]);
+            let mut p = ServicePoints::unfilled(group.len());
+            for (k, &r) in group.iter().enumerate() {
+                place[r as usize] = k as u32;
+                p.steps[k] = row_steps[r as usize];
+            }
+            if duplicate.is_none() {
+                duplicate = p.steps.windows(2).find(|w| w[0] == w[1]).map(|w| (si, w[0]));
+            }
+            points.push(p);
+        }
+        (points, place, duplicate)
+    };
+    drop(row_steps);
+    let at = |row: usize| (row_services[row] as usize, place[row] as usize);
 
     // A number as a line can hold it: 1e300, not three hundred digits.
     let shown = |v: f64| if v.abs() >= 1e15 { format!("{v:e}") } else { format!("{v}") };
@@ -219,30 +265,27 @@ pub(super) fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory
         }
         Ok(v)
     };
-    type Field = fn(&mut UsagePoint) -> &mut Option<f64>;
-    type Required = fn(&mut UsagePoint) -> &mut f64;
-    let required: [(&'static str, Required); 2] = [
-        (RUNNING_AVG, |p| &mut p.running_tasks_avg),
-        (RUNNING_MAX, |p| &mut p.running_tasks_max),
-    ];
+    type Field = fn(&mut ServicePoints) -> &mut Vec<f64>;
+    let required: [(&'static str, Field); 2] = [(RUNNING_AVG, |p| &mut p.running_avg), (RUNNING_MAX, |p| &mut p.running_max)];
     for (name, field) in required {
         let df = read(name)?;
         let ca = f64_column(&df, path, name)?;
-        for ((row, v), p) in ca.iter().enumerate().zip(out.iter_mut()) {
+        for (row, v) in ca.iter().enumerate().take(rows) {
             let v = v.ok_or_else(|| bad(row, format!("`{name}` is empty")))?;
-            *field(p) = tasks(row, v, name)?;
+            let (s, k) = at(row);
+            field(&mut points[s])[k] = tasks(row, v, name)?;
         }
     }
-    if let Some((row, p)) = out
-        .iter()
-        .enumerate()
-        .find(|(_, p)| p.running_tasks_max + 1e-9 < p.running_tasks_avg)
-    {
+    if let Some(row) = (0..rows).find(|&row| {
+        let (s, k) = at(row);
+        points[s].running_max[k] + 1e-9 < points[s].running_avg[k]
+    }) {
+        let (s, k) = at(row);
         return Err(bad(
             row,
             format!(
                 "`{RUNNING_MAX}` {} is below `{RUNNING_AVG}` {}",
-                p.running_tasks_max, p.running_tasks_avg
+                points[s].running_max[k], points[s].running_avg[k]
             ),
         ));
     }
@@ -254,22 +297,21 @@ pub(super) fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory
     for (name, field) in optional {
         let df = read(name)?;
         let ca = f64_column(&df, path, name)?;
-        for ((row, v), p) in ca.iter().enumerate().zip(out.iter_mut()) {
-            *field(p) = match name {
+        for (row, v) in ca.iter().enumerate().take(rows) {
+            let v = match name {
                 // Starts are tasks too: one bad number must not bill millions of minimums.
                 TASKS_STARTED => v.map(|v| tasks(row, v, name)).transpose()?,
                 _ => v.map(|v| check(row, v, name)).transpose()?,
             };
+            let (s, k) = at(row);
+            field(&mut points[s])[k] = v.unwrap_or(f64::NAN);
         }
     }
-    // Unstable: no two rows may share a key (refused just below), so the order is the same, and
-    // a stable sort's scratch space (half the rows again) is not taken.
-    out.sort_unstable_by_key(|p| (p.service, p.step));
-    if let Some(w) = out.windows(2).find(|w| w[0].service == w[1].service && w[0].step == w[1].step) {
+    if let Some((s, step)) = duplicate {
         return Err(SnapshotError::Inconsistent(format!(
-            "`{path}` holds two rows for service `{}` at step {}",
-            inv.services[w[0].service as usize].name, w[0].step
+            "`{path}` holds two rows for service `{}` at step {step}",
+            inv.services[s].name
         )));
     }
-    Ok(out)
+    Ok(Usage::of_services(std::mem::take(&mut points)))
 }

@@ -14,7 +14,7 @@ use chrono::{DateTime, Datelike, Duration, TimeZone, Timelike, Utc, Weekday};
 
 use crate::domain::Arch;
 use crate::snapshot::inventory::*;
-use crate::snapshot::{Manifest, Snapshot, SnapshotError, UsagePoint, SCHEMA_VERSION};
+use crate::snapshot::{Manifest, Snapshot, SnapshotError, Usage, UsagePoint, SCHEMA_VERSION};
 
 const MANIFEST: &[u8] = include_bytes!("../../data/demo/manifest.json");
 const INVENTORY: &[u8] = include_bytes!("../../data/demo/inventory.json");
@@ -666,13 +666,13 @@ fn generate_from(specs: &[Spec], end: DateTime<Utc>, days: i64, seed: u64, conta
             usage_source: crate::snapshot::usage_source::SYNTHETIC.into(),
             task_definition_history: true,
         },
+        usage: Usage::from_points(services.len(), usage),
         inventory: Inventory {
             services,
             task_definitions,
             container_instances: instances,
             capacity_providers,
         },
-        usage,
     }
 }
 
@@ -744,7 +744,7 @@ mod tests {
         let si = s.inventory.services.iter().position(|s| s.name == "checkout-api").unwrap() as u32;
         let start = s.manifest.window_start;
         let mut nights = 0;
-        for p in s.usage.iter().filter(|p| p.service == si) {
+        for p in s.usage.points().filter(|p| p.service == si) {
             let t = start + Duration::seconds(i64::from(p.step) * i64::from(STEP_SECONDS));
             let day = t.day();
             if t.hour() == 4 && t.minute() == 0 && day > 2 {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::config::Rightsizing;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{ServicePoints, Snapshot};
 
 /// One service over the whole window.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,94 +65,100 @@ pub fn percentile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
 }
 
 pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
+    (0..snapshot.inventory.services.len())
+        .map(|i| service_usage(snapshot, i, snapshot.usage.service(i), rs))
+        .collect()
+}
+
+/// [`analyze`], taking the snapshot's points: each service's go as soon as its series are built,
+/// so the points and the series are never both held whole.
+pub fn analyze_taking_points(snapshot: &mut Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
+    let mut usage = std::mem::take(&mut snapshot.usage);
+    (0..snapshot.inventory.services.len())
+        .map(|i| service_usage(snapshot, i, &usage.take_service(i), rs))
+        .collect()
+}
+
+/// Service `i`'s series and statistics from its points.
+fn service_usage(snapshot: &Snapshot, i: usize, points: &ServicePoints, rs: &Rightsizing) -> ServiceUsage {
     let steps = snapshot.manifest.steps() as usize;
     let step_hours = f64::from(snapshot.manifest.step_seconds) / 3600.0;
-    let mut out = Vec::with_capacity(snapshot.inventory.services.len());
-    let mut points = snapshot.usage.iter().peekable();
     let window = snapshot.manifest.window();
-    for (i, svc) in snapshot.inventory.services.iter().enumerate() {
-        // Per-task use is read where the current task definition ran: another size's tasks use
-        // another share of what they reserve.
-        let ran = (!svc.revisions.is_empty()).then(|| svc.task_definition_at(&window));
-        let current = |s: usize| ran.as_ref().is_none_or(|r| r.get(s).is_none_or(|t| *t == svc.task_definition));
-        let mut avg = vec![f64::NAN; steps];
-        let mut max = vec![f64::NAN; steps];
-        let mut started = vec![f64::NAN; steps];
-        let mut cpu = Vec::new();
-        let mut mem = Vec::new();
-        let mut present = 0u32;
-        let (mut first_step, mut last_step) = (None, None);
-        let (mut first_data, mut last_data) = (None, None);
-        while let Some(p) = points.peek() {
-            if p.service as usize != i {
-                break;
-            }
-            let s = p.step as usize;
-            avg[s] = p.running_tasks_avg;
-            max[s] = p.running_tasks_max;
-            started[s] = p.tasks_started.unwrap_or(f64::NAN);
-            present += 1;
-            first_step.get_or_insert(p.step);
-            last_step = Some(p.step);
-            if p.running_tasks_avg > 0.0 && current(s) && (p.cpu_units_used.is_some() || p.memory_mib_used.is_some()) {
-                first_data.get_or_insert(s);
-                last_data = Some(s);
-            }
-            if p.running_tasks_avg > 0.0 && current(s) {
-                if let Some(c) = p.cpu_units_used {
-                    cpu.push(c / p.running_tasks_avg);
-                }
-                if let Some(m) = p.memory_mib_used {
-                    mem.push(m / p.running_tasks_avg);
-                }
-            }
-            points.next();
+    let svc = &snapshot.inventory.services[i];
+    // Per-task use is read where the current task definition ran: another size's tasks use
+    // another share of what they reserve.
+    let ran = (!svc.revisions.is_empty()).then(|| svc.task_definition_at(&window));
+    let current = |s: usize| ran.as_ref().is_none_or(|r| r.get(s).is_none_or(|t| *t == svc.task_definition));
+    let mut avg = vec![f64::NAN; steps];
+    let mut max = vec![f64::NAN; steps];
+    let mut started = vec![f64::NAN; steps];
+    let mut cpu = Vec::new();
+    let mut mem = Vec::new();
+    let present = points.len() as u32;
+    let (first_step, last_step) = (points.steps.first().copied(), points.steps.last().copied());
+    let (mut first_data, mut last_data) = (None, None);
+    for k in 0..points.len() {
+        let p = points.point(i as u32, k);
+        let s = p.step as usize;
+        avg[s] = p.running_tasks_avg;
+        max[s] = p.running_tasks_max;
+        started[s] = p.tasks_started.unwrap_or(f64::NAN);
+        if p.running_tasks_avg > 0.0 && current(s) && (p.cpu_units_used.is_some() || p.memory_mib_used.is_some()) {
+            first_data.get_or_insert(s);
+            last_data = Some(s);
         }
-        let mut last = (f64::from(svc.running_count), f64::from(svc.running_count));
-        for s in 0..steps {
-            if avg[s].is_nan() {
-                avg[s] = last.0;
-                max[s] = last.1;
-            } else {
-                last = (avg[s], max[s]);
+        if p.running_tasks_avg > 0.0 && current(s) {
+            if let Some(c) = p.cpu_units_used {
+                cpu.push(c / p.running_tasks_avg);
+            }
+            if let Some(m) = p.memory_mib_used {
+                mem.push(m / p.running_tasks_avg);
             }
         }
-        let task_hours = avg.iter().sum::<f64>() * step_hours;
-        cpu.sort_by(|a, b| a.total_cmp(b));
-        mem.sort_by(|a, b| a.total_cmp(b));
-        let percentile = percentile_sorted;
-        let stats = UsageStats {
-            data_points: cpu.len().max(mem.len()) as u32,
-            data_span_seconds: match (first_data, last_data) {
-                (Some(f), Some(l)) => (l - f + 1) as u64 * u64::from(snapshot.manifest.step_seconds),
-                _ => 0,
-            },
-            first_step,
-            last_step,
-            coverage_pct: if steps == 0 {
-                0.0
-            } else {
-                100.0 * f64::from(present) / steps as f64
-            },
-            cpu_units_p50: percentile(&cpu, 50.0),
-            cpu_units_p99: percentile(&cpu, 99.0),
-            cpu_units_max: percentile(&cpu, 100.0),
-            memory_mib_p50: percentile(&mem, 50.0),
-            memory_mib_p99: percentile(&mem, 99.0),
-            memory_mib_max: percentile(&mem, 100.0),
-            cpu_units_for_sizing: percentile(&cpu, rs.cpu_percentile),
-            memory_mib_for_sizing: percentile(&mem, rs.memory_percentile),
-            task_hours,
-        };
-        out.push(ServiceUsage {
-            service: i,
-            running_avg: avg,
-            running_max: max,
-            tasks_started: started,
-            stats,
-        });
     }
-    out
+    let mut last = (f64::from(svc.running_count), f64::from(svc.running_count));
+    for s in 0..steps {
+        if avg[s].is_nan() {
+            avg[s] = last.0;
+            max[s] = last.1;
+        } else {
+            last = (avg[s], max[s]);
+        }
+    }
+    let task_hours = avg.iter().sum::<f64>() * step_hours;
+    cpu.sort_by(|a, b| a.total_cmp(b));
+    mem.sort_by(|a, b| a.total_cmp(b));
+    let percentile = percentile_sorted;
+    let stats = UsageStats {
+        data_points: cpu.len().max(mem.len()) as u32,
+        data_span_seconds: match (first_data, last_data) {
+            (Some(f), Some(l)) => (l - f + 1) as u64 * u64::from(snapshot.manifest.step_seconds),
+            _ => 0,
+        },
+        first_step,
+        last_step,
+        coverage_pct: if steps == 0 {
+            0.0
+        } else {
+            100.0 * f64::from(present) / steps as f64
+        },
+        cpu_units_p50: percentile(&cpu, 50.0),
+        cpu_units_p99: percentile(&cpu, 99.0),
+        cpu_units_max: percentile(&cpu, 100.0),
+        memory_mib_p50: percentile(&mem, 50.0),
+        memory_mib_p99: percentile(&mem, 99.0),
+        memory_mib_max: percentile(&mem, 100.0),
+        cpu_units_for_sizing: percentile(&cpu, rs.cpu_percentile),
+        memory_mib_for_sizing: percentile(&mem, rs.memory_percentile),
+        task_hours,
+    };
+    ServiceUsage {
+        service: i,
+        running_avg: avg,
+        running_max: max,
+        tasks_started: started,
+        stats,
+    }
 }
 
 #[cfg(test)]

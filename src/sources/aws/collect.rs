@@ -4,7 +4,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::{block_on, cloudwatch, ecs, load_config, ApiCalls, AwsError, AwsOptions, Progress};
-use crate::snapshot::{Manifest, Snapshot, SCHEMA_VERSION};
+use crate::snapshot::{Manifest, Snapshot, Usage, SCHEMA_VERSION};
 use crate::sources::SourceError as Error;
 
 /// CloudWatch keeps 1-hour data for 455 days; nothing older can be read.
@@ -135,8 +135,8 @@ async fn collect_async(settings: &CollectSettings) -> Result<Collected, Error> {
         };
         let snapshot = Snapshot {
             manifest,
+            usage: Usage::from_points(inventory.services.len(), usage),
             inventory,
-            usage,
         };
         snapshots.push(validated(snapshot)?);
     }
