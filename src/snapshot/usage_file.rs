@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use polars::prelude::*;
 
 use super::inventory::Inventory;
-use super::usage::{ServicePoints, Usage};
+use super::usage::Usage;
 use super::{columns, limits, Manifest, SnapshotError};
 
 fn column<'a>(df: &'a DataFrame, path: &str, name: &'static str) -> Result<&'a Column, SnapshotError> {
@@ -203,43 +203,41 @@ pub(super) fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory
         )));
     }
 
-    // Each row's place among its service's points: rows grouped by service (in row order), each
-    // group in step order. Two rows of a service at one step are refused once the figures are
-    // read, as before: a bad figure is named first.
-    let (mut points, place, duplicate) = {
-        let mut start = vec![0usize; inv.services.len() + 1];
+    // Each row's place in the columns: rows grouped by service (in row order), each group in
+    // step order. Two rows of a service at one step are refused once the figures are read, as
+    // before: a bad figure is named first.
+    let (mut usage, place, duplicate) = {
+        let mut counts = vec![0usize; inv.services.len()];
         for &s in &row_services {
-            start[s as usize + 1] += 1;
+            counts[s as usize] += 1;
         }
-        for i in 0..inv.services.len() {
-            start[i + 1] += start[i];
-        }
+        let mut usage = Usage::unfilled(&counts);
+        let mut next: Vec<usize> = (0..counts.len()).map(|i| usage.start_of(i)).collect();
         let mut order = vec![0u32; rows];
-        let mut next = start.clone();
         for (row, &s) in row_services.iter().enumerate() {
             order[next[s as usize]] = row as u32;
             next[s as usize] += 1;
         }
+        drop(row_services);
         let mut place = vec![0u32; rows];
         let mut duplicate = None;
-        let mut points = Vec::with_capacity(inv.services.len());
-        for si in 0..inv.services.len() {
-            let group = &mut order[start[si]..start[si + 1]];
+        let steps_of = usage.steps_mut();
+        for (si, &n) in counts.iter().enumerate() {
+            let from = next[si] - n;
+            let group = &mut order[from..next[si]];
             group.sort_unstable_by_key(|&r| row_steps[r as usize]);
-            let mut p = ServicePoints::unfilled(group.len());
             for (k, &r) in group.iter().enumerate() {
-                place[r as usize] = k as u32;
-                p.steps[k] = row_steps[r as usize];
+                // At most services x steps rows (checked above): a place fits in 32 bits.
+                place[r as usize] = (from + k) as u32;
+                steps_of[from + k] = row_steps[r as usize];
             }
             if duplicate.is_none() {
-                duplicate = p.steps.windows(2).find(|w| w[0] == w[1]).map(|w| (si, w[0]));
+                duplicate = steps_of[from..next[si]].windows(2).find(|w| w[0] == w[1]).map(|w| (si, w[0]));
             }
-            points.push(p);
         }
-        (points, place, duplicate)
+        (usage, place, duplicate)
     };
     drop(row_steps);
-    let at = |row: usize| (row_services[row] as usize, place[row] as usize);
 
     // A number as a line can hold it: 1e300, not three hundred digits.
     let shown = |v: f64| if v.abs() >= 1e15 { format!("{v:e}") } else { format!("{v}") };
@@ -265,46 +263,32 @@ pub(super) fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory
         }
         Ok(v)
     };
-    type Field = fn(&mut ServicePoints) -> &mut Vec<f64>;
-    let required: [(&'static str, Field); 2] = [(RUNNING_AVG, |p| &mut p.running_avg), (RUNNING_MAX, |p| &mut p.running_max)];
-    for (name, field) in required {
+    for name in [RUNNING_AVG, RUNNING_MAX] {
         let df = read(name)?;
         let ca = f64_column(&df, path, name)?;
+        let column = usage.column_mut(name);
         for (row, v) in ca.iter().enumerate().take(rows) {
             let v = v.ok_or_else(|| bad(row, format!("`{name}` is empty")))?;
-            let (s, k) = at(row);
-            field(&mut points[s])[k] = tasks(row, v, name)?;
+            column[place[row] as usize] = tasks(row, v, name)?;
         }
     }
-    if let Some(row) = (0..rows).find(|&row| {
-        let (s, k) = at(row);
-        points[s].running_max[k] + 1e-9 < points[s].running_avg[k]
-    }) {
-        let (s, k) = at(row);
-        return Err(bad(
-            row,
-            format!(
-                "`{RUNNING_MAX}` {} is below `{RUNNING_AVG}` {}",
-                points[s].running_max[k], points[s].running_avg[k]
-            ),
-        ));
+    if let Some((row, (avg, max))) = (0..rows)
+        .map(|row| (row, usage.running_at(place[row] as usize)))
+        .find(|(_, (avg, max))| max + 1e-9 < *avg)
+    {
+        return Err(bad(row, format!("`{RUNNING_MAX}` {max} is below `{RUNNING_AVG}` {avg}")));
     }
-    let optional: [(&'static str, Field); 3] = [
-        (TASKS_STARTED, |p| &mut p.tasks_started),
-        (CPU_USED, |p| &mut p.cpu_units_used),
-        (MEMORY_USED, |p| &mut p.memory_mib_used),
-    ];
-    for (name, field) in optional {
+    for name in [TASKS_STARTED, CPU_USED, MEMORY_USED] {
         let df = read(name)?;
         let ca = f64_column(&df, path, name)?;
+        let column = usage.column_mut(name);
         for (row, v) in ca.iter().enumerate().take(rows) {
             let v = match name {
                 // Starts are tasks too: one bad number must not bill millions of minimums.
                 TASKS_STARTED => v.map(|v| tasks(row, v, name)).transpose()?,
                 _ => v.map(|v| check(row, v, name)).transpose()?,
             };
-            let (s, k) = at(row);
-            field(&mut points[s])[k] = v.unwrap_or(f64::NAN);
+            column[place[row] as usize] = v.unwrap_or(f64::NAN);
         }
     }
     if let Some((s, step)) = duplicate {
@@ -313,5 +297,5 @@ pub(super) fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory
             inv.services[s].name
         )));
     }
-    Ok(Usage::of_services(std::mem::take(&mut points)))
+    Ok(usage)
 }

@@ -66,43 +66,48 @@ pub fn percentile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
 
 pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
     (0..snapshot.inventory.services.len())
-        .map(|i| service_usage(snapshot, i, snapshot.usage.service(i), rs))
+        .map(|i| {
+            let points = snapshot.usage.service(i);
+            series(snapshot, i, points, per_task_use(snapshot, i, points, rs))
+        })
         .collect()
 }
 
-/// [`analyze`], taking the snapshot's points: each service's go as soon as its series are built,
-/// so the points and the series are never both held whole.
+/// [`analyze`], taking the snapshot's points: the per-task use is read first and the CPU and
+/// memory figures go before the series are built, and the rest of the points once they are.
 pub fn analyze_taking_points(snapshot: &mut Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
     let mut usage = std::mem::take(&mut snapshot.usage);
-    (0..snapshot.inventory.services.len())
-        .map(|i| service_usage(snapshot, i, &usage.take_service(i), rs))
+    let services = snapshot.inventory.services.len();
+    let uses: Vec<PerTaskUse> = (0..services).map(|i| per_task_use(snapshot, i, usage.service(i), rs)).collect();
+    usage.let_go_of_use();
+    uses.into_iter()
+        .enumerate()
+        .map(|(i, u)| series(snapshot, i, usage.service(i), u))
         .collect()
 }
 
-/// Service `i`'s series and statistics from its points.
-fn service_usage(snapshot: &Snapshot, i: usize, points: &ServicePoints, rs: &Rightsizing) -> ServiceUsage {
-    let steps = snapshot.manifest.steps() as usize;
-    let step_hours = f64::from(snapshot.manifest.step_seconds) / 3600.0;
+/// What a service's points say of its tasks' use: the statistics of [`UsageStats`] that rest on
+/// the CPU and memory figures.
+struct PerTaskUse {
+    data_points: u32,
+    data_span_seconds: u64,
+    cpu: [Option<f64>; 4],
+    mem: [Option<f64>; 4],
+}
+
+fn per_task_use(snapshot: &Snapshot, i: usize, points: ServicePoints, rs: &Rightsizing) -> PerTaskUse {
     let window = snapshot.manifest.window();
     let svc = &snapshot.inventory.services[i];
     // Per-task use is read where the current task definition ran: another size's tasks use
     // another share of what they reserve.
     let ran = (!svc.revisions.is_empty()).then(|| svc.task_definition_at(&window));
     let current = |s: usize| ran.as_ref().is_none_or(|r| r.get(s).is_none_or(|t| *t == svc.task_definition));
-    let mut avg = vec![f64::NAN; steps];
-    let mut max = vec![f64::NAN; steps];
-    let mut started = vec![f64::NAN; steps];
     let mut cpu = Vec::new();
     let mut mem = Vec::new();
-    let present = points.len() as u32;
-    let (first_step, last_step) = (points.steps.first().copied(), points.steps.last().copied());
     let (mut first_data, mut last_data) = (None, None);
     for k in 0..points.len() {
         let p = points.point(i as u32, k);
         let s = p.step as usize;
-        avg[s] = p.running_tasks_avg;
-        max[s] = p.running_tasks_max;
-        started[s] = p.tasks_started.unwrap_or(f64::NAN);
         if p.running_tasks_avg > 0.0 && current(s) && (p.cpu_units_used.is_some() || p.memory_mib_used.is_some()) {
             first_data.get_or_insert(s);
             last_data = Some(s);
@@ -116,6 +121,41 @@ fn service_usage(snapshot: &Snapshot, i: usize, points: &ServicePoints, rs: &Rig
             }
         }
     }
+    cpu.sort_by(|a, b| a.total_cmp(b));
+    mem.sort_by(|a, b| a.total_cmp(b));
+    let at = |v: &[f64], sizing: f64| {
+        [
+            percentile_sorted(v, 50.0),
+            percentile_sorted(v, 99.0),
+            percentile_sorted(v, 100.0),
+            percentile_sorted(v, sizing),
+        ]
+    };
+    PerTaskUse {
+        data_points: cpu.len().max(mem.len()) as u32,
+        data_span_seconds: match (first_data, last_data) {
+            (Some(f), Some(l)) => (l - f + 1) as u64 * u64::from(snapshot.manifest.step_seconds),
+            _ => 0,
+        },
+        cpu: at(&cpu, rs.cpu_percentile),
+        mem: at(&mem, rs.memory_percentile),
+    }
+}
+
+/// Service `i`'s series from its points, with its statistics.
+fn series(snapshot: &Snapshot, i: usize, points: ServicePoints, used: PerTaskUse) -> ServiceUsage {
+    let steps = snapshot.manifest.steps() as usize;
+    let step_hours = f64::from(snapshot.manifest.step_seconds) / 3600.0;
+    let svc = &snapshot.inventory.services[i];
+    let mut avg = vec![f64::NAN; steps];
+    let mut max = vec![f64::NAN; steps];
+    let mut started = vec![f64::NAN; steps];
+    for (k, &step) in points.steps.iter().enumerate() {
+        let s = step as usize;
+        avg[s] = points.running_avg[k];
+        max[s] = points.running_max[k];
+        started[s] = points.tasks_started[k];
+    }
     let mut last = (f64::from(svc.running_count), f64::from(svc.running_count));
     for s in 0..steps {
         if avg[s].is_nan() {
@@ -126,30 +166,26 @@ fn service_usage(snapshot: &Snapshot, i: usize, points: &ServicePoints, rs: &Rig
         }
     }
     let task_hours = avg.iter().sum::<f64>() * step_hours;
-    cpu.sort_by(|a, b| a.total_cmp(b));
-    mem.sort_by(|a, b| a.total_cmp(b));
-    let percentile = percentile_sorted;
+    let [cpu_units_p50, cpu_units_p99, cpu_units_max, cpu_units_for_sizing] = used.cpu;
+    let [memory_mib_p50, memory_mib_p99, memory_mib_max, memory_mib_for_sizing] = used.mem;
     let stats = UsageStats {
-        data_points: cpu.len().max(mem.len()) as u32,
-        data_span_seconds: match (first_data, last_data) {
-            (Some(f), Some(l)) => (l - f + 1) as u64 * u64::from(snapshot.manifest.step_seconds),
-            _ => 0,
-        },
-        first_step,
-        last_step,
+        data_points: used.data_points,
+        data_span_seconds: used.data_span_seconds,
+        first_step: points.steps.first().copied(),
+        last_step: points.steps.last().copied(),
         coverage_pct: if steps == 0 {
             0.0
         } else {
-            100.0 * f64::from(present) / steps as f64
+            100.0 * points.len() as f64 / steps as f64
         },
-        cpu_units_p50: percentile(&cpu, 50.0),
-        cpu_units_p99: percentile(&cpu, 99.0),
-        cpu_units_max: percentile(&cpu, 100.0),
-        memory_mib_p50: percentile(&mem, 50.0),
-        memory_mib_p99: percentile(&mem, 99.0),
-        memory_mib_max: percentile(&mem, 100.0),
-        cpu_units_for_sizing: percentile(&cpu, rs.cpu_percentile),
-        memory_mib_for_sizing: percentile(&mem, rs.memory_percentile),
+        cpu_units_p50,
+        cpu_units_p99,
+        cpu_units_max,
+        memory_mib_p50,
+        memory_mib_p99,
+        memory_mib_max,
+        cpu_units_for_sizing,
+        memory_mib_for_sizing,
         task_hours,
     };
     ServiceUsage {
