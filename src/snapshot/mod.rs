@@ -580,6 +580,34 @@ mod limit_tests {
         assert!(e.contains(&format!("two rows for service `{name}` at step {}", p.step)), "{e}");
     }
 
+    /// A table of more rows than services x steps is refused by its count, before any row is
+    /// placed: repeated rows cannot ask for memory past the window's.
+    #[test]
+    fn more_usage_rows_than_services_times_steps_are_refused_by_their_count() {
+        let demo = crate::sources::demo::embedded().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("snap");
+        demo.write(&path).unwrap();
+        let file = path.join(USAGE_FILE);
+        let df = ParquetReader::new(std::fs::File::open(&file).unwrap()).finish().unwrap();
+        let mut twice = df.vstack(&df).unwrap();
+        ParquetWriter::new(std::fs::File::create(&file).unwrap())
+            .finish(&mut twice)
+            .unwrap();
+        let e = Snapshot::load(&path).unwrap_err().to_string();
+        let cells = demo.inventory.services.len() * demo.manifest.steps() as usize;
+        assert!(twice.height() > cells, "the test's table is past the bound");
+        assert!(
+            e.contains(&format!(
+                "holds {} rows, more than {} services x {} steps",
+                twice.height(),
+                demo.inventory.services.len(),
+                demo.manifest.steps()
+            )),
+            "{e}"
+        );
+    }
+
     #[test]
     fn a_decimal_usage_column_as_spark_and_athena_write_it_is_read_as_numbers() {
         let s = with_usage_column(|c| c.cast(&DataType::Decimal(18, 4)).unwrap()).unwrap();
