@@ -524,17 +524,25 @@ mod limit_tests {
         assert!(!e.to_string().contains("has no"), "{e}");
     }
 
-    /// The demo's usage table with one column rewritten by `f`.
-    fn with_usage_column(f: impl Fn(Column) -> Column) -> Result<Snapshot, SnapshotError> {
+    /// The demo's snapshot with its usage table rewritten by `f`, loaded.
+    fn with_usage_table(f: impl FnOnce(DataFrame) -> DataFrame) -> Result<Snapshot, SnapshotError> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("snap");
         crate::sources::demo::embedded().unwrap().write(&path).unwrap();
         let file = path.join(USAGE_FILE);
-        let mut df = ParquetReader::new(std::fs::File::open(&file).unwrap()).finish().unwrap();
-        let c = f(df.column(columns::CPU_USED).unwrap().clone());
-        df.with_column(c).unwrap();
+        let df = ParquetReader::new(std::fs::File::open(&file).unwrap()).finish().unwrap();
+        let mut df = f(df);
         ParquetWriter::new(std::fs::File::create(&file).unwrap()).finish(&mut df).unwrap();
         Snapshot::load(&path)
+    }
+
+    /// The demo's usage table with one column rewritten by `f`.
+    fn with_usage_column(f: impl Fn(Column) -> Column) -> Result<Snapshot, SnapshotError> {
+        with_usage_table(|mut df| {
+            let c = f(df.column(columns::CPU_USED).unwrap().clone());
+            df.with_column(c).unwrap();
+            df
+        })
     }
 
     /// The reader places each row among its service's points, whatever order the file's rows
@@ -543,19 +551,14 @@ mod limit_tests {
     #[test]
     fn usage_rows_in_any_order_are_read_as_the_same_points() {
         let demo = crate::sources::demo::embedded().unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("snap");
-        demo.write(&path).unwrap();
-        let file = path.join(USAGE_FILE);
-        let df = ParquetReader::new(std::fs::File::open(&file).unwrap()).finish().unwrap();
-        let by_step = df
-            .sort([columns::TIMESTAMP, columns::SERVICE], SortMultipleOptions::default())
-            .unwrap();
-        for mut reordered in [by_step.clone(), by_step.reverse()] {
-            ParquetWriter::new(std::fs::File::create(&file).unwrap())
-                .finish(&mut reordered)
-                .unwrap();
-            let read = Snapshot::load(&path).unwrap();
+        let by_step = |df: DataFrame| {
+            df.sort([columns::TIMESTAMP, columns::SERVICE], SortMultipleOptions::default())
+                .unwrap()
+        };
+        for read in [
+            with_usage_table(by_step).unwrap(),
+            with_usage_table(|df| by_step(df).reverse()).unwrap(),
+        ] {
             assert_eq!(read.usage.len(), demo.usage.len());
             assert!(read.usage == demo.usage, "the demo's points, in place");
         }
@@ -565,16 +568,8 @@ mod limit_tests {
     #[test]
     fn two_rows_of_a_service_at_one_step_are_refused_naming_the_service_and_step() {
         let demo = crate::sources::demo::embedded().unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("snap");
-        demo.write(&path).unwrap();
-        let file = path.join(USAGE_FILE);
-        let df = ParquetReader::new(std::fs::File::open(&file).unwrap()).finish().unwrap();
-        let mut doubled = df.vstack(&df.slice(3, 1)).unwrap();
-        ParquetWriter::new(std::fs::File::create(&file).unwrap())
-            .finish(&mut doubled)
-            .unwrap();
-        let e = Snapshot::load(&path).unwrap_err().to_string();
+        let e = with_usage_table(|df| df.vstack(&df.slice(3, 1)).unwrap()).unwrap_err().to_string();
+        // The table's rows are the demo's points in order.
         let p = demo.usage.points().nth(3).unwrap();
         let name = &demo.inventory.services[p.service as usize].name;
         assert!(e.contains(&format!("two rows for service `{name}` at step {}", p.step)), "{e}");
@@ -585,25 +580,12 @@ mod limit_tests {
     #[test]
     fn more_usage_rows_than_services_times_steps_are_refused_by_their_count() {
         let demo = crate::sources::demo::embedded().unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("snap");
-        demo.write(&path).unwrap();
-        let file = path.join(USAGE_FILE);
-        let df = ParquetReader::new(std::fs::File::open(&file).unwrap()).finish().unwrap();
-        let mut twice = df.vstack(&df).unwrap();
-        ParquetWriter::new(std::fs::File::create(&file).unwrap())
-            .finish(&mut twice)
-            .unwrap();
-        let e = Snapshot::load(&path).unwrap_err().to_string();
-        let cells = demo.inventory.services.len() * demo.manifest.steps() as usize;
-        assert!(twice.height() > cells, "the test's table is past the bound");
+        let (services, steps) = (demo.inventory.services.len(), demo.manifest.steps());
+        let rows = 2 * demo.usage.len();
+        assert!(rows > services * steps as usize, "the test's table is past the bound");
+        let e = with_usage_table(|df| df.vstack(&df).unwrap()).unwrap_err().to_string();
         assert!(
-            e.contains(&format!(
-                "holds {} rows, more than {} services x {} steps",
-                twice.height(),
-                demo.inventory.services.len(),
-                demo.manifest.steps()
-            )),
+            e.contains(&format!("holds {rows} rows, more than {services} services x {steps} steps")),
             "{e}"
         );
     }
