@@ -195,7 +195,8 @@ pub(super) fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory
     };
     let rows = row_services.len();
     // More rows than services x steps hold two for some service at some step: refused before
-    // anything is placed, so a file of repeated rows cannot ask for memory past the window's.
+    // anything is placed, so a file of repeated rows cannot make the points' columns larger than
+    // the window's (the rows' steps and services, read by now, are bounded by the file's size).
     if rows as u64 > u64::from(steps) * inv.services.len() as u64 {
         return Err(SnapshotError::Inconsistent(format!(
             "`{path}` holds {rows} rows, more than {} services x {steps} steps: some service has two rows at one step",

@@ -153,7 +153,8 @@ const TYPES: [&str; 8] = [
 ];
 
 /// A fleet as the sequence leaves it after repair: a greedy packing of random tasks (some only
-/// on x86, some awsvpc) with random tasks taken off, random instances fresh.
+/// on x86, some awsvpc) with random tasks taken off, random instances fresh (half of them, or
+/// a few).
 fn arb_fleet() -> impl Strategy<Value = (Vec<TaskShape>, Vec<Pattern>, Vec<bool>)> {
     let sizes = prop::sample::select(vec![
         (256u32, 512u32),
@@ -167,7 +168,9 @@ fn arb_fleet() -> impl Strategy<Value = (Vec<TaskShape>, Vec<Pattern>, Vec<bool>
     (
         groups,
         prop::collection::vec(0u32..4, 400),
-        prop::collection::vec(any::<bool>(), 400),
+        // Fresh instances as dense as half the fleet, or as sparse as a repair leaves them (a
+        // block with none is then common).
+        prop::sample::select(vec![0.5, 0.1, 0.02]).prop_flat_map(|share| prop::collection::vec(prop::bool::weighted(share), 400)),
     )
         .prop_map(|(groups, cut, fresh)| {
             let groups: Vec<(TaskShape, u32)> = groups
