@@ -14,6 +14,41 @@ pub fn cases(n: u32) -> proptest::test_runner::Config {
     proptest::test_runner::Config::with_cases(cases)
 }
 
+/// A task of `cpu` units and `mem` MiB, on x86 only, awsvpc or not.
+pub fn shape(cpu: u32, mem: u32, awsvpc: bool) -> TaskShape {
+    TaskShape {
+        cpu_units: cpu,
+        memory_mib: mem,
+        awsvpc,
+        arm_ok: false,
+    }
+}
+
+/// Random groups of tasks: between `groups` groups, each of a size drawn from `sizes` (CPU units,
+/// MiB), awsvpc or not and Graviton-ready or not at random, with a count drawn from `count`.
+pub fn arb_groups(
+    sizes: Vec<(u32, u32)>,
+    count: std::ops::Range<u32>,
+    groups: std::ops::Range<usize>,
+) -> impl proptest::strategy::Strategy<Value = Vec<(TaskShape, u32)>> {
+    use proptest::prelude::*;
+    prop::collection::vec((prop::sample::select(sizes), any::<bool>(), any::<bool>(), count), groups).prop_map(|v| {
+        v.into_iter()
+            .map(|((cpu_units, memory_mib), awsvpc, arm_ok, n)| {
+                (
+                    TaskShape {
+                        cpu_units,
+                        memory_mib,
+                        awsvpc,
+                        arm_ok,
+                    },
+                    n,
+                )
+            })
+            .collect()
+    })
+}
+
 /// `types` in us-east-1 from the bundled catalog, with the default reservation and `daemons`.
 pub fn us_east_1(types: &[&str], daemons: &[TaskShape]) -> Vec<InstanceOption> {
     let c = Catalog::bundled().unwrap();

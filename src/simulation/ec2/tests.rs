@@ -1,20 +1,11 @@
 //! The EC2 packing and the ideal re-pack over time on small, hand-checked sets.
 
 use super::*;
-use crate::simulation::testing::{check_packing, us_east_1};
+use crate::simulation::testing::{check_packing, shape, us_east_1};
 use proptest::prelude::*;
 
 fn options(types: &[&str], daemons: &[TaskShape]) -> Vec<InstanceOption> {
     us_east_1(types, daemons)
-}
-
-fn shape(cpu: u32, mem: u32, awsvpc: bool) -> TaskShape {
-    TaskShape {
-        cpu_units: cpu,
-        memory_mib: mem,
-        awsvpc,
-        arm_ok: false,
-    }
 }
 
 #[test]
@@ -96,31 +87,20 @@ fn fleet_cost_is_integrated_over_steps() {
 }
 
 fn arb_groups() -> impl Strategy<Value = Vec<(TaskShape, u32)>> {
-    let sizes = prop::sample::select(vec![
-        (256u32, 512u32),
-        (512, 1024),
-        (1024, 2048),
-        (1024, 4096),
-        (2048, 4096),
-        (4096, 8192),
-        (4096, 30720),
-        (8192, 16384),
-    ]);
-    prop::collection::vec((sizes, any::<bool>(), any::<bool>(), 1u32..20), 1..8).prop_map(|v| {
-        v.into_iter()
-            .map(|((c, m), awsvpc, arm_ok, n)| {
-                (
-                    TaskShape {
-                        cpu_units: c,
-                        memory_mib: m,
-                        awsvpc,
-                        arm_ok,
-                    },
-                    n,
-                )
-            })
-            .collect()
-    })
+    crate::simulation::testing::arb_groups(
+        vec![
+            (256, 512),
+            (512, 1024),
+            (1024, 2048),
+            (1024, 4096),
+            (2048, 4096),
+            (4096, 8192),
+            (4096, 30720),
+            (8192, 16384),
+        ],
+        1..20,
+        1..8,
+    )
 }
 
 proptest! {

@@ -2,21 +2,12 @@
 //! held to plain scans, and the sequence's fleets held to its packings.
 
 use super::*;
-use crate::simulation::testing::{check_packing, us_east_1};
+use crate::simulation::testing::{check_packing, shape, us_east_1};
 use crate::simulation::testsets::{ecs_like, BENCH_TYPES};
 use proptest::prelude::*;
 
 fn options(types: &[&str]) -> Vec<InstanceOption> {
     us_east_1(types, &[])
-}
-
-fn shape(cpu: u32, mem: u32, awsvpc: bool) -> TaskShape {
-    TaskShape {
-        cpu_units: cpu,
-        memory_mib: mem,
-        awsvpc,
-        arm_ok: false,
-    }
 }
 
 fn hourly(p: &Packing, opts: &[InstanceOption]) -> f64 {
@@ -118,33 +109,22 @@ proptest! {
 }
 
 fn arb_groups() -> impl Strategy<Value = Vec<(TaskShape, u32)>> {
-    let sizes = prop::sample::select(vec![
-        (256u32, 512u32),
-        (512, 1024),
-        (512, 3072),
-        (1024, 2048),
-        (1024, 8192),
-        (2048, 4096),
-        (4096, 8192),
-        (4096, 30720),
-        (8192, 16384),
-        (16384, 32768),
-    ]);
-    prop::collection::vec((sizes, any::<bool>(), any::<bool>(), 1u32..25), 1..7).prop_map(|v| {
-        v.into_iter()
-            .map(|((c, m), awsvpc, arm_ok, n)| {
-                (
-                    TaskShape {
-                        cpu_units: c,
-                        memory_mib: m,
-                        awsvpc,
-                        arm_ok,
-                    },
-                    n,
-                )
-            })
-            .collect()
-    })
+    crate::simulation::testing::arb_groups(
+        vec![
+            (256, 512),
+            (512, 1024),
+            (512, 3072),
+            (1024, 2048),
+            (1024, 8192),
+            (2048, 4096),
+            (4096, 8192),
+            (4096, 30720),
+            (8192, 16384),
+            (16384, 32768),
+        ],
+        1..25,
+        1..7,
+    )
 }
 
 proptest! {

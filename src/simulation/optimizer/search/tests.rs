@@ -156,15 +156,11 @@ const TYPES: [&str; 8] = [
 /// on x86, some awsvpc) with random tasks taken off, random instances fresh (half of them, or
 /// a few).
 fn arb_fleet() -> impl Strategy<Value = (Vec<TaskShape>, Vec<Pattern>, Vec<bool>)> {
-    let sizes = prop::sample::select(vec![
-        (256u32, 512u32),
-        (512, 1024),
-        (1024, 2048),
-        (1024, 8192),
-        (2048, 4096),
-        (4096, 8192),
-    ]);
-    let groups = prop::collection::vec((sizes, any::<bool>(), any::<bool>(), 1u32..120), 1..6);
+    let groups = crate::simulation::testing::arb_groups(
+        vec![(256, 512), (512, 1024), (1024, 2048), (1024, 8192), (2048, 4096), (4096, 8192)],
+        1..120,
+        1..6,
+    );
     (
         groups,
         prop::collection::vec(0u32..4, 400),
@@ -173,20 +169,6 @@ fn arb_fleet() -> impl Strategy<Value = (Vec<TaskShape>, Vec<Pattern>, Vec<bool>
         prop::sample::select(vec![0.5, 0.1, 0.02]).prop_flat_map(|share| prop::collection::vec(prop::bool::weighted(share), 400)),
     )
         .prop_map(|(groups, cut, fresh)| {
-            let groups: Vec<(TaskShape, u32)> = groups
-                .into_iter()
-                .map(|((cpu_units, memory_mib), awsvpc, arm_ok, n)| {
-                    (
-                        TaskShape {
-                            cpu_units,
-                            memory_mib,
-                            awsvpc,
-                            arm_ok,
-                        },
-                        n,
-                    )
-                })
-                .collect();
             let shapes: Vec<TaskShape> = groups.iter().map(|g| g.0).collect();
             let options = us_east_1(&TYPES, &[]);
             let p = Problem::new(shapes.clone(), &options);
