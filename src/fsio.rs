@@ -1,63 +1,32 @@
 //! The one way anything is written: a file or a folder appears whole or not at all (a temporary
 //! name beside it, then a rename), and what a killed run left is cleared by the next. Every output
 //! uses it: `--out` files, the JUnit file, charts, snapshots, the monthly report folder and its
-//! index, the price cache. What is being written is known ([`abandon_writes`]), so a run ended by a
-//! signal leaves nothing behind either. Knows nothing of the product.
+//! index, the price cache. A run ended by a signal lets the write under way finish and starts no
+//! other ([`stop_writing`]), so it leaves nothing behind either. Knows nothing of the product.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 
-/// A write under way: what to undo should the run end before it is done.
-enum InFlight {
-    /// A temporary file or folder: removed.
-    Temporary(PathBuf),
-    /// An earlier folder moved aside for a new one: put back if the new one is not in place yet,
-    /// else removed.
-    MovedAside { old: PathBuf, dir: PathBuf },
+/// Held while a temporary file or folder is written and moved into place. A run ending on a
+/// signal takes it and never lets go ([`stop_writing`]): the write under way finishes whole, and
+/// none starts after. Undoing a folder while it was still being filled lost that race (its writer
+/// kept creating files in it, so it stayed, and a write that lost its folder ended a Ctrl-C'd run
+/// with exit 6); finishing it leaves nothing half-written by construction. A fill writes only
+/// into its own new folder, so holding this never waits on another process: what a signal waits
+/// for is bounded by the fill's own writing, which is why callers make their bytes first.
+static WRITING: Mutex<()> = Mutex::new(());
+
+fn writing() -> std::sync::MutexGuard<'static, ()> {
+    WRITING.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-static IN_FLIGHT: Mutex<Vec<(u64, InFlight)>> = Mutex::new(Vec::new());
-
-/// Keeps a write in [`IN_FLIGHT`] until dropped.
-struct Tracked(u64);
-
-fn track(what: InFlight) -> Tracked {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let id = NEXT.fetch_add(1, Ordering::Relaxed);
-    IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner()).push((id, what));
-    Tracked(id)
-}
-
-impl Drop for Tracked {
-    fn drop(&mut self) {
-        IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner()).retain(|(id, _)| *id != self.0);
-    }
-}
-
-/// Undoes every write under way, for a run about to end on a signal: temporaries go, a folder
-/// moved aside goes back. Whatever the writer does next, the process must not go on writing.
-pub fn abandon_writes() {
-    let in_flight = std::mem::take(&mut *IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner()));
-    undo(in_flight.into_iter().map(|(_, what)| what));
-}
-
-fn undo(in_flight: impl Iterator<Item = InFlight>) {
-    for what in in_flight {
-        match what {
-            InFlight::Temporary(p) => {
-                let _ = std::fs::remove_file(&p).or_else(|_| std::fs::remove_dir_all(&p));
-            }
-            InFlight::MovedAside { old, dir } => {
-                if dir.exists() {
-                    let _ = std::fs::remove_dir_all(&old);
-                } else {
-                    let _ = std::fs::rename(&old, &dir);
-                }
-            }
-        }
-    }
+/// For a run about to end on a signal: waits for the file or folder being written to be whole
+/// in its place, then keeps every later write waiting, so the process must end right after. A
+/// write through to a device, FIFO or standard output is not waited for (it may never finish).
+pub fn stop_writing() {
+    std::mem::forget(writing());
 }
 
 /// Writes bytes to a file atomically: a short temporary name beside it, then a rename; the
@@ -83,7 +52,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = parent_of(&target);
     clear_temporaries(&dir);
     let tmp = dir.join(format!(".ecs-advisor.{}.{}.tmp", std::process::id(), next()));
-    let _tracked = track(InFlight::Temporary(tmp.clone()));
+    let _writing = writing();
     let written = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, &target));
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -91,7 +60,9 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     written
 }
 
-/// Writes a folder atomically: `fill` writes into a temporary sibling folder, which then takes
+/// Writes a folder atomically: `fill` writes into a temporary sibling folder (bytes made
+/// beforehand, where making them takes long: a signal waits for the fill; and never through this
+/// module, which it holds), which then takes
 /// `dir`'s place; an earlier `dir` is moved aside first and removed only once the new one is in
 /// place (put back if the rename fails). A killed run's half-written folder is removed by the
 /// next, and a folder it had moved aside is put back if nothing took its place. A file (or link)
@@ -108,8 +79,8 @@ pub fn write_dir<E: From<std::io::Error>>(dir: &Path, fill: impl FnOnce(&Path) -
         return Err(std::io::Error::other("it is a file, not a folder this tool wrote: move it away or choose another path").into());
     }
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let _writing = writing();
     let _ = std::fs::remove_dir_all(&tmp);
-    let _tracked = track(InFlight::Temporary(tmp.clone()));
     let result = std::fs::create_dir_all(&tmp)
         .map_err(E::from)
         .and_then(|()| fill(&tmp))
@@ -207,10 +178,6 @@ fn swap_into_place(tmp: &Path, dir: &Path) -> std::io::Result<()> {
     }
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let old = dir.with_file_name(format!(".{name}.old-{}", std::process::id()));
-    let _tracked = track(InFlight::MovedAside {
-        old: old.clone(),
-        dir: dir.to_path_buf(),
-    });
     std::fs::rename(dir, &old)?;
     if let Err(e) = std::fs::rename(tmp, dir) {
         let _ = std::fs::rename(&old, dir);
@@ -264,36 +231,6 @@ mod tests {
         std::fs::write(&dir, "mine").unwrap();
         assert!(write_dir::<std::io::Error>(&dir, |_| Ok(())).is_err());
         assert_eq!(std::fs::read_to_string(&dir).unwrap(), "mine");
-    }
-
-    /// What a signal undoes: a temporary file and a temporary folder go; a folder moved aside
-    /// goes back when the new one is not in place, and goes when it is.
-    #[test]
-    fn undone_writes_leave_no_temporary_and_the_earlier_folder_in_place() {
-        let root = tempfile::tempdir().unwrap();
-        let (file, folder) = (root.path().join(".ecs-advisor.1.0.tmp"), root.path().join(".2026-09.tmp-1"));
-        std::fs::write(&file, "half").unwrap();
-        std::fs::create_dir(&folder).unwrap();
-        std::fs::write(folder.join("a"), "half").unwrap();
-        let (dir, old) = (root.path().join("2026-10"), root.path().join(".2026-10.old-1"));
-        std::fs::create_dir(&old).unwrap();
-        std::fs::write(old.join("a"), "first").unwrap();
-        let (done, done_old) = (root.path().join("2026-11"), root.path().join(".2026-11.old-1"));
-        std::fs::create_dir(&done).unwrap();
-        std::fs::create_dir(&done_old).unwrap();
-        undo(
-            [
-                InFlight::Temporary(file),
-                InFlight::Temporary(folder),
-                InFlight::MovedAside { old, dir: dir.clone() },
-                InFlight::MovedAside { old: done_old, dir: done },
-            ]
-            .into_iter(),
-        );
-        assert_eq!(std::fs::read_to_string(dir.join("a")).unwrap(), "first");
-        let mut left: Vec<_> = std::fs::read_dir(root.path()).unwrap().flatten().map(|e| e.file_name()).collect();
-        left.sort();
-        assert_eq!(left, vec![std::ffi::OsString::from("2026-10"), std::ffi::OsString::from("2026-11")]);
     }
 
     #[test]

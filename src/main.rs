@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     } else {
         run(cli, &mut std::io::stdout().lock())
     };
+    ecs_advisor::commands::interrupt::defer_to_signal();
     let code = match result {
         Ok(outcome) => {
             for w in &outcome.warnings {

@@ -18,7 +18,7 @@ pub const EXIT_CODES: &str = "Exit codes:
   5  AWS: no credentials or region, access denied, throttled, unreachable, cluster not found
   6  cannot write the output
   7  partial: the output is written, but some instance types could not be priced (it names them)
-  130, 143, 129  ended by SIGINT, SIGTERM or SIGHUP (128 + the signal): writes under way undone";
+  130, 143, 129  ended by SIGINT, SIGTERM or SIGHUP (128 + the signal): a write under way ends whole";
 
 /// The exit codes of `gate`, and of the tool as a whole.
 pub const GATE_EXIT_CODES: &str = "Exit codes:
@@ -30,7 +30,7 @@ pub const GATE_EXIT_CODES: &str = "Exit codes:
   5  AWS: no credentials or region, access denied, throttled, unreachable, cluster not found
   6  cannot write the output
   7  partial: the output is written, but some instance types could not be priced (it names them)
-  130, 143, 129  ended by SIGINT, SIGTERM or SIGHUP (128 + the signal): writes under way undone";
+  130, 143, 129  ended by SIGINT, SIGTERM or SIGHUP (128 + the signal): a write under way ends whole";
 
 /// Where the current state comes from: the demo, a snapshot, or live clusters.
 #[derive(Debug, Args)]

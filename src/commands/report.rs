@@ -218,7 +218,8 @@ pub fn write(out: &Path, mut report: Report, month: Month, group_by: Option<&str
             "it is a file, not a report folder: move it away or give another --out",
         )));
     }
-    crate::fsio::write_dir(&dir, |tmp| fill(tmp, &report, &rendered)).map_err(failed)?;
+    let files = files(&report, rendered);
+    crate::fsio::write_dir(&dir, |tmp| fill(tmp, &files)).map_err(failed)?;
     let index = out.join("index.html");
     let entries = entries(out);
     let trends = trends(&entries);
@@ -248,18 +249,32 @@ fn with_view_box(svg: &str) -> String {
     svg.replacen("<svg ", &format!("<svg viewBox=\"0 0 {} {}\" ", charts::WIDTH, charts::HEIGHT), 1)
 }
 
-fn fill(tmp: &Path, report: &Report, charts: &[Rendered]) -> std::io::Result<()> {
-    let chart_dir = tmp.join("charts");
-    std::fs::create_dir_all(&chart_dir)?;
+/// A month's files, each with its path in the month's folder: made before the folder is written,
+/// so a signal waits only for the writing.
+fn files(report: &Report, charts: Vec<Rendered>) -> Vec<(PathBuf, Vec<u8>)> {
     let layout = crate::output::Layout::default();
-    let render = |format| crate::output::render(report, format, layout);
-    std::fs::write(tmp.join("report.json"), render(crate::output::Format::Json))?;
-    std::fs::write(tmp.join("report.md"), render(crate::output::Format::Markdown))?;
+    let render = |format| crate::output::render(report, format, layout).into_bytes();
     let svgs: Vec<(&str, &str)> = charts.iter().map(|c| (c.data.name, c.svg.as_str())).collect();
-    std::fs::write(tmp.join("report.html"), crate::output::html::render(report, &svgs))?;
+    let mut files = vec![
+        (PathBuf::from("report.json"), render(crate::output::Format::Json)),
+        (PathBuf::from("report.md"), render(crate::output::Format::Markdown)),
+        (
+            PathBuf::from("report.html"),
+            crate::output::html::render(report, &svgs).into_bytes(),
+        ),
+    ];
     for c in charts {
-        std::fs::write(chart_dir.join(format!("{}.svg", c.data.name)), &c.svg)?;
-        std::fs::write(chart_dir.join(format!("{}.png", c.data.name)), &c.png)?;
+        files.push((Path::new("charts").join(format!("{}.svg", c.data.name)), c.svg.into_bytes()));
+        files.push((Path::new("charts").join(format!("{}.png", c.data.name)), c.png));
+    }
+    files
+}
+
+/// Writes a month's files, made beforehand ([`files`]), into its folder being written.
+fn fill(tmp: &Path, files: &[(PathBuf, Vec<u8>)]) -> std::io::Result<()> {
+    std::fs::create_dir_all(tmp.join("charts"))?;
+    for (name, bytes) in files {
+        std::fs::write(tmp.join(name), bytes)?;
     }
     Ok(())
 }

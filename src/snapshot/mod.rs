@@ -262,13 +262,16 @@ impl Snapshot {
                 });
             }
         }
-        crate::fsio::write_dir(dir, |tmp| -> std::io::Result<()> {
+        let made = || -> std::io::Result<_> {
             let manifest = serde_json::to_vec_pretty(&self.manifest).map_err(std::io::Error::other)?;
-            std::fs::write(tmp.join(MANIFEST_FILE), manifest)?;
             let inventory = serde_json::to_vec_pretty(&self.inventory).map_err(std::io::Error::other)?;
-            std::fs::write(tmp.join(INVENTORY_FILE), inventory)?;
-            let bytes = self.usage_parquet().map_err(std::io::Error::other)?;
-            std::fs::write(tmp.join(USAGE_FILE), bytes)
+            let usage = self.usage_parquet().map_err(std::io::Error::other)?;
+            Ok([(MANIFEST_FILE, manifest), (INVENTORY_FILE, inventory), (USAGE_FILE, usage)])
+        };
+        // Made first: a signal waits only for the writing.
+        let files = made().map_err(|e| werr(dir, &e))?;
+        crate::fsio::write_dir(dir, |tmp| -> std::io::Result<()> {
+            files.iter().try_for_each(|(name, bytes)| std::fs::write(tmp.join(name), bytes))
         })
         .map_err(|e| werr(dir, &e))
     }

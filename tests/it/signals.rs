@@ -1,5 +1,6 @@
-//! A run ended by a signal leaves nothing behind: the real binary, signalled while it writes the
-//! month folder or the gate's files, as a user's Ctrl-C or a CI runner's cancel would.
+//! A run ended by a signal leaves nothing half-written behind: the real binary, signalled while
+//! it writes the month folder or the gate's files, as a user's Ctrl-C or a CI runner's cancel
+//! would. The file or folder being written finishes whole; none starts after.
 
 use std::path::Path;
 use std::process::Stdio;
@@ -7,9 +8,16 @@ use std::time::{Duration, Instant};
 
 use crate::support::cmd::{bin, demo_json_text, s, spawnable, tmp};
 
-/// Starts `report --demo` into `out`, sends `signal` once its month folder is being written, and
-/// returns the exit code.
+/// Starts `report --demo` into `out` and sends `signal` at the first sight of its month folder
+/// being written (`.2026-10.tmp-PID`), or else once the month is written: the index it writes
+/// next is a FIFO no one reads (`out/index.html`), where the run waits, so the signal always
+/// lands before the run ends. Returns the exit code; `out/index.html` stays the FIFO.
 fn signalled_while_writing(out: &Path, signal: &str) -> Option<i32> {
+    assert!(std::process::Command::new("mkfifo")
+        .arg(out.join("index.html"))
+        .status()
+        .unwrap()
+        .success());
     let mut child = spawnable()
         .args(["report", "--demo", "--quiet", "--out", s(out)])
         .stdout(Stdio::null())
@@ -17,17 +25,15 @@ fn signalled_while_writing(out: &Path, signal: &str) -> Option<i32> {
         .spawn()
         .unwrap();
     let cluster = out.join("demo-prod");
+    let wchan = format!("/proc/{}/wchan", child.id());
     let deadline = Instant::now() + Duration::from_secs(300);
     let writing = || {
         std::fs::read_dir(&cluster)
             .map(|d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with(".2026-10.tmp-")))
             .unwrap_or(false)
     };
-    while !writing() {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the run ended before it wrote its month folder"
-        );
+    while !writing() && std::fs::read_to_string(&wchan).unwrap_or_default() != "wait_for_partner" {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended without waiting at its index");
         assert!(Instant::now() < deadline, "no month folder written in 300 s");
         std::thread::sleep(Duration::from_millis(1));
     }
@@ -54,32 +60,61 @@ fn entries(dir: &Path) -> Vec<String> {
     v
 }
 
-/// SIGINT while `report` wrote a month left a hidden `.<month>.tmp-PID` folder behind.
-#[test]
-fn ctrl_c_while_a_month_is_written_exits_130_and_leaves_no_half_written_folder() {
-    let out = tmp();
-    assert_eq!(signalled_while_writing(out.path(), "INT"), Some(130));
-    assert_eq!(
-        entries(&out.path().join("demo-prod")),
-        Vec::<String>::new(),
-        "nothing of the month stays"
-    );
+/// What a month folder holds, its charts included, sorted.
+fn files_of(month: &Path) -> Vec<String> {
+    let mut v = entries(month);
+    v.extend(entries(&month.join("charts")).into_iter().map(|c| format!("charts/{c}")));
+    v.sort();
+    v
 }
 
-/// SIGTERM while a month is rewritten: the earlier report stays whole, in its place.
+/// The files of the demo's month, as an uninterrupted run writes them.
+fn whole_month() -> Vec<String> {
+    let out = tmp();
+    let run = bin()
+        .args(["report", "--demo", "--quiet", "--out", s(out.path())])
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    files_of(&out.path().join("demo-prod/2026-10"))
+}
+
+/// The month is whole: every file of `whole` (what an uninterrupted run writes), and a report
+/// that reads.
+fn assert_whole(month: &Path, whole: &[String]) {
+    assert_eq!(files_of(month), whole, "the month's files, all of them");
+    let json = std::fs::read_to_string(month.join("report.json")).unwrap();
+    serde_json::from_str::<serde_json::Value>(&json).expect("a whole report.json");
+}
+
+/// SIGINT while `report` wrote a month left a hidden `.<month>.tmp-PID` folder behind; later,
+/// the month being written was removed under its writer, which ended the run with exit 6 and
+/// sometimes left the folder (files written while it was removed). A signal now lets the month
+/// being written finish whole, and nothing stays beside it.
 #[test]
-fn sigterm_while_a_month_is_rewritten_exits_143_and_keeps_the_earlier_report() {
+fn ctrl_c_while_a_month_is_written_exits_130_and_leaves_it_whole_with_nothing_beside_it() {
+    let out = tmp();
+    assert_eq!(signalled_while_writing(out.path(), "INT"), Some(130));
+    assert_eq!(entries(&out.path().join("demo-prod")), vec!["2026-10".to_string()]);
+    assert_whole(&out.path().join("demo-prod/2026-10"), &whole_month());
+}
+
+/// SIGTERM while a month is rewritten: the month stays whole in its place (the rewrite
+/// finishes), with nothing beside it.
+#[test]
+fn sigterm_while_a_month_is_rewritten_exits_143_and_leaves_the_month_whole() {
     let out = tmp();
     let first = bin()
         .args(["report", "--demo", "--quiet", "--out", s(out.path())])
         .output()
         .unwrap();
     assert!(first.status.success());
-    let report = out.path().join("demo-prod/2026-10/report.json");
-    let before = std::fs::read(&report).unwrap();
+    std::fs::remove_file(out.path().join("index.html")).unwrap();
+    let month = out.path().join("demo-prod/2026-10");
+    let whole = files_of(&month);
     assert_eq!(signalled_while_writing(out.path(), "TERM"), Some(143));
     assert_eq!(entries(&out.path().join("demo-prod")), vec!["2026-10".to_string()]);
-    assert_eq!(std::fs::read(&report).unwrap(), before, "the earlier report, whole");
+    assert_whole(&month, &whole);
 }
 
 /// Starts `gate` on the demo's report with `args`, in which one of `--out` and `--junit` is the
