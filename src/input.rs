@@ -16,6 +16,19 @@ pub const LARGE: u64 = 1024 * MIB;
 
 /// The file's bytes, or an error that says why in words that follow its name.
 pub fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let (file, len) = open(path, limit)?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64, limit));
+    }
+    Ok(bytes)
+}
+
+/// The file opened to read, with its length: refused by kind (a FIFO, a device, a folder) before
+/// it is opened, and by size when over `limit`. For a reader that reads parts of it, whose own
+/// format bounds what it takes.
+pub fn open(path: &Path, limit: u64) -> io::Result<(std::fs::File, u64)> {
     let meta = std::fs::metadata(path)?;
     let kind = meta.file_type();
     if !kind.is_file() {
@@ -27,12 +40,7 @@ pub fn read(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     if meta.len() > limit {
         return Err(too_large(meta.len(), limit));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)?.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64, limit));
-    }
-    Ok(bytes)
+    Ok((std::fs::File::open(path)?, meta.len()))
 }
 
 /// [`read`], as UTF-8 text.

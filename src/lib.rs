@@ -20,10 +20,12 @@
 pub mod allocation;
 pub mod bill;
 pub mod charts;
+pub mod columnar;
 pub mod commands;
 pub mod config;
 pub mod domain;
 pub mod exit;
+pub mod figures;
 pub mod fsio;
 pub mod gate;
 pub mod input;

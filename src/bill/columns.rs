@@ -10,48 +10,7 @@ use arrow_array::{Array, ArrayRef};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, Utc};
 
-/// A text column, whatever its Arrow encoding.
-pub(super) enum Text<'a> {
-    Utf8(&'a arrow_array::StringArray),
-    Large(&'a arrow_array::LargeStringArray),
-    View(&'a arrow_array::StringViewArray),
-    Dict(&'a arrow_array::DictionaryArray<Int32Type>, Box<Text<'a>>),
-}
-
-impl<'a> Text<'a> {
-    pub(super) fn of(a: &'a ArrayRef) -> Option<Text<'a>> {
-        Self::of_dyn(a.as_ref())
-    }
-
-    fn of_dyn(a: &'a dyn Array) -> Option<Text<'a>> {
-        match a.data_type() {
-            DataType::Utf8 => Some(Text::Utf8(a.as_string::<i32>())),
-            DataType::LargeUtf8 => Some(Text::Large(a.as_string::<i64>())),
-            DataType::Utf8View => Some(Text::View(a.as_string_view())),
-            DataType::Dictionary(k, _) if **k == DataType::Int32 => {
-                let d = a.as_dictionary::<Int32Type>();
-                let values = Text::of_dyn(d.values().as_ref())?;
-                Some(Text::Dict(d, Box::new(values)))
-            }
-            _ => None,
-        }
-    }
-
-    pub(super) fn get(&self, i: usize) -> Option<&'a str> {
-        match self {
-            Text::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
-            Text::Large(a) => a.is_valid(i).then(|| a.value(i)),
-            Text::View(a) => a.is_valid(i).then(|| a.value(i)),
-            Text::Dict(d, v) => {
-                if d.is_valid(i) {
-                    v.get(d.keys().value(i).max(0) as usize)
-                } else {
-                    None
-                }
-            }
-        }
-    }
-}
+pub(super) use crate::columnar::Text;
 
 /// A number column: floats, integers, decimals, or numbers written as text.
 pub(super) enum Num<'a> {

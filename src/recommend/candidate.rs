@@ -179,7 +179,7 @@ pub fn candidate<'a>(
     for (t, &b) in billed_steps.iter().enumerate() {
         billed_hourly[buckets.hour_of(t)] += b;
         billed_daily[buckets.day_of(t)] += b;
-        running_daily[buckets.day_of(t)] += u.running_avg[t] * f64::from(step_seconds);
+        running_daily[buckets.day_of(t)] += u.running_avg.get(t) * f64::from(step_seconds);
     }
     let priced = |size: FargateSize, p: Platform, cap: Capacity| -> Result<Priced, SimulationError> {
         let rate = fargate::hourly_rate(size, p, cap, storage_gib, rates)?;
@@ -195,7 +195,7 @@ pub fn candidate<'a>(
     let mut distinct: Vec<&TaskDefinition> = vec![td];
     let mut steps_of: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new())];
     let mut last = 0;
-    for (t, (&b, &n)) in billed_steps.iter().zip(&u.running_avg).enumerate() {
+    for (t, (&b, n)) in billed_steps.iter().zip(u.running_avg.iter()).enumerate() {
         let r = ran.get(t).copied().unwrap_or(td);
         if !std::ptr::eq(distinct[last], r) && distinct[last].reference() != r.reference() {
             last = match distinct.iter().position(|d| std::ptr::eq(*d, r) || d.reference() == r.reference()) {

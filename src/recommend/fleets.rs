@@ -109,7 +109,7 @@ fn prepare(f: &FleetInputs, subset: &[usize], a: &Ec2Assumptions, part: Part) ->
                     .usage
                     .running_max
                     .iter()
-                    .map(|&n| (n - 1e-9).ceil().max(0.0) as u32)
+                    .map(|n| (n - 1e-9).ceil().max(0.0) as u32)
                     .collect(),
             })
         })

@@ -632,7 +632,7 @@ fn service_report(c: &Candidate, options: Vec<PricedOption>, recommendation: Rec
             data_points: s.data_points,
             coverage_pct: round2(s.coverage_pct),
             average_tasks: round2(c.usage.running_avg.iter().sum::<f64>() / c.usage.running_avg.len().max(1) as f64),
-            peak_tasks: c.usage.running_max.iter().copied().fold(0.0, f64::max),
+            peak_tasks: c.usage.running_max.iter().fold(0.0, f64::max),
             cpu_units_p50: r1(s.cpu_units_p50),
             cpu_units_p99: r1(s.cpu_units_p99),
             memory_mib_p50: r1(s.memory_mib_p50),

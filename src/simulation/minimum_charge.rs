@@ -42,6 +42,8 @@
 
 use std::collections::VecDeque;
 
+use crate::figures::FigureSlice;
+
 /// Steps on each side of a start's minimum over which the count's floor is read as long-running
 /// tasks. Chosen on the measured traces: fewer bills churning jobs high, more bills short jobs
 /// beside a service low.
@@ -66,18 +68,23 @@ struct Cohort {
 /// (`tasks_started`, NaN where not known: such a step starts nothing), estimated as the module
 /// explains; `running_max` (the step's largest count, NaN or absent where not known) bounds the
 /// long-running tasks. Without starts it is exactly what ran.
-pub fn billed_per_step(
-    running_avg: &[f64],
-    running_max: &[f64],
-    tasks_started: &[f64],
+pub fn billed_per_step<'a>(
+    running_avg: impl Into<FigureSlice<'a>>,
+    running_max: impl Into<FigureSlice<'a>>,
+    tasks_started: impl Into<FigureSlice<'a>>,
     step_seconds: u32,
     minimum_seconds: u64,
 ) -> Vec<f64> {
+    let (running_max, tasks_started) = (running_max.into(), tasks_started.into());
     let step = f64::from(step_seconds);
     let minimum = minimum_seconds as f64;
-    let counts: Vec<f64> = running_avg.iter().map(|n| if n.is_finite() { n.max(0.0) } else { 0.0 }).collect();
-    let started_at = |t: usize| tasks_started.get(t).copied().filter(|s| s.is_finite() && *s > 0.0).unwrap_or(0.0);
-    let max_at = |t: usize| running_max.get(t).copied().filter(|m| m.is_finite());
+    let counts: Vec<f64> = running_avg
+        .into()
+        .iter()
+        .map(|n| if n.is_finite() { n.max(0.0) } else { 0.0 })
+        .collect();
+    let started_at = |t: usize| tasks_started.get(t).filter(|s| s.is_finite() && *s > 0.0).unwrap_or(0.0);
+    let max_at = |t: usize| running_max.get(t).filter(|m| m.is_finite());
     let mut billed: Vec<f64> = counts.iter().map(|n| n * step).collect();
     if minimum_seconds == 0 || (0..counts.len()).all(|t| started_at(t) == 0.0) {
         return billed;

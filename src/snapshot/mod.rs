@@ -181,57 +181,55 @@ impl Snapshot {
                 path: dir.display().to_string(),
             });
         }
-        let read = |file: &'static str| -> Result<(PathBuf, Vec<u8>), SnapshotError> {
+        // A FIFO or a device in a file's place is refused by kind when read, not called missing;
+        // a folder that cannot be searched (mode 000) is unreadable, not empty.
+        let found = |file: &'static str| -> Result<PathBuf, SnapshotError> {
             let p = dir.join(file);
-            // A FIFO or a device in a file's place is refused by kind when read, not called
-            // missing; a folder that cannot be searched (mode 000) is unreadable, not empty.
             match p.try_exists() {
-                Ok(true) => {}
-                Ok(false) => {
-                    return Err(SnapshotError::MissingFile {
-                        dir: dir.display().to_string(),
-                        file,
-                    })
-                }
-                Err(e) => {
-                    return Err(SnapshotError::Read {
-                        path: p.display().to_string(),
-                        message: unreadable(&e),
-                    })
-                }
+                Ok(true) => Ok(p),
+                Ok(false) => Err(SnapshotError::MissingFile {
+                    dir: dir.display().to_string(),
+                    file,
+                }),
+                Err(e) => Err(SnapshotError::Read {
+                    path: p.display().to_string(),
+                    message: unreadable(&e),
+                }),
             }
-            // The usage table is bounded by the window and service limits once read; the file
-            // itself, by what 5,000 services over 20,000 steps can take.
-            let limit = if file == USAGE_FILE {
-                16 * crate::input::LARGE
-            } else {
-                crate::input::LARGE
-            };
-            let bytes = crate::input::read(&p, limit).map_err(|e| SnapshotError::Read {
+        };
+        let read = |file: &'static str| -> Result<(String, Vec<u8>), SnapshotError> {
+            let p = found(file)?;
+            let bytes = crate::input::read(&p, crate::input::LARGE).map_err(|e| SnapshotError::Read {
                 path: p.display().to_string(),
                 message: unreadable(&e),
             })?;
-            Ok((p, bytes))
+            Ok((p.display().to_string(), bytes))
         };
         let (mp, m) = read(MANIFEST_FILE)?;
         let (ip, i) = read(INVENTORY_FILE)?;
-        let (up, u) = read(USAGE_FILE)?;
-        Snapshot::from_parts(
-            (&mp.display().to_string(), &m),
-            (&ip.display().to_string(), &i),
-            (&up.display().to_string(), &u),
-        )
+        // The usage table is read from the file a part at a time, never whole; the file itself
+        // is bounded by what 5,000 services over 20,000 steps can take.
+        let up = found(USAGE_FILE)?.display().to_string();
+        let file = crate::input::open(Path::new(&up), 16 * crate::input::LARGE)
+            .map(|(f, _)| f)
+            .map_err(|e| SnapshotError::Read {
+                path: up.clone(),
+                message: unreadable(&e),
+            })?;
+        let (manifest, inventory) = parts((&mp, &m), (&ip, &i))?;
+        let usage = usage_file::read_usage(&up, || file.try_clone(), &manifest, &inventory)?;
+        Ok(Snapshot {
+            manifest,
+            inventory,
+            usage,
+        })
     }
 
     /// Parses and validates the three files' bytes; each comes with the name to use in errors.
     pub fn from_parts(manifest: (&str, &[u8]), inventory: (&str, &[u8]), usage: (&str, &[u8])) -> Result<Snapshot, SnapshotError> {
-        let manifest = parse_manifest(manifest.0, manifest.1)?;
-        let inventory: Inventory = serde_json::from_slice(inventory.1).map_err(|e| SnapshotError::Parse {
-            path: inventory.0.to_string(),
-            message: e.to_string(),
-        })?;
-        validate_inventory(&inventory)?;
-        let usage = usage_file::read_usage(usage.0, usage.1, &manifest, &inventory)?;
+        let (manifest, inventory) = parts(manifest, inventory)?;
+        let bytes = bytes::Bytes::copy_from_slice(usage.1);
+        let usage = usage_file::read_usage(usage.0, || Ok(bytes.clone()), &manifest, &inventory)?;
         Ok(Snapshot {
             manifest,
             inventory,
@@ -299,6 +297,17 @@ impl Snapshot {
             .finish(&mut df)?;
         Ok(buf)
     }
+}
+
+/// The manifest and the inventory, parsed and validated; each comes with the name to use in errors.
+fn parts(manifest: (&str, &[u8]), inventory: (&str, &[u8])) -> Result<(Manifest, Inventory), SnapshotError> {
+    let manifest = parse_manifest(manifest.0, manifest.1)?;
+    let inventory: Inventory = serde_json::from_slice(inventory.1).map_err(|e| SnapshotError::Parse {
+        path: inventory.0.to_string(),
+        message: e.to_string(),
+    })?;
+    validate_inventory(&inventory)?;
+    Ok((manifest, inventory))
 }
 
 fn parse_manifest(path: &str, bytes: &[u8]) -> Result<Manifest, SnapshotError> {

@@ -1,33 +1,35 @@
 //! A snapshot's usage points, held in columns by service.
 
 use super::UsagePoint;
+use crate::figures::{FigureSlice, Figures};
 
 /// A snapshot's usage points in columns, service after service and each service's in step order:
-/// their steps and, beside each, the figures, NaN where a figure is not known. A point costs 44
-/// bytes (72 as a `UsagePoint`); each column is one allocation, given back whole when it goes.
+/// their steps and, beside each, the figures, NaN where a figure is not known. A point costs 24
+/// to 44 bytes (72 as a `UsagePoint`): a column of counts is held as `f32` ([`Figures`]); each
+/// column is one allocation, given back whole when it goes.
 #[derive(Clone, Debug, Default)]
 pub struct Usage {
     /// Service `i`'s points are at `start[i]..start[i + 1]`.
     start: Vec<usize>,
     steps: Vec<u32>,
-    running_avg: Vec<f64>,
-    running_max: Vec<f64>,
-    tasks_started: Vec<f64>,
+    running_avg: Figures,
+    running_max: Figures,
+    tasks_started: Figures,
     /// Empty once let go (`let_go_of_use`).
-    cpu_units_used: Vec<f64>,
-    memory_mib_used: Vec<f64>,
+    cpu_units_used: Figures,
+    memory_mib_used: Figures,
 }
 
 /// One service's points, in step order: a view of the columns.
 #[derive(Clone, Copy, Debug)]
 pub struct ServicePoints<'a> {
     pub steps: &'a [u32],
-    pub running_avg: &'a [f64],
-    pub running_max: &'a [f64],
+    pub running_avg: FigureSlice<'a>,
+    pub running_max: FigureSlice<'a>,
     /// NaN where not known, as in the two below (empty once the usage let them go).
-    pub tasks_started: &'a [f64],
-    pub cpu_units_used: &'a [f64],
-    pub memory_mib_used: &'a [f64],
+    pub tasks_started: FigureSlice<'a>,
+    pub cpu_units_used: FigureSlice<'a>,
+    pub memory_mib_used: FigureSlice<'a>,
 }
 
 /// A figure that may not be known: `None` is NaN (no figure read or collected is NaN).
@@ -53,11 +55,11 @@ impl ServicePoints<'_> {
         UsagePoint {
             step: self.steps[k],
             service,
-            running_tasks_avg: self.running_avg[k],
-            running_tasks_max: self.running_max[k],
-            tasks_started: known(self.tasks_started[k]),
-            cpu_units_used: self.cpu_units_used.get(k).copied().and_then(known),
-            memory_mib_used: self.memory_mib_used.get(k).copied().and_then(known),
+            running_tasks_avg: self.running_avg.at(k),
+            running_tasks_max: self.running_max.at(k),
+            tasks_started: known(self.tasks_started.at(k)),
+            cpu_units_used: self.cpu_units_used.get(k).and_then(known),
+            memory_mib_used: self.memory_mib_used.get(k).and_then(known),
         }
     }
 }
@@ -65,14 +67,13 @@ impl ServicePoints<'_> {
 /// Equal as the points they hold: an unknown figure equals an unknown one.
 impl PartialEq for Usage {
     fn eq(&self, other: &Usage) -> bool {
-        let same = |a: &[f64], b: &[f64]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y || (x.is_nan() && y.is_nan()));
         self.start == other.start
             && self.steps == other.steps
-            && same(&self.running_avg, &other.running_avg)
-            && same(&self.running_max, &other.running_max)
-            && same(&self.tasks_started, &other.tasks_started)
-            && same(&self.cpu_units_used, &other.cpu_units_used)
-            && same(&self.memory_mib_used, &other.memory_mib_used)
+            && self.running_avg == other.running_avg
+            && self.running_max == other.running_max
+            && self.tasks_started == other.tasks_started
+            && self.cpu_units_used == other.cpu_units_used
+            && self.memory_mib_used == other.memory_mib_used
     }
 }
 
@@ -92,11 +93,11 @@ impl Usage {
         Usage {
             start,
             steps: points.iter().map(|p| p.step).collect(),
-            running_avg: points.iter().map(|p| p.running_tasks_avg).collect(),
-            running_max: points.iter().map(|p| p.running_tasks_max).collect(),
-            tasks_started: points.iter().map(|p| or_nan(p.tasks_started)).collect(),
-            cpu_units_used: points.iter().map(|p| or_nan(p.cpu_units_used)).collect(),
-            memory_mib_used: points.iter().map(|p| or_nan(p.memory_mib_used)).collect(),
+            running_avg: Figures::from(points.iter().map(|p| p.running_tasks_avg).collect::<Vec<_>>()),
+            running_max: Figures::from(points.iter().map(|p| p.running_tasks_max).collect::<Vec<_>>()),
+            tasks_started: Figures::from(points.iter().map(|p| or_nan(p.tasks_started)).collect::<Vec<_>>()),
+            cpu_units_used: Figures::from(points.iter().map(|p| or_nan(p.cpu_units_used)).collect::<Vec<_>>()),
+            memory_mib_used: Figures::from(points.iter().map(|p| or_nan(p.memory_mib_used)).collect::<Vec<_>>()),
         }
     }
 
@@ -112,11 +113,11 @@ impl Usage {
         Usage {
             start,
             steps: vec![0; n],
-            running_avg: vec![0.0; n],
-            running_max: vec![0.0; n],
-            tasks_started: vec![f64::NAN; n],
-            cpu_units_used: vec![f64::NAN; n],
-            memory_mib_used: vec![f64::NAN; n],
+            running_avg: Figures::filled(n, 0.0),
+            running_max: Figures::filled(n, 0.0),
+            tasks_started: Figures::filled(n, f64::NAN),
+            cpu_units_used: Figures::filled(n, f64::NAN),
+            memory_mib_used: Figures::filled(n, f64::NAN),
         }
     }
 
@@ -130,7 +131,7 @@ impl Usage {
         &mut self.steps
     }
 
-    pub(super) fn column_mut(&mut self, name: &str) -> &mut [f64] {
+    pub(super) fn column_mut(&mut self, name: &str) -> &mut Figures {
         use super::columns::*;
         match name {
             RUNNING_AVG => &mut self.running_avg,
@@ -143,7 +144,7 @@ impl Usage {
 
     /// The figures at position `k` of the columns: running tasks' average and maximum.
     pub(super) fn running_at(&self, k: usize) -> (f64, f64) {
-        (self.running_avg[k], self.running_max[k])
+        (self.running_avg.get(k), self.running_max.get(k))
     }
 
     /// How many services the points are held for.
@@ -167,18 +168,18 @@ impl Usage {
         };
         ServicePoints {
             steps: &self.steps[range.clone()],
-            running_avg: &self.running_avg[range.clone()],
-            running_max: &self.running_max[range.clone()],
-            tasks_started: &self.tasks_started[range.clone()],
-            cpu_units_used: self.cpu_units_used.get(range.clone()).unwrap_or(&[]),
-            memory_mib_used: self.memory_mib_used.get(range).unwrap_or(&[]),
+            running_avg: self.running_avg.slice(range.clone()),
+            running_max: self.running_max.slice(range.clone()),
+            tasks_started: self.tasks_started.slice(range.clone()),
+            cpu_units_used: self.cpu_units_used.slice(range.clone()),
+            memory_mib_used: self.memory_mib_used.slice(range),
         }
     }
 
     /// Lets the CPU and memory figures go, once what rests on them is read: the rest stays.
     pub fn let_go_of_use(&mut self) {
-        self.cpu_units_used = Vec::new();
-        self.memory_mib_used = Vec::new();
+        self.cpu_units_used = Figures::default();
+        self.memory_mib_used = Figures::default();
     }
 
     /// How many points there are.
@@ -196,14 +197,14 @@ impl Usage {
             for k in self.start[i]..self.start[i + 1] {
                 let mut p = self.service(i).point(i as u32, k - self.start[i]);
                 change(&mut p);
-                self.running_avg[k] = p.running_tasks_avg;
-                self.running_max[k] = p.running_tasks_max;
-                self.tasks_started[k] = or_nan(p.tasks_started);
-                if let Some(c) = self.cpu_units_used.get_mut(k) {
-                    *c = or_nan(p.cpu_units_used);
+                self.running_avg.set(k, p.running_tasks_avg);
+                self.running_max.set(k, p.running_tasks_max);
+                self.tasks_started.set(k, or_nan(p.tasks_started));
+                if k < self.cpu_units_used.len() {
+                    self.cpu_units_used.set(k, or_nan(p.cpu_units_used));
                 }
-                if let Some(m) = self.memory_mib_used.get_mut(k) {
-                    *m = or_nan(p.memory_mib_used);
+                if k < self.memory_mib_used.len() {
+                    self.memory_mib_used.set(k, or_nan(p.memory_mib_used));
                 }
             }
         }

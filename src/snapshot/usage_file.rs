@@ -1,208 +1,270 @@
-//! Reading `usage.parquet` into each service's points: one column at a time, each checked for its
-//! type before it is decoded and for its values after.
+//! Reading `usage.parquet` into each service's points, with the Arrow project's Parquet reader:
+//! one column at a time and a batch of rows at a time, straight from the file. Each column is
+//! checked for its type before it is decoded, and its values as they are. What is held is the
+//! points and a place per row: never the file, nor a whole decoded column.
 
 use std::collections::HashMap;
-use std::io::Cursor;
 
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Decimal128Type, Float32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType, UInt32Type, UInt64Type,
+};
+use arrow_array::{Array, ArrayRef};
+use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, Utc};
-use polars::prelude::*;
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::ProjectionMask;
+use parquet::file::reader::ChunkReader;
 
 use super::inventory::Inventory;
 use super::usage::Usage;
 use super::{columns, limits, Manifest, SnapshotError};
+use crate::columnar::Text;
 
-fn column<'a>(df: &'a DataFrame, path: &str, name: &'static str) -> Result<&'a Column, SnapshotError> {
-    df.column(name).map_err(|_| SnapshotError::MissingColumn {
-        path: path.to_string(),
-        column: name,
-    })
-}
-
-fn f64_column(df: &DataFrame, path: &str, name: &'static str) -> Result<Float64Chunked, SnapshotError> {
-    let c = column(df, path, name)?;
-    match c.dtype() {
-        DataType::Float64
-        | DataType::Float32
-        | DataType::Int64
-        | DataType::Int32
-        | DataType::UInt32
-        | DataType::UInt64
-        // Spark and Athena write DECIMAL: a number, read as one.
-        | DataType::Decimal(..)
-        | DataType::Null => {}
-        other => {
-            return Err(SnapshotError::ColumnType {
-                path: path.to_string(),
-                column: name,
-                found: other.to_string(),
-                expected: NUMBER_TYPES,
-            })
-        }
-    }
-    let c = c.cast(&DataType::Float64).map_err(|e| SnapshotError::Parse {
-        path: path.to_string(),
-        message: e.to_string(),
-    })?;
-    c.f64().cloned().map_err(|e| SnapshotError::Parse {
-        path: path.to_string(),
-        message: e.to_string(),
-    })
-}
+/// Rows decoded at a time: a batch of one column is all that is held beside the points.
+const BATCH_ROWS: usize = 64 * 1024;
 
 /// The number types a usage column may have.
 const NUMBER_TYPES: &str = "a number (int32, int64, uint32, uint64, float32, float64 or a DECIMAL of up to 38 digits)";
 
-/// What this build of polars cannot decode (it panics or fails without naming the column): a map
-/// (read as a list of key-value structs), a struct or a union at any depth, a fixed-size list, and
-/// the number types it is built without.
-fn undecodable(dtype: &ArrowDataType) -> Option<&'static str> {
-    match dtype {
-        ArrowDataType::Map(..) => Some("map"),
-        ArrowDataType::Struct(..) => Some("struct"),
-        ArrowDataType::Union(..) => Some("union"),
-        ArrowDataType::FixedSizeList(..) => Some("fixed-size list"),
-        ArrowDataType::List(f) | ArrowDataType::LargeList(f) => undecodable(f.dtype()).map(|_| "map, or list of structs"),
-        ArrowDataType::Float16 => Some("float16"),
-        ArrowDataType::Int8 => Some("int8"),
-        ArrowDataType::Int16 => Some("int16"),
-        ArrowDataType::UInt8 => Some("uint8"),
-        ArrowDataType::UInt16 => Some("uint16"),
-        ArrowDataType::Decimal256(..) => Some("decimal of more than 38 digits"),
-        _ => None,
+/// A number column's batch, whatever number type it is stored as.
+enum Num<'a> {
+    F64(&'a arrow_array::Float64Array),
+    F32(&'a arrow_array::Float32Array),
+    I64(&'a arrow_array::Int64Array),
+    I32(&'a arrow_array::Int32Array),
+    U64(&'a arrow_array::UInt64Array),
+    U32(&'a arrow_array::UInt32Array),
+    /// A decimal and its scale as a factor (Spark and Athena write DECIMAL).
+    Dec(&'a arrow_array::Decimal128Array, f64),
+    Null,
+}
+
+impl<'a> Num<'a> {
+    /// The batch as numbers: only for a column whose type [`number_type`] accepted.
+    fn of(a: &'a ArrayRef) -> Num<'a> {
+        match a.data_type() {
+            DataType::Float64 => Num::F64(a.as_primitive::<Float64Type>()),
+            DataType::Float32 => Num::F32(a.as_primitive::<Float32Type>()),
+            DataType::Int64 => Num::I64(a.as_primitive::<Int64Type>()),
+            DataType::Int32 => Num::I32(a.as_primitive::<Int32Type>()),
+            DataType::UInt64 => Num::U64(a.as_primitive::<UInt64Type>()),
+            DataType::UInt32 => Num::U32(a.as_primitive::<UInt32Type>()),
+            DataType::Decimal128(_, s) => Num::Dec(a.as_primitive::<Decimal128Type>(), 10f64.powi(-i32::from(*s))),
+            _ => Num::Null,
+        }
     }
+
+    /// Row `i`'s number; `None` where it is null.
+    fn get(&self, i: usize) -> Option<f64> {
+        match self {
+            Num::F64(a) => a.is_valid(i).then(|| a.value(i)),
+            Num::F32(a) => a.is_valid(i).then(|| f64::from(a.value(i))),
+            Num::I64(a) => a.is_valid(i).then(|| a.value(i) as f64),
+            Num::I32(a) => a.is_valid(i).then(|| f64::from(a.value(i))),
+            Num::U64(a) => a.is_valid(i).then(|| a.value(i) as f64),
+            Num::U32(a) => a.is_valid(i).then(|| f64::from(a.value(i))),
+            Num::Dec(a, scale) => a.is_valid(i).then(|| a.value(i) as f64 * scale),
+            Num::Null => None,
+        }
+    }
+}
+
+/// Whether a usage figure's column may have type `t`.
+fn number_type(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::Float64
+            | DataType::Float32
+            | DataType::Int64
+            | DataType::Int32
+            | DataType::UInt64
+            | DataType::UInt32
+            | DataType::Decimal128(..)
+            | DataType::Null
+    )
+}
+
+/// A type's name in an error: the words a reader of the file would use.
+fn type_name(t: &DataType) -> String {
+    match t {
+        DataType::Map(..) => "map".into(),
+        DataType::Struct(..) => "struct".into(),
+        DataType::Union(..) => "union".into(),
+        DataType::FixedSizeList(..) => "fixed-size list".into(),
+        DataType::List(_) | DataType::LargeList(_) | DataType::ListView(_) | DataType::LargeListView(_) => "list".into(),
+        DataType::Float16 => "float16".into(),
+        DataType::Decimal256(..) => "decimal of more than 38 digits".into(),
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "string".into(),
+        DataType::Dictionary(_, v) => format!("dictionary of {}", type_name(v)),
+        DataType::Timestamp(..) => "datetime".into(),
+        DataType::Date32 | DataType::Date64 => "date".into(),
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_) => "binary".into(),
+        other => other.to_string().to_lowercase(),
+    }
+}
+
+/// Milliseconds in a `unit`'s tick, as (multiply, divide).
+fn per_ms(unit: TimeUnit) -> (i64, i64) {
+    match unit {
+        TimeUnit::Second => (1000, 1),
+        TimeUnit::Millisecond => (1, 1),
+        TimeUnit::Microsecond => (1, 1_000),
+        TimeUnit::Nanosecond => (1, 1_000_000),
+    }
+}
+
+/// A timestamp batch's row `i` in its unit's ticks; `None` where it is null.
+fn ticks(a: &dyn Array, unit: TimeUnit, i: usize) -> Option<i64> {
+    if !a.is_valid(i) {
+        return None;
+    }
+    Some(match unit {
+        TimeUnit::Second => a.as_primitive::<TimestampSecondType>().value(i),
+        TimeUnit::Millisecond => a.as_primitive::<TimestampMillisecondType>().value(i),
+        TimeUnit::Microsecond => a.as_primitive::<TimestampMicrosecondType>().value(i),
+        TimeUnit::Nanosecond => a.as_primitive::<TimestampNanosecondType>().value(i),
+    })
 }
 
 /// Reads the usage table one column at a time into each service's points: the timestamps and
 /// services place every row among its service's points (in step order), and each figure's column
-/// is then written straight into place, so no row is held twice and no decoded table is held
-/// beside the points but the one column being read.
-pub(super) fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory) -> Result<Usage, SnapshotError> {
+/// is then written straight into place, batch by batch. `open` gives the file's bytes afresh for
+/// each column (a file handle, or bytes held in memory).
+pub(super) fn read_usage<R: ChunkReader + 'static>(
+    path: &str,
+    open: impl Fn() -> std::io::Result<R>,
+    m: &Manifest,
+    inv: &Inventory,
+) -> Result<Usage, SnapshotError> {
     use columns::*;
-    let unreadable = |e: PolarsError| SnapshotError::Parse {
+    let unreadable = |e: String| SnapshotError::Parse {
         path: path.to_string(),
         message: format!("not a readable Parquet file ({e})"),
     };
-    let schema = ParquetReader::new(Cursor::new(bytes)).schema().map_err(unreadable)?;
-    let read = |name: &'static str| -> Result<DataFrame, SnapshotError> {
-        let Some(field) = schema.get(name) else {
-            return Err(SnapshotError::MissingColumn {
-                path: path.to_string(),
-                column: name,
-            });
-        };
-        // Refused by name before decoding: polars panics on a map or struct (Spark writes maps)
-        // and on float16, and fails naming no column on the rest.
-        if let Some(found) = undecodable(field.dtype()) {
-            return Err(SnapshotError::ColumnType {
-                path: path.to_string(),
-                column: name,
-                found: found.to_string(),
-                expected: match name {
-                    TIMESTAMP => "datetime (UTC)",
-                    SERVICE => "string",
-                    _ => NUMBER_TYPES,
-                },
-            });
-        }
-        ParquetReader::new(Cursor::new(bytes))
-            .with_columns(Some(vec![name.to_string()]))
-            .finish()
-            .map_err(unreadable)
+    let opened = || {
+        open().map_err(|e| SnapshotError::Read {
+            path: path.to_string(),
+            message: e.to_string(),
+        })
     };
+    let meta = ArrowReaderMetadata::load(&opened()?, ArrowReaderOptions::new()).map_err(|e| unreadable(e.to_string()))?;
+    let schema = meta.schema().clone();
     let bad = |row: usize, message: String| SnapshotError::BadRow {
         path: path.to_string(),
         row,
         message,
     };
-
-    // Timestamps to steps.
-    let start_ms = m.window_start.timestamp_millis();
-    let step_ms = i64::from(m.step_seconds) * 1000;
-    let steps = m.steps();
-    let row_steps: Vec<u32> = {
-        let df = read(TIMESTAMP)?;
-        let ts = column(&df, path, TIMESTAMP)?;
-        let per_ms = match ts.dtype() {
-            DataType::Datetime(TimeUnit::Milliseconds, _) => 1,
-            DataType::Datetime(TimeUnit::Microseconds, _) => 1_000,
-            DataType::Datetime(TimeUnit::Nanoseconds, _) => 1_000_000,
-            other => {
-                return Err(SnapshotError::ColumnType {
-                    path: path.to_string(),
-                    column: TIMESTAMP,
-                    found: other.to_string(),
-                    expected: "datetime (UTC)",
-                })
-            }
-        };
-        let c = ts.cast(&DataType::Int64).map_err(|e| SnapshotError::Parse {
-            path: path.to_string(),
-            message: e.to_string(),
-        })?;
-        let ca = c.i64().map_err(|e| SnapshotError::Parse {
-            path: path.to_string(),
-            message: e.to_string(),
-        })?;
-        let mut out = Vec::with_capacity(ca.len());
-        for (row, t) in ca.iter().enumerate() {
-            let t = t.ok_or_else(|| bad(row, "`timestamp` is empty".into()))? / per_ms;
-            let offset = t - start_ms;
-            if offset < 0 || offset % step_ms != 0 || offset / step_ms >= i64::from(steps) {
-                return Err(bad(
-                    row,
-                    format!(
-                        "timestamp {} is outside the manifest window or not on a {}-second step",
-                        DateTime::<Utc>::from_timestamp_millis(t)
-                            .map(|d| d.to_rfc3339())
-                            .unwrap_or_default(),
-                        m.step_seconds
-                    ),
-                ));
-            }
-            out.push((offset / step_ms) as u32);
-        }
-        out
+    let wrong_type = |column: &'static str, t: &DataType, expected: &'static str| SnapshotError::ColumnType {
+        path: path.to_string(),
+        column,
+        found: type_name(t),
+        expected,
     };
-
-    let row_services: Vec<u32> = {
-        let df = read(SERVICE)?;
-        let svc = column(&df, path, SERVICE)?;
-        // A dictionary-encoded column (pandas' category) is read as categorical: its strings.
-        let svc = match svc.dtype() {
-            DataType::Categorical(..) | DataType::Enum(..) => svc.cast(&DataType::String).map_err(|e| SnapshotError::Parse {
+    // The column `name`'s type, refused by name unless `accepted`, before anything is decoded.
+    let typed = |name: &'static str, accepted: &dyn Fn(&DataType) -> bool, expected: &'static str| {
+        let Some((index, field)) = schema.column_with_name(name) else {
+            return Err(SnapshotError::MissingColumn {
                 path: path.to_string(),
-                message: e.to_string(),
-            })?,
-            _ => svc.clone(),
+                column: name,
+            });
         };
-        let svc = svc.str().map_err(|_| SnapshotError::ColumnType {
-            path: path.to_string(),
-            column: SERVICE,
-            found: svc.dtype().to_string(),
-            expected: "string",
-        })?;
-        let index: HashMap<&str, u32> = inv.services.iter().enumerate().map(|(i, s)| (s.name.as_str(), i as u32)).collect();
-        let mut out = Vec::with_capacity(row_steps.len());
-        for (row, name) in svc.iter().enumerate().take(row_steps.len()) {
-            let name = name.ok_or_else(|| bad(row, "`service` is empty".into()))?;
-            out.push(
-                *index
-                    .get(name)
-                    .ok_or_else(|| bad(row, format!("service `{name}` is not in inventory.json")))?,
-            );
+        if !accepted(field.data_type()) {
+            return Err(wrong_type(name, field.data_type(), expected));
         }
-        out
+        Ok((index, field.data_type().clone()))
     };
-    let rows = row_services.len();
-    // More rows than services x steps hold two for some service at some step: refused before
-    // anything is placed, so a file of repeated rows cannot make the points' columns larger than
-    // the window's (the rows' steps and services, read by now, are bounded by the file's size).
+    // The column at `index`, batch by batch, each with the row it starts at; a file whose rows
+    // are not what its footer says is damaged, not read past.
+    let rows = usize::try_from(meta.metadata().file_metadata().num_rows()).unwrap_or(0);
+    let each_batch = |index: usize, f: &mut dyn FnMut(usize, &ArrayRef) -> Result<(), SnapshotError>| {
+        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(opened()?, meta.clone())
+            .with_projection(ProjectionMask::roots(meta.parquet_schema(), [index]))
+            .with_batch_size(BATCH_ROWS)
+            .build()
+            .map_err(|e| unreadable(e.to_string()))?;
+        let mut at = 0;
+        for batch in reader {
+            let batch = batch.map_err(|e| unreadable(e.to_string()))?;
+            if at + batch.num_rows() > rows {
+                return Err(unreadable(format!("more rows than the {rows} its footer counts")));
+            }
+            f(at, batch.column(0))?;
+            at += batch.num_rows();
+        }
+        if at != rows {
+            return Err(unreadable(format!("{at} rows where its footer counts {rows}")));
+        }
+        Ok(())
+    };
+
+    // More rows than services x steps hold two for some service at some step: refused by the
+    // footer's count before anything is decoded, so a file of repeated rows cannot make the
+    // points' columns larger than the window's.
+    let steps = m.steps();
     if rows as u64 > u64::from(steps) * inv.services.len() as u64 {
         return Err(SnapshotError::Inconsistent(format!(
             "`{path}` holds {rows} rows, more than {} services x {steps} steps: some service has two rows at one step",
             inv.services.len()
         )));
     }
+
+    // Timestamps to steps.
+    let start_ms = m.window_start.timestamp_millis();
+    let step_ms = i64::from(m.step_seconds) * 1000;
+    let row_steps: Vec<u32> = {
+        let (index, t) = typed(TIMESTAMP, &|t| matches!(t, DataType::Timestamp(..)), "datetime (UTC)")?;
+        let DataType::Timestamp(unit, _) = t else {
+            unreachable!("checked above")
+        };
+        let (mul, div) = per_ms(unit);
+        let mut out = Vec::with_capacity(rows);
+        each_batch(index, &mut |at, a| {
+            for i in 0..a.len() {
+                let row = at + i;
+                let t = ticks(a.as_ref(), unit, i).ok_or_else(|| bad(row, "`timestamp` is empty".into()))?;
+                let t = t.saturating_mul(mul) / div;
+                let offset = t.saturating_sub(start_ms);
+                if offset < 0 || offset % step_ms != 0 || offset / step_ms >= i64::from(steps) {
+                    return Err(bad(
+                        row,
+                        format!(
+                            "timestamp {} is outside the manifest window or not on a {}-second step",
+                            DateTime::<Utc>::from_timestamp_millis(t)
+                                .map(|d| d.to_rfc3339())
+                                .unwrap_or_default(),
+                            m.step_seconds
+                        ),
+                    ));
+                }
+                out.push((offset / step_ms) as u32);
+            }
+            Ok(())
+        })?;
+        out
+    };
+
+    let row_services: Vec<u32> = {
+        // A dictionary-encoded column (pandas' category) is read as its strings.
+        let (index, _) = typed(SERVICE, &Text::is_text, "string")?;
+        let by_name: HashMap<&str, u32> = inv.services.iter().enumerate().map(|(i, s)| (s.name.as_str(), i as u32)).collect();
+        let mut out = Vec::with_capacity(rows);
+        each_batch(index, &mut |at, a| {
+            let names = Text::of(a).ok_or_else(|| wrong_type(SERVICE, a.data_type(), "string"))?;
+            for i in 0..a.len() {
+                let row = at + i;
+                let name = names.get(i).ok_or_else(|| bad(row, "`service` is empty".into()))?;
+                out.push(
+                    *by_name
+                        .get(name)
+                        .ok_or_else(|| bad(row, format!("service `{name}` is not in inventory.json")))?,
+                );
+            }
+            Ok(())
+        })?;
+        out
+    };
 
     // Each row's place in the columns: rows grouped by service (in row order), each group in
     // step order. Two rows of a service at one step are refused once the figures are read, as
@@ -264,14 +326,22 @@ pub(super) fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory
         }
         Ok(v)
     };
-    for name in [RUNNING_AVG, RUNNING_MAX] {
-        let df = read(name)?;
-        let ca = f64_column(&df, path, name)?;
+    // Each figure's column, written into place batch by batch; `value` checks a row's figure.
+    let figures = |usage: &mut Usage, name: &'static str, value: &dyn Fn(usize, Option<f64>) -> Result<f64, SnapshotError>| {
+        let (index, _) = typed(name, &number_type, NUMBER_TYPES)?;
         let column = usage.column_mut(name);
-        for (row, v) in ca.iter().enumerate().take(rows) {
-            let v = v.ok_or_else(|| bad(row, format!("`{name}` is empty")))?;
-            column[place[row] as usize] = tasks(row, v, name)?;
-        }
+        each_batch(index, &mut |at, a| {
+            let numbers = Num::of(a);
+            for i in 0..a.len() {
+                column.set(place[at + i] as usize, value(at + i, numbers.get(i))?);
+            }
+            Ok(())
+        })
+    };
+    for name in [RUNNING_AVG, RUNNING_MAX] {
+        figures(&mut usage, name, &|row, v| {
+            tasks(row, v.ok_or_else(|| bad(row, format!("`{name}` is empty")))?, name)
+        })?;
     }
     if let Some((row, (avg, max))) = (0..rows)
         .map(|row| (row, usage.running_at(place[row] as usize)))
@@ -279,18 +349,14 @@ pub(super) fn read_usage(path: &str, bytes: &[u8], m: &Manifest, inv: &Inventory
     {
         return Err(bad(row, format!("`{RUNNING_MAX}` {max} is below `{RUNNING_AVG}` {avg}")));
     }
-    for name in [TASKS_STARTED, CPU_USED, MEMORY_USED] {
-        let df = read(name)?;
-        let ca = f64_column(&df, path, name)?;
-        let column = usage.column_mut(name);
-        for (row, v) in ca.iter().enumerate().take(rows) {
-            let v = match name {
-                // Starts are tasks too: one bad number must not bill millions of minimums.
-                TASKS_STARTED => v.map(|v| tasks(row, v, name)).transpose()?,
-                _ => v.map(|v| check(row, v, name)).transpose()?,
-            };
-            column[place[row] as usize] = v.unwrap_or(f64::NAN);
-        }
+    // Starts are tasks too: one bad number must not bill millions of minimums.
+    figures(&mut usage, TASKS_STARTED, &|row, v| {
+        Ok(v.map(|v| tasks(row, v, TASKS_STARTED)).transpose()?.unwrap_or(f64::NAN))
+    })?;
+    for name in [CPU_USED, MEMORY_USED] {
+        figures(&mut usage, name, &|row, v| {
+            Ok(v.map(|v| check(row, v, name)).transpose()?.unwrap_or(f64::NAN))
+        })?;
     }
     if let Some((s, step)) = duplicate {
         return Err(SnapshotError::Inconsistent(format!(

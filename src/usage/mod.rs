@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::config::Rightsizing;
+use crate::figures::Figures;
 use crate::snapshot::{ServicePoints, Snapshot};
 
 /// One service over the whole window.
@@ -13,12 +14,13 @@ pub struct ServiceUsage {
     pub service: usize,
     /// Average running tasks per step. A gap in the metrics carries the last known count forward
     /// (ECS does not stop tasks because CloudWatch missed a period); before the first point, the
-    /// inventory's running count.
-    pub running_avg: Vec<f64>,
+    /// inventory's running count. Each series is held as `f32` where that is exact (counts are),
+    /// so a cluster's series take 12 to 24 bytes a service and step.
+    pub running_avg: Figures,
     /// Peak running tasks per step (what capacity must hold).
-    pub running_max: Vec<f64>,
+    pub running_max: Figures,
     /// Tasks started per step; NaN where not known (half the memory of an `Option`).
-    pub tasks_started: Vec<f64>,
+    pub tasks_started: Figures,
     pub stats: UsageStats,
 }
 
@@ -152,9 +154,9 @@ fn series(snapshot: &Snapshot, i: usize, points: ServicePoints, used: PerTaskUse
     let mut started = vec![f64::NAN; steps];
     for (k, &step) in points.steps.iter().enumerate() {
         let s = step as usize;
-        avg[s] = points.running_avg[k];
-        max[s] = points.running_max[k];
-        started[s] = points.tasks_started[k];
+        avg[s] = points.running_avg.at(k);
+        max[s] = points.running_max.at(k);
+        started[s] = points.tasks_started.at(k);
     }
     let mut last = (f64::from(svc.running_count), f64::from(svc.running_count));
     for s in 0..steps {
@@ -166,6 +168,7 @@ fn series(snapshot: &Snapshot, i: usize, points: ServicePoints, used: PerTaskUse
         }
     }
     let task_hours = avg.iter().sum::<f64>() * step_hours;
+    let (avg, max, started) = (Figures::from(avg), Figures::from(max), Figures::from(started));
     let [cpu_units_p50, cpu_units_p99, cpu_units_max, cpu_units_for_sizing] = used.cpu;
     let [memory_mib_p50, memory_mib_p99, memory_mib_max, memory_mib_for_sizing] = used.mem;
     let stats = UsageStats {
@@ -216,7 +219,7 @@ mod tests {
         // Keep one service, drop its points at steps 10..20.
         s.usage.retain(|p| p.service == 0 && !(10..20).contains(&p.step));
         let u = analyze(&s, &crate::config::Assumptions::default().rightsizing);
-        assert_eq!(u[0].running_avg[15], u[0].running_avg[9]);
+        assert_eq!(u[0].running_avg.get(15), u[0].running_avg.get(9));
         assert!(u[0].stats.coverage_pct < 100.0);
         assert_eq!(u[1].stats.data_points, 0);
     }
