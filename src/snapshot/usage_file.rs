@@ -366,3 +366,107 @@ pub(super) fn read_usage<R: ChunkReader + 'static>(
     }
     Ok(usage)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::types::Int8Type;
+    use arrow_array::{ArrayRef, DictionaryArray, Float64Array, Int32Array, RecordBatch, TimestampMillisecondArray};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::properties::WriterProperties;
+
+    use crate::snapshot::{Snapshot, SnapshotError};
+
+    /// The demo's snapshot with its usage table written by `columns`, from its own points, in
+    /// row groups of 10,000 rows.
+    fn demo_written_as(columns: impl Fn(&Snapshot) -> Vec<(&'static str, ArrayRef)>) -> (Snapshot, Result<Snapshot, SnapshotError>) {
+        let demo = crate::sources::demo::embedded().unwrap();
+        let batch = RecordBatch::try_from_iter(columns(&demo)).unwrap();
+        let mut buf = Vec::new();
+        let props = WriterProperties::builder().set_max_row_group_row_count(Some(10_000)).build();
+        let mut w = ArrowWriter::try_new(&mut buf, batch.schema(), Some(props)).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let manifest = serde_json::to_vec(&demo.manifest).unwrap();
+        let inventory = serde_json::to_vec(&demo.inventory).unwrap();
+        let read = Snapshot::from_parts(
+            ("manifest.json", &manifest),
+            ("inventory.json", &inventory),
+            ("usage.parquet", &buf),
+        );
+        (demo, read)
+    }
+
+    /// pandas writes a column of few categories with 8-bit keys (the bill's reader took 32-bit
+    /// keys only), and a tool may write counts as integers; the rows come in row groups smaller
+    /// than a batch, and in batches. Read as the demo's own points.
+    #[test]
+    fn a_usage_table_of_8_bit_category_keys_integer_counts_and_small_row_groups_reads_as_its_points() {
+        let (demo, read) = demo_written_as(|s| {
+            let names: Vec<&str> = s.inventory.services.iter().map(|v| v.name.as_str()).collect();
+            let points: Vec<_> = s.usage.points().collect();
+            let (start, step) = (
+                s.manifest.window_start.timestamp_millis(),
+                i64::from(s.manifest.step_seconds) * 1000,
+            );
+            let count = |v: f64| {
+                assert_eq!(v.fract(), 0.0, "the demo's counts are whole");
+                v as i32
+            };
+            let f64s = |f: &dyn Fn(&crate::snapshot::UsagePoint) -> Option<f64>| -> ArrayRef {
+                Arc::new(points.iter().map(f).collect::<Float64Array>())
+            };
+            vec![
+                (
+                    "timestamp",
+                    Arc::new(
+                        TimestampMillisecondArray::from(points.iter().map(|p| start + i64::from(p.step) * step).collect::<Vec<_>>())
+                            .with_timezone("UTC"),
+                    ) as ArrayRef,
+                ),
+                (
+                    "service",
+                    Arc::new(
+                        points
+                            .iter()
+                            .map(|p| names[p.service as usize])
+                            .collect::<DictionaryArray<Int8Type>>(),
+                    ),
+                ),
+                ("running_tasks_avg", f64s(&|p| Some(p.running_tasks_avg))),
+                (
+                    "running_tasks_max",
+                    Arc::new(points.iter().map(|p| Some(count(p.running_tasks_max))).collect::<Int32Array>()),
+                ),
+                (
+                    "tasks_started",
+                    Arc::new(points.iter().map(|p| p.tasks_started.map(count)).collect::<Int32Array>()),
+                ),
+                ("cpu_units_used", f64s(&|p| p.cpu_units_used)),
+                ("memory_mib_used", f64s(&|p| p.memory_mib_used)),
+            ]
+        });
+        let read = read.unwrap();
+        assert!(read.usage.len() > 100_000, "many batches");
+        assert!(read.usage == demo.usage, "the demo's points");
+    }
+
+    /// A column's type is refused by name before any row is decoded: a service column of
+    /// numbers says what it found and what it takes.
+    #[test]
+    fn a_service_column_of_numbers_is_refused_naming_its_type() {
+        let (_, read) = demo_written_as(|s| {
+            let (n, start) = (s.usage.len(), s.manifest.window_start.timestamp_millis());
+            vec![
+                (
+                    "timestamp",
+                    Arc::new(TimestampMillisecondArray::from(vec![start; n]).with_timezone("UTC")) as ArrayRef,
+                ),
+                ("service", Arc::new(Int32Array::from(vec![1; n]))),
+            ]
+        });
+        let e = read.map(|_| ()).unwrap_err().to_string();
+        assert!(e.contains("column `service` has type int32, expected string"), "{e}");
+    }
+}
