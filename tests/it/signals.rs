@@ -68,15 +68,11 @@ fn files_of(month: &Path) -> Vec<String> {
     v
 }
 
-/// The files of the demo's month, as an uninterrupted run writes them.
-fn whole_month() -> Vec<String> {
-    let out = tmp();
-    let run = bin()
-        .args(["report", "--demo", "--quiet", "--out", s(out.path())])
-        .output()
-        .unwrap();
+/// Writes the demo's month into `out`, uninterrupted, and returns its files.
+fn month_written(out: &Path) -> Vec<String> {
+    let run = bin().args(["report", "--demo", "--quiet", "--out", s(out)]).output().unwrap();
     assert!(run.status.success());
-    files_of(&out.path().join("demo-prod/2026-10"))
+    files_of(&out.join("demo-prod/2026-10"))
 }
 
 /// The month is whole: every file of `whole` (what an uninterrupted run writes), and a report
@@ -96,7 +92,7 @@ fn ctrl_c_while_a_month_is_written_exits_130_and_leaves_it_whole_with_nothing_be
     let out = tmp();
     assert_eq!(signalled_while_writing(out.path(), "INT"), Some(130));
     assert_eq!(entries(&out.path().join("demo-prod")), vec!["2026-10".to_string()]);
-    assert_whole(&out.path().join("demo-prod/2026-10"), &whole_month());
+    assert_whole(&out.path().join("demo-prod/2026-10"), &month_written(tmp().path()));
 }
 
 /// SIGTERM while a month is rewritten: the month stays whole in its place (the rewrite
@@ -104,14 +100,9 @@ fn ctrl_c_while_a_month_is_written_exits_130_and_leaves_it_whole_with_nothing_be
 #[test]
 fn sigterm_while_a_month_is_rewritten_exits_143_and_leaves_the_month_whole() {
     let out = tmp();
-    let first = bin()
-        .args(["report", "--demo", "--quiet", "--out", s(out.path())])
-        .output()
-        .unwrap();
-    assert!(first.status.success());
+    let whole = month_written(out.path());
     std::fs::remove_file(out.path().join("index.html")).unwrap();
     let month = out.path().join("demo-prod/2026-10");
-    let whole = files_of(&month);
     assert_eq!(signalled_while_writing(out.path(), "TERM"), Some(143));
     assert_eq!(entries(&out.path().join("demo-prod")), vec!["2026-10".to_string()]);
     assert_whole(&month, &whole);
