@@ -25,6 +25,10 @@ use crate::columnar::Text;
 /// Rows decoded at a time: a batch of one column is all that is held beside the points.
 const BATCH_ROWS: usize = 64 * 1024;
 
+/// Rows given room before any is read: a footer's count is a claim, and a few bytes could claim
+/// the whole window's rows.
+const FIRST_ROOM: usize = 1 << 20;
+
 /// The number types a usage column may have.
 const NUMBER_TYPES: &str = "a number (int32, int64, uint32, uint64, float32, float64 or a DECIMAL of up to 38 digits)";
 
@@ -216,10 +220,10 @@ pub(super) fn read_usage<R: ChunkReader + 'static>(
     let row_steps: Vec<u32> = {
         let (index, t) = typed(TIMESTAMP, &|t| matches!(t, DataType::Timestamp(..)), "datetime (UTC)")?;
         let DataType::Timestamp(unit, _) = t else {
-            unreachable!("checked above")
+            return Err(wrong_type(TIMESTAMP, &t, "datetime (UTC)"));
         };
         let (mul, div) = per_ms(unit);
-        let mut out = Vec::with_capacity(rows);
+        let mut out = Vec::with_capacity(rows.min(FIRST_ROOM));
         each_batch(index, &mut |at, a| {
             for i in 0..a.len() {
                 let row = at + i;
@@ -249,7 +253,7 @@ pub(super) fn read_usage<R: ChunkReader + 'static>(
         // A dictionary-encoded column (pandas' category) is read as its strings.
         let (index, _) = typed(SERVICE, &Text::is_text, "string")?;
         let by_name: HashMap<&str, u32> = inv.services.iter().enumerate().map(|(i, s)| (s.name.as_str(), i as u32)).collect();
-        let mut out = Vec::with_capacity(rows);
+        let mut out = Vec::with_capacity(rows.min(FIRST_ROOM));
         each_batch(index, &mut |at, a| {
             let names = Text::of(a).ok_or_else(|| wrong_type(SERVICE, a.data_type(), "string"))?;
             for i in 0..a.len() {
