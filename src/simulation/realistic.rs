@@ -336,36 +336,59 @@ impl<'a> Fleet<'a> {
 
     /// Starts one task of member `m` on the instance at `i`.
     fn start(&mut self, i: usize, m: usize) {
+        self.start_while_it_holds(i, m, 1);
+    }
+
+    /// Starts up to `n` tasks of member `m` on the instance at `i` (at least one), as long as it
+    /// holds one more, indexing it once: where binpack placed one task, it places the next while
+    /// the instance still holds it (its free room only shrinks, and none of the instances before
+    /// it in the index changed). How many it started.
+    fn start_while_it_holds(&mut self, i: usize, m: usize, n: u32) -> u32 {
         self.unindex(i);
+        let (opt, t) = (self.opt, &self.shapes[m]);
         let f = &mut self.instances[i];
         if f.load == Load::default() {
             self.busy += 1;
             self.empty.remove(&f.id);
         }
-        f.load.add(&self.shapes[m], 1);
-        f.tasks[m] += 1;
-        if f.tasks[m] == 1 {
+        let mut k = 0;
+        while k < n && (k == 0 || opt.fits(&f.load, t)) {
+            f.load.add(t, 1);
+            k += 1;
+        }
+        f.tasks[m] += k;
+        if f.tasks[m] == k {
             self.hosts[m].push(f.id);
         }
         self.index(i);
+        k
     }
 
     /// Stops one task of member `m` on the instance at `i`.
     fn stop(&mut self, i: usize, m: usize) {
+        self.stop_up_to(i, m, 1);
+    }
+
+    /// Stops up to `n` of member `m`'s tasks on the instance at `i` (as many as run there),
+    /// indexing it once: scale-in stops the next task on the same host, whose free room only
+    /// grows. How many it stopped.
+    fn stop_up_to(&mut self, i: usize, m: usize, n: u32) -> u32 {
         self.unindex(i);
         let f = &mut self.instances[i];
-        f.load.sub(&self.shapes[m], 1);
+        let k = n.min(f.tasks[m]);
+        f.load.sub(&self.shapes[m], k);
         if f.load == Load::default() {
             self.busy -= 1;
             self.empty.insert(f.id);
         }
-        f.tasks[m] -= 1;
+        f.tasks[m] -= k;
         if f.tasks[m] == 0 {
             let id = f.id;
             let at = self.hosts[m].iter().position(|&h| h == id).expect("a host is listed");
             self.hosts[m].swap_remove(at);
         }
         self.index(i);
+        k
     }
 
     /// Where binpack starts a task of shape `t`: the instance with the least free memory, then
@@ -573,8 +596,7 @@ fn run_group(
             let want = workloads[members[m]].counts[step];
             while running[m] > want {
                 let i = fleet.emptiest_host(m);
-                fleet.stop(i, m);
-                running[m] -= 1;
+                running[m] -= fleet.stop_up_to(i, m, running[m] - want);
             }
         }
         // Scale-out: binpack on memory, then a new instance when none holds the task.
@@ -589,9 +611,8 @@ fn run_group(
                     Some(i) => i,
                     None => fleet.launch(),
                 };
-                fleet.start(i, m);
+                running[m] += fleet.start_while_it_holds(i, m, want - running[m]);
                 fleet.instances[i].empty_for = 0;
-                running[m] += 1;
             }
         }
         if scaling.consolidate {
