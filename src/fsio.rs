@@ -11,11 +11,10 @@ use std::sync::Mutex;
 
 /// Held while a temporary file or folder is written and moved into place. A run ending on a
 /// signal takes it and never lets go ([`stop_writing`]): the write under way finishes whole, and
-/// none starts after. Undoing a folder while it was still being filled lost that race (its writer
-/// kept creating files in it, so it stayed, and a write that lost its folder ended a Ctrl-C'd run
-/// with exit 6); finishing it leaves nothing half-written by construction. A fill writes only
-/// into its own new folder, so holding this never waits on another process: what a signal waits
-/// for is bounded by the fill's own writing, which is why callers make their bytes first.
+/// none starts after, so nothing is half-written by construction (undoing a folder while its
+/// writer still filled it was a race the writer could win). A fill writes only into its own new
+/// folder, so holding this never waits on another process: a signal waits for the fill's own
+/// writing only, which is why callers make their bytes first.
 static WRITING: Mutex<()> = Mutex::new(());
 
 fn writing() -> std::sync::MutexGuard<'static, ()> {
@@ -60,13 +59,13 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     written
 }
 
-/// Writes a folder atomically: `fill` writes into a temporary sibling folder (bytes made
-/// beforehand, where making them takes long: a signal waits for the fill; and never through this
-/// module, which it holds), which then takes
-/// `dir`'s place; an earlier `dir` is moved aside first and removed only once the new one is in
-/// place (put back if the rename fails). A killed run's half-written folder is removed by the
-/// next, and a folder it had moved aside is put back if nothing took its place. A file (or link)
-/// in `dir`'s place is refused: it is someone's, not an earlier output.
+/// Writes a folder atomically: `fill` writes into a temporary sibling folder, which then takes
+/// `dir`'s place. A signal waits for the fill, so it should write bytes made beforehand; and it
+/// must not write through this module, whose lock it runs under. An earlier `dir` is moved aside
+/// first and removed only once the new one is in place (put back if the rename fails). A killed
+/// run's half-written folder is removed by the next, and a folder it had moved aside is put back
+/// if nothing took its place. A file (or link) in `dir`'s place is refused: it is someone's, not
+/// an earlier output.
 pub fn write_dir<E: From<std::io::Error>>(dir: &Path, fill: impl FnOnce(&Path) -> Result<(), E>) -> Result<(), E> {
     let parent = parent_of(dir);
     std::fs::create_dir_all(&parent)?;

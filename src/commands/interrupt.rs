@@ -1,6 +1,7 @@
 //! Ending on a signal: SIGINT, SIGTERM or SIGHUP lets the file or folder being written finish
-//! whole and starts no other ([`crate::fsio::stop_writing`]), then ends the run with 128 plus the signal's number, as a shell reports it (130 for Ctrl-C). SIGKILL
-//! cannot be caught: what it leaves, the next run clears.
+//! whole and starts no other ([`crate::fsio::stop_writing`]), then ends the run with 128 plus the
+//! signal's number, as a shell reports it (130 for Ctrl-C). SIGKILL cannot be caught: what it
+//! leaves, the next run clears.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -209,8 +209,9 @@ impl Snapshot {
         let (ip, i) = read(INVENTORY_FILE)?;
         // The usage table is read from the file a part at a time, never whole; the file itself
         // is bounded by what 5,000 services over 20,000 steps can take.
-        let up = found(USAGE_FILE)?.display().to_string();
-        let file = crate::input::open(Path::new(&up), 16 * crate::input::LARGE)
+        let usage_path = found(USAGE_FILE)?;
+        let up = usage_path.display().to_string();
+        let file = crate::input::open(&usage_path, 16 * crate::input::LARGE)
             .map(|(f, _)| f)
             .map_err(|e| SnapshotError::Read {
                 path: up.clone(),
