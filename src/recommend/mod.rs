@@ -34,6 +34,7 @@ mod words;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::config::Assumptions;
@@ -555,19 +556,26 @@ fn candidates<'s>(
 ) -> Result<Vec<Candidate<'s>>, RecommendError> {
     let inventory = &snapshot.inventory;
     let defs: BTreeMap<String, &TaskDefinition> = inventory.task_definitions.iter().map(|t| (t.reference(), t)).collect();
-    let mut cands = Vec::new();
     let window = snapshot.manifest.window();
-    for (svc, u) in inventory.services.iter().zip(usages) {
-        let td = defs[&svc.task_definition];
-        // The task definition each step ran (none: the current one all window).
-        let ran: Vec<&TaskDefinition> = if svc.revisions.is_empty() {
-            Vec::new()
-        } else {
-            svc.task_definition_at(&window).into_iter().map(|r| defs[r]).collect()
-        };
-        let defs = candidate::TaskDefinitions { now: td, ran };
-        cands.push(candidate::candidate(svc, inventory.placement(svc), defs, u, a, rates, buckets)?);
-    }
+    // The services side by side on the thread pool; the first error in service order is the
+    // one reported, whatever the threads.
+    let cands: Vec<Result<Candidate, RecommendError>> = inventory
+        .services
+        .par_iter()
+        .zip(usages)
+        .map(|(svc, u)| {
+            let td = defs[&svc.task_definition];
+            // The task definition each step ran (none: the current one all window).
+            let ran: Vec<&TaskDefinition> = if svc.revisions.is_empty() {
+                Vec::new()
+            } else {
+                svc.task_definition_at(&window).into_iter().map(|r| defs[r]).collect()
+            };
+            let defs = candidate::TaskDefinitions { now: td, ran };
+            candidate::candidate(svc, inventory.placement(svc), defs, u, a, rates, buckets)
+        })
+        .collect();
+    let cands = cands.into_iter().collect::<Result<Vec<_>, _>>()?;
     for c in &cands {
         if let Some(w) = words::warn::partial_data(c, &snapshot.manifest) {
             warnings.push(w);

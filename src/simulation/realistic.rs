@@ -256,11 +256,11 @@ struct Fleet<'a> {
     instances: Vec<Instance>,
     /// Each id's position in `instances` (`u32::MAX` once terminated).
     position: Vec<u32>,
-    /// (free memory, free CPU, id) of every instance.
-    by_free: BTreeSet<(u32, u32, u64)>,
+    /// (free memory, free CPU, id) of every instance that has the CPU for some task.
+    by_free: FreeIndex,
     /// The same, of the instances with an ENI to spare: where an awsvpc task looks, so that a
     /// fleet bound by ENIs is not walked through its full instances for every task.
-    by_free_eni: BTreeSet<(u32, u32, u64)>,
+    by_free_eni: FreeIndex,
     /// Whether a member's tasks look in `by_free` (not awsvpc) and in `by_free_eni` (awsvpc): an
     /// index no task looks in is not kept.
     looked_in: [bool; 2],
@@ -279,8 +279,8 @@ impl<'a> Fleet<'a> {
             shapes,
             instances: Vec::new(),
             position: Vec::new(),
-            by_free: BTreeSet::new(),
-            by_free_eni: BTreeSet::new(),
+            by_free: FreeIndex::new(shapes.iter().filter(|t| !t.awsvpc).map(|t| t.cpu_units)),
+            by_free_eni: FreeIndex::new(shapes.iter().filter(|t| t.awsvpc).map(|t| t.cpu_units)),
             looked_in: [shapes.iter().any(|t| !t.awsvpc), shapes.iter().any(|t| t.awsvpc)],
             hosts: vec![Vec::new(); shapes.len()],
             busy: 0,
@@ -394,10 +394,8 @@ impl<'a> Fleet<'a> {
     /// Where binpack starts a task of shape `t`: the instance with the least free memory, then
     /// CPU, then the oldest, that holds it.
     fn binpack(&self, t: &TaskShape) -> Option<usize> {
-        let set = if t.awsvpc { &self.by_free_eni } else { &self.by_free };
-        set.range((t.memory_mib, 0, 0)..)
-            .find(|&&(_, cpu, _)| cpu >= t.cpu_units)
-            .map(|&(_, _, id)| self.position(id))
+        let index = if t.awsvpc { &self.by_free_eni } else { &self.by_free };
+        index.least(t.memory_mib, t.cpu_units).map(|id| self.position(id))
     }
 
     /// Where scale-in stops a task of member `m`: among its hosts, the one with the most free
@@ -429,6 +427,73 @@ impl<'a> Fleet<'a> {
         for (i, f) in self.instances.iter().enumerate() {
             self.position[f.id as usize] = i as u32;
         }
+    }
+}
+
+/// Binpack's index: the instances' (free memory, free CPU, id) in order, split by free CPU at the
+/// tasks' own CPU sizes, so that a task looks only among instances with the CPU for it. In one
+/// ordered set, a task on a fleet short of CPU would walk up past every instance with memory to
+/// spare but not the CPU; here it reads the first entry at or above its memory in each part
+/// with enough CPU (at most `PARTS`), and walks only the part its size falls in when the sizes
+/// are more than that. An instance with less CPU than every task is not kept.
+struct FreeIndex {
+    /// Ascending: part `k` holds free CPU from `floors[k]` up to (not including) `floors[k + 1]`.
+    floors: Vec<u32>,
+    parts: Vec<BTreeSet<(u32, u32, u64)>>,
+}
+
+/// The most parts of a `FreeIndex`: a task reads one entry in each part above its own. Fewer
+/// under test, so that the property test's groups have more sizes than parts.
+#[cfg(not(test))]
+const PARTS: usize = 8;
+#[cfg(test)]
+const PARTS: usize = 2;
+
+impl FreeIndex {
+    /// An index for tasks of these CPU sizes.
+    fn new(cpus: impl Iterator<Item = u32>) -> FreeIndex {
+        let mut sizes: Vec<u32> = cpus.collect();
+        sizes.sort_unstable();
+        sizes.dedup();
+        let floors: Vec<u32> = if sizes.len() <= PARTS {
+            sizes
+        } else {
+            // Evenly by rank, the smallest first: every size is at or above some floor.
+            (0..PARTS).map(|k| sizes[k * sizes.len() / PARTS]).collect()
+        };
+        FreeIndex {
+            parts: vec![BTreeSet::new(); floors.len()],
+            floors,
+        }
+    }
+
+    /// The part that holds free CPU `cpu`; `None` below every task's CPU.
+    fn part(&self, cpu: u32) -> Option<usize> {
+        self.floors.partition_point(|&f| f <= cpu).checked_sub(1)
+    }
+
+    fn insert(&mut self, key: (u32, u32, u64)) {
+        if let Some(k) = self.part(key.1) {
+            self.parts[k].insert(key);
+        }
+    }
+
+    fn remove(&mut self, key: &(u32, u32, u64)) {
+        if let Some(k) = self.part(key.1) {
+            self.parts[k].remove(key);
+        }
+    }
+
+    /// The id of the least (free memory, free CPU, id) with at least `mem` and `cpu` free.
+    fn least(&self, mem: u32, cpu: u32) -> Option<u64> {
+        let k = self.part(cpu)?;
+        // In `cpu`'s own part, the entries below it are passed over; above it, every entry has
+        // the CPU, and the first at or above `mem` is that part's least.
+        let own = self.parts[k].range((mem, 0, 0)..).find(|&&(_, c, _)| c >= cpu);
+        own.into_iter()
+            .chain(self.parts[k + 1..].iter().filter_map(|p| p.range((mem, 0, 0)..).next()))
+            .min()
+            .map(|&(_, _, id)| id)
     }
 }
 

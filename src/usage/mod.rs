@@ -1,6 +1,7 @@
 //! Usage: turns a snapshot's sparse usage points into dense per-service series (task counts at
 //! every step, gaps filled) and per-task usage statistics. Pure computation on a snapshot.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Rightsizing;
@@ -66,8 +67,11 @@ pub fn percentile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
     Some(sorted[rank.clamp(1, sorted.len()) - 1])
 }
 
+/// Each service's series and statistics, the services side by side on the thread pool (in
+/// service order, whatever the threads).
 pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
     (0..snapshot.inventory.services.len())
+        .into_par_iter()
         .map(|i| {
             let points = snapshot.usage.service(i);
             series(snapshot, i, points, per_task_use(snapshot, i, points, rs))
@@ -79,10 +83,15 @@ pub fn analyze(snapshot: &Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
 /// memory figures go before the series are built, and the rest of the points once they are.
 pub fn analyze_taking_points(snapshot: &mut Snapshot, rs: &Rightsizing) -> Vec<ServiceUsage> {
     let mut usage = std::mem::take(&mut snapshot.usage);
+    let snapshot = &*snapshot;
     let services = snapshot.inventory.services.len();
-    let uses: Vec<PerTaskUse> = (0..services).map(|i| per_task_use(snapshot, i, usage.service(i), rs)).collect();
+    let uses: Vec<PerTaskUse> = (0..services)
+        .into_par_iter()
+        .map(|i| per_task_use(snapshot, i, usage.service(i), rs))
+        .collect();
     usage.let_go_of_use();
-    uses.into_iter()
+    let usage = &usage;
+    uses.into_par_iter()
         .enumerate()
         .map(|(i, u)| series(snapshot, i, usage.service(i), u))
         .collect()

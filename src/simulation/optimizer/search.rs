@@ -1,6 +1,9 @@
 //! Local search on a fleet: emptying instances, merging pairs, retyping, and large-neighbourhood
 //! re-packing of the instances that waste most.
 
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
 use super::*;
 
 /// Large-neighbourhood search: the instances that waste most, by the LP's prices, are emptied
@@ -71,18 +74,23 @@ pub(super) fn improve_with(p: &Problem, bins: &mut Vec<Pattern>, loads: &mut Vec
 /// `loads` are the instances' loads, kept aligned with `bins`.
 pub(super) fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>, base: &mut Vec<Load>, fresh: &mut Vec<bool>) -> bool {
     let mut changed = false;
-    // The least-used instances first: their tasks are the easiest to rehome.
+    // The least-used instances first: their tasks are the easiest to rehome. Only the fresh
+    // ones are tried, each when its turn comes: one made fresh by taking tasks joins the queue
+    // when its turn is still to come.
     let fills: Vec<f64> = bins.iter().zip(base.iter()).map(|(b, l)| fullness(p, b.option, l)).collect();
-    let mut order: Vec<usize> = (0..bins.len()).collect();
-    order.sort_by(|&a, &b| fills[a].total_cmp(&fills[b]).then(a.cmp(&b)));
+    let mut queue = FillOrder::new((0..bins.len()).filter(|&i| fresh[i]).map(|i| (i, fills[i])), false);
     let mut removed = vec![false; bins.len()];
     // Committed loads (`base`), and the loads of the move being tried (equal outside `trial`).
     let mut loads = base.clone();
     let mut free = BlockFree::new(p, bins, base);
-    for &victim in &order {
-        if !fresh[victim] {
-            continue;
-        }
+    // Per row, once a search for a place for one of its tasks found none: the only instances
+    // that may still have room for one (those the move being tried had loaded, and the
+    // instance being emptied). Room only shrinks in a pass (committed loads grow, emptied
+    // instances go), so every other instance has none for good, and a later search reads these
+    // few instead of the fleet: most instances of a full fleet cannot be emptied, and their
+    // searches would otherwise read every block with some room of each kind.
+    let mut only: Vec<Option<Vec<usize>>> = vec![None; p.shapes.len()];
+    while let Some(victim) = queue.pop() {
         let mut trial: Vec<(usize, Vec<u32>)> = Vec::new();
         let mut ok = true;
         // Largest tasks first.
@@ -91,12 +99,14 @@ pub(super) fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>, base: &mut V
         'tasks: for i in rows {
             let s = &p.shapes[i];
             for _ in 0..bins[victim].counts[i] {
-                let target = free.blocks_for(s).find_map(|range| {
-                    range
-                        .filter(|&t| t != victim && !removed[t])
-                        .find(|&t| p.room(bins[t].option, &loads[t], s, 1))
-                });
+                let has_room = |t: usize| t != victim && !removed[t] && p.room(bins[t].option, &loads[t], s, 1);
+                let target = match &only[i] {
+                    // The first in fleet order.
+                    Some(few) => few.iter().copied().filter(|&t| has_room(t)).min(),
+                    None => free.blocks_for(s).find_map(|mut range| range.find(|&t| has_room(t))),
+                };
                 let Some(t) = target else {
+                    only[i] = Some(trial.iter().map(|(t, _)| *t).chain([victim]).collect());
                     ok = false;
                     break 'tasks;
                 };
@@ -121,7 +131,10 @@ pub(super) fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>, base: &mut V
                     *c += x;
                 }
                 base[t] = loads[t];
-                fresh[t] = true;
+                if !fresh[t] {
+                    fresh[t] = true;
+                    queue.join_after(victim, t, fills[t], fills[victim]);
+                }
                 free.update(p, bins, base, &removed, t);
             }
             bins[victim].counts.iter_mut().for_each(|c| *c = 0);
@@ -154,28 +167,91 @@ pub(super) fn empty_instances(p: &Problem, bins: &mut Vec<Pattern>, base: &mut V
     changed
 }
 
+/// Instances in order of how full they are (the emptiest or the fullest first), then of
+/// position, taken as they are asked for: a pass that needs the first few of a large fleet
+/// reads them off a heap instead of sorting the fleet. The order is that of a sort by
+/// `(fill, position)`; fills are never negative, so their bits order as they do.
+pub(super) struct FillOrder {
+    heap: BinaryHeap<Reverse<(u64, usize)>>,
+    fullest_first: bool,
+    /// The instances taken so far, in order (for `nth`).
+    taken: Vec<usize>,
+}
+
+impl FillOrder {
+    pub(super) fn new(fills: impl Iterator<Item = (usize, f64)>, fullest_first: bool) -> FillOrder {
+        let mut order = FillOrder {
+            heap: BinaryHeap::new(),
+            fullest_first,
+            taken: Vec::new(),
+        };
+        order.heap = fills.map(|(i, fill)| Reverse((order.key(fill), i))).collect();
+        order
+    }
+
+    fn key(&self, fill: f64) -> u64 {
+        debug_assert!(fill >= 0.0, "a fill is never negative");
+        if self.fullest_first {
+            !fill.to_bits()
+        } else {
+            fill.to_bits()
+        }
+    }
+
+    /// The next instance.
+    pub(super) fn pop(&mut self) -> Option<usize> {
+        self.heap.pop().map(|Reverse((_, i))| i)
+    }
+
+    /// The `k`th instance (from 0), taking as many as that needs.
+    pub(super) fn nth(&mut self, k: usize) -> Option<usize> {
+        while self.taken.len() <= k {
+            let i = self.pop()?;
+            self.taken.push(i);
+        }
+        Some(self.taken[k])
+    }
+
+    /// Adds instance `t` (of fill `fill`) when a sort of all of them would put it after `at`
+    /// (of fill `at_fill`), the instance just taken.
+    pub(super) fn join_after(&mut self, at: usize, t: usize, fill: f64, at_fill: f64) {
+        let key = (self.key(fill), t);
+        if key > (self.key(at_fill), at) {
+            self.heap.push(Reverse(key));
+        }
+    }
+}
+
 /// How full an instance of option `o` with load `l` is: the larger of its CPU and memory shares.
 pub(super) fn fullness(p: &Problem, o: usize, l: &Load) -> f64 {
     let o = &p.options[o];
     (l.cpu as f64 / f64::from(o.cpu_units.max(1))).max(l.mem as f64 / f64::from(o.memory_mib.max(1)))
 }
 
-/// Instances per block of `BlockFree`.
+/// Instances per block of `BlockFree` and `PairBlocks`. Smaller under test, so the property
+/// tests' fleets of a few dozen instances span many blocks and stretches.
+#[cfg(not(test))]
 const BLOCK: usize = 32;
+#[cfg(test)]
+const BLOCK: usize = 4;
 
 /// For each block of `BLOCK` instances in fleet order, the most free CPU, memory and ENIs any of
 /// them has left (over all of them, and over the x86 ones): a task larger than that fits on none
-/// of them. Kept from committed loads; a move being tried only takes room away, so the figures
-/// stay an upper bound while it is tried.
+/// of them. The same for each stretch of `STRETCH` blocks, so that most of a large full fleet is
+/// passed over a stretch at a time. Kept from committed loads; a move being tried only takes
+/// room away, so the figures stay an upper bound while it is tried.
 struct BlockFree {
     blocks: Vec<[Load; 2]>,
+    stretches: Vec<[Load; 2]>,
     len: usize,
 }
 
 impl BlockFree {
     fn new(p: &Problem, bins: &[Pattern], base: &[Load]) -> BlockFree {
+        let blocks = bins.len().div_ceil(BLOCK);
         let mut free = BlockFree {
-            blocks: vec![[Load::default(); 2]; bins.len().div_ceil(BLOCK)],
+            blocks: vec![[Load::default(); 2]; blocks],
+            stretches: vec![[Load::default(); 2]; blocks.div_ceil(STRETCH)],
             len: bins.len(),
         };
         for k in 0..free.blocks.len() {
@@ -184,6 +260,7 @@ impl BlockFree {
         free
     }
 
+    /// Counts block `k` again, and its stretch.
     fn recount(&mut self, p: &Problem, bins: &[Pattern], base: &[Load], removed: Option<&[bool]>, k: usize) {
         let mut most = [Load::default(); 2];
         for t in k * BLOCK..((k + 1) * BLOCK).min(self.len) {
@@ -200,13 +277,19 @@ impl BlockFree {
             };
             for (x86, m) in most.iter_mut().enumerate() {
                 if x86 == 0 || o.arch == Arch::X86_64 {
-                    m.cpu = m.cpu.max(left.cpu);
-                    m.mem = m.mem.max(left.mem);
-                    m.eni = m.eni.max(left.eni);
+                    widen(m, &left);
                 }
             }
         }
         self.blocks[k] = most;
+        let sk = k / STRETCH;
+        let mut most = [Load::default(); 2];
+        for b in &self.blocks[sk * STRETCH..((sk + 1) * STRETCH).min(self.blocks.len())] {
+            for (m, b) in most.iter_mut().zip(b) {
+                widen(m, b);
+            }
+        }
+        self.stretches[sk] = most;
     }
 
     /// Recounts the block of instance `t` after its committed load changed or it went.
@@ -217,12 +300,25 @@ impl BlockFree {
     /// The ranges of instances, in fleet order, of the blocks that may have room for `s`.
     fn blocks_for<'s>(&'s self, s: &'s TaskShape) -> impl Iterator<Item = std::ops::Range<usize>> + 's {
         let x86 = usize::from(!s.arm_ok);
-        self.blocks.iter().enumerate().filter_map(move |(k, most)| {
+        let room = move |most: &[Load; 2]| {
             let m = &most[x86];
-            (m.cpu >= u64::from(s.cpu_units) && m.mem >= u64::from(s.memory_mib) && (!s.awsvpc || m.eni >= 1))
-                .then(|| k * BLOCK..((k + 1) * BLOCK).min(self.len))
-        })
+            m.cpu >= u64::from(s.cpu_units) && m.mem >= u64::from(s.memory_mib) && (!s.awsvpc || m.eni >= 1)
+        };
+        self.stretches
+            .iter()
+            .enumerate()
+            .filter(move |(_, most)| room(most))
+            .flat_map(move |(sk, _)| sk * STRETCH..((sk + 1) * STRETCH).min(self.blocks.len()))
+            .filter(move |&k| room(&self.blocks[k]))
+            .map(|k| k * BLOCK..((k + 1) * BLOCK).min(self.len))
     }
+}
+
+/// Widens `m` to hold `l`'s free CPU, memory and ENIs too.
+fn widen(m: &mut Load, l: &Load) {
+    m.cpu = m.cpu.max(l.cpu);
+    m.mem = m.mem.max(l.mem);
+    m.eni = m.eni.max(l.eni);
 }
 
 /// Replaces two instances by one of a type that holds both and costs less than the pair.
@@ -230,15 +326,22 @@ impl BlockFree {
 /// block (`PairBlocks`): a block whose lightest loads would not fit, beside the instance, on any
 /// type cheaper than the instance and the block's dearest one together is passed over whole, and
 /// a pair is held to the most room of the types cheaper than it (`PairRoom`) before a search.
-/// So a pass over a large fleet that changed in a few instances costs far less than the fleet
-/// squared. The pairs tried, their order and the merges are those of a plain scan over every pair.
-/// `loads` are the instances' loads, kept aligned with `bins`.
+/// A fleet repeats its instances (the same type and load, many times over): once one found no
+/// partner after it, another like it later finds none either, until a merge changes the fleet
+/// (`NoPartner`). So a pass over a large fleet that changed in a few instances costs far less
+/// than the fleet squared. The pairs tried, their order and the merges are those of a plain
+/// scan over every pair. `loads` are the instances' loads, kept aligned with `bins`.
 pub(super) fn merge_pairs(p: &Problem, bins: &mut Vec<Pattern>, loads: &mut Vec<Load>, fresh: &mut Vec<bool>) -> bool {
     let mut changed = false;
     let mut pair_room = PairRoom::of(p);
     let mut blocks = PairBlocks::new(p, bins, loads, fresh);
+    let mut no_partner = NoPartner::default();
     let mut i = 0;
     while i < bins.len() {
+        if no_partner.known(bins[i].option, &loads[i], fresh[i]) {
+            i += 1;
+            continue;
+        }
         let mut j = i + 1;
         let mut merged = false;
         // The next partner at or after `j`: any instance when `i` is fresh, else a fresh one,
@@ -257,6 +360,7 @@ pub(super) fn merge_pairs(p: &Problem, bins: &mut Vec<Pattern>, loads: &mut Vec<
                 loads.swap_remove(j);
                 fresh.swap_remove(j);
                 blocks.changed(p, bins, loads, fresh, &[i, j, last]);
+                no_partner.clear();
                 merged = true;
                 changed = true;
                 continue;
@@ -264,10 +368,42 @@ pub(super) fn merge_pairs(p: &Problem, bins: &mut Vec<Pattern>, loads: &mut Vec<
             j += 1;
         }
         if !merged {
+            no_partner.found(bins[i].option, &loads[i], fresh[i]);
             i += 1;
         }
     }
     changed
+}
+
+/// The instances (type and load) of a merge pass known to have no partner after them since
+/// the last merge: whether a pair merges depends on the two types and loads alone, and a later
+/// instance's partners are among an earlier one's (when the earlier one was fresh, or neither
+/// is: a fresh instance looks among all the instances after it, another among the fresh ones).
+#[derive(Default)]
+struct NoPartner {
+    /// Per type and load: found by a fresh instance (bit 0), by one that is not (bit 1).
+    seen: HashMap<(usize, u64, u64, u64, bool), u8, BuildHasherDefault<FxHasher>>,
+}
+
+impl NoPartner {
+    fn key(option: usize, l: &Load) -> (usize, u64, u64, u64, bool) {
+        (option, l.cpu, l.mem, l.eni, l.x86_only)
+    }
+
+    /// Whether an instance like this, later in the fleet than one that found none, has no partner.
+    fn known(&self, option: usize, l: &Load, fresh: bool) -> bool {
+        let mask = if fresh { 1 } else { 3 };
+        self.seen.get(&Self::key(option, l)).is_some_and(|&bits| bits & mask != 0)
+    }
+
+    fn found(&mut self, option: usize, l: &Load, fresh: bool) {
+        *self.seen.entry(Self::key(option, l)).or_default() |= if fresh { 1 } else { 2 };
+    }
+
+    /// A merge changed the fleet: what was known holds no longer.
+    fn clear(&mut self) {
+        self.seen.clear();
+    }
 }
 
 fn joined(a: Load, b: Load) -> Load {
@@ -289,65 +425,104 @@ struct Partners {
     least: Load,
 }
 
+impl Partners {
+    const NONE: Partners = Partners {
+        dearest: None,
+        least: Load {
+            cpu: u64::MAX,
+            mem: u64::MAX,
+            eni: u64::MAX,
+            x86_only: true,
+        },
+    };
+
+    /// Takes in an instance of `option` holding `l`, or all a block `other` offers.
+    fn add(&mut self, p: &Problem, option: Option<usize>, l: &Load) {
+        if let Some(o) = option {
+            if self.dearest.is_none_or(|d| p.cost[o] > p.cost[d]) {
+                self.dearest = Some(o);
+            }
+        }
+        self.least.cpu = self.least.cpu.min(l.cpu);
+        self.least.mem = self.least.mem.min(l.mem);
+        self.least.eni = self.least.eni.min(l.eni);
+        self.least.x86_only &= l.x86_only;
+    }
+}
+
+/// Blocks per stretch of `PairBlocks` (and `BlockFree`): a stretch that cannot hold what is
+/// looked for is passed over whole, so a pass over a fleet of thousands of instances reads a
+/// few dozen stretches for most instances, not every block.
+#[cfg(not(test))]
+const STRETCH: usize = 32;
+#[cfg(test)]
+const STRETCH: usize = 2;
+
 struct PairBlocks {
-    /// `[over all instances, over the fresh ones]` per block.
+    /// `[over all instances, over the fresh ones]` per block, and per stretch of `STRETCH` blocks.
     blocks: Vec<[Partners; 2]>,
+    stretches: Vec<[Partners; 2]>,
 }
 
 impl PairBlocks {
     fn new(p: &Problem, bins: &[Pattern], loads: &[Load], fresh: &[bool]) -> PairBlocks {
         let mut b = PairBlocks {
             blocks: Vec::with_capacity(bins.len().div_ceil(BLOCK)),
+            stretches: Vec::new(),
         };
         for k in 0..bins.len().div_ceil(BLOCK) {
             b.blocks.push(Self::count(p, bins, loads, fresh, k));
+        }
+        for k in 0..b.blocks.len().div_ceil(STRETCH) {
+            b.stretches.push(b.stretch(p, k));
         }
         b
     }
 
     fn count(p: &Problem, bins: &[Pattern], loads: &[Load], fresh: &[bool], k: usize) -> [Partners; 2] {
-        let none = Partners {
-            dearest: None,
-            least: Load {
-                cpu: u64::MAX,
-                mem: u64::MAX,
-                eni: u64::MAX,
-                x86_only: true,
-            },
-        };
-        let mut out = [none; 2];
+        let mut out = [Partners::NONE; 2];
         for t in k * BLOCK..((k + 1) * BLOCK).min(bins.len()) {
             for (layer, o) in out.iter_mut().enumerate() {
-                if layer == 1 && !fresh[t] {
-                    continue;
+                if layer == 0 || fresh[t] {
+                    o.add(p, Some(bins[t].option), &loads[t]);
                 }
-                let l = &loads[t];
-                let option = bins[t].option;
-                if o.dearest.is_none_or(|d| p.cost[option] > p.cost[d]) {
-                    o.dearest = Some(option);
-                }
-                o.least.cpu = o.least.cpu.min(l.cpu);
-                o.least.mem = o.least.mem.min(l.mem);
-                o.least.eni = o.least.eni.min(l.eni);
-                o.least.x86_only &= l.x86_only;
             }
         }
         out
     }
 
-    /// Counts again the blocks of the positions given, after a merge changed or moved them.
+    /// The stretch `k` from its blocks.
+    fn stretch(&self, p: &Problem, k: usize) -> [Partners; 2] {
+        let mut out = [Partners::NONE; 2];
+        for b in &self.blocks[k * STRETCH..((k + 1) * STRETCH).min(self.blocks.len())] {
+            for (o, b) in out.iter_mut().zip(b) {
+                o.add(p, b.dearest, &b.least);
+            }
+        }
+        out
+    }
+
+    /// Counts again the blocks of the positions given, after a merge changed or moved them, and
+    /// their stretches and the last one (which may have lost a block).
     fn changed(&mut self, p: &Problem, bins: &[Pattern], loads: &[Load], fresh: &[bool], at: &[usize]) {
         self.blocks.truncate(bins.len().div_ceil(BLOCK));
+        self.stretches.truncate(self.blocks.len().div_ceil(STRETCH));
         for &t in at {
             let k = t / BLOCK;
             if k < self.blocks.len() {
                 self.blocks[k] = Self::count(p, bins, loads, fresh, k);
             }
         }
+        let last = self.stretches.len().checked_sub(1);
+        for k in at.iter().map(|&t| t / BLOCK / STRETCH).chain(last) {
+            if k < self.stretches.len() {
+                self.stretches[k] = self.stretch(p, k);
+            }
+        }
     }
 
     /// The first position at or after `from` that might merge with `i` (any instance when `i`
-    /// is fresh, else a fresh one), by the blocks and then by `PairRoom`.
+    /// is fresh, else a fresh one), by the stretches, the blocks and then by `PairRoom`.
     fn next_partner(
         &self,
         bins: &[Pattern],
@@ -361,16 +536,23 @@ impl PairBlocks {
         let (oi, li) = (bins[i].option, loads[i]);
         let mut t = from;
         while t < bins.len() {
-            let k = t / BLOCK;
-            let end = ((k + 1) * BLOCK).min(bins.len());
-            if Self::may_hold(pair_room, &self.blocks[k][layer], oi, &li) {
-                if let Some(j) =
-                    (t..end).find(|&j| (layer == 0 || fresh[j]) && pair_room.may_hold(oi, bins[j].option, &joined(li, loads[j])))
-                {
-                    return Some(j);
-                }
+            let stretch_end = ((t / (BLOCK * STRETCH) + 1) * BLOCK * STRETCH).min(bins.len());
+            if !Self::may_hold(pair_room, &self.stretches[t / (BLOCK * STRETCH)][layer], oi, &li) {
+                t = stretch_end;
+                continue;
             }
-            t = end;
+            while t < stretch_end {
+                let k = t / BLOCK;
+                let end = ((k + 1) * BLOCK).min(bins.len());
+                if Self::may_hold(pair_room, &self.blocks[k][layer], oi, &li) {
+                    if let Some(j) =
+                        (t..end).find(|&j| (layer == 0 || fresh[j]) && pair_room.may_hold(oi, bins[j].option, &joined(li, loads[j])))
+                    {
+                        return Some(j);
+                    }
+                }
+                t = end;
+            }
         }
         None
     }

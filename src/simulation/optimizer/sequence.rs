@@ -169,9 +169,10 @@ impl SequencePacker for Sequence {
 pub(super) fn repair(p: &Problem, bins: &mut Vec<Pattern>, loads: &mut Vec<Load>, have: &mut [u32], demand: &[u32]) -> Vec<bool> {
     debug_assert_eq!(bins.len(), loads.len());
     debug_assert!(bins.iter().all(|b| b.counts.iter().any(|&n| n > 0)), "no empty instance");
-    let fills: Vec<f64> = bins.iter().zip(loads.iter()).map(|(b, l)| fullness(p, b.option, l)).collect();
-    let mut order: Vec<usize> = (0..bins.len()).collect();
-    order.sort_by(|&a, &b| fills[a].total_cmp(&fills[b]).then(a.cmp(&b)));
+    let mut order = FillOrder::new(
+        bins.iter().zip(loads.iter()).map(|(b, l)| fullness(p, b.option, l)).enumerate(),
+        false,
+    );
     let mut touched = vec![false; bins.len()];
     // Each row's surplus comes off the instances in `order`; the rows are independent, so one
     // walk over the instances serves them all (reading each instance's counts in one place).
@@ -179,10 +180,10 @@ pub(super) fn repair(p: &Problem, bins: &mut Vec<Pattern>, loads: &mut Vec<Load>
         .map(|row| (row, have[row].saturating_sub(demand[row])))
         .filter(|&(_, extra)| extra > 0)
         .collect();
-    for &b in &order {
-        if surplus.is_empty() {
+    while !surplus.is_empty() {
+        let Some(b) = order.pop() else {
             break;
-        }
+        };
         let counts = &mut bins[b].counts;
         surplus.retain_mut(|(row, extra)| {
             let k = counts[*row].min(*extra);
@@ -225,14 +226,17 @@ pub(super) fn repair(p: &Problem, bins: &mut Vec<Pattern>, loads: &mut Vec<Load>
     if missing.iter().all(|&n| n == 0) {
         return touched;
     }
-    let fills: Vec<f64> = bins.iter().zip(loads.iter()).map(|(b, l)| fullness(p, b.option, l)).collect();
-    let mut fullest: Vec<usize> = (0..bins.len()).collect();
-    fullest.sort_by(|&a, &b| fills[b].total_cmp(&fills[a]).then(a.cmp(&b)));
+    let mut fullest = FillOrder::new(
+        bins.iter().zip(loads.iter()).map(|(b, l)| fullness(p, b.option, l)).enumerate(),
+        true,
+    );
     let mut rows: Vec<usize> = (0..demand.len()).filter(|&i| missing[i] > 0).collect();
     rows.sort_by_key(|&i| std::cmp::Reverse((p.shapes[i].memory_mib, p.shapes[i].cpu_units)));
     for i in rows {
         let s = p.shapes[i];
-        for &b in &fullest {
+        let mut k = 0;
+        while let Some(b) = fullest.nth(k) {
+            k += 1;
             while missing[i] > 0 && p.room(bins[b].option, &loads[b], &s, 1) {
                 bins[b].counts[i] += 1;
                 missing[i] -= 1;
