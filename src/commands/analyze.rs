@@ -56,7 +56,7 @@ pub fn run(args: &AnalyzeArgs, settings: &super::settings::Settings, stdout: &mu
         .iter()
         .map(|s| crate::bill::Scope::of(s, catalog.region(&s.manifest.region).ok()))
         .collect();
-    let mut reports = analyze_snapshots(snapshots, &settings.assumptions, &catalog, args.aws.quiet, args.state.jobs)?;
+    let mut reports = analyze_snapshots(snapshots, &settings.assumptions, &catalog, args.aws.quiet)?;
     super::attach_bill(&mut reports, &scopes, args.bill.as_deref());
     if let Some(key) = &args.group_by {
         for r in &mut reports {

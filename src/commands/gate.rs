@@ -187,13 +187,7 @@ pub fn run(args: &GateArgs, stdout: &mut dyn Write) -> Result<Outcome, Error> {
     };
     let current = match &args.report {
         Some(p) => sources::saved_report::read(p)?,
-        None => analyze_snapshots(
-            sources::load(&args.source())?,
-            &settings.assumptions,
-            &catalog,
-            args.aws.quiet,
-            args.state.jobs,
-        )?,
+        None => analyze_snapshots(sources::load(&args.source())?, &settings.assumptions, &catalog, args.aws.quiet)?,
     };
     // A figure that leaves something out is never a pass unless the user says so.
     if let Some(r) = current

@@ -175,6 +175,13 @@ impl Outcome {
 
 /// Runs a parsed command, writing its output to `stdout`.
 pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
+    // The pool is sized before anything runs on it: reading a snapshot does.
+    match &cli.command {
+        Command::Analyze(args) => threads(args.state.jobs),
+        Command::Report(args) => threads(args.state.jobs),
+        Command::Gate(args) => threads(args.state.jobs),
+        _ => {}
+    }
     match cli.command {
         Command::Analyze(args) => analyze::run(&args, &Settings::resolve(&args.assumptions)?, stdout),
         Command::Report(args) => report::run(&args, &Settings::resolve(&args.assumptions)?, stdout),
@@ -197,8 +204,9 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Outcome, Error> {
     }
 }
 
-/// Sizes the pool the simulations share: `--jobs` threads, else one per core. Every parallel
-/// part gathers its results in a fixed order, so the figures are the same with any number.
+/// Sizes the pool that reading a snapshot and the analysis share: `--jobs` threads, else one per
+/// core. Every parallel part gathers its results in a fixed order, so the figures are the same
+/// with any number.
 fn threads(jobs: Option<u16>) {
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = jobs {
@@ -214,9 +222,7 @@ fn analyze_snapshots(
     assumptions: &config::Assumptions,
     catalog: &pricing::Catalog,
     quiet: bool,
-    jobs: Option<u16>,
 ) -> Result<Vec<model::Report>, Error> {
-    threads(jobs);
     let line = progress::ProgressLine::start(quiet);
     let packer = simulation::optimizer::OptimizingPacker {
         budget: recommend::SIMULATION_BUDGET,

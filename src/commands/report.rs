@@ -64,7 +64,6 @@ pub fn run(args: &ReportArgs, settings: &super::settings::Settings, stdout: &mut
         &settings.assumptions,
         &catalog,
         args.quiet,
-        args.state.jobs,
     )?;
     super::attach_bill(&mut reports, &scopes, args.bill.as_deref());
     let mut text = String::new();

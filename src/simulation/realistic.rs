@@ -486,36 +486,71 @@ impl FreeIndex {
 
     /// The id of the least (free memory, free CPU, id) with at least `mem` and `cpu` free.
     fn least(&self, mem: u32, cpu: u32) -> Option<u64> {
+        self.least_where(mem, cpu, |_| true)
+    }
+
+    /// `least` among the ids `usable` admits.
+    fn least_where(&self, mem: u32, cpu: u32, usable: impl Fn(u64) -> bool) -> Option<u64> {
         let k = self.part(cpu)?;
         // In `cpu`'s own part, the entries below it are passed over; above it, every entry has
         // the CPU, and the first at or above `mem` is that part's least.
-        let own = self.parts[k].range((mem, 0, 0)..).find(|&&(_, c, _)| c >= cpu);
+        let own = self.parts[k].range((mem, 0, 0)..).find(|&&(_, c, id)| c >= cpu && usable(id));
         own.into_iter()
-            .chain(self.parts[k + 1..].iter().filter_map(|p| p.range((mem, 0, 0)..).next()))
+            .chain(
+                self.parts[k + 1..]
+                    .iter()
+                    .filter_map(|p| p.range((mem, 0, 0)..).find(|&&(_, _, id)| usable(id))),
+            )
             .min()
             .map(|&(_, _, id)| id)
     }
 }
 
 /// Where binpack would start `i`'s tasks on the fleet's other instances (largest task first),
-/// or `None` when some task fits on none of them. Instances in `skip` take no tasks.
-fn rehome(fleet: &[Instance], i: usize, shapes: &[TaskShape], opt: &InstanceOption, skip: &[bool]) -> Option<Vec<(usize, usize)>> {
-    let mut loads: Vec<Load> = fleet.iter().map(|f| f.load).collect();
+/// or `None` when some task fits on none of them. Instances in `skip`, and empty ones, take no
+/// tasks. Each task reads binpack's index for the instances the move has not loaded yet, and
+/// looks at the few it has with their loads as the move leaves them.
+fn rehome(fleet: &Fleet, i: usize, skip: &[bool]) -> Option<Vec<(usize, usize)>> {
+    let (opt, shapes, instances) = (fleet.opt, fleet.shapes, &fleet.instances);
     let mut tasks: Vec<usize> = Vec::new();
-    for (m, &n) in fleet[i].tasks.iter().enumerate() {
+    for (m, &n) in instances[i].tasks.iter().enumerate() {
         tasks.extend(std::iter::repeat_n(m, n as usize));
     }
     tasks.sort_by_key(|&m| std::cmp::Reverse((shapes[m].memory_mib, shapes[m].cpu_units)));
+    let usable = |j: usize| j != i && !skip[j] && instances[j].load != Load::default();
+    let free = |l: &Load| (opt.memory_mib - l.mem, opt.cpu_units - l.cpu);
+    // The instances the move gives tasks to, with their loads as it leaves them.
+    let mut loaded: Vec<(usize, Load)> = Vec::new();
     let mut moves = Vec::with_capacity(tasks.len());
     for m in tasks {
         let t = &shapes[m];
-        let j = (0..fleet.len())
-            .filter(|&j| j != i && !skip[j] && fleet[j].load != Load::default() && opt.fits(&loads[j], t))
-            .min_by(|&a, &b| {
-                let free = |j: usize| (opt.memory_mib - loads[j].mem, opt.cpu_units - loads[j].cpu);
-                free(a).cmp(&free(b)).then(a.cmp(&b))
-            })?;
-        loads[j].add(t, 1);
+        if !(t.arm_ok || opt.arch == Arch::X86_64) {
+            return None;
+        }
+        let index = if t.awsvpc { &fleet.by_free_eni } else { &fleet.by_free };
+        let as_they_are = index
+            .least_where(t.memory_mib, t.cpu_units, |id| {
+                let j = fleet.position(id);
+                usable(j) && loaded.iter().all(|&(k, _)| k != j)
+            })
+            .map(|id| {
+                let j = fleet.position(id);
+                (free(&instances[j].load), j)
+            });
+        let as_loaded = loaded
+            .iter()
+            .filter(|&&(j, ref l)| usable(j) && opt.fits(l, t))
+            .map(|&(j, ref l)| (free(l), j))
+            .min();
+        let (_, j) = as_they_are.into_iter().chain(as_loaded).min()?;
+        match loaded.iter_mut().find(|(k, _)| *k == j) {
+            Some((_, l)) => l.add(t, 1),
+            None => {
+                let mut l = instances[j].load;
+                l.add(t, 1);
+                loaded.push((j, l));
+            }
+        }
         moves.push((m, j));
     }
     Some(moves)
@@ -525,7 +560,7 @@ fn rehome(fleet: &[Instance], i: usize, shapes: &[TaskShape], opt: &InstanceOpti
 /// others ages; those that have for longer than the delay are drained, least loaded first, onto
 /// instances that are not themselves being drained, and leave the fleet empty.
 fn consolidate(fleet: &mut Fleet, scale_in_steps: u32) {
-    let (opt, shapes) = (fleet.opt, fleet.shapes);
+    let opt = fleet.opt;
     let underused = |l: &Load| {
         f64::from(l.cpu) <= UNDERUSED_SHARE * f64::from(opt.cpu_units) && f64::from(l.mem) <= UNDERUSED_SHARE * f64::from(opt.memory_mib)
     };
@@ -533,7 +568,7 @@ fn consolidate(fleet: &mut Fleet, scale_in_steps: u32) {
     let none = vec![false; n];
     for i in 0..n {
         let l = fleet.instances[i].load;
-        let movable = l != Load::default() && underused(&l) && rehome(&fleet.instances, i, shapes, opt, &none).is_some();
+        let movable = l != Load::default() && underused(&l) && rehome(fleet, i, &none).is_some();
         let f = &mut fleet.instances[i];
         f.movable_for = if movable { f.movable_for + 1 } else { 0 };
     }
@@ -542,7 +577,7 @@ fn consolidate(fleet: &mut Fleet, scale_in_steps: u32) {
     let mut drained = vec![false; n];
     for i in order {
         drained[i] = true;
-        let Some(moves) = rehome(&fleet.instances, i, shapes, opt, &drained) else {
+        let Some(moves) = rehome(fleet, i, &drained) else {
             drained[i] = false;
             continue;
         };
@@ -582,21 +617,20 @@ impl Changes {
     }
 }
 
-/// Each step's CPU units, MiB and awsvpc tasks over `members`.
+/// Each step's CPU units, MiB and awsvpc tasks over `members`, added up a member at a time (its
+/// counts are one run in memory; a step at a time would read each member's at a distance).
 fn demand_of(workloads: &[Workload], members: &[usize], steps: usize) -> Vec<(u64, u64, u64)> {
-    (0..steps)
-        .map(|s| {
-            members.iter().fold((0, 0, 0), |(c, m, e), &w| {
-                let t = &workloads[w].shape;
-                let n = u64::from(workloads[w].counts[s]);
-                (
-                    c + n * u64::from(t.cpu_units),
-                    m + n * u64::from(t.memory_mib),
-                    e + if t.awsvpc { n } else { 0 },
-                )
-            })
-        })
-        .collect()
+    let mut demand = vec![(0u64, 0u64, 0u64); steps];
+    for &w in members {
+        let t = &workloads[w].shape;
+        for ((c, m, e), &n) in demand.iter_mut().zip(&workloads[w].counts) {
+            let n = u64::from(n);
+            *c += n * u64::from(t.cpu_units);
+            *m += n * u64::from(t.memory_mib);
+            *e += if t.awsvpc { n } else { 0 };
+        }
+    }
+    demand
 }
 
 /// The instances of `opt` each step's demand needs for its resources alone.

@@ -212,13 +212,13 @@ impl Snapshot {
         let usage_path = found(USAGE_FILE)?;
         let up = usage_path.display().to_string();
         let file = crate::input::open(&usage_path, 16 * crate::input::LARGE)
-            .map(|(f, _)| f)
+            .map(|(f, len)| usage_file::FileAt::new(f, len))
             .map_err(|e| SnapshotError::Read {
                 path: up.clone(),
                 message: unreadable(&e),
             })?;
         let (manifest, inventory) = parts((&mp, &m), (&ip, &i))?;
-        let usage = usage_file::read_usage(&up, || file.try_clone(), &manifest, &inventory)?;
+        let usage = usage_file::read_usage(&up, || Ok(file.clone()), &manifest, &inventory)?;
         Ok(Snapshot {
             manifest,
             inventory,

@@ -131,15 +131,16 @@ impl Usage {
         &mut self.steps
     }
 
-    pub(super) fn column_mut(&mut self, name: &str) -> &mut Figures {
+    /// The figures' columns by name, in the file format's order.
+    pub(super) fn figures_mut(&mut self) -> [(&'static str, &mut Figures); 5] {
         use super::columns::*;
-        match name {
-            RUNNING_AVG => &mut self.running_avg,
-            RUNNING_MAX => &mut self.running_max,
-            TASKS_STARTED => &mut self.tasks_started,
-            CPU_USED => &mut self.cpu_units_used,
-            _ => &mut self.memory_mib_used,
-        }
+        [
+            (RUNNING_AVG, &mut self.running_avg),
+            (RUNNING_MAX, &mut self.running_max),
+            (TASKS_STARTED, &mut self.tasks_started),
+            (CPU_USED, &mut self.cpu_units_used),
+            (MEMORY_USED, &mut self.memory_mib_used),
+        ]
     }
 
     /// The figures at position `k` of the columns: running tasks' average and maximum.

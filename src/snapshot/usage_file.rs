@@ -16,11 +16,13 @@ use chrono::{DateTime, Utc};
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 use parquet::file::reader::ChunkReader;
+use rayon::prelude::*;
 
 use super::inventory::Inventory;
 use super::usage::Usage;
 use super::{columns, limits, Manifest, SnapshotError};
 use crate::columnar::Text;
+use crate::figures::Figures;
 
 /// Rows decoded at a time: a batch of one column is all that is held beside the points.
 const BATCH_ROWS: usize = 64 * 1024;
@@ -132,13 +134,98 @@ fn ticks(a: &dyn Array, unit: TimeUnit, i: usize) -> Option<i64> {
     })
 }
 
+/// A file the columns read at their own positions, side by side: the handles `File::try_clone`
+/// gives share one offset, so two readers seeking on them would read each other's bytes.
+#[derive(Clone)]
+pub(super) struct FileAt {
+    file: std::sync::Arc<std::fs::File>,
+    len: u64,
+}
+
+impl FileAt {
+    pub(super) fn new(file: std::fs::File, len: u64) -> FileAt {
+        FileAt {
+            file: std::sync::Arc::new(file),
+            len,
+        }
+    }
+}
+
+/// Reads into `buf` from the file at `at`, whatever its offset.
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, at)
+}
+
+/// Reads into `buf` from the file at `at`, whatever its offset.
+#[cfg(windows)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, at)
+}
+
+/// A [`FileAt`] read onwards from a position.
+pub(super) struct ReadAt {
+    file: std::sync::Arc<std::fs::File>,
+    at: u64,
+}
+
+impl std::io::Read for ReadAt {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = read_at(&self.file, buf, self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+impl parquet::file::reader::Length for FileAt {
+    fn len(&self) -> u64 {
+        self.len
+    }
+}
+
+impl ChunkReader for FileAt {
+    type T = std::io::BufReader<ReadAt>;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        Ok(std::io::BufReader::new(ReadAt {
+            file: self.file.clone(),
+            at: start,
+        }))
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<bytes::Bytes> {
+        // A length is the footer's claim: past the file's end, it is refused before any room
+        // is made for it.
+        if start.saturating_add(length as u64) > self.len {
+            return Err(parquet::errors::ParquetError::EOF(format!(
+                "{length} bytes at {start} are past the file's end ({} bytes)",
+                self.len
+            )));
+        }
+        let mut buf = vec![0u8; length];
+        let mut done = 0;
+        while done < length {
+            match read_at(&self.file, &mut buf[done..], start + done as u64)? {
+                0 => {
+                    return Err(parquet::errors::ParquetError::EOF(format!(
+                        "the file ended at {}",
+                        start + done as u64
+                    )))
+                }
+                n => done += n,
+            }
+        }
+        Ok(buf.into())
+    }
+}
+
 /// Reads the usage table one column at a time into each service's points: the timestamps and
 /// services place every row among its service's points (in step order), and each figure's column
 /// is then written straight into place, batch by batch. `open` gives the file's bytes afresh for
 /// each column (a file handle, or bytes held in memory).
 pub(super) fn read_usage<R: ChunkReader + 'static>(
     path: &str,
-    open: impl Fn() -> std::io::Result<R>,
+    open: impl Fn() -> std::io::Result<R> + Sync,
     m: &Manifest,
     inv: &Inventory,
 ) -> Result<Usage, SnapshotError> {
@@ -217,7 +304,7 @@ pub(super) fn read_usage<R: ChunkReader + 'static>(
     // Timestamps to steps.
     let start_ms = m.window_start.timestamp_millis();
     let step_ms = i64::from(m.step_seconds) * 1000;
-    let row_steps: Vec<u32> = {
+    let read_steps = || -> Result<Vec<u32>, SnapshotError> {
         let (index, t) = typed(TIMESTAMP, &|t| matches!(t, DataType::Timestamp(..)), "datetime (UTC)")?;
         let DataType::Timestamp(unit, _) = t else {
             return Err(wrong_type(TIMESTAMP, &t, "datetime (UTC)"));
@@ -246,10 +333,9 @@ pub(super) fn read_usage<R: ChunkReader + 'static>(
             }
             Ok(())
         })?;
-        out
+        Ok(out)
     };
-
-    let row_services: Vec<u32> = {
+    let read_services = || -> Result<Vec<u32>, SnapshotError> {
         // A dictionary-encoded column (pandas' category) is read as its strings.
         let (index, _) = typed(SERVICE, &Text::is_text, "string")?;
         let by_name: HashMap<&str, u32> = inv.services.iter().enumerate().map(|(i, s)| (s.name.as_str(), i as u32)).collect();
@@ -267,8 +353,11 @@ pub(super) fn read_usage<R: ChunkReader + 'static>(
             }
             Ok(())
         })?;
-        out
+        Ok(out)
     };
+    // The two columns side by side on the thread pool; a bad timestamp is named first.
+    let (row_steps, row_services) = rayon::join(read_steps, read_services);
+    let (row_steps, row_services) = (row_steps?, row_services?);
 
     // Each row's place in the columns: rows grouped by service (in row order), each group in
     // step order. Two rows of a service at one step are refused once the figures are read, as
@@ -330,38 +419,42 @@ pub(super) fn read_usage<R: ChunkReader + 'static>(
         }
         Ok(v)
     };
-    // Each figure's column, written into place batch by batch; `value` checks a row's figure.
-    let figures = |usage: &mut Usage, name: &'static str, value: &dyn Fn(usize, Option<f64>) -> Result<f64, SnapshotError>| {
+    // A row's figure in the column `name`, checked.
+    let value = |name: &'static str, row: usize, v: Option<f64>| -> Result<f64, SnapshotError> {
+        match name {
+            RUNNING_AVG | RUNNING_MAX => tasks(row, v.ok_or_else(|| bad(row, format!("`{name}` is empty")))?, name),
+            // Starts are tasks too: one bad number must not bill millions of minimums.
+            TASKS_STARTED => Ok(v.map(|v| tasks(row, v, name)).transpose()?.unwrap_or(f64::NAN)),
+            _ => Ok(v.map(|v| check(row, v, name)).transpose()?.unwrap_or(f64::NAN)),
+        }
+    };
+    // Each figure's column, written into place batch by batch; the columns side by side on the
+    // thread pool, and their errors named in column order, as one at a time would.
+    let read = |(name, column): (&'static str, &mut Figures)| -> Result<(), SnapshotError> {
         let (index, _) = typed(name, &number_type, NUMBER_TYPES)?;
-        let column = usage.column_mut(name);
         each_batch(index, &mut |at, a| {
             let numbers = Num::of(a);
             for i in 0..a.len() {
-                column.set(place[at + i] as usize, value(at + i, numbers.get(i))?);
+                column.set(place[at + i] as usize, value(name, at + i, numbers.get(i))?);
             }
             Ok(())
         })
     };
-    for name in [RUNNING_AVG, RUNNING_MAX] {
-        figures(&mut usage, name, &|row, v| {
-            tasks(row, v.ok_or_else(|| bad(row, format!("`{name}` is empty")))?, name)
-        })?;
-    }
+    let [avg, max, started, cpu, mem]: [Result<(), SnapshotError>; 5] = {
+        let results: Vec<Result<(), SnapshotError>> = usage.figures_mut().into_par_iter().map(read).collect();
+        results.try_into().unwrap_or_else(|_| unreachable!("five columns, five results"))
+    };
+    avg?;
+    max?;
     if let Some((row, (avg, max))) = (0..rows)
         .map(|row| (row, usage.running_at(place[row] as usize)))
         .find(|(_, (avg, max))| max + 1e-9 < *avg)
     {
         return Err(bad(row, format!("`{RUNNING_MAX}` {max} is below `{RUNNING_AVG}` {avg}")));
     }
-    // Starts are tasks too: one bad number must not bill millions of minimums.
-    figures(&mut usage, TASKS_STARTED, &|row, v| {
-        Ok(v.map(|v| tasks(row, v, TASKS_STARTED)).transpose()?.unwrap_or(f64::NAN))
-    })?;
-    for name in [CPU_USED, MEMORY_USED] {
-        figures(&mut usage, name, &|row, v| {
-            Ok(v.map(|v| check(row, v, name)).transpose()?.unwrap_or(f64::NAN))
-        })?;
-    }
+    started?;
+    cpu?;
+    mem?;
     if let Some((s, step)) = duplicate {
         return Err(SnapshotError::Inconsistent(format!(
             "`{path}` holds two rows for service `{}` at step {step}",
@@ -472,5 +565,31 @@ mod tests {
         });
         let e = read.map(|_| ()).unwrap_err().to_string();
         assert!(e.contains("column `service` has type int32, expected string"), "{e}");
+    }
+
+    /// Columns read side by side from one open file each read their own bytes: cloned file
+    /// handles share one offset, and the first parallel reader read the other's (zstd: "Data
+    /// corruption detected").
+    #[test]
+    fn two_readers_of_one_file_read_at_their_own_positions() {
+        use parquet::file::reader::ChunkReader;
+        use std::io::Read;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bytes");
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let file = super::FileAt::new(std::fs::File::open(&path).unwrap(), bytes.len() as u64);
+        let (mut a, mut b) = (file.get_read(10).unwrap(), file.clone().get_read(50_000).unwrap());
+        let (mut x, mut y) = ([0u8; 3], [0u8; 3]);
+        // Past what a reader buffers (8 KiB), so that each goes back to the file many times.
+        for k in 0..10_000 {
+            a.read_exact(&mut x).unwrap();
+            b.read_exact(&mut y).unwrap();
+            assert_eq!(x[..], bytes[10 + 3 * k..13 + 3 * k]);
+            assert_eq!(y[..], bytes[50_000 + 3 * k..50_003 + 3 * k]);
+        }
+        assert_eq!(file.get_bytes(99_990, 10).unwrap()[..], bytes[99_990..]);
+        // Past the end: refused, no room made for it.
+        assert!(file.get_bytes(99_990, usize::MAX / 2).is_err());
     }
 }
