@@ -247,9 +247,9 @@ struct Instance {
 
 /// A group's running instances, oldest first, with indexes beside them so that ECS's two
 /// choices cost what the tasks that change cost, not a pass over the fleet each:
-/// binpack's "the least free memory (then CPU) that still holds the task" is a walk up an ordered
-/// set from the task's memory, and scale-in's "the most free memory among the instances running
-/// the service" reads that service's hosts only.
+/// binpack's "the least free memory (then CPU) that still holds the task" is read off ordered
+/// sets from the task's memory up (`FreeIndex`), and scale-in's "the most free memory among the
+/// instances running the service" reads that service's hosts only.
 struct Fleet<'a> {
     opt: &'a InstanceOption,
     shapes: &'a [TaskShape],

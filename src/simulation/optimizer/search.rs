@@ -400,7 +400,8 @@ impl NoPartner {
         *self.seen.entry(Self::key(option, l)).or_default() |= if fresh { 1 } else { 2 };
     }
 
-    /// A merge changed the fleet: what was known holds no longer.
+    /// A merge changed the fleet: what was known is let go, so that it only ever speaks of the
+    /// fleet as it is.
     fn clear(&mut self) {
         self.seen.clear();
     }
@@ -436,7 +437,7 @@ impl Partners {
         },
     };
 
-    /// Takes in an instance of `option` holding `l`, or all a block `other` offers.
+    /// Takes in an instance of `option` holding `l`, or a block's dearest option and least loads.
     fn add(&mut self, p: &Problem, option: Option<usize>, l: &Load) {
         if let Some(o) = option {
             if self.dearest.is_none_or(|d| p.cost[o] > p.cost[d]) {
