@@ -47,8 +47,8 @@ pub struct StateArgs {
     /// Every cluster in the region.
     #[arg(long)]
     pub all_clusters: bool,
-    /// Threads the analysis's simulations run on [default: one per core]. The figures are the
-    /// same with any number.
+    /// Threads reading the snapshot and the analysis run on [default: one per core]. The figures
+    /// are the same with any number.
     #[arg(long, env = "ECS_ADVISOR_JOBS", value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub jobs: Option<u16>,
 }
