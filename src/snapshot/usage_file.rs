@@ -1,7 +1,8 @@
 //! Reading `usage.parquet` into each service's points, with the Arrow project's Parquet reader:
-//! one column at a time and a batch of rows at a time, straight from the file. Each column is
-//! checked for its type before it is decoded, and its values as they are. What is held is the
-//! points and a place per row: never the file, nor a whole decoded column.
+//! a column and a batch of rows at a time on each of the pool's threads, straight from the
+//! file. Each column is checked for its type before it is decoded, and its values as they are.
+//! What is held is the points, a place per row and a batch per thread: never the file, nor a
+//! whole decoded column.
 
 use std::collections::HashMap;
 
@@ -219,10 +220,10 @@ impl ChunkReader for FileAt {
     }
 }
 
-/// Reads the usage table one column at a time into each service's points: the timestamps and
-/// services place every row among its service's points (in step order), and each figure's column
-/// is then written straight into place, batch by batch. `open` gives the file's bytes afresh for
-/// each column (a file handle, or bytes held in memory).
+/// Reads the usage table a column at a time on each thread into each service's points: the
+/// timestamps and services place every row among its service's points (in step order), and each
+/// figure's column is then written straight into place, batch by batch. `open` gives the file's
+/// bytes afresh for each column (a file read at its own position, or bytes held in memory).
 pub(super) fn read_usage<R: ChunkReader + 'static>(
     path: &str,
     open: impl Fn() -> std::io::Result<R> + Sync,
